@@ -1,0 +1,55 @@
+// Loads the native module. Async natives are wrapped once so a rejection keeps the caller's
+// stack (the native side only knows the libuv pool thread) plus the stable `code`.
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const addon = require("../build/Release/router_addon.node");
+
+async function withCallerStack(promise, callSite) {
+  try {
+    return await promise;
+  } catch (err) {
+    callSite.message = err?.message ?? String(err);
+    if (err?.code) callSite.code = err.code;
+    throw callSite;
+  }
+}
+
+/** Process-wide usage recorder for one ledger file (see core/include/router/app/recorder.h). */
+export class Recorder {
+  #native;
+
+  constructor(options) {
+    this.#native = addon.openRecorder(options);
+    this.ledgerPath = this.#native.ledgerPath;
+    this.timezone = this.#native.timezone;
+  }
+
+  /** Queues one `llm_output` attempt; returns log-worthy problems or undefined. Never blocks. */
+  record(event) {
+    return this.#native.record(event);
+  }
+
+  noteCronRun(runId, jobId) {
+    this.#native.noteCronRun(runId, jobId);
+  }
+
+  /** Blocks until queued usage is committed; only for process exit. */
+  flushSync(timeoutMs) {
+    this.#native.flushSync(timeoutMs);
+  }
+
+  flush(timeoutMs) {
+    return withCallerStack(this.#native.flush(timeoutMs), new Error());
+  }
+
+  status(options) {
+    return withCallerStack(this.#native.status(options), new Error());
+  }
+
+  providers() {
+    return withCallerStack(this.#native.providers(), new Error());
+  }
+}
+
+export const { renderStatus, summarizeStatus, renderProviders } = addon;

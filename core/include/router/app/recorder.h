@@ -1,0 +1,51 @@
+#pragma once
+// One per ledger file per process: the plugin's 2–4 OpenClaw instances in a process share it, so
+// they share one queue, one connection and one run registry.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "router/base/clock.h"
+#include "router/base/status.h"
+#include "router/config/options.h"
+#include "router/ledger/ledger.h"
+#include "router/ledger/writer.h"
+#include "router/usage/llm_output.h"
+
+namespace router::app {
+
+// `ledger.path` from config, else `<state_dir>/model-router/ledger.sqlite`.
+std::string ResolveLedgerPath(const config::PluginOptions& options, const std::string& state_dir);
+
+class Recorder {
+ public:
+  // REQUIRES: options.path is set (see ResolveLedgerPath). Opens nothing until first use.
+  explicit Recorder(ledger::LedgerOptions options, const Clock& clock = SystemClock::Instance());
+
+  // Hook path: cheap, never blocks on I/O, never fails (see usage::FromLlmOutput). Returns why
+  // the payload was malformed (the call is still recorded, as invalid), or "".
+  std::string RecordLlmOutput(const nlohmann::json& event);
+  void NoteCronRun(const std::string& run_id, const std::string& job_id);
+  std::vector<std::string> TakeWarnings();
+  [[nodiscard]] Status Flush(int64_t timeout_ms);
+
+  // The shared connection, opened on first call. Blocking: call off the JS main thread.
+  [[nodiscard]] Result<std::shared_ptr<ledger::Ledger>> Ledger();
+
+  const ledger::LedgerOptions& options() const { return options_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  ledger::LedgerOptions options_;
+  const Clock& clock_;
+  std::mutex mu_;
+  std::shared_ptr<ledger::Ledger> ledger_;  // guarded by mu_
+  usage::RunRegistry runs_;
+  ledger::AsyncWriter writer_;  // last: its thread uses the members above
+};
+
+}  // namespace router::app

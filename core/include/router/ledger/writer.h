@@ -1,0 +1,60 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "router/base/status.h"
+#include "router/ledger/ledger.h"
+
+namespace router::ledger {
+
+// Appends records on a background thread so callers (OpenClaw's hook thread) never wait on
+// SQLite. Records queued together are committed in one transaction. A failed write keeps the
+// records queued and retries with backoff, so a busy or briefly unavailable file loses nothing
+// while the process lives. Thread-safe.
+class AsyncWriter {
+ public:
+  using Opener = std::function<Result<std::shared_ptr<Ledger>>()>;
+
+  // `open` runs on the writer thread at the first write (and again after it fails).
+  explicit AsyncWriter(Opener open);
+  // Drains the queue (waiting at most a few seconds if the file stays unwritable), then joins.
+  ~AsyncWriter();
+  AsyncWriter(const AsyncWriter&) = delete;
+  AsyncWriter& operator=(const AsyncWriter&) = delete;
+
+  // Queues a record; returns immediately.
+  void Enqueue(UsageRecord record);
+  // Waits until everything queued before this call is committed, or `timeout_ms` passes.
+  // Returns the last write error when it gave up.
+  [[nodiscard]] Status Flush(int64_t timeout_ms);
+  // Write problems seen since the last call, oldest first (each distinct message once).
+  std::vector<std::string> TakeWarnings();
+  // Records queued but not yet committed.
+  size_t Pending() const;
+
+ private:
+  void Run();
+
+  Opener open_;
+  std::shared_ptr<Ledger> ledger_;  // only touched by the writer thread
+  mutable std::mutex mu_;
+  std::condition_variable wake_;      // new work or stop
+  std::condition_variable progress_;  // a batch committed or failed
+  std::deque<UsageRecord> queue_;
+  uint64_t enqueued_ = 0;   // records ever queued
+  uint64_t committed_ = 0;  // records ever committed
+  Status last_error_;
+  std::vector<std::string> warnings_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace router::ledger

@@ -1,0 +1,23 @@
+#pragma once
+// Human text for the CLI and for tool `content`, rendered from the commands' JSON (so people and
+// scripts read the same numbers).
+
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace router::report {
+
+// The `router status` table. REQUIRES: `status` has the router.status/1 shape.
+std::string RenderStatus(const nlohmann::json& status);
+// Two or three sentences for chat ("what's my token usage looking like?").
+std::string SummarizeStatus(const nlohmann::json& status);
+// The `router providers` table. REQUIRES: router.providers/1 shape.
+std::string RenderProviders(const nlohmann::json& providers, const std::string& timezone);
+
+// 1234567 -> "1,234,567".
+std::string Grouped(int64_t n);
+// Micro-USD as dollars with enough decimals to show small spend: "$0.0040", "$12.35".
+std::string Usd(int64_t micros);
+
+}  // namespace router::report

@@ -1,0 +1,41 @@
+#include "router/app/recorder.h"
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+namespace router::app {
+
+std::string ResolveLedgerPath(const config::PluginOptions& options, const std::string& state_dir) {
+  if (!options.ledger.path.empty()) return options.ledger.path;
+  return (std::filesystem::path(state_dir) / "model-router" / "ledger.sqlite").string();
+}
+
+Recorder::Recorder(ledger::LedgerOptions options, const Clock& clock)
+    : options_(std::move(options)), clock_(clock), writer_([this] { return Ledger(); }) {}
+
+std::string Recorder::RecordLlmOutput(const nlohmann::json& event) {
+  ledger::UsageRecord record = usage::FromLlmOutput(event, clock_.NowMs(), runs_);
+  std::string note = record.note;
+  writer_.Enqueue(std::move(record));
+  return note;
+}
+
+void Recorder::NoteCronRun(const std::string& run_id, const std::string& job_id) {
+  runs_.NoteCronJob(run_id, job_id);
+}
+
+std::vector<std::string> Recorder::TakeWarnings() { return writer_.TakeWarnings(); }
+
+Status Recorder::Flush(int64_t timeout_ms) { return writer_.Flush(timeout_ms); }
+
+Result<std::shared_ptr<ledger::Ledger>> Recorder::Ledger() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ledger_) return ledger_;
+  auto opened = ledger::Ledger::Open(options_);
+  if (!opened.ok()) return opened.status();
+  ledger_ = std::move(opened).value();
+  return ledger_;
+}
+
+}  // namespace router::app

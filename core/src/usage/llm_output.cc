@@ -1,0 +1,145 @@
+#include "router/usage/llm_output.h"
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "router/base/money.h"
+
+namespace router::usage {
+namespace {
+
+using nlohmann::json;
+using ledger::Outcome;
+using ledger::UsageRecord;
+
+std::string StringField(const json& event, const char* key) {
+  auto it = event.find(key);
+  return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Reads a non-negative whole token count; a missing count is 0.
+bool ReadCount(const json& usage, const char* key, int64_t& out, std::string& problem) {
+  auto it = usage.find(key);
+  if (it == usage.end() || it->is_null()) return true;
+  if (it->is_number_unsigned() || (it->is_number_integer() && it->get<int64_t>() >= 0)) {
+    out = it->get<int64_t>();
+    return true;
+  }
+  if (it->is_number_float()) {
+    const double v = it->get<double>();
+    if (std::isfinite(v) && v >= 0 && v < 9e15 && std::floor(v) == v) {
+      out = static_cast<int64_t>(v);
+      return true;
+    }
+  }
+  problem = std::string("usage.") + key + " must be a non-negative whole number, got " + it->dump();
+  return false;
+}
+
+void Invalidate(UsageRecord& record, const std::string& problem) {
+  record.outcome = Outcome::kInvalid;
+  record.input_tokens = record.output_tokens = 0;
+  record.cache_read_tokens = record.cache_write_tokens = 0;
+  record.cost_micros = 0;
+  record.cost_known = false;
+  record.note = problem;
+}
+
+std::string NormalizeTrigger(const json& event) {
+  auto it = event.find("trigger");
+  if (it == event.end() || !it->is_string() || it->get<std::string>().empty()) return "unknown";
+  const std::string trigger = it->get<std::string>();
+  if (trigger == "user" || trigger == "cron" || trigger == "heartbeat") return trigger;
+  return "other";
+}
+
+}  // namespace
+
+void RunRegistry::NoteCronJob(const std::string& run_id, const std::string& job_id) {
+  if (run_id.empty() || job_id.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (job_by_run_.emplace(run_id, job_id).second) {
+    order_.push_back(run_id);
+    if (order_.size() > capacity_) {
+      job_by_run_.erase(order_.front());
+      order_.pop_front();
+    }
+  }
+}
+
+std::string RunRegistry::CronJobFor(const std::string& run_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = job_by_run_.find(run_id);
+  return it == job_by_run_.end() ? std::string() : it->second;
+}
+
+std::string CronJobFromSessionKey(const std::string& session_key) {
+  static const std::string kMarker = ":cron:";
+  const size_t start = session_key.find(kMarker);
+  if (start == std::string::npos) return "";
+  const size_t begin = start + kMarker.size();
+  const size_t end = session_key.find(':', begin);
+  return session_key.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+UsageRecord FromLlmOutput(const json& event, int64_t at_ms, const RunRegistry& runs) {
+  UsageRecord record;
+  record.at_ms = at_ms;
+  if (!event.is_object()) {
+    record.provider = record.model = "unknown";
+    record.trigger = "unknown";
+    Invalidate(record, "llm_output payload must be an object, got " + event.dump().substr(0, 60));
+    return record;
+  }
+  record.provider = StringField(event, "provider");
+  record.model = StringField(event, "model");
+  record.resolved_ref = StringField(event, "resolvedRef");
+  record.agent_id = StringField(event, "agentId");
+  record.session_key = StringField(event, "sessionKey");
+  record.run_id = StringField(event, "runId");
+  record.trigger = NormalizeTrigger(event);
+  if (record.trigger == "cron") {
+    record.cron_job_id = runs.CronJobFor(record.run_id);
+    if (record.cron_job_id.empty()) record.cron_job_id = CronJobFromSessionKey(record.session_key);
+  }
+
+  std::string problem;
+  if (record.provider.empty() || record.model.empty()) {
+    problem = "llm_output.provider and llm_output.model must be non-empty strings";
+  }
+  if (record.provider.empty()) record.provider = "unknown";
+  if (record.model.empty()) record.model = "unknown";
+
+  auto usage = event.find("usage");
+  if (usage == event.end() || usage->is_null()) {
+    record.outcome = Outcome::kFailed;  // OpenClaw sends no usage for a failed attempt
+  } else if (!usage->is_object()) {
+    problem = "usage must be an object, got " + usage->dump().substr(0, 60);
+  } else {
+    const std::pair<const char*, int64_t*> counts[] = {
+        {"input", &record.input_tokens},
+        {"output", &record.output_tokens},
+        {"cacheRead", &record.cache_read_tokens},
+        {"cacheWrite", &record.cache_write_tokens}};
+    for (const auto& [key, field] : counts) {
+      if (!ReadCount(*usage, key, *field, problem)) break;
+    }
+    auto cost = usage->find("cost");
+    if (problem.empty() && cost != usage->end() && cost->is_object()) {
+      auto total = cost->find("total");
+      if (total != cost->end() && !total->is_null()) {
+        if (total->is_number() && std::isfinite(total->get<double>()) && total->get<double>() >= 0) {
+          record.cost_micros = UsdToMicros(total->get<double>());
+          record.cost_known = true;
+        } else {
+          problem = "usage.cost.total must be a non-negative number of USD, got " + total->dump();
+        }
+      }
+    }
+  }
+  if (!problem.empty()) Invalidate(record, problem);
+  return record;
+}
+
+}  // namespace router::usage

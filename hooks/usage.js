@@ -1,0 +1,24 @@
+// The only place that knows OpenClaw's hook payload shapes. Picks the few fields the core needs;
+// assistant text and prompts never cross into native code or the ledger.
+
+/** `llm_output` (event, ctx) -> the flat object `Recorder.record` takes. */
+export function toUsageEvent(event, ctx) {
+  return {
+    provider: event?.provider,
+    model: event?.model,
+    resolvedRef: event?.resolvedRef,
+    runId: event?.runId ?? ctx?.runId,
+    sessionKey: ctx?.sessionKey,
+    agentId: ctx?.agentId,
+    trigger: ctx?.trigger,
+    usage: event?.usage,
+  };
+}
+
+/** `before_model_resolve` ctx -> [runId, jobId] for cron runs, else undefined. */
+export function toCronRun(ctx) {
+  if (ctx?.trigger !== "cron" || typeof ctx.runId !== "string" || typeof ctx.jobId !== "string") {
+    return undefined;
+  }
+  return [ctx.runId, ctx.jobId];
+}

@@ -1,0 +1,90 @@
+// OpenClaw entry: registration only. Everything that computes lives in the native core.
+import os from "node:os";
+import path from "node:path";
+import { Recorder, renderProviders, renderStatus, summarizeStatus } from "./binding/index.js";
+import { registerCli } from "./cli/register.js";
+import { toCronRun, toUsageEvent } from "./hooks/usage.js";
+import { createTools } from "./tools/index.js";
+
+const EXIT_FLUSH_MS = 3000;
+const recorders = new Set();
+let exitHookInstalled = false;
+
+// `openclaw agent --local` calls process.exit ~250 ms after the last llm_output; 'exit' handlers
+// run synchronously, so queued usage is committed here. Once per process, not per instance.
+function flushOnExit(recorder) {
+  recorders.add(recorder);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const r of recorders) {
+      try {
+        r.flushSync(EXIT_FLUSH_MS);
+      } catch (err) {
+        process.stderr.write(`model-router: usage not saved at exit: ${err.message}\n`);
+      }
+    }
+  });
+}
+
+function resolveStateDir(api) {
+  try {
+    const dir = api.runtime?.state?.resolveStateDir?.(process.env);
+    if (dir) return dir;
+  } catch {
+    // cli-metadata instances have no runtime; fall through to OpenClaw's documented default.
+  }
+  const home = process.env.OPENCLAW_HOME || os.homedir();
+  return process.env.OPENCLAW_STATE_DIR || path.join(home, ".openclaw");
+}
+
+export default {
+  id: "model-router",
+  name: "Model Router",
+  description: "Records model usage and cost; quotas, forecasts and per-turn routing.",
+  register(api) {
+    let recorder;
+    // Lazy: register() must stay cheap, and a bad config should surface where it is used.
+    const getRecorder = () => {
+      recorder ??= new Recorder({ config: api.pluginConfig ?? {}, stateDir: resolveStateDir(api) });
+      flushOnExit(recorder);
+      return recorder;
+    };
+
+    api.registerCli(
+      ({ program }) => registerCli(program, { getRecorder, renderStatus, renderProviders }),
+      { descriptors: [{ name: "router", description: "Model usage, cost, quotas and routing", hasSubcommands: true }] },
+    );
+    // Agent hooks are dispatched to discovery-mode instances too, so only cli-metadata skips them.
+    if (api.registrationMode === "cli-metadata") return;
+
+    const warned = new Set();
+    const warn = (message) => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      api.logger.warn(`model-router: ${message}`);
+    };
+
+    api.on("before_model_resolve", (_event, ctx) => {
+      try {
+        const cronRun = toCronRun(ctx);
+        if (cronRun) getRecorder().noteCronRun(...cronRun);
+      } catch (err) {
+        warn(err.message);
+      }
+      return undefined;
+    });
+
+    // Observe-only: never throws into OpenClaw, never waits on the disk.
+    api.on("llm_output", (event, ctx) => {
+      try {
+        const problems = getRecorder().record(toUsageEvent(event, ctx));
+        if (problems) for (const problem of problems) api.logger.warn(`model-router: ${problem}`);
+      } catch (err) {
+        warn(`usage not recorded: ${err.message}`);
+      }
+    });
+
+    for (const tool of createTools({ getRecorder, summarizeStatus })) api.registerTool(tool);
+  },
+};

@@ -1,0 +1,138 @@
+// The native binding through binding/index.js: argument checks, error codes, round trips, and
+// several processes sharing one ledger file.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { Recorder, renderStatus, summarizeStatus } from "../../binding/index.js";
+
+const BINDING = fileURLToPath(new URL("../../binding/index.js", import.meta.url));
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "router-binding-"));
+
+const CALL = {
+  provider: "fakeai", model: "fake-strong", resolvedRef: "fakeai/fake-strong", runId: "run-1",
+  sessionKey: "agent:main:main", agentId: "main", trigger: "user",
+  usage: { input: 1034, output: 56, cacheRead: 200, cacheWrite: 0, total: 1290, cost: { total: 0.004002 } },
+};
+
+test("openRecorder checks its arguments", () => {
+  assert.throws(() => new Recorder(), TypeError);
+  assert.throws(() => new Recorder({ config: {} }), /openRecorder\(\{config\?: object, stateDir: string\}\)/);
+});
+
+test("a bad config throws ROUTER_INVALID_ARGUMENT naming the key", () => {
+  assert.throws(() => new Recorder({ config: { ledger: { busyTimeoutMs: "soon" } }, stateDir: tmp() }), (err) => {
+    assert.equal(err.code, "ROUTER_INVALID_ARGUMENT");
+    assert.match(err.message, /"ledger\.busyTimeoutMs" must be an integer from 100 to 60000/);
+    return true;
+  });
+  assert.throws(() => new Recorder({ config: { ledgr: {} }, stateDir: tmp() }), /unknown key "ledgr"/);
+});
+
+test("recorded calls come back in status and providers", async () => {
+  const dir = tmp();
+  const recorder = new Recorder({ config: { timezone: "UTC" }, stateDir: dir });
+  assert.equal(recorder.ledgerPath, path.join(dir, "model-router", "ledger.sqlite"));
+  assert.equal(recorder.record(CALL), undefined);
+  assert.equal(recorder.record({ ...CALL, usage: undefined }), undefined);  // a failed attempt
+  await recorder.flush();
+  const status = await recorder.status();
+  assert.equal(status.schema, "router.status/1");
+  assert.deepEqual(status.totals.today, {
+    calls: 2, failures: 1, invalid: 0, inputTokens: 1034, outputTokens: 56, cacheReadTokens: 200,
+    cacheWriteTokens: 0, costMicros: 4002, costUsd: 0.004002,
+  });
+  assert.match(renderStatus(status), /fake-strong\s+2\s+1\s+1,034\s+56\s+200/);
+  assert.match(summarizeStatus(status), /^Today: 2 model calls \(1 failed\), 1,290 tokens/);
+  const providers = await recorder.providers();
+  assert.equal(providers.providers[0].provider, "fakeai");
+  assert.equal(providers.providers[0].failures, 1);
+  assert.deepEqual((await recorder.status({ provider: "nobody" })).providers, []);
+});
+
+test("a malformed payload is reported, recorded as invalid, and loses nothing", async () => {
+  const recorder = new Recorder({ config: {}, stateDir: tmp() });
+  recorder.record(CALL);
+  const problems = recorder.record({ ...CALL, usage: { input: "lots" } });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /usage\.input must be a non-negative whole number, got "lots"/);
+  assert.match(recorder.record(null)[0], /payload must be an object/);
+  await recorder.flush();
+  const { totals } = await recorder.status();
+  assert.equal(totals.today.calls, 3);
+  assert.equal(totals.today.invalid, 2);
+  assert.equal(totals.today.inputTokens, 1034);
+});
+
+test("instances for the same ledger share one queue", async () => {
+  const dir = tmp();
+  const a = new Recorder({ config: {}, stateDir: dir });
+  const b = new Recorder({ config: {}, stateDir: dir });
+  a.record(CALL);
+  b.record(CALL);
+  await a.flush();  // flushing one flushes the shared queue
+  assert.equal((await b.status()).totals.today.calls, 2);
+});
+
+test("a newer-schema or foreign file is refused with ROUTER_CORRUPTION and left untouched", async () => {
+  const dir = tmp();
+  const newer = path.join(dir, "newer.sqlite");
+  execFileSync("sqlite3", [newer, "PRAGMA user_version = 7;"]);
+  const garbage = path.join(dir, "garbage.sqlite");
+  fs.writeFileSync(garbage, "this is not a database, it is a shopping list\n".repeat(200));
+  for (const [file, pattern] of [[newer, /schema version 7, newer than this build's/], [garbage, /not a readable SQLite database/]]) {
+    const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    const recorder = new Recorder({ config: { ledger: { path: file } }, stateDir: dir });
+    await assert.rejects(recorder.status(), (err) => {
+      assert.equal(err.code, "ROUTER_CORRUPTION");
+      assert.match(err.message, pattern);
+      assert.match(err.stack, /recorder\.test\.mjs/, "the stack points at the caller");
+      return true;
+    });
+    assert.equal(crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex"), digest);
+  }
+});
+
+test("renderers reject a foreign shape with a TypeError", () => {
+  assert.throws(() => renderStatus({ hello: 1 }), /unexpected report shape/);
+  assert.throws(() => renderStatus(), TypeError);
+});
+
+test("several processes write one ledger at once while it is read, without lock errors", async () => {
+  const dir = tmp();
+  const writers = 3;
+  const perWriter = 400;
+  const script = `
+    import { Recorder } from ${JSON.stringify(BINDING)};
+    const r = new Recorder({ config: {}, stateDir: ${JSON.stringify(dir)} });
+    const problems = [];
+    for (let i = 0; i < ${perWriter}; i++) {
+      problems.push(...(r.record({ provider: "p" + process.argv[1], model: "m", trigger: "user",
+        usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, cost: { total: 0.000001 } } }) ?? []));
+      if (i % 50 === 0) await r.flush();
+    }
+    await r.flush();
+    if (problems.length) { console.error(problems.join("\\n")); process.exit(2); }`;
+  const children = Array.from({ length: writers }, (_, i) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script, String(i)], { stdio: ["ignore", "inherit", "inherit"] });
+      child.on("exit", resolve);
+    }));
+  const reader = new Recorder({ config: {}, stateDir: dir });
+  let reads = 0;
+  let done = false;
+  const exits = Promise.all(children).finally(() => { done = true; });
+  while (!done) {
+    await reader.status();
+    reads++;
+  }
+  assert.deepEqual(await exits, Array(writers).fill(0));
+  const status = await reader.status();
+  assert.equal(status.totals.today.calls, writers * perWriter);
+  assert.equal(status.totals.today.costMicros, writers * perWriter);
+  assert.ok(reads > 0);
+});

@@ -1,0 +1,249 @@
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "router/config/options.h"
+
+using nlohmann::json;
+using router::Status;
+using router::config::KnownKeyPaths;
+using router::config::Parse;
+
+namespace {
+
+// Parses `config`, expects kInvalidArgument, and returns the message.
+std::string ParseError(const json& config) {
+  auto parsed = Parse(config);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == Status::Code::kInvalidArgument);
+  return parsed.status().message();
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// {"a": {"b": value}} for path "a.b".
+json AtPath(const std::string& path, const json& value) {
+  std::vector<std::string> parts;
+  std::stringstream in(path);
+  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+  json out = value;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) out = json{{*it, out}};
+  return out;
+}
+
+struct SchemaProperty {
+  std::string path;
+  json schema;
+};
+
+// Collects every property below `schema` (an object schema) and checks additionalProperties.
+void WalkSchema(const json& schema, const std::string& prefix, std::vector<SchemaProperty>& out) {
+  INFO("schema object at \"" << (prefix.empty() ? "configSchema" : prefix) << "\"");
+  CHECK(schema.value("type", "") == "object");
+  REQUIRE(schema.contains("additionalProperties"));
+  CHECK(schema.at("additionalProperties") == json(false));
+  REQUIRE(schema.contains("properties"));
+  REQUIRE(schema.at("properties").is_object());
+  for (const auto& [key, child] : schema.at("properties").items()) {
+    const std::string path = prefix.empty() ? key : prefix + "." + key;
+    out.push_back({path, child});
+    if (child.contains("properties") || child.value("type", "") == "object") {
+      WalkSchema(child, path, out);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Parse gives defaults for null and empty config", "[config]") {
+  for (const json& config : {json(nullptr), json::object()}) {
+    auto parsed = Parse(config);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->ledger.path.empty());
+    CHECK(parsed->ledger.busy_timeout_ms == 5000);
+    CHECK(parsed->timezone == "local");
+  }
+  auto parsed = Parse(json{{"ledger", json::object()}});
+  REQUIRE(parsed.ok());
+  CHECK(parsed->ledger.busy_timeout_ms == 5000);
+}
+
+TEST_CASE("Parse accepts every known key", "[config]") {
+  SECTION("ledger.path") {
+    auto parsed = Parse(json::parse(R"({"ledger": {"path": "/tmp/x/ledger.sqlite"}})"));
+    REQUIRE(parsed.ok());
+    CHECK(parsed->ledger.path == "/tmp/x/ledger.sqlite");
+    CHECK(parsed->ledger.busy_timeout_ms == 5000);
+  }
+  SECTION("ledger.busyTimeoutMs, including both bounds") {
+    for (int ms : {100, 2500, 60000}) {
+      auto parsed = Parse(json{{"ledger", {{"busyTimeoutMs", ms}}}});
+      REQUIRE(parsed.ok());
+      CHECK(parsed->ledger.busy_timeout_ms == ms);
+    }
+  }
+  SECTION("timezone") {
+    for (const char* tz : {"Europe/London", "America/Chicago", "UTC", "local"}) {
+      auto parsed = Parse(json{{"timezone", tz}});
+      REQUIRE(parsed.ok());
+      CHECK(parsed->timezone == tz);
+    }
+  }
+  SECTION("all together") {
+    auto parsed = Parse(json::parse(
+        R"({"ledger": {"path": "l.sqlite", "busyTimeoutMs": 250}, "timezone": "Australia/Lord_Howe"})"));
+    REQUIRE(parsed.ok());
+    CHECK(parsed->ledger.path == "l.sqlite");
+    CHECK(parsed->ledger.busy_timeout_ms == 250);
+    CHECK(parsed->timezone == "Australia/Lord_Howe");
+  }
+}
+
+TEST_CASE("Parse rejects bad values and names the key path", "[config]") {
+  SECTION("config itself is not an object") {
+    for (const json& config : {json(5), json("ledger"), json::array(), json(true)}) {
+      const std::string msg = ParseError(config);
+      CHECK(Contains(msg, "\"config\""));
+      CHECK(Contains(msg, "an object"));
+    }
+  }
+  SECTION("ledger is not an object") {
+    for (const json& value : {json("x"), json(3), json::array({1})}) {
+      const std::string msg = ParseError(json{{"ledger", value}});
+      CHECK(Contains(msg, "\"ledger\""));
+      CHECK(Contains(msg, "an object"));
+    }
+  }
+  SECTION("ledger.busyTimeoutMs wrong type or out of range") {
+    const json bad[] = {json("5000"), json(99),          json(60001),
+                        json(0),      json(-5),          json(5000.5),
+                        json(true),   json(nullptr),     json(int64_t{9223372036854775807}),
+                        json(uint64_t{18446744073709551615u}), json::object()};
+    for (const json& value : bad) {
+      INFO("busyTimeoutMs = " << value.dump());
+      const std::string msg = ParseError(json{{"ledger", {{"busyTimeoutMs", value}}}});
+      CHECK(Contains(msg, "\"ledger.busyTimeoutMs\""));
+      CHECK(Contains(msg, "100 to 60000"));
+    }
+  }
+  SECTION("ledger.path wrong type or empty") {
+    for (const json& value : {json(""), json(5), json(nullptr), json::array()}) {
+      INFO("path = " << value.dump());
+      const std::string msg = ParseError(json{{"ledger", {{"path", value}}}});
+      CHECK(Contains(msg, "\"ledger.path\""));
+      CHECK(Contains(msg, "non-empty string"));
+    }
+  }
+  SECTION("timezone unknown or wrong type") {
+    for (const json& value : {json("Mars/Olympus_Mons"), json(""), json(1), json(nullptr)}) {
+      INFO("timezone = " << value.dump());
+      const std::string msg = ParseError(json{{"timezone", value}});
+      CHECK(Contains(msg, "\"timezone\""));
+      CHECK(Contains(msg, "IANA"));
+    }
+    CHECK(Contains(ParseError(json{{"timezone", "Mars/Olympus_Mons"}}), "Mars/Olympus_Mons"));
+  }
+  SECTION("unknown key at top level") {
+    const std::string msg = ParseError(json{{"timezone", "UTC"}, {"ledgre", json::object()}});
+    CHECK(Contains(msg, "unknown key \"ledgre\""));
+    CHECK(Contains(msg, "ledger"));
+    CHECK(Contains(msg, "timezone"));
+  }
+  SECTION("unknown nested key") {
+    const std::string msg = ParseError(json{{"ledger", {{"path", "a"}, {"busyTimeout", 100}}}});
+    CHECK(Contains(msg, "unknown key \"ledger.busyTimeout\""));
+    CHECK(Contains(msg, "busyTimeoutMs"));
+    CHECK(Contains(msg, "path"));
+  }
+  SECTION("message is prefixed and shows the bad value") {
+    const std::string msg = ParseError(json{{"ledger", {{"busyTimeoutMs", 99}}}});
+    CHECK(Contains(msg, "model-router config"));
+    CHECK(Contains(msg, "99"));
+  }
+}
+
+TEST_CASE("KnownKeyPaths lists every accepted key", "[config]") {
+  const auto paths = KnownKeyPaths();
+  const std::set<std::string> got(paths.begin(), paths.end());
+  CHECK(got.size() == paths.size());  // no duplicates
+  CHECK(got == std::set<std::string>{"ledger", "ledger.path", "ledger.busyTimeoutMs", "timezone"});
+  // A misspelling of every known path is rejected, naming the misspelt path.
+  for (const auto& path : paths) {
+    INFO("path " << path);
+    auto typo = Parse(AtPath(path + "X", 1));
+    REQUIRE_FALSE(typo.ok());
+    CHECK(Contains(typo.status().message(), path + "X"));
+  }
+}
+
+TEST_CASE("openclaw.plugin.json configSchema matches the parser", "[config]") {
+  std::ifstream file(ROUTER_SOURCE_DIR "/openclaw.plugin.json");
+  REQUIRE(file.good());
+  const json manifest = json::parse(file);
+  REQUIRE(manifest.contains("configSchema"));
+
+  std::vector<SchemaProperty> properties;
+  WalkSchema(manifest.at("configSchema"), "", properties);
+
+  std::set<std::string> schema_paths;
+  for (const auto& p : properties) schema_paths.insert(p.path);
+  const auto known = KnownKeyPaths();
+  CHECK(schema_paths == std::set<std::string>(known.begin(), known.end()));
+
+  int checked_values = 0;
+  for (const auto& p : properties) {
+    if (p.schema.contains("default")) {
+      INFO(p.path << " default " << p.schema.at("default").dump());
+      auto parsed = Parse(AtPath(p.path, p.schema.at("default")));
+      CHECK(parsed.status().ToString() == "OK");
+      CHECK(parsed.ok());
+      ++checked_values;
+    }
+    if (p.schema.contains("examples")) {
+      REQUIRE(p.schema.at("examples").is_array());
+      REQUIRE_FALSE(p.schema.at("examples").empty());
+      INFO(p.path << " examples[0] " << p.schema.at("examples")[0].dump());
+      auto parsed = Parse(AtPath(p.path, p.schema.at("examples")[0]));
+      CHECK(parsed.status().ToString() == "OK");
+      CHECK(parsed.ok());
+      ++checked_values;
+    }
+  }
+  CHECK(checked_values > 0);
+
+  // Integer bounds in the schema are the parser's bounds.
+  for (const auto& p : properties) {
+    if (p.schema.value("type", "") != "integer") continue;
+    INFO(p.path);
+    if (p.schema.contains("minimum")) {
+      const int64_t min = p.schema.at("minimum").get<int64_t>();
+      CHECK(Parse(AtPath(p.path, min)).ok());
+      CHECK_FALSE(Parse(AtPath(p.path, min - 1)).ok());
+    }
+    if (p.schema.contains("maximum")) {
+      const int64_t max = p.schema.at("maximum").get<int64_t>();
+      CHECK(Parse(AtPath(p.path, max)).ok());
+      CHECK_FALSE(Parse(AtPath(p.path, max + 1)).ok());
+    }
+  }
+
+  // The schema's defaults are the parser's defaults.
+  auto defaults = Parse(json::object());
+  REQUIRE(defaults.ok());
+  for (const auto& p : properties) {
+    if (!p.schema.contains("default")) continue;
+    if (p.path == "ledger.busyTimeoutMs") {
+      CHECK(p.schema.at("default") == json(defaults->ledger.busy_timeout_ms));
+    } else if (p.path == "timezone") {
+      CHECK(p.schema.at("default") == json(defaults->timezone));
+    }
+  }
+}

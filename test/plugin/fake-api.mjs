@@ -1,0 +1,26 @@
+// A stand-in for OpenClaw's plugin `api`, recording what the plugin registers.
+export function createFakeApi({ mode = "discovery", config = {}, stateDir }) {
+  const registered = { cli: [], hooks: new Map(), tools: [], warnings: [] };
+  const api = {
+    id: "model-router",
+    registrationMode: mode,
+    pluginConfig: config,
+    logger: {
+      info() {},
+      debug() {},
+      warn: (msg) => registered.warnings.push(msg),
+      error: (msg) => registered.warnings.push(msg),
+    },
+    registerCli: (fn, opts) => registered.cli.push({ fn, opts }),
+    on: (name, handler) => registered.hooks.set(name, handler),
+    registerTool: (tool) => registered.tools.push(tool),
+  };
+  // Like OpenClaw: runtime is off-limits while collecting CLI metadata.
+  Object.defineProperty(api, "runtime", {
+    get() {
+      if (mode === "cli-metadata") throw new Error("runtime is intentionally unavailable during cli-metadata");
+      return { state: { resolveStateDir: () => stateDir } };
+    },
+  });
+  return { api, registered };
+}

@@ -1,0 +1,172 @@
+// Plugin registration against a fake `api`, with the real native addon underneath.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import plugin from "../../index.js";
+import { createFakeApi } from "./fake-api.mjs";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "openclaw.plugin.json"), "utf8"));
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "router-plugin-"));
+// OpenClaw ships commander; the CLI is registered on its Command objects.
+const { Command } = await import(path.join(ROOT, ".toolchain/openclaw/node_modules/commander/index.js"));
+
+const EVENT = {
+  runId: "run-1", sessionId: "s1", provider: "fakeai", model: "fake-strong", resolvedRef: "fakeai/fake-strong",
+  assistantTexts: ["a reply that must not be stored"], lastAssistant: { role: "assistant" },
+  usage: { input: 1034, output: 56, cacheRead: 200, cacheWrite: 0, total: 1290, cost: { total: 0.004002 } },
+};
+const CTX = { runId: "run-1", agentId: "main", sessionKey: "agent:main:main", trigger: "user" };
+
+function registerPlugin(options) {
+  const fake = createFakeApi(options);
+  plugin.register(fake.api);
+  return fake.registered;
+}
+
+function ledgerRows(stateDir) {
+  const db = new DatabaseSync(path.join(stateDir, "model-router", "ledger.sqlite"), { readOnly: true });
+  try {
+    return db.prepare("SELECT * FROM calls ORDER BY id").all();
+  } finally {
+    db.close();
+  }
+}
+
+test("manifest and runtime registrations agree", () => {
+  const registered = registerPlugin({ stateDir: tmp() });
+  assert.equal(plugin.id, manifest.id);
+  assert.deepEqual(registered.tools.map((t) => t.name).sort(), [...manifest.contracts.tools].sort());
+  assert.deepEqual(registered.cli.flatMap((c) => c.opts.descriptors.map((d) => d.name)),
+    manifest.cliCommands.map((c) => c.name));
+  assert.deepEqual([...registered.hooks.keys()].sort(), ["before_model_resolve", "llm_output"]);
+});
+
+test("cli-metadata mode registers only the CLI and never touches runtime", () => {
+  const registered = registerPlugin({ mode: "cli-metadata", stateDir: tmp() });
+  assert.equal(registered.cli.length, 1);
+  assert.equal(registered.hooks.size, 0);
+  assert.equal(registered.tools.length, 0);
+});
+
+test("llm_output lands in the ledger without assistant text", async () => {
+  const stateDir = tmp();
+  const registered = registerPlugin({ stateDir });
+  registered.hooks.get("llm_output")(EVENT, CTX);
+  const tool = registered.tools.find((t) => t.name === "router_status");
+  const result = await tool.execute("call-1", {});
+  assert.equal(result.details.routerStatus.totals.today.inputTokens, 1034);
+  assert.equal(result.details.routerStatus.totals.today.costMicros, 4002);
+  assert.match(result.content[0].text, /Today: 1 model calls \(0 failed\)/);
+  const [row] = ledgerRows(stateDir);
+  assert.equal(row.provider, "fakeai");
+  assert.equal(row.agent_id, "main");
+  assert.equal(row.session_key, "agent:main:main");
+  assert.equal(row.trigger, "user");
+  assert.equal(row.outcome, "ok");
+  assert.ok(!JSON.stringify(row).includes("must not be stored"));
+});
+
+test("a cron run's job id is joined from before_model_resolve by runId", async () => {
+  const stateDir = tmp();
+  const registered = registerPlugin({ stateDir });
+  const ctx = { ...CTX, runId: "run-cron", trigger: "cron", sessionKey: "agent:main:cron-session" };
+  assert.equal(registered.hooks.get("before_model_resolve")({ prompt: "daily brief" }, { ...ctx, jobId: "job-42" }), undefined);
+  registered.hooks.get("llm_output")({ ...EVENT, runId: "run-cron" }, ctx);
+  await registered.tools[0].execute("c", {});  // flushes
+  const [row] = ledgerRows(stateDir);
+  assert.equal(row.trigger, "cron");
+  assert.equal(row.cron_job_id, "job-42");
+});
+
+test("garbage payloads never throw into OpenClaw, are logged by field, and lose nothing", async () => {
+  const stateDir = tmp();
+  const registered = registerPlugin({ stateDir });
+  const hook = registered.hooks.get("llm_output");
+  hook(EVENT, CTX);
+  for (const [event, ctx] of [[{ ...EVENT, usage: { input: -3 } }, CTX], [undefined, undefined], [{ usage: "lots" }, null]]) {
+    assert.doesNotThrow(() => hook(event, ctx));
+  }
+  assert.match(registered.warnings.join("\n"), /usage\.input must be a non-negative whole number, got -3/);
+  assert.match(registered.warnings.join("\n"), /usage must be an object/);
+  const status = (await registered.tools[0].execute("c", {})).details.routerStatus;
+  assert.equal(status.totals.today.calls, 4);
+  assert.equal(status.totals.today.invalid, 3);
+  assert.equal(status.totals.today.inputTokens, 1034);
+});
+
+test("a bad config is logged once from the hook and reported by the CLI, never thrown", async () => {
+  const registered = registerPlugin({ stateDir: tmp(), config: { timezone: "Nowhere/Special" } });
+  assert.doesNotThrow(() => registered.hooks.get("llm_output")(EVENT, CTX));
+  assert.doesNotThrow(() => registered.hooks.get("llm_output")(EVENT, CTX));
+  assert.equal(registered.warnings.length, 1);
+  assert.match(registered.warnings[0], /"timezone" must be an IANA time zone.*Nowhere\/Special/);
+});
+
+async function runCli(registered, argv) {
+  const program = new Command().exitOverride();
+  registered.cli[0].fn({ program });
+  let out = "";
+  let err = "";
+  const write = process.stdout.write;
+  const writeErr = process.stderr.write;
+  // The CLI writes strings; node:test's own reporter protocol (Buffers) passes through.
+  process.stdout.write = (chunk, ...rest) => (typeof chunk === "string" ? ((out += chunk), true) : write.call(process.stdout, chunk, ...rest));
+  process.stderr.write = (chunk, ...rest) => (typeof chunk === "string" ? ((err += chunk), true) : writeErr.call(process.stderr, chunk, ...rest));
+  const exitCode = process.exitCode;
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+  }
+  const code = process.exitCode;
+  process.exitCode = exitCode;
+  return { out, err, code };
+}
+
+test("router status and providers print the core's JSON and tables", async () => {
+  const stateDir = tmp();
+  const registered = registerPlugin({ stateDir, config: { timezone: "UTC" } });
+  registered.hooks.get("llm_output")(EVENT, CTX);
+  const json = await runCli(registered, ["router", "status", "--json"]);
+  const status = JSON.parse(json.out);
+  assert.equal(status.providers[0].models[0].today.outputTokens, 56);
+  const tool = await registered.tools[0].execute("c", {});
+  assert.deepEqual({ ...tool.details.routerStatus, generatedAtMs: 0 }, { ...status, generatedAtMs: 0 },
+    "--json and the tool's details share one shape");
+  const table = await runCli(registered, ["router", "status"]);
+  assert.match(table.out, /TOTAL\s+1\s+0\s+1,034/);
+  const filtered = JSON.parse((await runCli(registered, ["router", "status", "other", "--json"])).out);
+  assert.deepEqual(filtered.providers, []);
+  const providers = JSON.parse((await runCli(registered, ["router", "providers", "--json"])).out);
+  assert.equal(providers.providers[0].calls, 1);
+  assert.match((await runCli(registered, ["router", "providers"])).out, /fake-strong\s+1\s+0/);
+});
+
+test("the CLI reports a bad config on stderr with exit code 1", async () => {
+  const registered = registerPlugin({ stateDir: tmp(), config: { ledger: { bogus: true } } });
+  const result = await runCli(registered, ["router", "status", "--json"]);
+  assert.equal(result.out, "");
+  assert.equal(result.code, 1);
+  assert.match(result.err, /unknown key "ledger\.bogus"; allowed here: path, busyTimeoutMs/);
+});
+
+test("usage queued right before process.exit() is committed", () => {
+  const stateDir = tmp();
+  const script = `
+    import plugin from ${JSON.stringify(path.join(ROOT, "index.js"))};
+    import { createFakeApi } from ${JSON.stringify(path.join(ROOT, "test/plugin/fake-api.mjs"))};
+    const { api, registered } = createFakeApi({ stateDir: ${JSON.stringify(stateDir)} });
+    plugin.register(api);
+    for (let i = 0; i < 500; i++) registered.hooks.get("llm_output")(${JSON.stringify(EVENT)}, ${JSON.stringify(CTX)});
+    process.exit(0);`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(ledgerRows(stateDir).length, 500);
+});

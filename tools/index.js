@@ -1,0 +1,6 @@
+import { createStatusTool } from "./router_status.js";
+
+/** Every agent tool this plugin registers; the manifest's contracts.tools lists the same names. */
+export function createTools(deps) {
+  return [createStatusTool(deps)];
+}

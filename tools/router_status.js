@@ -1,0 +1,25 @@
+// Agent tool: "what's my token usage looking like?" `details.routerStatus` is the same
+// router.status/1 JSON as `openclaw router status --json`.
+
+export function createStatusTool({ getRecorder, summarizeStatus }) {
+  return {
+    name: "router_status",
+    label: "Model usage and cost",
+    description:
+      "Model usage recorded by the model-router plugin: calls, failures, tokens and cost per provider and model for today, the last 7 days and this month.",
+    parameters: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        provider: { type: "string", description: "Only this provider (e.g. anthropic)." },
+      },
+    },
+    async execute(_toolCallId, params) {
+      const status = await getRecorder().status({ provider: params?.provider });
+      return {
+        content: [{ type: "text", text: summarizeStatus(status) }],
+        details: { routerStatus: status },
+      };
+    },
+  };
+}
