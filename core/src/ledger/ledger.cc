@@ -54,6 +54,7 @@ Status SqliteError(sqlite3* db, int rc, const std::string& what) {
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return Status::Unavailable(what + ": database is busy (" + detail + ")");
   }
+  if (primary == SQLITE_CONSTRAINT) return Status::InvalidArgument(what + ": " + detail);
   if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
     return Status::Corruption(what + ": " + detail);
   }

@@ -35,7 +35,7 @@ Status AsyncWriter::Flush(int64_t timeout_ms) {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = enqueued_;
   const bool done = progress_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                                       [&] { return committed_ >= target; });
+                                       [&] { return settled_ >= target; });
   if (done) return Status::Ok();
   if (!last_error_.ok()) return last_error_;
   return Status::Unavailable("ledger write still in progress after " + std::to_string(timeout_ms) +
@@ -52,6 +52,32 @@ std::vector<std::string> AsyncWriter::TakeWarnings() {
 size_t AsyncWriter::Pending() const {
   std::lock_guard<std::mutex> lock(mu_);
   return queue_.size();
+}
+
+// Writes `batch` and returns how many of its leading records are settled (committed, or dropped
+// because the schema refuses them) plus the error that stopped it, if any.
+std::pair<size_t, Status> AsyncWriter::WriteBatch(const std::vector<UsageRecord>& batch,
+                                                  std::vector<std::string>& dropped) {
+  if (!ledger_) {
+    auto opened = open_();
+    if (!opened.ok()) return {0, opened.status()};
+    ledger_ = std::move(opened).value();
+  }
+  Status st = ledger_->AppendBatch(batch);
+  if (st.ok()) return {batch.size(), st};
+  if (st.code() != Status::Code::kInvalidArgument) return {0, st};
+  // Some record can never be stored: commit the others one by one and drop only the refused
+  // ones, so one bad record cannot stall recording.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Status one = ledger_->Append(batch[i]);
+    if (one.code() == Status::Code::kInvalidArgument) {
+      dropped.push_back("dropped a record the ledger refuses (" + batch[i].provider + "/" +
+                        batch[i].model + "): " + one.message());
+    } else if (!one.ok()) {
+      return {i, one};
+    }
+  }
+  return {batch.size(), Status::Ok()};
 }
 
 void AsyncWriter::Run() {
@@ -72,27 +98,21 @@ void AsyncWriter::Run() {
     std::vector<UsageRecord> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
 
-    Status st;
-    if (!ledger_) {
-      auto opened = open_();
-      if (opened.ok()) {
-        ledger_ = std::move(opened).value();
-      } else {
-        st = opened.status();
-      }
-    }
-    if (st.ok()) st = ledger_->AppendBatch(batch);
+    std::vector<std::string> dropped;
+    auto [settled, st] = WriteBatch(batch, dropped);
     if (!st.ok() && st.code() != Status::Code::kUnavailable) ledger_.reset();  // reopen next time
 
     lock.lock();
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(settled));
+    settled_ += settled;
+    warnings_.insert(warnings_.end(), dropped.begin(), dropped.end());
     if (st.ok()) {
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      committed_ += n;
       backoff_ms = 0;
     } else {
-      const std::string warning = "usage not yet recorded (" + std::to_string(queue_.size()) +
-                                  " queued, will retry): " + st.message();
-      if (last_error_.message() != st.message()) warnings_.push_back(warning);
+      if (last_error_.message() != st.message()) {
+        warnings_.push_back("usage not yet recorded (" + std::to_string(queue_.size()) +
+                            " queued, will retry): " + st.message());
+      }
       backoff_ms = std::min(kMaxBackoffMs, std::max<int64_t>(50, backoff_ms * 2));
     }
     last_error_ = st;

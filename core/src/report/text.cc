@@ -56,9 +56,10 @@ std::string RenderStatus(const json& status) {
            "check that plugins.entries.model-router.hooks.allowConversationAccess is true.\n";
     return out;
   }
+  out += "Calls, failures and tokens are today's; cost is today, the last 7 days and this month.\n";
   out += fmt::format("{:<34} {:>6} {:>5} {:>11} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
-                     "PROVIDER / MODEL (calls, tokens: today)", "CALLS", "FAIL", "INPUT", "OUTPUT",
-                     "CACHE-RD", "CACHE-WR", "COST TODAY", "7 DAYS", "MONTH");
+                     "PROVIDER / MODEL", "CALLS", "FAIL", "INPUT", "OUTPUT", "CACHE-RD", "CACHE-WR",
+                     "COST TODAY", "7 DAYS", "MONTH");
   for (const json& provider : providers) {
     out += Row(provider.at("provider").get<std::string>(), provider);
     for (const json& model : provider.at("models")) {

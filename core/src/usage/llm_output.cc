@@ -18,18 +18,19 @@ std::string StringField(const json& event, const char* key) {
   return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Counts and costs beyond these are not real usage; rejecting them keeps every stored value
+// exact as a JS number (< 2^53) and inside the ledger's CHECK constraints.
+constexpr double kMaxCount = 9'007'199'254'740'991.0;  // 2^53 - 1
+constexpr double kMaxCallCostUsd = 1'000'000.0;
+
 // Reads a non-negative whole token count; a missing count is 0.
 bool ReadCount(const json& usage, const char* key, int64_t& out, std::string& problem) {
   auto it = usage.find(key);
   if (it == usage.end() || it->is_null()) return true;
-  if (it->is_number_unsigned() || (it->is_number_integer() && it->get<int64_t>() >= 0)) {
-    out = it->get<int64_t>();
-    return true;
-  }
-  if (it->is_number_float()) {
+  if (it->is_number()) {
     const double v = it->get<double>();
-    if (std::isfinite(v) && v >= 0 && v < 9e15 && std::floor(v) == v) {
-      out = static_cast<int64_t>(v);
+    if (std::isfinite(v) && v >= 0 && v <= kMaxCount && std::floor(v) == v) {
+      out = it->is_number_float() ? static_cast<int64_t>(v) : it->get<int64_t>();
       return true;
     }
   }
@@ -126,14 +127,16 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, const RunRegistry& r
       if (!ReadCount(*usage, key, *field, problem)) break;
     }
     auto cost = usage->find("cost");
-    if (problem.empty() && cost != usage->end() && cost->is_object()) {
-      auto total = cost->find("total");
-      if (total != cost->end() && !total->is_null()) {
-        if (total->is_number() && std::isfinite(total->get<double>()) && total->get<double>() >= 0) {
-          record.cost_micros = UsdToMicros(total->get<double>());
+    if (problem.empty() && cost != usage->end() && !cost->is_null()) {
+      if (!cost->is_object()) {
+        problem = "usage.cost must be an object like {\"total\": 0.004}, got " + cost->dump().substr(0, 60);
+      } else if (auto total = cost->find("total"); total != cost->end() && !total->is_null()) {
+        const double usd = total->is_number() ? total->get<double>() : -1;
+        if (std::isfinite(usd) && usd >= 0 && usd <= kMaxCallCostUsd) {
+          record.cost_micros = UsdToMicros(usd);
           record.cost_known = true;
         } else {
-          problem = "usage.cost.total must be a non-negative number of USD, got " + total->dump();
+          problem = "usage.cost.total must be a number of USD from 0 to 1000000, got " + total->dump();
         }
       }
     }

@@ -217,20 +217,20 @@ TEST_CASE("FromLlmOutput marks malformed usage invalid and names the field", "[u
   }
 }
 
-// BUG (core/src/usage/llm_output.cc, ReadCount): `is_number_unsigned()` values above INT64_MAX are
+// Regression, found by this test (core/src/usage/llm_output.cc, ReadCount): `is_number_unsigned()` values above INT64_MAX are
 // read with get<int64_t>() and wrap to negative counts; the record stays kOk and the ledger's
 // CHECK (input_tokens >= 0) then refuses it (which also stalls the AsyncWriter queue).
 TEST_CASE("FromLlmOutput: an unsigned count above INT64_MAX is invalid, not negative",
-          "[usage][!mayfail]") {
+          "[usage]") {
   const UsageRecord r = WithUsage("input", json(uint64_t{18446744073709551615u}));
   CHECK(r.input_tokens >= 0);
   CHECK(r.outcome == Outcome::kInvalid);
 }
 
-// BUG (core/src/usage/llm_output.cc, FromLlmOutput cost branch + base/money.h UsdToMicros): a
+// Regression, found by this test (core/src/usage/llm_output.cc, FromLlmOutput cost branch + base/money.h UsdToMicros): a
 // finite but huge cost.total (1e300) passes the `isfinite && >= 0` check and llround overflows,
 // giving a negative (or undefined) cost_micros on a kOk record.
-TEST_CASE("FromLlmOutput: a cost too large for micro-USD is invalid", "[usage][!mayfail]") {
+TEST_CASE("FromLlmOutput: a cost too large for micro-USD is invalid", "[usage]") {
   json event = RealPayload();
   event["usage"]["cost"]["total"] = 1e300;
   const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
@@ -238,10 +238,10 @@ TEST_CASE("FromLlmOutput: a cost too large for micro-USD is invalid", "[usage][!
   CHECK(r.outcome == Outcome::kInvalid);
 }
 
-// BUG (core/src/usage/llm_output.cc, FromLlmOutput: `cost->is_object()` guard): a `usage.cost` that
+// Regression, found by this test (core/src/usage/llm_output.cc, FromLlmOutput: `cost->is_object()` guard): a `usage.cost` that
 // is not an object (e.g. "abc") is silently ignored and the record stays kOk, although the header
 // promises that a malformed field makes the record kInvalid with a note naming it.
-TEST_CASE("FromLlmOutput: usage.cost that is not an object is invalid", "[usage][!mayfail]") {
+TEST_CASE("FromLlmOutput: usage.cost that is not an object is invalid", "[usage]") {
   const UsageRecord r = WithUsage("cost", "abc");
   CHECK(r.outcome == Outcome::kInvalid);
   CHECK(Contains(r.note, "usage.cost"));

@@ -58,7 +58,8 @@ class Ledger {
   const std::string& path() const;
 
   [[nodiscard]] Status Append(const UsageRecord& record);
-  // All records in one transaction: all are stored or none.
+  // All records in one transaction: all are stored or none. A record the schema refuses (e.g. a
+  // negative count) gives kInvalidArgument.
   [[nodiscard]] Status AppendBatch(const std::vector<UsageRecord>& records);
 
   // Totals per provider/model for calls with since_ms[i] <= at_ms <= until_ms, for every i.

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "router/base/status.h"
@@ -18,7 +19,8 @@ namespace router::ledger {
 // Appends records on a background thread so callers (OpenClaw's hook thread) never wait on
 // SQLite. Records queued together are committed in one transaction. A failed write keeps the
 // records queued and retries with backoff, so a busy or briefly unavailable file loses nothing
-// while the process lives. Thread-safe.
+// while the process lives; a record the schema refuses is dropped with a warning instead of
+// blocking the ones behind it. Thread-safe.
 class AsyncWriter {
  public:
   using Opener = std::function<Result<std::shared_ptr<Ledger>>()>;
@@ -42,6 +44,8 @@ class AsyncWriter {
 
  private:
   void Run();
+  std::pair<size_t, Status> WriteBatch(const std::vector<UsageRecord>& batch,
+                                       std::vector<std::string>& dropped);
 
   Opener open_;
   std::shared_ptr<Ledger> ledger_;  // only touched by the writer thread
@@ -50,7 +54,7 @@ class AsyncWriter {
   std::condition_variable progress_;  // a batch committed or failed
   std::deque<UsageRecord> queue_;
   uint64_t enqueued_ = 0;   // records ever queued
-  uint64_t committed_ = 0;  // records ever committed
+  uint64_t settled_ = 0;    // records ever committed, or dropped as unstorable
   Status last_error_;
   std::vector<std::string> warnings_;
   bool stopping_ = false;
