@@ -19,14 +19,24 @@ const event = {
 };
 const ctx = { runId: "run-1", agentId: "main", sessionKey: "agent:main:main", sessionId: "s1", trigger: "user" };
 
-for (let i = 0; i < 2000; i++) handler(event, ctx);  // warm up JIT and the writer
-const times = new Float64Array(CALLS);
-for (let i = 0; i < CALLS; i++) {
-  const t0 = process.hrtime.bigint();
-  handler(event, ctx);
-  times[i] = Number(process.hrtime.bigint() - t0) / 1000;
+// Tight loop: calls arrive faster than the writer commits, so the queue (and memory) grows.
+// Paced: 10,000 calls/s, still far above real traffic, with the writer keeping up.
+function measure(label, spacingUs) {
+  const times = new Float64Array(CALLS);
+  let next = process.hrtime.bigint();
+  for (let i = 0; i < CALLS; i++) {
+    if (spacingUs) while (process.hrtime.bigint() < next) { /* busy-wait to the next slot */ }
+    next += BigInt(spacingUs * 1000);
+    const t0 = process.hrtime.bigint();
+    handler(event, ctx);
+    times[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
+  times.sort();
+  const pct = (p) => times[Math.min(CALLS - 1, Math.floor(CALLS * p))].toFixed(2);
+  console.log(`llm_output handler on the calling thread, ${label}: p50 ${pct(0.5)} us, p99 ${pct(0.99)} us, max ${times[CALLS - 1].toFixed(1)} us (${CALLS} calls, Node ${process.version})`);
 }
-times.sort();
-const pct = (p) => times[Math.min(CALLS - 1, Math.floor(CALLS * p))].toFixed(2);
-console.log(`llm_output handler on the calling thread: p50 ${pct(0.5)} us, p99 ${pct(0.99)} us, max ${times[CALLS - 1].toFixed(1)} us (${CALLS} calls, Node ${process.version})`);
+
+for (let i = 0; i < 2000; i++) handler(event, ctx);  // warm up JIT and the writer
+measure("tight loop", 0);
+measure("paced at 10,000 calls/s", 100);
 fs.rmSync(stateDir, { recursive: true, force: true });

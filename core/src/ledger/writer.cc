@@ -5,8 +5,10 @@
 
 namespace router::ledger {
 namespace {
-constexpr size_t kMaxBatch = 4096;
 constexpr int64_t kMaxBackoffMs = 2000;
+// After the first record of a burst, the writer waits this long for more before committing, so a
+// busy gateway pays one transaction (and one wake-up) per burst, not per call.
+constexpr int64_t kLingerMs = 2;
 constexpr int64_t kShutdownDrainMs = 5000;
 }  // namespace
 
@@ -23,19 +25,26 @@ AsyncWriter::~AsyncWriter() {
 }
 
 void AsyncWriter::Enqueue(UsageRecord record) {
+  bool was_empty;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    was_empty = queue_.empty();
     queue_.push_back(std::move(record));
     ++enqueued_;
   }
-  wake_.notify_one();
+  // The writer sleeps only on an empty queue; otherwise it is busy or backing off and will see
+  // the record anyway, so the caller skips the wake-up syscall.
+  if (was_empty) wake_.notify_one();
 }
 
 Status AsyncWriter::Flush(int64_t timeout_ms) {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = enqueued_;
+  ++flush_waiters_;
+  wake_.notify_all();  // cut the writer's linger short
   const bool done = progress_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                                        [&] { return settled_ >= target; });
+  --flush_waiters_;
   if (done) return Status::Ok();
   if (!last_error_.ok()) return last_error_;
   return Status::Unavailable("ledger write still in progress after " + std::to_string(timeout_ms) +
@@ -43,7 +52,9 @@ Status AsyncWriter::Flush(int64_t timeout_ms) {
 }
 
 std::vector<std::string> AsyncWriter::TakeWarnings() {
+  if (!has_warnings_.load(std::memory_order_acquire)) return {};  // the hook's common case
   std::lock_guard<std::mutex> lock(mu_);
+  has_warnings_.store(false, std::memory_order_relaxed);
   std::vector<std::string> out;
   out.swap(warnings_);
   return out;
@@ -51,7 +62,7 @@ std::vector<std::string> AsyncWriter::TakeWarnings() {
 
 size_t AsyncWriter::Pending() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return queue_.size();
+  return queue_.size() + inflight_;
 }
 
 // Writes `batch` and returns how many of its leading records are settled (committed, or dropped
@@ -81,41 +92,45 @@ std::pair<size_t, Status> AsyncWriter::WriteBatch(const std::vector<UsageRecord>
 }
 
 void AsyncWriter::Run() {
+  std::vector<UsageRecord> inflight;  // taken from queue_ in O(1), written outside the lock
   int64_t backoff_ms = 0;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     if (backoff_ms > 0) {
       wake_.wait_for(lock, std::chrono::milliseconds(backoff_ms), [&] { return stopping_; });
+      if (stopping_) return;  // the destructor's drain already gave up on this error
     } else {
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is settled
+      wake_.wait_for(lock, std::chrono::milliseconds(kLingerMs),
+                     [&] { return stopping_ || flush_waiters_ > 0; });
     }
-    if (queue_.empty()) {
-      if (stopping_) return;
-      continue;
+    if (inflight.empty()) {
+      inflight.swap(queue_);  // the hook's thread never waits on a copy
+      inflight_ = inflight.size();
     }
-    if (stopping_ && backoff_ms > 0) return;  // the destructor's drain already gave up
-    const size_t n = std::min(queue_.size(), kMaxBatch);
-    std::vector<UsageRecord> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
 
     std::vector<std::string> dropped;
-    auto [settled, st] = WriteBatch(batch, dropped);
+    auto [settled, st] = WriteBatch(inflight, dropped);
     if (!st.ok() && st.code() != Status::Code::kUnavailable) ledger_.reset();  // reopen next time
+    inflight.erase(inflight.begin(), inflight.begin() + static_cast<std::ptrdiff_t>(settled));
 
     lock.lock();
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(settled));
+    inflight_ = inflight.size();
     settled_ += settled;
     warnings_.insert(warnings_.end(), dropped.begin(), dropped.end());
     if (st.ok()) {
       backoff_ms = 0;
     } else {
       if (last_error_.message() != st.message()) {
-        warnings_.push_back("usage not yet recorded (" + std::to_string(queue_.size()) +
+        warnings_.push_back("usage not yet recorded (" + std::to_string(inflight_ + queue_.size()) +
                             " queued, will retry): " + st.message());
       }
       backoff_ms = std::min(kMaxBackoffMs, std::max<int64_t>(50, backoff_ms * 2));
     }
     last_error_ = st;
+    if (!warnings_.empty()) has_warnings_.store(true, std::memory_order_release);
     progress_.notify_all();
   }
 }

@@ -1,8 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,7 +17,7 @@
 namespace router::ledger {
 
 // Appends records on a background thread so callers (OpenClaw's hook thread) never wait on
-// SQLite. Records queued together are committed in one transaction. A failed write keeps the
+// SQLite. Everything queued while a write runs is committed together in the next transaction. A failed write keeps the
 // records queued and retries with backoff, so a busy or briefly unavailable file loses nothing
 // while the process lives; a record the schema refuses is dropped with a warning instead of
 // blocking the ones behind it. Thread-safe.
@@ -52,11 +52,14 @@ class AsyncWriter {
   mutable std::mutex mu_;
   std::condition_variable wake_;      // new work or stop
   std::condition_variable progress_;  // a batch committed or failed
-  std::deque<UsageRecord> queue_;
+  std::vector<UsageRecord> queue_;
+  size_t inflight_ = 0;     // records taken by the writer thread, not yet settled
   uint64_t enqueued_ = 0;   // records ever queued
   uint64_t settled_ = 0;    // records ever committed, or dropped as unstorable
   Status last_error_;
   std::vector<std::string> warnings_;
+  std::atomic<bool> has_warnings_{false};  // lets TakeWarnings skip the lock when there are none
+  int flush_waiters_ = 0;   // callers blocked in Flush: the writer skips its linger
   bool stopping_ = false;
   std::thread thread_;
 };
