@@ -31,7 +31,7 @@ UsageRecord Sample(int64_t i) {
   r.output_tokens = 200;
   r.cache_read_tokens = 4000;
   r.cost_micros = 4002;
-  r.cost_known = true;
+  r.cost_source = router::ledger::CostSource::kOpenClaw;
   return r;
 }
 

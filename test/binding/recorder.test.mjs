@@ -43,7 +43,7 @@ test("recorded calls come back in status and providers", async () => {
   const status = await recorder.status();
   assert.equal(status.schema, "router.status/1");
   assert.deepEqual(status.totals.today, {
-    calls: 2, failures: 1, invalid: 0, inputTokens: 1034, outputTokens: 56, cacheReadTokens: 200,
+    calls: 2, failures: 1, invalid: 0, messages: 1, requests: 2, inputTokens: 1034, outputTokens: 56, cacheReadTokens: 200,
     cacheWriteTokens: 0, costMicros: 4002, costUsd: 0.004002,
   });
   assert.match(renderStatus(status), /fake-strong\s+2\s+1\s+1,034\s+56\s+200/);

@@ -45,15 +45,16 @@ function textOf(content) {
 // Decide what the assistant does: plain text, or a tool call.
 function plan(body, reply) {
   const messages = Array.isArray(body.messages) ? body.messages : [];
-  const last = messages[messages.length - 1];
-  // The current turn's user text: OpenClaw may follow the user's message with an internal-context
-  // user message, so read every user message after the last assistant/tool message.
+  // The current turn is everything after the last assistant message. OpenClaw may follow the
+  // user's message, or a tool result, with an internal-context user message.
   let turnStart = messages.length;
-  while (turnStart > 0 && messages[turnStart - 1]?.role === 'user') turnStart--;
-  const lastUser = messages.slice(turnStart).map((m) => textOf(m.content)).join('\n');
+  while (turnStart > 0 && messages[turnStart - 1]?.role !== 'assistant') turnStart--;
+  const turn = messages.slice(turnStart);
+  const lastUser = turn.filter((m) => m?.role === 'user').map((m) => textOf(m.content)).join('\n');
   // A tool result came back: answer with text so the agent loop ends.
-  if (last?.role === 'tool') {
-    return { lastUser, text: `Tool result: ${textOf(last.content).slice(0, 200)}` };
+  const toolResult = turn.findLast((m) => m?.role === 'tool');
+  if (toolResult) {
+    return { lastUser, text: `Tool result: ${textOf(toolResult.content).slice(0, 200)}` };
   }
   const wanted = /CALL_TOOL:([\w.-]+)/.exec(lastUser)?.[1];
   const toolNames = (Array.isArray(body.tools) ? body.tools : []).map((t) => t?.function?.name ?? t?.name);

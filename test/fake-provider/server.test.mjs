@@ -157,6 +157,17 @@ test('CALL_TOOL is found when OpenClaw appends an internal-context user message'
   assert.deepEqual(JSON.parse(call.function.arguments), { id: 'router_status', args: {} });
 });
 
+test('a tool result followed by an internal-context user message still gets the tool reply', async () => {
+  const messages = [
+    userMsg('CALL_TOOL:router_status'),
+    { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'tool_call', arguments: '{}' } }] },
+    { role: 'tool', tool_call_id: 'c1', content: 'Today: 3 model calls' },
+    userMsg('<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>> none <<<END_OPENCLAW_INTERNAL_CONTEXT>>>'),
+  ];
+  const json = await (await chat('/a', { model: 'cheap-model', tools, messages })).json();
+  assert.equal(json.choices[0].message.content, 'Tool result: Today: 3 model calls');
+});
+
 test('CALL_TOOL streams tool_calls deltas and finish_reason tool_calls', async () => {
   const res = await chat('/b', {
     model: 'cheap-model', stream: true, stream_options: { include_usage: true }, tools,

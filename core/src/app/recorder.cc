@@ -25,6 +25,8 @@ void Recorder::NoteCronRun(const std::string& run_id, const std::string& job_id)
   runs_.NoteCronJob(run_id, job_id);
 }
 
+void Recorder::NoteModelCall(const std::string& run_id) { runs_.NoteModelCall(run_id); }
+
 std::vector<std::string> Recorder::TakeWarnings() { return writer_.TakeWarnings(); }
 
 Status Recorder::Flush(int64_t timeout_ms) { return writer_.Flush(timeout_ms); }

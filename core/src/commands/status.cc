@@ -12,21 +12,12 @@ using nlohmann::json;
 constexpr const char* kPeriodNames[] = {"today", "last7Days", "thisMonth"};
 constexpr size_t kPeriods = 3;
 
-void Add(ledger::Totals& into, const ledger::Totals& t) {
-  into.calls += t.calls;
-  into.failures += t.failures;
-  into.invalid += t.invalid;
-  into.input_tokens += t.input_tokens;
-  into.output_tokens += t.output_tokens;
-  into.cache_read_tokens += t.cache_read_tokens;
-  into.cache_write_tokens += t.cache_write_tokens;
-  into.cost_micros += t.cost_micros;
-}
-
 json TotalsJson(const ledger::Totals& t) {
   return {{"calls", t.calls},
           {"failures", t.failures},
           {"invalid", t.invalid},
+          {"messages", t.messages},
+          {"requests", t.requests},
           {"inputTokens", t.input_tokens},
           {"outputTokens", t.output_tokens},
           {"cacheReadTokens", t.cache_read_tokens},
@@ -77,8 +68,8 @@ Result<json> Status(const ledger::Ledger& ledger, const calendar::Zone& zone, co
     PutPeriods(model, row.periods);
     models.push_back(std::move(model));
     for (size_t p = 0; p < kPeriods; ++p) {
-      Add(provider_totals[p], row.periods[p]);
-      Add(totals[p], row.periods[p]);
+      ledger::Add(provider_totals[p], row.periods[p]);
+      ledger::Add(totals[p], row.periods[p]);
     }
     if (i + 1 == list.size() || list[i + 1].provider != row.provider) close_provider(row.provider);
   }

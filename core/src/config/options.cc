@@ -1,10 +1,11 @@
 #include "router/config/options.h"
 
-#include <functional>
-#include <limits>
+#include <cmath>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "router/base/money.h"
 #include "router/calendar/zone.h"
 
 namespace router::config {
@@ -12,22 +13,26 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kPrefix = "model-router config: ";
+const char* const kTaskClasses[] = {"coding", "reasoning", "math", "creative", "simple",
+                                    "agentic", "roleplay", "summarization", "extraction"};
+
 std::string Describe(const json& value) {
   std::string text = value.dump();
   return text.size() > 60 ? text.substr(0, 57) + "..." : text;
 }
 
 Status Invalid(const std::string& path, const std::string& allowed, const json& got) {
-  return Status::InvalidArgument("model-router config: \"" + path + "\" must be " + allowed +
+  return Status::InvalidArgument(std::string(kPrefix) + "\"" + path + "\" must be " + allowed +
                                  " (got " + Describe(got) + ")");
 }
 
-// One accepted key of an object: how to parse it into T, and which keys it has below it.
+// One accepted key of an object: how to parse it into T, and the key paths below it.
 template <typename T>
 struct Field {
   const char* name;
   std::function<Status(const json& value, const std::string& path, T& out)> parse;
-  std::vector<std::string> (*children)() = nullptr;  // key paths below this key, if an object
+  std::vector<std::string> (*children)() = nullptr;
 };
 
 template <typename T>
@@ -44,7 +49,7 @@ Status ParseObject(const json& value, const std::string& path, const std::vector
     if (field == nullptr) {
       std::string known;
       for (const auto& candidate : fields) known += (known.empty() ? "" : ", ") + std::string(candidate.name);
-      return Status::InvalidArgument("model-router config: unknown key \"" + item_path +
+      return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + item_path +
                                      "\"; allowed here: " + known);
     }
     ROUTER_RETURN_IF_ERROR(field->parse(item, item_path, out));
@@ -58,7 +63,9 @@ std::vector<std::string> KeyPaths(const std::vector<Field<T>>& fields) {
   for (const auto& field : fields) {
     paths.emplace_back(field.name);
     if (field.children == nullptr) continue;
-    for (const auto& child : field.children()) paths.push_back(std::string(field.name) + "." + child);
+    for (const auto& child : field.children()) {
+      paths.push_back(std::string(field.name) + (child.rfind("[]", 0) == 0 ? "" : ".") + child);
+    }
   }
   return paths;
 }
@@ -71,6 +78,31 @@ Status ParseInt(const json& value, const std::string& path, int min, int max, in
   return Status::Ok();
 }
 
+Status ParseRatio(const json& value, const std::string& path, double& out) {
+  if (!value.is_number() || !(value.get<double>() > 0) || value.get<double>() > 1) {
+    return Invalid(path, "a number above 0 and at most 1", value);
+  }
+  out = value.get<double>();
+  return Status::Ok();
+}
+
+Status ParseBool(const json& value, const std::string& path, bool& out) {
+  if (!value.is_boolean()) return Invalid(path, "true or false", value);
+  out = value.get<bool>();
+  return Status::Ok();
+}
+
+// A USD amount in config -> micro-USD. `allow_zero` for "no limit".
+Status ParseUsd(const json& value, const std::string& path, bool allow_zero, int64_t& out) {
+  const double max_usd = 1e9;
+  if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() < 0 ||
+      (!allow_zero && value.get<double>() == 0) || value.get<double>() > max_usd) {
+    return Invalid(path, std::string(allow_zero ? "0 (none) or " : "") + "a positive number of USD", value);
+  }
+  out = UsdToMicros(value.get<double>());
+  return Status::Ok();
+}
+
 Status ParseNonEmptyString(const json& value, const std::string& path, std::string& out) {
   if (!value.is_string() || value.get<std::string>().empty()) {
     return Invalid(path, "a non-empty string", value);
@@ -79,34 +111,333 @@ Status ParseNonEmptyString(const json& value, const std::string& path, std::stri
   return Status::Ok();
 }
 
+Status ParseZoneName(const json& value, const std::string& path, std::string& out) {
+  if (!value.is_string() || !calendar::Zone::Find(value.get<std::string>()).ok()) {
+    return Invalid(path, "an IANA time zone such as \"Europe/London\", or \"local\"", value);
+  }
+  out = value.get<std::string>();
+  return Status::Ok();
+}
+
+template <typename E, size_t N>
+Status ParseEnum(const json& value, const std::string& path, const E (&options)[N], E& out) {
+  std::string allowed;
+  for (E option : options) {
+    if (value.is_string() && value.get<std::string>() == Name(option)) {
+      out = option;
+      return Status::Ok();
+    }
+    allowed += std::string(allowed.empty() ? "" : " | ") + "\"" + Name(option) + "\"";
+  }
+  return Invalid(path, "one of " + allowed, value);
+}
+
+constexpr QuotaSource kSources[] = {QuotaSource::kApi, QuotaSource::kManual,
+                                    QuotaSource::kSelfTracked, QuotaSource::kUnlimited};
+constexpr QuotaUnit kUnits[] = {QuotaUnit::kTokens, QuotaUnit::kMessages, QuotaUnit::kRequests,
+                                QuotaUnit::kBudget};
+constexpr Tier kTiers[] = {Tier::kPremium, Tier::kStandard, Tier::kBudget, Tier::kFree, Tier::kLocal};
+constexpr Mode kModes[] = {Mode::kManual, Mode::kDryRun, Mode::kAuto};
+constexpr LocalPreference kPreferences[] = {LocalPreference::kNever, LocalPreference::kSimpleOnly,
+                                            LocalPreference::kWhenAvailable, LocalPreference::kPrefer};
+
+// Parses each element of an array of objects with `fields`.
+template <typename T>
+Status ParseArray(const json& value, const std::string& path, const std::vector<Field<T>>& fields,
+                  std::vector<T>& out) {
+  if (!value.is_array()) return Invalid(path, "an array", value);
+  for (size_t i = 0; i < value.size(); ++i) {
+    T item;
+    ROUTER_RETURN_IF_ERROR(ParseObject(value[i], path + "[" + std::to_string(i) + "]", fields, item));
+    out.push_back(std::move(item));
+  }
+  return Status::Ok();
+}
+
+// A window's limit is read in its provider's unit, which the provider object may name after
+// `windows`; so windows keep the raw limit until the provider is complete.
+struct RawWindow {
+  WindowOptions window;
+  json limit;
+  std::string path;
+  json schedule;
+};
+
+const std::vector<Field<RawWindow>>& WindowFields() {
+  static const std::vector<Field<RawWindow>> fields = {
+      {"name", [](const json& v, const std::string& p, RawWindow& o) {
+         return ParseNonEmptyString(v, p, o.window.name);
+       }},
+      {"limit", [](const json& v, const std::string& p, RawWindow& o) {
+         o.limit = v;
+         o.path = p;
+         return Status::Ok();
+       }},
+      {"schedule", [](const json& v, const std::string&, RawWindow& o) {
+         o.schedule = v;
+         return Status::Ok();
+       }, [] { return ScheduleKeys(); }},
+  };
+  return fields;
+}
+
+const std::vector<Field<BudgetOptions>>& BudgetFields() {
+  static const std::vector<Field<BudgetOptions>> fields = {
+      {"dailyLimit", [](const json& v, const std::string& p, BudgetOptions& o) {
+         return ParseUsd(v, p, true, o.daily_limit_micros);
+       }},
+      {"monthlyLimit", [](const json& v, const std::string& p, BudgetOptions& o) {
+         return ParseUsd(v, p, true, o.monthly_limit_micros);
+       }},
+      {"alertThreshold", [](const json& v, const std::string& p, BudgetOptions& o) {
+         return ParseRatio(v, p, o.alert_threshold);
+       }},
+  };
+  return fields;
+}
+
+const std::vector<Field<AccountOptions>>& AccountFields() {
+  static const std::vector<Field<AccountOptions>> fields = {
+      {"name", [](const json& v, const std::string& p, AccountOptions& o) {
+         return ParseNonEmptyString(v, p, o.name);
+       }},
+      {"credentialsPath", [](const json& v, const std::string& p, AccountOptions& o) {
+         return ParseNonEmptyString(v, p, o.credentials_path);
+       }},
+  };
+  return fields;
+}
+
+const std::vector<Field<LocalOptions>>& LocalFields() {
+  static const std::vector<Field<LocalOptions>> fields = {
+      {"type", [](const json& v, const std::string& p, LocalOptions& o) {
+         static const std::set<std::string> kTypes = {"ollama", "lmstudio", "mlx", "vllm",
+                                                      "llamacpp", "openai-compatible"};
+         if (!v.is_string() || kTypes.count(v.get<std::string>()) == 0) {
+           return Invalid(p, "one of \"ollama\" | \"lmstudio\" | \"mlx\" | \"vllm\" | \"llamacpp\" | "
+                             "\"openai-compatible\"", v);
+         }
+         o.type = v.get<std::string>();
+         return Status::Ok();
+       }},
+      {"endpoint", [](const json& v, const std::string& p, LocalOptions& o) {
+         if (!v.is_string() || (v.get<std::string>().rfind("http://", 0) != 0 &&
+                                v.get<std::string>().rfind("https://", 0) != 0)) {
+           return Invalid(p, "an http:// or https:// URL such as \"http://127.0.0.1:11434\"", v);
+         }
+         o.endpoint = v.get<std::string>();
+         return Status::Ok();
+       }},
+      {"models", [](const json& v, const std::string& p, LocalOptions& o) {
+         if (!v.is_array()) return Invalid(p, "an array of model ids", v);
+         for (const json& m : v) {
+           if (!m.is_string() || m.get<std::string>().empty()) return Invalid(p, "an array of model ids", v);
+           o.models.push_back(m.get<std::string>());
+         }
+         return Status::Ok();
+       }},
+  };
+  return fields;
+}
+
+struct RawProvider {
+  ProviderOptions provider;
+  std::vector<RawWindow> windows;
+};
+
+const std::vector<Field<RawProvider>>& ProviderFields() {
+  static const std::vector<Field<RawProvider>> fields = {
+      {"quotaSource", [](const json& v, const std::string& p, RawProvider& o) {
+         return ParseEnum(v, p, kSources, o.provider.quota_source);
+       }},
+      {"quotaType", [](const json& v, const std::string& p, RawProvider& o) {
+         return ParseEnum(v, p, kUnits, o.provider.quota_type);
+       }},
+      {"windows", [](const json& v, const std::string& p, RawProvider& o) {
+         return ParseArray(v, p, WindowFields(), o.windows);
+       }, [] {
+         std::vector<std::string> paths;
+         for (const auto& key : KeyPaths(WindowFields())) paths.push_back("[]." + key);
+         return paths;
+       }},
+      {"tier", [](const json& v, const std::string& p, RawProvider& o) {
+         return ParseEnum(v, p, kTiers, o.provider.tier);
+       }},
+      {"priority", [](const json& v, const std::string& p, RawProvider& o) {
+         return ParseInt(v, p, 0, 1000, o.provider.priority);
+       }},
+      {"budget", [](const json& v, const std::string& p, RawProvider& o) {
+         o.provider.budget.emplace();
+         return ParseObject(v, p, BudgetFields(), *o.provider.budget);
+       }, [] { return KeyPaths(BudgetFields()); }},
+      {"accounts", [](const json& v, const std::string& p, RawProvider& o) {
+         return ParseArray(v, p, AccountFields(), o.provider.accounts);
+       }, [] {
+         std::vector<std::string> paths;
+         for (const auto& key : KeyPaths(AccountFields())) paths.push_back("[]." + key);
+         return paths;
+       }},
+      {"local", [](const json& v, const std::string& p, RawProvider& o) {
+         o.provider.local.emplace();
+         return ParseObject(v, p, LocalFields(), *o.provider.local);
+       }, [] { return KeyPaths(LocalFields()); }},
+      {"timezone", [](const json& v, const std::string& p, RawProvider& o) {
+         return ParseZoneName(v, p, o.provider.timezone);
+       }},
+  };
+  return fields;
+}
+
+// Turns raw windows into WindowOptions once the provider's unit and zone are known.
+Status FinishProvider(RawProvider& raw, const std::string& path, const std::string& plugin_zone) {
+  ProviderOptions& provider = raw.provider;
+  auto zone = calendar::Zone::Find(provider.timezone.empty() ? plugin_zone : provider.timezone);
+  if (!zone.ok()) return zone.status();
+  std::set<std::string> names;
+  for (size_t i = 0; i < raw.windows.size(); ++i) {
+    RawWindow& w = raw.windows[i];
+    const std::string wpath = path + ".windows[" + std::to_string(i) + "]";
+    if (w.window.name.empty()) return Invalid(wpath + ".name", "a non-empty string", nullptr);
+    if (!names.insert(w.window.name).second) {
+      return Invalid(wpath + ".name", "unique within the provider", w.window.name);
+    }
+    if (w.schedule.is_null()) {
+      return Invalid(wpath + ".schedule", "an object such as {\"type\": \"rolling\", \"hours\": 5}", nullptr);
+    }
+    auto schedule = ParseSchedule(w.schedule, wpath + ".schedule", zone.value());
+    if (!schedule.ok()) return Status::InvalidArgument(kPrefix + schedule.status().message());
+    w.window.schedule = schedule.value();
+    if (!w.limit.is_null()) {
+      if (provider.quota_type == QuotaUnit::kBudget) {
+        ROUTER_RETURN_IF_ERROR(ParseUsd(w.limit, w.path, true, w.window.limit));
+      } else if (!w.limit.is_number_integer() || w.limit.get<int64_t>() < 0 ||
+                 w.limit.get<int64_t>() > 9'007'199'254'740'991) {
+        return Invalid(w.path, std::string("a whole number of ") + Name(provider.quota_type) +
+                                   " (0 = no limit)", w.limit);
+      } else {
+        w.window.limit = w.limit.get<int64_t>();
+      }
+    }
+    provider.windows.push_back(std::move(w.window));
+  }
+  return Status::Ok();
+}
+
 const std::vector<Field<ledger::LedgerOptions>>& LedgerFields() {
   static const std::vector<Field<ledger::LedgerOptions>> fields = {
-      {"path",
-       [](const json& v, const std::string& p, ledger::LedgerOptions& o) {
+      {"path", [](const json& v, const std::string& p, ledger::LedgerOptions& o) {
          return ParseNonEmptyString(v, p, o.path);
        }},
-      {"busyTimeoutMs",
-       [](const json& v, const std::string& p, ledger::LedgerOptions& o) {
+      {"busyTimeoutMs", [](const json& v, const std::string& p, ledger::LedgerOptions& o) {
          return ParseInt(v, p, 100, 60000, o.busy_timeout_ms);
        }},
   };
   return fields;
 }
 
-const std::vector<Field<PluginOptions>>& PluginFields() {
-  static const std::vector<Field<PluginOptions>> fields = {
-      {"ledger",
-       [](const json& v, const std::string& p, PluginOptions& o) {
-         return ParseObject(v, p, LedgerFields(), o.ledger);
-       },
-       [] { return KeyPaths(LedgerFields()); }},
-      {"timezone",
-       [](const json& v, const std::string& p, PluginOptions& o) {
-         if (!v.is_string() || !calendar::Zone::Find(v.get<std::string>()).ok()) {
-           return Invalid(p, "an IANA time zone such as \"Europe/London\", or \"local\"", v);
+const std::vector<Field<pricing::Price>>& PriceFields() {
+  static const auto usd = [](int64_t pricing::Price::*member) {
+    return [member](const json& v, const std::string& p, pricing::Price& o) {
+      if (!v.is_number()) return Invalid(p, "a number of USD per million tokens", v);
+      auto micros = pricing::PerMillionFromUsd(v.get<double>(), p);
+      if (!micros.ok()) return Invalid(p, "a non-negative number of USD per million tokens", v);
+      o.*member = micros.value();
+      return Status::Ok();
+    };
+  };
+  static const std::vector<Field<pricing::Price>> fields = {
+      {"input", usd(&pricing::Price::input)},
+      {"output", usd(&pricing::Price::output)},
+      {"cacheRead", usd(&pricing::Price::cache_read)},
+      {"cacheWrite", usd(&pricing::Price::cache_write)},
+  };
+  return fields;
+}
+
+struct RawPlugin {
+  PluginOptions options;
+  std::map<std::string, std::pair<std::string, RawProvider>> providers;  // id -> (path, raw)
+};
+
+const std::vector<Field<RawPlugin>>& PluginFields() {
+  static const std::vector<Field<RawPlugin>> fields = {
+      {"ledger", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseObject(v, p, LedgerFields(), o.options.ledger);
+       }, [] { return KeyPaths(LedgerFields()); }},
+      {"timezone", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseZoneName(v, p, o.options.timezone);
+       }},
+      {"providers", [](const json& v, const std::string& p, RawPlugin& o) {
+         if (!v.is_object()) return Invalid(p, "an object keyed by OpenClaw provider id", v);
+         for (const auto& [id, item] : v.items()) {
+           RawProvider raw;
+           raw.provider.id = id;
+           ROUTER_RETURN_IF_ERROR(ParseObject(item, p + "." + id, ProviderFields(), raw));
+           o.providers[id] = {p + "." + id, std::move(raw)};
          }
-         o.timezone = v.get<std::string>();
          return Status::Ok();
+       }, [] {
+         std::vector<std::string> paths;
+         for (const auto& key : KeyPaths(ProviderFields())) paths.push_back("*." + key);
+         return paths;
+       }},
+      {"dailyBudgetUsd", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseUsd(v, p, true, o.options.daily_budget_micros);
+       }},
+      {"budgetSoftThreshold", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseRatio(v, p, o.options.budget_soft_threshold);
+       }},
+      {"mode", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseEnum(v, p, kModes, o.options.mode);
+       }},
+      {"warningThreshold", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseRatio(v, p, o.options.warning_threshold);
+       }},
+      {"criticalThreshold", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseRatio(v, p, o.options.critical_threshold);
+       }},
+      {"predictionHorizonHours", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseInt(v, p, 1, 720, o.options.prediction_horizon_hours);
+       }},
+      {"qualityThresholds", [](const json& v, const std::string& p, RawPlugin& o) {
+         if (!v.is_object()) return Invalid(p, "an object of task class -> score", v);
+         for (const auto& [cls, score] : v.items()) {
+           bool known = false;
+           for (const char* name : kTaskClasses) known = known || cls == name;
+           if (!known) {
+             std::string allowed;
+             for (const char* name : kTaskClasses) allowed += std::string(allowed.empty() ? "" : ", ") + name;
+             return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." + cls +
+                                            "\"; allowed here: " + allowed);
+           }
+           if (!score.is_number() || score.get<double>() < 0 || score.get<double>() > 1) {
+             return Invalid(p + "." + cls, "a score from 0 to 1", score);
+           }
+           o.options.quality_thresholds[cls] = score.get<double>();
+         }
+         return Status::Ok();
+       }, [] { return std::vector<std::string>(std::begin(kTaskClasses), std::end(kTaskClasses)); }},
+      {"localModelPreference", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseEnum(v, p, kPreferences, o.options.local_model_preference);
+       }},
+      {"countCacheReads", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseBool(v, p, o.options.count_cache_reads);
+       }},
+      {"priceOverrides", [](const json& v, const std::string& p, RawPlugin& o) {
+         if (!v.is_object()) return Invalid(p, "an object keyed by \"provider/model\"", v);
+         for (const auto& [ref, item] : v.items()) {
+           if (ref.find('/') == std::string::npos || ref.front() == '/' || ref.back() == '/') {
+             return Invalid(p, "keyed by \"provider/model\" (e.g. \"anthropic/claude-sonnet-4-6\")", ref);
+           }
+           pricing::Price price;
+           ROUTER_RETURN_IF_ERROR(ParseObject(item, p + "." + ref, PriceFields(), price));
+           o.options.price_overrides[ref] = price;
+         }
+         return Status::Ok();
+       }, [] {
+         std::vector<std::string> paths;
+         for (const auto& key : KeyPaths(PriceFields())) paths.push_back("*." + key);
+         return paths;
        }},
   };
   return fields;
@@ -114,9 +445,79 @@ const std::vector<Field<PluginOptions>>& PluginFields() {
 
 }  // namespace
 
+const char* Name(QuotaSource v) {
+  switch (v) {
+    case QuotaSource::kApi: return "api";
+    case QuotaSource::kManual: return "manual";
+    case QuotaSource::kSelfTracked: return "self-tracked";
+    case QuotaSource::kUnlimited: return "unlimited";
+  }
+  return "";
+}
+const char* Name(QuotaUnit v) {
+  switch (v) {
+    case QuotaUnit::kTokens: return "tokens";
+    case QuotaUnit::kMessages: return "messages";
+    case QuotaUnit::kRequests: return "requests";
+    case QuotaUnit::kBudget: return "budget";
+  }
+  return "";
+}
+const char* Name(Tier v) {
+  switch (v) {
+    case Tier::kPremium: return "premium";
+    case Tier::kStandard: return "standard";
+    case Tier::kBudget: return "budget";
+    case Tier::kFree: return "free";
+    case Tier::kLocal: return "local";
+  }
+  return "";
+}
+const char* Name(Mode v) {
+  switch (v) {
+    case Mode::kManual: return "manual";
+    case Mode::kDryRun: return "dry-run";
+    case Mode::kAuto: return "auto";
+  }
+  return "";
+}
+const char* Name(LocalPreference v) {
+  switch (v) {
+    case LocalPreference::kNever: return "never";
+    case LocalPreference::kSimpleOnly: return "simple-only";
+    case LocalPreference::kWhenAvailable: return "when-available";
+    case LocalPreference::kPrefer: return "prefer";
+  }
+  return "";
+}
+
+Result<Mode> ParseMode(const std::string& text) {
+  Mode mode = Mode::kDryRun;
+  Status st = ParseEnum(json(text), "mode", kModes, mode);
+  if (!st.ok()) return st;
+  return mode;
+}
+
+const ProviderOptions* PluginOptions::FindProvider(const std::string& id) const {
+  for (const auto& provider : providers) {
+    if (provider.id == id) return &provider;
+  }
+  return nullptr;
+}
+
 Result<PluginOptions> Parse(const json& config) {
-  PluginOptions options;
-  ROUTER_RETURN_IF_ERROR(ParseObject(config, "", PluginFields(), options));
+  RawPlugin raw;
+  ROUTER_RETURN_IF_ERROR(ParseObject(config, "", PluginFields(), raw));
+  PluginOptions& options = raw.options;
+  if (options.warning_threshold >= options.critical_threshold) {
+    return Invalid("warningThreshold", "below criticalThreshold (" +
+                                           std::to_string(options.critical_threshold) + ")",
+                   options.warning_threshold);
+  }
+  for (auto& [id, entry] : raw.providers) {
+    ROUTER_RETURN_IF_ERROR(FinishProvider(entry.second, entry.first, options.timezone));
+    options.providers.push_back(std::move(entry.second.provider));
+  }
   return options;
 }
 

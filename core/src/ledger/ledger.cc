@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <utility>
 #include <system_error>
 
 #include <sqlite3.h>
@@ -19,7 +21,8 @@ struct StmtFinalizer {
 using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
-// Index i holds the statements that take a file from schema version i to i + 1.
+// Index i holds the statements that take a file from schema version i to i + 1. Never edit a
+// shipped entry: files in the field were made by it.
 const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE calls (
@@ -45,8 +48,99 @@ CREATE TABLE calls (
 CREATE INDEX calls_by_time ON calls (at_ms);
 CREATE INDEX calls_by_provider_time ON calls (provider, at_ms);
 )sql",
+    // v2: more cost sources (a CHECK change, so the table is rebuilt), requests and messages per
+    // call, hourly rollups so window sums stay fast on millions of rows, and user events.
+    R"sql(
+CREATE TABLE calls_v2 (
+  id                 INTEGER PRIMARY KEY,
+  at_ms              INTEGER NOT NULL,
+  provider           TEXT NOT NULL,
+  model              TEXT NOT NULL,
+  resolved_ref       TEXT NOT NULL DEFAULT '',
+  agent_id           TEXT NOT NULL DEFAULT '',
+  session_key        TEXT NOT NULL DEFAULT '',
+  run_id             TEXT NOT NULL DEFAULT '',
+  trigger            TEXT NOT NULL CHECK (trigger IN ('user','cron','heartbeat','other','unknown')),
+  cron_job_id        TEXT NOT NULL DEFAULT '',
+  input_tokens       INTEGER NOT NULL CHECK (input_tokens >= 0),
+  output_tokens      INTEGER NOT NULL CHECK (output_tokens >= 0),
+  cache_read_tokens  INTEGER NOT NULL CHECK (cache_read_tokens >= 0),
+  cache_write_tokens INTEGER NOT NULL CHECK (cache_write_tokens >= 0),
+  cost_micros        INTEGER NOT NULL CHECK (cost_micros >= 0),
+  cost_source        TEXT NOT NULL CHECK (cost_source IN ('openclaw','override','config','table','none')),
+  outcome            TEXT NOT NULL CHECK (outcome IN ('ok','failed','invalid')),
+  note               TEXT NOT NULL DEFAULT '',
+  model_calls        INTEGER NOT NULL DEFAULT 1 CHECK (model_calls >= 0),
+  counts_as_message  INTEGER NOT NULL DEFAULT 0 CHECK (counts_as_message IN (0, 1))
+) STRICT;
+INSERT INTO calls_v2 (id, at_ms, provider, model, resolved_ref, agent_id, session_key, run_id,
+  trigger, cron_job_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+  cost_micros, cost_source, outcome, note, model_calls, counts_as_message)
+SELECT id, at_ms, provider, model, resolved_ref, agent_id, session_key, run_id, trigger,
+  cron_job_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_micros,
+  cost_source, outcome, note, 1,
+  id IN (SELECT MIN(id) FROM calls WHERE trigger = 'user' AND outcome = 'ok' GROUP BY run_id)
+FROM calls;
+DROP TABLE calls;
+ALTER TABLE calls_v2 RENAME TO calls;
+CREATE INDEX calls_by_time ON calls (at_ms);
+CREATE INDEX calls_by_provider_time ON calls (provider, at_ms);
+
+CREATE TABLE usage_hourly (
+  provider           TEXT NOT NULL,
+  hour_ms            INTEGER NOT NULL,
+  model              TEXT NOT NULL,
+  calls              INTEGER NOT NULL,
+  failures           INTEGER NOT NULL,
+  invalid            INTEGER NOT NULL,
+  messages           INTEGER NOT NULL,
+  requests           INTEGER NOT NULL,
+  input_tokens       INTEGER NOT NULL,
+  output_tokens      INTEGER NOT NULL,
+  cache_read_tokens  INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cost_micros        INTEGER NOT NULL,
+  PRIMARY KEY (provider, hour_ms, model)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX usage_hourly_by_hour ON usage_hourly (hour_ms);
+INSERT INTO usage_hourly
+SELECT provider, (at_ms / 3600000) * 3600000, model, COUNT(*), SUM(outcome = 'failed'),
+  SUM(outcome = 'invalid'), SUM(counts_as_message), SUM(model_calls), SUM(input_tokens),
+  SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros)
+FROM calls GROUP BY 1, 2, 3;
+
+CREATE TABLE events (
+  id         INTEGER PRIMARY KEY,
+  at_ms      INTEGER NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('set-usage','reset','mode','undo','alert','api-snapshot')),
+  provider   TEXT NOT NULL DEFAULT '',
+  window     TEXT NOT NULL DEFAULT '',
+  payload    TEXT NOT NULL DEFAULT '{}',
+  undone     INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+  dedupe_key TEXT UNIQUE
+) STRICT;
+CREATE INDEX events_by_kind ON events (kind, provider, window, at_ms);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
+
+constexpr int64_t kHourMs = 3'600'000;
+
+int64_t FloorTo(int64_t value, int64_t step) {
+  const int64_t q = value / step;
+  return (q * step > value ? q - 1 : q) * step;
+}
+
+constexpr const char* kRawSums =
+    "SELECT provider, model, COUNT(*), SUM(outcome = 'failed'), SUM(outcome = 'invalid'),"
+    " SUM(counts_as_message), SUM(model_calls), SUM(input_tokens), SUM(output_tokens),"
+    " SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros)"
+    " FROM calls WHERE at_ms >= ?1 AND at_ms < ?2";
+constexpr const char* kHourlySums =
+    "SELECT provider, model, SUM(calls), SUM(failures), SUM(invalid), SUM(messages),"
+    " SUM(requests), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens),"
+    " SUM(cache_write_tokens), SUM(cost_micros)"
+    " FROM usage_hourly WHERE hour_ms >= ?1 AND hour_ms < ?2";
 
 Status SqliteError(sqlite3* db, int rc, const std::string& what) {
   const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -72,11 +166,36 @@ const char* OutcomeName(Outcome outcome) {
   return "invalid";
 }
 
+const char* CostSourceName(CostSource source) {
+  switch (source) {
+    case CostSource::kOpenClaw: return "openclaw";
+    case CostSource::kOverride: return "override";
+    case CostSource::kConfig: return "config";
+    case CostSource::kTable: return "table";
+    case CostSource::kNone: return "none";
+  }
+  return "none";
+}
+
+void Add(Totals& into, const Totals& more) {
+  into.calls += more.calls;
+  into.failures += more.failures;
+  into.invalid += more.invalid;
+  into.messages += more.messages;
+  into.requests += more.requests;
+  into.input_tokens += more.input_tokens;
+  into.output_tokens += more.output_tokens;
+  into.cache_read_tokens += more.cache_read_tokens;
+  into.cache_write_tokens += more.cache_write_tokens;
+  into.cost_micros += more.cost_micros;
+}
+
 struct Ledger::Impl {
   std::string path;
   mutable std::mutex mu;
   DbPtr db;                // guarded by mu
   StmtPtr insert;          // guarded by mu
+  StmtPtr rollup;          // guarded by mu
   StmtPtr begin, commit, rollback;
 
   Status Exec(const char* sql, const std::string& what) const {
@@ -145,13 +264,60 @@ struct Ledger::Impl {
     sqlite3_bind_int64(s, 12, r.cache_read_tokens);
     sqlite3_bind_int64(s, 13, r.cache_write_tokens);
     sqlite3_bind_int64(s, 14, r.cost_micros);
-    sqlite3_bind_text(s, 15, r.cost_known ? "openclaw" : "none", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 15, CostSourceName(r.cost_source), -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 16, OutcomeName(r.outcome), -1, SQLITE_STATIC);
     text(17, r.note);
-    const int rc = sqlite3_step(s);
+    sqlite3_bind_int64(s, 18, r.model_calls);
+    sqlite3_bind_int(s, 19, r.counts_as_message ? 1 : 0);
+    int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    return rc == SQLITE_DONE ? Status::Ok() : SqliteError(db.get(), rc, "ledger " + path + ": append");
+    if (rc != SQLITE_DONE) return SqliteError(db.get(), rc, "ledger " + path + ": append");
+
+    sqlite3_stmt* u = rollup.get();
+    sqlite3_bind_text(u, 1, r.provider.data(), static_cast<int>(r.provider.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(u, 2, FloorTo(r.at_ms, kHourMs));
+    sqlite3_bind_text(u, 3, r.model.data(), static_cast<int>(r.model.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int(u, 4, r.outcome == Outcome::kFailed ? 1 : 0);
+    sqlite3_bind_int(u, 5, r.outcome == Outcome::kInvalid ? 1 : 0);
+    sqlite3_bind_int(u, 6, r.counts_as_message ? 1 : 0);
+    sqlite3_bind_int64(u, 7, r.model_calls);
+    sqlite3_bind_int64(u, 8, r.input_tokens);
+    sqlite3_bind_int64(u, 9, r.output_tokens);
+    sqlite3_bind_int64(u, 10, r.cache_read_tokens);
+    sqlite3_bind_int64(u, 11, r.cache_write_tokens);
+    sqlite3_bind_int64(u, 12, r.cost_micros);
+    rc = sqlite3_step(u);
+    sqlite3_reset(u);
+    return rc == SQLITE_DONE ? Status::Ok() : SqliteError(db.get(), rc, "ledger " + path + ": rollup");
+  }
+
+  // Sums rows of `sql` (provider, model, then the ten Totals columns) into `out` by pair.
+  Status SumInto(const char* sql, int64_t start_ms, int64_t end_ms, const std::string& provider,
+                 std::map<std::pair<std::string, std::string>, Totals>& out) const {
+    auto stmt = Prepare(std::string(sql) + (provider.empty() ? "" : " AND provider = ?3") +
+                        " GROUP BY provider, model");
+    if (!stmt.ok()) return stmt.status();
+    sqlite3_stmt* q = stmt.value().get();
+    sqlite3_bind_int64(q, 1, start_ms);
+    sqlite3_bind_int64(q, 2, end_ms);
+    if (!provider.empty()) {
+      sqlite3_bind_text(q, 3, provider.data(), static_cast<int>(provider.size()), SQLITE_TRANSIENT);
+    }
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+      Totals t;
+      int col = 2;
+      for (int64_t* field : {&t.calls, &t.failures, &t.invalid, &t.messages, &t.requests,
+                             &t.input_tokens, &t.output_tokens, &t.cache_read_tokens,
+                             &t.cache_write_tokens, &t.cost_micros}) {
+        *field = sqlite3_column_int64(q, col++);
+      }
+      Add(out[{reinterpret_cast<const char*>(sqlite3_column_text(q, 0)),
+               reinterpret_cast<const char*>(sqlite3_column_text(q, 1))}],
+          t);
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : SqliteError(db.get(), rc, "ledger " + path + ": sum");
   }
 };
 
@@ -199,15 +365,28 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   auto insert = impl->Prepare(
       "INSERT INTO calls (at_ms, provider, model, resolved_ref, agent_id, session_key, run_id,"
       " trigger, cron_job_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
-      " cost_micros, cost_source, outcome, note)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
+      " cost_micros, cost_source, outcome, note, model_calls, counts_as_message)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
+  auto rollup = impl->Prepare(
+      "INSERT INTO usage_hourly (provider, hour_ms, model, calls, failures, invalid, messages,"
+      " requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_micros)"
+      " VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+      " ON CONFLICT (provider, hour_ms, model) DO UPDATE SET calls = calls + 1,"
+      " failures = failures + excluded.failures, invalid = invalid + excluded.invalid,"
+      " messages = messages + excluded.messages, requests = requests + excluded.requests,"
+      " input_tokens = input_tokens + excluded.input_tokens,"
+      " output_tokens = output_tokens + excluded.output_tokens,"
+      " cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,"
+      " cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
+      " cost_micros = cost_micros + excluded.cost_micros");
   auto begin = impl->Prepare("BEGIN IMMEDIATE");
   auto commit = impl->Prepare("COMMIT");
   auto rollback = impl->Prepare("ROLLBACK");
-  for (const auto* st : {&insert, &begin, &commit, &rollback}) {
+  for (const auto* st : {&insert, &rollup, &begin, &commit, &rollback}) {
     if (!st->ok()) return st->status();
   }
   impl->insert = std::move(insert).value();
+  impl->rollup = std::move(rollup).value();
   impl->begin = std::move(begin).value();
   impl->commit = std::move(commit).value();
   impl->rollback = std::move(rollback).value();
@@ -231,55 +410,43 @@ Status Ledger::AppendBatch(const std::vector<UsageRecord>& records) {
   return st;
 }
 
+Result<std::vector<ModelTotals>> Ledger::SumRange(int64_t start_ms, int64_t end_ms,
+                                                  const std::string& provider) const {
+  std::map<std::pair<std::string, std::string>, Totals> sums;
+  if (start_ms < end_ms) {
+    // Whole hours from the rollups, the partial hours at either edge from the raw rows.
+    const int64_t hours_from = -FloorTo(-start_ms, kHourMs);
+    const int64_t hours_to = FloorTo(end_ms, kHourMs);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (hours_from < hours_to) {
+      ROUTER_RETURN_IF_ERROR(impl_->SumInto(kHourlySums, hours_from, hours_to, provider, sums));
+      ROUTER_RETURN_IF_ERROR(impl_->SumInto(kRawSums, start_ms, hours_from, provider, sums));
+      ROUTER_RETURN_IF_ERROR(impl_->SumInto(kRawSums, hours_to, end_ms, provider, sums));
+    } else {
+      ROUTER_RETURN_IF_ERROR(impl_->SumInto(kRawSums, start_ms, end_ms, provider, sums));
+    }
+  }
+  std::vector<ModelTotals> rows;
+  rows.reserve(sums.size());
+  for (auto& [key, totals] : sums) rows.push_back({key.first, key.second, totals});
+  return rows;
+}
+
 Result<std::vector<ModelPeriods>> Ledger::SumByModel(const std::vector<int64_t>& since_ms,
                                                      int64_t until_ms,
                                                      const std::string& provider) const {
-  if (since_ms.empty()) return std::vector<ModelPeriods>{};
-  // One pass over the widest period; each column sums only the rows inside its own period.
-  static const char* const kSums[] = {
-      "1", "outcome = 'failed'", "outcome = 'invalid'", "input_tokens", "output_tokens",
-      "cache_read_tokens", "cache_write_tokens", "cost_micros"};
-  std::string sql = "SELECT provider, model";
+  std::map<std::pair<std::string, std::string>, std::vector<Totals>> by_pair;
   for (size_t p = 0; p < since_ms.size(); ++p) {
-    for (const char* expr : kSums) {
-      sql += ", SUM(CASE WHEN at_ms >= ?" + std::to_string(p + 3) + " THEN " + expr + " ELSE 0 END)";
+    auto sums = SumRange(since_ms[p], until_ms + 1, provider);
+    if (!sums.ok()) return sums.status();
+    for (const auto& row : sums.value()) {
+      auto& periods = by_pair[{row.provider, row.model}];
+      periods.resize(since_ms.size());
+      periods[p] = row.totals;
     }
-  }
-  sql += " FROM calls WHERE at_ms >= ?1 AND at_ms <= ?2";
-  if (!provider.empty()) sql += " AND provider = ?" + std::to_string(since_ms.size() + 3);
-  sql += " GROUP BY provider, model ORDER BY provider, model";
-
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  auto stmt = impl_->Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  sqlite3_stmt* s = stmt.value().get();
-  sqlite3_bind_int64(s, 1, *std::min_element(since_ms.begin(), since_ms.end()));
-  sqlite3_bind_int64(s, 2, until_ms);
-  for (size_t p = 0; p < since_ms.size(); ++p) {
-    sqlite3_bind_int64(s, static_cast<int>(p + 3), since_ms[p]);
-  }
-  if (!provider.empty()) {
-    sqlite3_bind_text(s, static_cast<int>(since_ms.size() + 3), provider.c_str(), -1,
-                      SQLITE_TRANSIENT);
   }
   std::vector<ModelPeriods> rows;
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    ModelPeriods row;
-    row.provider = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-    row.model = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
-    int col = 2;
-    for (size_t p = 0; p < since_ms.size(); ++p) {
-      Totals t;
-      for (int64_t* field : {&t.calls, &t.failures, &t.invalid, &t.input_tokens, &t.output_tokens,
-                             &t.cache_read_tokens, &t.cache_write_tokens, &t.cost_micros}) {
-        *field = sqlite3_column_int64(s, col++);
-      }
-      row.periods.push_back(t);
-    }
-    rows.push_back(std::move(row));
-  }
-  if (rc != SQLITE_DONE) return SqliteError(impl_->db.get(), rc, "ledger " + impl_->path + ": sum");
+  for (auto& [key, periods] : by_pair) rows.push_back({key.first, key.second, std::move(periods)});
   return rows;
 }
 
@@ -300,6 +467,96 @@ Result<std::vector<ModelActivity>> Ledger::Activity() const {
   }
   if (rc != SQLITE_DONE) return SqliteError(impl_->db.get(), rc, "ledger " + impl_->path + ": activity");
   return rows;
+}
+
+namespace {
+
+Event ReadEvent(sqlite3_stmt* q) {
+  Event e;
+  e.id = sqlite3_column_int64(q, 0);
+  e.at_ms = sqlite3_column_int64(q, 1);
+  e.kind = reinterpret_cast<const char*>(sqlite3_column_text(q, 2));
+  e.provider = reinterpret_cast<const char*>(sqlite3_column_text(q, 3));
+  e.window = reinterpret_cast<const char*>(sqlite3_column_text(q, 4));
+  e.payload = reinterpret_cast<const char*>(sqlite3_column_text(q, 5));
+  e.undone = sqlite3_column_int(q, 6) != 0;
+  return e;
+}
+
+constexpr const char* kEventColumns = "SELECT id, at_ms, kind, provider, window, payload, undone FROM events";
+
+}  // namespace
+
+Result<int64_t> Ledger::AppendEvent(const Event& event, const std::string& dedupe_key) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto stmt = impl_->Prepare(
+      "INSERT INTO events (at_ms, kind, provider, window, payload, undone, dedupe_key)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (dedupe_key) DO NOTHING");
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_stmt* q = stmt.value().get();
+  sqlite3_bind_int64(q, 1, event.at_ms);
+  sqlite3_bind_text(q, 2, event.kind.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q, 3, event.provider.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q, 4, event.window.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q, 5, event.payload.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(q, 6, event.undone ? 1 : 0);
+  if (dedupe_key.empty()) {
+    sqlite3_bind_null(q, 7);
+  } else {
+    sqlite3_bind_text(q, 7, dedupe_key.c_str(), -1, SQLITE_TRANSIENT);
+  }
+  const int rc = sqlite3_step(q);
+  if (rc != SQLITE_DONE) return SqliteError(impl_->db.get(), rc, "ledger " + impl_->path + ": event");
+  return sqlite3_changes(impl_->db.get()) == 0 ? int64_t{0}
+                                               : sqlite3_last_insert_rowid(impl_->db.get());
+}
+
+Result<std::vector<Event>> Ledger::Events(const std::string& kind, const std::string& provider,
+                                          int64_t since_ms) const {
+  std::string sql = std::string(kEventColumns) + " WHERE at_ms >= ?1";
+  if (!kind.empty()) sql += " AND kind = ?2";
+  if (!provider.empty()) sql += " AND provider = ?3";
+  sql += " ORDER BY at_ms, id";
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto stmt = impl_->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_stmt* q = stmt.value().get();
+  sqlite3_bind_int64(q, 1, since_ms);
+  if (!kind.empty()) sqlite3_bind_text(q, 2, kind.c_str(), -1, SQLITE_TRANSIENT);
+  if (!provider.empty()) sqlite3_bind_text(q, 3, provider.c_str(), -1, SQLITE_TRANSIENT);
+  std::vector<Event> events;
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) events.push_back(ReadEvent(q));
+  if (rc != SQLITE_DONE) return SqliteError(impl_->db.get(), rc, "ledger " + impl_->path + ": events");
+  return events;
+}
+
+Result<std::vector<Event>> Ledger::LastUndoable() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto stmt = impl_->Prepare(std::string(kEventColumns) +
+                             " WHERE undone = 0 AND kind IN ('set-usage', 'reset', 'mode')"
+                             " ORDER BY id DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<Event> events;
+  int rc;
+  while ((rc = sqlite3_step(stmt.value().get())) == SQLITE_ROW) {
+    events.push_back(ReadEvent(stmt.value().get()));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(impl_->db.get(), rc, "ledger " + impl_->path + ": events");
+  return events;
+}
+
+Status Ledger::MarkUndone(int64_t event_id) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto stmt = impl_->Prepare("UPDATE events SET undone = 1 WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_bind_int64(stmt.value().get(), 1, event_id);
+  const int rc = sqlite3_step(stmt.value().get());
+  if (rc != SQLITE_DONE) return SqliteError(impl_->db.get(), rc, "ledger " + impl_->path + ": undo");
+  if (sqlite3_changes(impl_->db.get()) == 0) {
+    return Status::NotFound("no event " + std::to_string(event_id) + " in the ledger");
+  }
+  return Status::Ok();
 }
 
 Result<int64_t> Ledger::CountRecords() const {

@@ -1,5 +1,6 @@
 #include "router/usage/llm_output.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -43,7 +44,7 @@ void Invalidate(UsageRecord& record, const std::string& problem) {
   record.input_tokens = record.output_tokens = 0;
   record.cache_read_tokens = record.cache_write_tokens = 0;
   record.cost_micros = 0;
-  record.cost_known = false;
+  record.cost_source = ledger::CostSource::kNone;
   record.note = problem;
 }
 
@@ -57,22 +58,53 @@ std::string NormalizeTrigger(const json& event) {
 
 }  // namespace
 
-void RunRegistry::NoteCronJob(const std::string& run_id, const std::string& job_id) {
-  if (run_id.empty() || job_id.empty()) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (job_by_run_.emplace(run_id, job_id).second) {
+RunRegistry::Run& RunRegistry::Touch(const std::string& run_id) {
+  auto [it, inserted] = runs_.try_emplace(run_id);
+  if (inserted) {
     order_.push_back(run_id);
     if (order_.size() > capacity_) {
-      job_by_run_.erase(order_.front());
+      runs_.erase(order_.front());
       order_.pop_front();
     }
   }
+  return runs_.at(run_id);  // re-find: the eviction above may have rehashed
+}
+
+void RunRegistry::NoteCronJob(const std::string& run_id, const std::string& job_id) {
+  if (run_id.empty() || job_id.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  Run& run = Touch(run_id);
+  if (run.cron_job_id.empty()) run.cron_job_id = job_id;  // a run belongs to one job
+}
+
+void RunRegistry::NoteModelCall(const std::string& run_id) {
+  if (run_id.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  ++Touch(run_id).model_calls;
 }
 
 std::string RunRegistry::CronJobFor(const std::string& run_id) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = job_by_run_.find(run_id);
-  return it == job_by_run_.end() ? std::string() : it->second;
+  auto it = runs_.find(run_id);
+  return it == runs_.end() ? std::string() : it->second.cron_job_id;
+}
+
+int64_t RunRegistry::TakeModelCalls(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return 1;
+  const int64_t calls = std::max<int64_t>(1, it->second.model_calls);
+  it->second.model_calls = 0;
+  return calls;
+}
+
+bool RunRegistry::ClaimMessage(const std::string& run_id) {
+  if (run_id.empty()) return true;  // cannot dedupe without an id: count the turn
+  std::lock_guard<std::mutex> lock(mu_);
+  Run& run = Touch(run_id);
+  if (run.message_counted) return false;
+  run.message_counted = true;
+  return true;
 }
 
 std::string CronJobFromSessionKey(const std::string& session_key) {
@@ -84,7 +116,7 @@ std::string CronJobFromSessionKey(const std::string& session_key) {
   return session_key.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
 }
 
-UsageRecord FromLlmOutput(const json& event, int64_t at_ms, const RunRegistry& runs) {
+UsageRecord FromLlmOutput(const json& event, int64_t at_ms, RunRegistry& runs) {
   UsageRecord record;
   record.at_ms = at_ms;
   if (!event.is_object()) {
@@ -134,7 +166,7 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, const RunRegistry& r
         const double usd = total->is_number() ? total->get<double>() : -1;
         if (std::isfinite(usd) && usd >= 0 && usd <= kMaxCallCostUsd) {
           record.cost_micros = UsdToMicros(usd);
-          record.cost_known = true;
+          record.cost_source = ledger::CostSource::kOpenClaw;
         } else {
           problem = "usage.cost.total must be a number of USD from 0 to 1000000, got " + total->dump();
         }
@@ -142,6 +174,9 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, const RunRegistry& r
     }
   }
   if (!problem.empty()) Invalidate(record, problem);
+  record.model_calls = runs.TakeModelCalls(record.run_id);
+  record.counts_as_message = record.trigger == "user" && record.outcome == Outcome::kOk &&
+                             runs.ClaimMessage(record.run_id);
   return record;
 }
 

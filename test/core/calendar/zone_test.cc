@@ -261,3 +261,73 @@ TEST_CASE("FormatMinute renders local wall time", "[calendar]") {
   CHECK(lord_howe.FormatMinute(S(1791041400)) == "2026-10-04 02:30");
   CHECK(lord_howe.FormatMinute(S(1791041400) - 1) == "2026-10-04 01:59");
 }
+
+TEST_CASE("ToCivil reads local wall time", "[calendar]") {
+  Zone chicago = MustFind("America/Chicago");
+  // 'TZ="America/Chicago" 2026-11-01 01:30 CDT' -> 1793514600; CST is one hour later.
+  const router::calendar::CivilTime cdt = chicago.ToCivil(S(1793514600) + 250);
+  CHECK(cdt.year == 2026);
+  CHECK(cdt.month == 11);
+  CHECK(cdt.day == 1);
+  CHECK(cdt.hour == 1);
+  CHECK(cdt.minute == 30);
+  CHECK(cdt.second == 0);
+  CHECK(cdt.millisecond == 250);
+  CHECK(chicago.ToCivil(S(1793514600 + 3600)).hour == 1);
+  // Before 1970: date -d '1969-12-31 23:59:59 UTC' +%s -> -1
+  const router::calendar::CivilTime before = MustFind("UTC").ToCivil(-1);
+  CHECK(before.year == 1969);
+  CHECK(before.day == 31);
+  CHECK(before.second == 59);
+  CHECK(before.millisecond == 999);
+}
+
+TEST_CASE("FromCivil resolves DST gaps forward and overlaps to the earlier instant", "[calendar]") {
+  using router::calendar::CivilTime;
+  Zone chicago = MustFind("America/Chicago");
+  // 'TZ="America/Chicago" 2026-03-08 01:59:59' -> 1772956799; 02:30 is skipped and maps to the
+  // transition 2026-03-08 08:00 UTC = 1772956800 (zdump).
+  CHECK(chicago.FromCivil({2026, 3, 8, 1, 59, 59, 0}) == S(1772956799));
+  CHECK(chicago.FromCivil({2026, 3, 8, 2, 30, 0, 0}) == S(1772956800));
+  CHECK(chicago.FromCivil({2026, 3, 8, 3, 0, 0, 0}) == S(1772956800));
+  // '... 2026-11-01 01:30 CDT' -> 1793514600 (the earlier of the two 01:30s).
+  CHECK(chicago.FromCivil({2026, 11, 1, 1, 30, 0, 0}) == S(1793514600));
+  CHECK(chicago.FromCivil({2026, 11, 1, 1, 30, 0, 7}) == S(1793514600) + 7);
+
+  Zone lord_howe = MustFind("Australia/Lord_Howe");
+  // 02:15 on 2026-10-04 is skipped -> 02:30 +11 = 2026-10-03 15:30 UTC = 1791041400 (zdump).
+  CHECK(lord_howe.FromCivil({2026, 10, 4, 2, 15, 0, 0}) == S(1791041400));
+  // 01:45 on 2026-04-05 repeats; +11 comes first: date -d '2026-04-04 14:45 UTC' -> 1775313900.
+  CHECK(lord_howe.FromCivil({2026, 4, 5, 1, 45, 0, 0}) == S(1775313900));
+
+  SECTION("out-of-range fields carry over") {
+    Zone london = MustFind("Europe/London");
+    // 'TZ="Europe/London" 2026-03-01 00:00' -> 1772323200, '... 2027-01-31 09:30' -> 1801387800,
+    // '... 2026-12-31 09:30' -> 1798709400
+    CHECK(london.FromCivil({2026, 2, 29, 0, 0, 0, 0}) == S(1772323200));
+    CHECK(london.FromCivil({2026, 1, 60, 0, 0, 0, 0}) == S(1772323200));
+    CHECK(london.FromCivil({2026, 13, 31, 9, 30, 0, 0}) == S(1801387800));
+    CHECK(london.FromCivil({2027, 1, 0, 9, 30, 0, 0}) == S(1798709400));
+    CHECK(london.FromCivil({2027, 0, 31, 9, 30, 0, 0}) == S(1798709400));
+    CHECK(london.FromCivil({2026, 2, 28, 24, 0, 0, 0}) == S(1772323200));
+  }
+}
+
+TEST_CASE("DaysInMonth, DayOfWeek and UtcFromCivil", "[calendar]") {
+  using router::calendar::DayOfWeek;
+  using router::calendar::DaysInMonth;
+  using router::calendar::UtcFromCivil;
+  CHECK(DaysInMonth(2026, 1) == 31);
+  CHECK(DaysInMonth(2026, 2) == 28);
+  CHECK(DaysInMonth(2028, 2) == 29);
+  CHECK(DaysInMonth(2100, 2) == 28);
+  CHECK(DaysInMonth(2000, 2) == 29);
+  CHECK(DaysInMonth(2026, 4) == 30);
+  // `date -d 2026-03-11 +%w` -> 3 (Wednesday); 2026-03-08 -> 0; 2028-02-29 -> 2
+  CHECK(DayOfWeek(2026, 3, 11) == 3);
+  CHECK(DayOfWeek(2026, 3, 8) == 0);
+  CHECK(DayOfWeek(2028, 2, 29) == 2);
+  // date -d '2026-02-09 14:36:00 UTC' +%s -> 1770647760
+  CHECK(UtcFromCivil({2026, 2, 9, 14, 36, 0, 5}) == S(1770647760) + 5);
+  CHECK(UtcFromCivil({1970, 1, 1, 0, 0, 0, 0}) == 0);
+}

@@ -40,7 +40,7 @@ UsageRecord Rec(int64_t at_ms, const std::string& provider, const std::string& m
   r.input_tokens = input;
   r.output_tokens = output;
   r.cost_micros = cost_micros;
-  r.cost_known = outcome == Outcome::kOk;
+  r.cost_source = outcome == Outcome::kOk ? router::ledger::CostSource::kOpenClaw : router::ledger::CostSource::kNone;
   r.outcome = outcome;
   return r;
 }

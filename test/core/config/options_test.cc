@@ -30,13 +30,66 @@ bool Contains(const std::string& text, const std::string& part) {
 }
 
 // {"a": {"b": value}} for path "a.b".
-json AtPath(const std::string& path, const json& value) {
+// A valid config with one provider and one window, so a value grafted below a wildcard path
+// ("providers.*.windows[].schedule.hour") lands in an otherwise complete object.
+json Skeleton() {
+  return json::parse(R"({"providers": {"fake/m1": {"windows": [
+      {"name": "w", "limit": 1, "schedule": {"type": "daily"}}]}}})");
+}
+
+// Splits a key path into segments; "windows[]" becomes "windows", "[]".
+std::vector<std::string> Segments(const std::string& path) {
   std::vector<std::string> parts;
   std::stringstream in(path);
-  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
-  json out = value;
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) out = json{{*it, out}};
+  for (std::string part; std::getline(in, part, '.');) {
+    const bool array = part.size() > 2 && part.compare(part.size() - 2, 2, "[]") == 0;
+    parts.push_back(array ? part.substr(0, part.size() - 2) : part);
+    if (array) parts.emplace_back("[]");
+  }
+  return parts;
+}
+
+// `path` with its wildcards replaced as Graft fills them: "*" -> "fake/m1", "[]" -> "[0]".
+std::string Concrete(const std::string& path) {
+  std::string out;
+  for (const auto& part : Segments(path)) {
+    if (part == "[]") {
+      out += "[0]";
+    } else {
+      out += (out.empty() ? "" : ".") + (part == "*" ? std::string("fake/m1") : part);
+    }
+  }
   return out;
+}
+
+// The skeleton with `value` set at `path`.
+json Graft(const std::string& path, const json& value) {
+  json root = Skeleton();
+  json* at = &root;
+  for (const auto& part : Segments(path)) {
+    if (part == "[]") {
+      if (!at->is_array() || at->empty()) *at = json::array({json::object()});
+      at = &(*at)[0];
+    } else {
+      if (!at->is_object()) *at = json::object();
+      at = &(*at)[part == "*" ? std::string("fake/m1") : part];
+    }
+  }
+  *at = value;
+  // Schedule keys belong to one kind each: give the skeleton's schedule that kind.
+  const auto parts = Segments(path);
+  if (parts.size() >= 2 && parts[parts.size() - 2] == "schedule") {
+    json& schedule = root["providers"]["fake/m1"]["windows"][0]["schedule"];
+    const std::string& key = parts.back();
+    if (key == "dayOfWeek") schedule["type"] = "weekly";
+    if (key == "dayOfMonth") schedule["type"] = "monthly";
+    if (key == "hours" || key == "days") schedule["type"] = "rolling";
+    if (key == "fixedDate" || key == "periodDays") {
+      schedule["type"] = "fixed";
+      if (key == "periodDays") schedule["fixedDate"] = "2026-01-01";
+    }
+  }
+  return root;
 }
 
 struct SchemaProperty {
@@ -44,19 +97,28 @@ struct SchemaProperty {
   json schema;
 };
 
-// Collects every property below `schema` (an object schema) and checks additionalProperties.
+// Collects every property below `schema` (an object schema): maps (additionalProperties given as
+// a schema) add a "*" segment, arrays of objects a "[]". Every object schema must be closed.
 void WalkSchema(const json& schema, const std::string& prefix, std::vector<SchemaProperty>& out) {
   INFO("schema object at \"" << (prefix.empty() ? "configSchema" : prefix) << "\"");
   CHECK(schema.value("type", "") == "object");
   REQUIRE(schema.contains("additionalProperties"));
-  CHECK(schema.at("additionalProperties") == json(false));
+  const json& extra = schema.at("additionalProperties");
+  if (extra.is_object()) {  // a map: its values follow one schema
+    const std::string path = prefix + ".*";
+    if (extra.value("type", "") == "object") WalkSchema(extra, path, out);
+    return;
+  }
+  CHECK(extra == json(false));
   REQUIRE(schema.contains("properties"));
   REQUIRE(schema.at("properties").is_object());
   for (const auto& [key, child] : schema.at("properties").items()) {
     const std::string path = prefix.empty() ? key : prefix + "." + key;
     out.push_back({path, child});
-    if (child.contains("properties") || child.value("type", "") == "object") {
-      WalkSchema(child, path, out);
+    if (child.value("type", "") == "object") WalkSchema(child, path, out);
+    if (child.value("type", "") == "array" && child.contains("items") &&
+        child.at("items").value("type", "") == "object") {
+      WalkSchema(child.at("items"), path + "[]", out);
     }
   }
 }
@@ -174,13 +236,21 @@ TEST_CASE("KnownKeyPaths lists every accepted key", "[config]") {
   const auto paths = KnownKeyPaths();
   const std::set<std::string> got(paths.begin(), paths.end());
   CHECK(got.size() == paths.size());  // no duplicates
-  CHECK(got == std::set<std::string>{"ledger", "ledger.path", "ledger.busyTimeoutMs", "timezone"});
-  // A misspelling of every known path is rejected, naming the misspelt path.
+  for (const char* expected :
+       {"ledger", "ledger.path", "ledger.busyTimeoutMs", "timezone", "providers",
+        "providers.*.quotaSource", "providers.*.windows", "providers.*.windows[].limit",
+        "providers.*.windows[].schedule.dayOfWeek", "providers.*.budget.dailyLimit",
+        "providers.*.accounts[].credentialsPath", "providers.*.local.endpoint", "dailyBudgetUsd",
+        "mode", "qualityThresholds.coding", "priceOverrides.*.cacheWrite"}) {
+    CHECK(got.count(expected) == 1);
+  }
+  // A misspelling of every known key is rejected, naming the misspelt key where it stands.
   for (const auto& path : paths) {
+    if (path.size() > 1 && path.compare(path.size() - 1, 1, "*") == 0) continue;
     INFO("path " << path);
-    auto typo = Parse(AtPath(path + "X", 1));
+    auto typo = Parse(Graft(path + "X", 1));
     REQUIRE_FALSE(typo.ok());
-    CHECK(Contains(typo.status().message(), path + "X"));
+    CHECK(Contains(typo.status().message(), Concrete(path + "X")));
   }
 }
 
@@ -202,7 +272,7 @@ TEST_CASE("openclaw.plugin.json configSchema matches the parser", "[config]") {
   for (const auto& p : properties) {
     if (p.schema.contains("default")) {
       INFO(p.path << " default " << p.schema.at("default").dump());
-      auto parsed = Parse(AtPath(p.path, p.schema.at("default")));
+      auto parsed = Parse(Graft(p.path, p.schema.at("default")));
       CHECK(parsed.status().ToString() == "OK");
       CHECK(parsed.ok());
       ++checked_values;
@@ -211,7 +281,7 @@ TEST_CASE("openclaw.plugin.json configSchema matches the parser", "[config]") {
       REQUIRE(p.schema.at("examples").is_array());
       REQUIRE_FALSE(p.schema.at("examples").empty());
       INFO(p.path << " examples[0] " << p.schema.at("examples")[0].dump());
-      auto parsed = Parse(AtPath(p.path, p.schema.at("examples")[0]));
+      auto parsed = Parse(Graft(p.path, p.schema.at("examples")[0]));
       CHECK(parsed.status().ToString() == "OK");
       CHECK(parsed.ok());
       ++checked_values;
@@ -225,13 +295,13 @@ TEST_CASE("openclaw.plugin.json configSchema matches the parser", "[config]") {
     INFO(p.path);
     if (p.schema.contains("minimum")) {
       const int64_t min = p.schema.at("minimum").get<int64_t>();
-      CHECK(Parse(AtPath(p.path, min)).ok());
-      CHECK_FALSE(Parse(AtPath(p.path, min - 1)).ok());
+      CHECK(Parse(Graft(p.path, min)).ok());
+      CHECK_FALSE(Parse(Graft(p.path, min - 1)).ok());
     }
     if (p.schema.contains("maximum")) {
       const int64_t max = p.schema.at("maximum").get<int64_t>();
-      CHECK(Parse(AtPath(p.path, max)).ok());
-      CHECK_FALSE(Parse(AtPath(p.path, max + 1)).ok());
+      CHECK(Parse(Graft(p.path, max)).ok());
+      CHECK_FALSE(Parse(Graft(p.path, max + 1)).ok());
     }
   }
 

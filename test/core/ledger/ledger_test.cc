@@ -61,7 +61,7 @@ UsageRecord Rec(int64_t at_ms, const std::string& provider, const std::string& m
   r.input_tokens = input;
   r.output_tokens = output;
   r.cost_micros = cost_micros;
-  r.cost_known = cost_micros > 0;
+  r.cost_source = cost_micros > 0 ? router::ledger::CostSource::kOpenClaw : router::ledger::CostSource::kNone;
   r.outcome = outcome;
   return r;
 }
@@ -410,4 +410,136 @@ TEST_CASE("One Ledger is safe to share between threads", "[ledger]") {
   for (auto& t : threads) t.join();
   CHECK(errors.load() == 0);
   CHECK(Count(*ledger) == 1000);
+}
+
+TEST_CASE("A schema 1 file migrates to schema 2 keeping every call", "[ledger]") {
+  TempDir dir;
+  const std::string path = dir.File("v1.sqlite");
+  // The exact v1 layout, as shipped, with three calls of one user run (a retry) and a cron call.
+  ExecOn(path, R"sql(
+CREATE TABLE calls (
+  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,
+  resolved_ref TEXT NOT NULL DEFAULT '', agent_id TEXT NOT NULL DEFAULT '',
+  session_key TEXT NOT NULL DEFAULT '', run_id TEXT NOT NULL DEFAULT '',
+  trigger TEXT NOT NULL CHECK (trigger IN ('user','cron','heartbeat','other','unknown')),
+  cron_job_id TEXT NOT NULL DEFAULT '',
+  input_tokens INTEGER NOT NULL CHECK (input_tokens >= 0),
+  output_tokens INTEGER NOT NULL CHECK (output_tokens >= 0),
+  cache_read_tokens INTEGER NOT NULL CHECK (cache_read_tokens >= 0),
+  cache_write_tokens INTEGER NOT NULL CHECK (cache_write_tokens >= 0),
+  cost_micros INTEGER NOT NULL CHECK (cost_micros >= 0),
+  cost_source TEXT NOT NULL CHECK (cost_source IN ('openclaw','none')),
+  outcome TEXT NOT NULL CHECK (outcome IN ('ok','failed','invalid')),
+  note TEXT NOT NULL DEFAULT '') STRICT;
+CREATE INDEX calls_by_time ON calls (at_ms);
+CREATE INDEX calls_by_provider_time ON calls (provider, at_ms);
+INSERT INTO calls (at_ms, provider, model, run_id, trigger, input_tokens, output_tokens,
+  cache_read_tokens, cache_write_tokens, cost_micros, cost_source, outcome) VALUES
+  (1000, 'a', 'm', 'r1', 'user', 0, 0, 0, 0, 0, 'none', 'failed'),
+  (2000, 'a', 'm', 'r1', 'user', 100, 10, 5, 0, 400, 'openclaw', 'ok'),
+  (3000, 'a', 'm', 'r2', 'cron', 50, 5, 0, 0, 200, 'openclaw', 'ok'),
+  (3600000, 'b', 'n', 'r3', 'user', 7, 1, 0, 0, 9, 'openclaw', 'ok');
+PRAGMA user_version = 1;
+)sql");
+  auto ledger = MustOpen(path);
+  CHECK(QueryText(path, "PRAGMA user_version") == "2");
+  CHECK(QueryText(path, "SELECT COUNT(*) FROM calls") == "4");
+  auto sums = ledger->SumRange(0, 2 * 3'600'000, "");
+  REQUIRE(sums.ok());
+  REQUIRE(sums.value().size() == 2);
+  const auto& a = sums.value()[0].totals;
+  CHECK(a.calls == 3);
+  CHECK(a.failures == 1);
+  CHECK(a.messages == 1);  // the retried user run counts once, the cron run not at all
+  CHECK(a.requests == 3);
+  CHECK(a.input_tokens == 150);
+  CHECK(a.cost_micros == 600);
+  CHECK(sums.value()[1].totals.messages == 1);
+  // The rollups were backfilled: whole hours come from them.
+  CHECK(QueryText(path, "SELECT SUM(calls) FROM usage_hourly") == "4");
+  // New calls keep working after the migration.
+  REQUIRE(ledger->Append(Rec(4000, "a", "m", 1, 1, 1)).ok());
+  CHECK(ledger->SumRange(0, 3'600'000, "a").value()[0].totals.calls == 4);
+}
+
+TEST_CASE("SumRange equals a brute-force sum for any range, across hour edges", "[ledger]") {
+  auto ledger = MustOpen(":memory:");
+  std::vector<UsageRecord> records;
+  uint64_t seed = 42;
+  auto next = [&seed] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<int64_t>(seed >> 33);
+  };
+  const int64_t hour = 3'600'000;
+  for (int i = 0; i < 600; ++i) {
+    UsageRecord r = Rec(next() % (30 * hour), i % 3 == 0 ? "a" : "b", i % 2 == 0 ? "m1" : "m2",
+                        next() % 1000, next() % 100, next() % 5000,
+                        i % 7 == 0 ? Outcome::kFailed : Outcome::kOk);
+    r.model_calls = 1 + next() % 3;
+    r.counts_as_message = i % 5 == 0;
+    records.push_back(r);
+  }
+  REQUIRE(ledger->AppendBatch(records).ok());
+  for (int trial = 0; trial < 200; ++trial) {
+    int64_t start = next() % (32 * hour) - hour;
+    int64_t end = start + next() % (12 * hour);
+    if (trial % 10 == 0) start = (start / hour) * hour;  // exact hour boundaries too
+    const std::string provider = trial % 3 == 0 ? "a" : "";
+    router::ledger::Totals expected;
+    for (const auto& r : records) {
+      if (r.at_ms < start || r.at_ms >= end || (!provider.empty() && r.provider != provider)) continue;
+      expected.calls += 1;
+      expected.failures += r.outcome == Outcome::kFailed ? 1 : 0;
+      expected.messages += r.counts_as_message ? 1 : 0;
+      expected.requests += r.model_calls;
+      expected.input_tokens += r.input_tokens;
+      expected.output_tokens += r.output_tokens;
+      expected.cost_micros += r.cost_micros;
+    }
+    auto sums = ledger->SumRange(start, end, provider);
+    REQUIRE(sums.ok());
+    router::ledger::Totals got;
+    for (const auto& row : sums.value()) router::ledger::Add(got, row.totals);
+    INFO("range [" << start << ", " << end << ") provider '" << provider << "'");
+    CHECK(got.calls == expected.calls);
+    CHECK(got.failures == expected.failures);
+    CHECK(got.messages == expected.messages);
+    CHECK(got.requests == expected.requests);
+    CHECK(got.input_tokens == expected.input_tokens);
+    CHECK(got.output_tokens == expected.output_tokens);
+    CHECK(got.cost_micros == expected.cost_micros);
+  }
+}
+
+TEST_CASE("Events are stored, deduplicated by key, listed and undone", "[ledger]") {
+  auto ledger = MustOpen(":memory:");
+  router::ledger::Event set_usage{0, 100, "set-usage", "anthropic", "weekly", R"({"percent":79})", false};
+  auto first = ledger->AppendEvent(set_usage);
+  REQUIRE(first.ok());
+  CHECK(first.value() > 0);
+  auto mode = ledger->AppendEvent({0, 200, "mode", "", "", R"({"mode":"auto"})", false});
+  REQUIRE(mode.ok());
+  SECTION("alerts with the same key are stored once") {
+    router::ledger::Event alert{0, 300, "alert", "anthropic", "weekly", "{}", false};
+    CHECK(ledger->AppendEvent(alert, "anthropic|weekly|0|warning").value() > 0);
+    CHECK(ledger->AppendEvent(alert, "anthropic|weekly|0|warning").value() == 0);
+    CHECK(ledger->Events("alert", "", 0).value().size() == 1);
+  }
+  SECTION("listing filters by kind, provider and time") {
+    CHECK(ledger->Events("", "", 0).value().size() == 2);
+    CHECK(ledger->Events("set-usage", "anthropic", 0).value().at(0).payload == R"({"percent":79})");
+    CHECK(ledger->Events("set-usage", "openai", 0).value().empty());
+    CHECK(ledger->Events("", "", 150).value().size() == 1);
+  }
+  SECTION("undo takes the newest undoable event, then the one before") {
+    auto last = ledger->LastUndoable();
+    REQUIRE(last.value().size() == 1);
+    CHECK(last.value()[0].kind == "mode");
+    REQUIRE(ledger->MarkUndone(last.value()[0].id).ok());
+    CHECK(ledger->LastUndoable().value().at(0).kind == "set-usage");
+    REQUIRE(ledger->MarkUndone(first.value()).ok());
+    CHECK(ledger->LastUndoable().value().empty());
+    CHECK(ledger->Events("", "", 0).value().at(0).undone);
+    CHECK(ledger->MarkUndone(9999).code() == Status::Code::kNotFound);
+  }
 }

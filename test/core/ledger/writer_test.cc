@@ -42,7 +42,7 @@ UsageRecord Rec(int64_t at_ms, const std::string& provider = "fakeai") {
   r.input_tokens = 10;
   r.output_tokens = 2;
   r.cost_micros = 3;
-  r.cost_known = true;
+  r.cost_source = router::ledger::CostSource::kOpenClaw;
   return r;
 }
 

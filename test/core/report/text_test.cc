@@ -57,19 +57,19 @@ std::unique_ptr<Ledger> SeededLedger() {
   strong.cache_read_tokens = 1'000'000;
   strong.cache_write_tokens = 2'500;
   strong.cost_micros = 12'345'678;
-  strong.cost_known = true;
+  strong.cost_source = router::ledger::CostSource::kOpenClaw;
   UsageRecord weak = Rec(kAt1000, "fakeai", "fake-weak");
   weak.input_tokens = 2'000;
   weak.output_tokens = 100;
   weak.cost_micros = 4'002;
-  weak.cost_known = true;
+  weak.cost_source = router::ledger::CostSource::kOpenClaw;
   UsageRecord failed = Rec(kAt1100, "fakeai", "fake-strong");
   failed.outcome = Outcome::kFailed;
   UsageRecord o1 = Rec(kThreeDaysAgo, "other", "o1");
   o1.input_tokens = 5'000;
   o1.output_tokens = 500;
   o1.cost_micros = 2'500'000;
-  o1.cost_known = true;
+  o1.cost_source = router::ledger::CostSource::kOpenClaw;
   REQUIRE(ledger->AppendBatch({strong, weak, failed, o1}).ok());
   return ledger;
 }

@@ -14,6 +14,12 @@ using router::usage::RunRegistry;
 
 namespace {
 
+// A record built with no prior hook calls for its run.
+UsageRecord FromFreshRegistry(const json& event, int64_t at_ms) {
+  RunRegistry runs;
+  return FromLlmOutput(event, at_ms, runs);
+}
+
 // The shape OpenClaw's llm_output hook delivers after the JS mapper picks its fields.
 json RealPayload() {
   return json::parse(R"({
@@ -39,14 +45,14 @@ void CheckZeroCounts(const UsageRecord& r) {
   CHECK(r.cache_read_tokens == 0);
   CHECK(r.cache_write_tokens == 0);
   CHECK(r.cost_micros == 0);
-  CHECK_FALSE(r.cost_known);
+  CHECK(r.cost_source == router::ledger::CostSource::kNone);
 }
 
 // Sets usage[key] = value on the real payload and returns the record.
 UsageRecord WithUsage(const std::string& key, const json& value) {
   json event = RealPayload();
   event["usage"][key] = value;
-  return FromLlmOutput(event, 1, RunRegistry());
+  return FromFreshRegistry(event, 1);
 }
 
 }  // namespace
@@ -68,7 +74,7 @@ TEST_CASE("FromLlmOutput maps the real OpenClaw payload", "[usage]") {
   CHECK(r.cache_read_tokens == 200);
   CHECK(r.cache_write_tokens == 0);
   CHECK(r.cost_micros == 4002);
-  CHECK(r.cost_known);
+  CHECK(r.cost_source == router::ledger::CostSource::kOpenClaw);
   CHECK(r.outcome == Outcome::kOk);
   CHECK(r.note.empty());
 }
@@ -77,31 +83,31 @@ TEST_CASE("FromLlmOutput: optional usage parts", "[usage]") {
   SECTION("no cost: priced unknown, counts kept") {
     json event = RealPayload();
     event["usage"].erase("cost");
-    const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+    const UsageRecord r = FromFreshRegistry(event, 1);
     CHECK(r.outcome == Outcome::kOk);
     CHECK(r.input_tokens == 1034);
     CHECK(r.cost_micros == 0);
-    CHECK_FALSE(r.cost_known);
+    CHECK(r.cost_source == router::ledger::CostSource::kNone);
   }
   SECTION("cost.total null is unknown, not invalid") {
     json event = RealPayload();
     event["usage"]["cost"]["total"] = nullptr;
-    const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+    const UsageRecord r = FromFreshRegistry(event, 1);
     CHECK(r.outcome == Outcome::kOk);
-    CHECK_FALSE(r.cost_known);
+    CHECK(r.cost_source == router::ledger::CostSource::kNone);
   }
   SECTION("zero cost is known") {
     json event = RealPayload();
     event["usage"]["cost"]["total"] = 0;
-    const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+    const UsageRecord r = FromFreshRegistry(event, 1);
     CHECK(r.outcome == Outcome::kOk);
-    CHECK(r.cost_known);
+    CHECK(r.cost_source == router::ledger::CostSource::kOpenClaw);
     CHECK(r.cost_micros == 0);
   }
   SECTION("missing and null counts are zero") {
     json event = RealPayload();
     event["usage"] = json{{"input", 5}, {"cacheRead", nullptr}};
-    const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+    const UsageRecord r = FromFreshRegistry(event, 1);
     CHECK(r.outcome == Outcome::kOk);
     CHECK(r.input_tokens == 5);
     CHECK(r.output_tokens == 0);
@@ -122,7 +128,7 @@ TEST_CASE("FromLlmOutput without usage records a failed attempt", "[usage]") {
     } else {
       event.erase("usage");
     }
-    const UsageRecord r = FromLlmOutput(event, 7, RunRegistry());
+    const UsageRecord r = FromFreshRegistry(event, 7);
     CHECK(r.outcome == Outcome::kFailed);
     CHECK(r.provider == "fakeai");
     CHECK(r.model == "fake-strong");
@@ -164,7 +170,7 @@ TEST_CASE("FromLlmOutput marks malformed usage invalid and names the field", "[u
     for (const json& usage : {json("lots"), json(1290), json::array({1, 2})}) {
       json event = RealPayload();
       event["usage"] = usage;
-      const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+      const UsageRecord r = FromFreshRegistry(event, 1);
       CHECK(r.outcome == Outcome::kInvalid);
       CHECK(Contains(r.note, "usage must be an object"));
       CheckZeroCounts(r);
@@ -173,7 +179,7 @@ TEST_CASE("FromLlmOutput marks malformed usage invalid and names the field", "[u
   SECTION("cost.total is not a number") {
     json event = RealPayload();
     event["usage"]["cost"]["total"] = "abc";
-    const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+    const UsageRecord r = FromFreshRegistry(event, 1);
     CHECK(r.outcome == Outcome::kInvalid);
     CHECK(Contains(r.note, "usage.cost.total"));
     CHECK(Contains(r.note, "abc"));
@@ -182,14 +188,14 @@ TEST_CASE("FromLlmOutput marks malformed usage invalid and names the field", "[u
   SECTION("cost.total is negative") {
     json event = RealPayload();
     event["usage"]["cost"]["total"] = -0.01;
-    const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+    const UsageRecord r = FromFreshRegistry(event, 1);
     CHECK(r.outcome == Outcome::kInvalid);
     CHECK(Contains(r.note, "usage.cost.total"));
     CheckZeroCounts(r);
   }
   SECTION("event is not an object") {
     for (const json& event : {json("hello"), json(nullptr), json::array(), json(3)}) {
-      const UsageRecord r = FromLlmOutput(event, 9, RunRegistry());
+      const UsageRecord r = FromFreshRegistry(event, 9);
       CHECK(r.outcome == Outcome::kInvalid);
       CHECK(Contains(r.note, "payload must be an object"));
       CHECK(r.provider == "unknown");
@@ -203,14 +209,14 @@ TEST_CASE("FromLlmOutput marks malformed usage invalid and names the field", "[u
     for (const char* key : {"provider", "model"}) {
       json event = RealPayload();
       event.erase(key);
-      UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+      UsageRecord r = FromFreshRegistry(event, 1);
       CHECK(r.outcome == Outcome::kInvalid);
       CHECK(Contains(r.note, std::string("llm_output.") + key));
       CHECK((key == std::string("provider") ? r.provider : r.model) == "unknown");
       CheckZeroCounts(r);
 
       event[key] = 42;  // wrong type counts as missing
-      r = FromLlmOutput(event, 1, RunRegistry());
+      r = FromFreshRegistry(event, 1);
       CHECK(r.outcome == Outcome::kInvalid);
       CHECK(Contains(r.note, std::string("llm_output.") + key));
     }
@@ -233,7 +239,7 @@ TEST_CASE("FromLlmOutput: an unsigned count above INT64_MAX is invalid, not nega
 TEST_CASE("FromLlmOutput: a cost too large for micro-USD is invalid", "[usage]") {
   json event = RealPayload();
   event["usage"]["cost"]["total"] = 1e300;
-  const UsageRecord r = FromLlmOutput(event, 1, RunRegistry());
+  const UsageRecord r = FromFreshRegistry(event, 1);
   CHECK(r.cost_micros >= 0);
   CHECK(r.outcome == Outcome::kInvalid);
 }
@@ -261,11 +267,11 @@ TEST_CASE("FromLlmOutput normalizes the trigger", "[usage]") {
   for (const auto& c : cases) {
     json event = RealPayload();
     event["trigger"] = c.trigger;
-    CHECK(FromLlmOutput(event, 1, RunRegistry()).trigger == c.want);
+    CHECK(FromFreshRegistry(event, 1).trigger == c.want);
   }
   json event = RealPayload();
   event.erase("trigger");
-  CHECK(FromLlmOutput(event, 1, RunRegistry()).trigger == "unknown");
+  CHECK(FromFreshRegistry(event, 1).trigger == "unknown");
 }
 
 TEST_CASE("FromLlmOutput finds the cron job id", "[usage]") {
@@ -340,5 +346,32 @@ TEST_CASE("RunRegistry remembers jobs and evicts the oldest beyond capacity", "[
     CHECK(runs.CronJobFor("r899") == "");
     CHECK(runs.CronJobFor("r900") == "j900");
     CHECK(runs.CronJobFor("r999") == "j999");
+  }
+}
+
+TEST_CASE("RunRegistry counts model calls per attempt and one message per user run", "[usage]") {
+  RunRegistry runs;
+  json event = RealPayload();
+  event["runId"] = "run-9";
+  SECTION("model calls noted before llm_output belong to that attempt") {
+    runs.NoteModelCall("run-9");
+    runs.NoteModelCall("run-9");
+    runs.NoteModelCall("run-9");
+    CHECK(FromLlmOutput(event, 1, runs).model_calls == 3);
+    CHECK(FromLlmOutput(event, 2, runs).model_calls == 1);  // a retry without model_call hooks
+  }
+  SECTION("the first successful attempt of a user run is its message") {
+    json failed = event;
+    failed.erase("usage");
+    CHECK_FALSE(FromLlmOutput(failed, 1, runs).counts_as_message);
+    CHECK(FromLlmOutput(event, 2, runs).counts_as_message);
+    CHECK_FALSE(FromLlmOutput(event, 3, runs).counts_as_message);
+  }
+  SECTION("cron and heartbeat runs are not messages") {
+    event["trigger"] = "cron";
+    CHECK_FALSE(FromLlmOutput(event, 1, runs).counts_as_message);
+    event["trigger"] = "heartbeat";
+    event["runId"] = "run-10";
+    CHECK_FALSE(FromLlmOutput(event, 1, runs).counts_as_message);
   }
 }

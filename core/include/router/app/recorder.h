@@ -30,6 +30,7 @@ class Recorder {
   // the payload was malformed (the call is still recorded, as invalid), or "".
   std::string RecordLlmOutput(const nlohmann::json& event);
   void NoteCronRun(const std::string& run_id, const std::string& job_id);
+  void NoteModelCall(const std::string& run_id);
   std::vector<std::string> TakeWarnings();
   [[nodiscard]] Status Flush(int64_t timeout_ms);
 

@@ -8,8 +8,8 @@
 //             totals:{today:T, last7Days:T, thisMonth:T},
 //             providers:[{provider, today:T, last7Days:T, thisMonth:T,
 //                         models:[{model, today:T, last7Days:T, thisMonth:T}]}]}
-//   T = {calls, failures, invalid, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens,
-//        costMicros, costUsd}
+//   T = {calls, failures, invalid, messages, requests, inputTokens, outputTokens, cacheReadTokens,
+//        cacheWriteTokens, costMicros, costUsd}
 // providers: {schema:"router.providers/1", generatedAtMs, providers:[{provider, calls, failures,
 //             firstSeenMs, lastSeenMs, models:[{model, calls, failures, firstSeenMs, lastSeenMs}]}]}
 

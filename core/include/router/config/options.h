@@ -1,29 +1,115 @@
 #pragma once
 // The plugin's configuration (`plugins.entries.model-router.config` in openclaw.json), parsed and
-// validated here so both front ends (the OpenClaw plugin and the native CLI) agree on it.
+// validated here so both front ends (the OpenClaw plugin and the native CLI) agree on it. Every
+// field has its default in place; money is micro-USD, durations ms, ratios 0..1.
 
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "router/base/status.h"
+#include "router/config/schedule.h"
 #include "router/ledger/options.h"
+#include "router/pricing/price_table.h"
 
 namespace router::config {
 
+// Where a provider's quota usage comes from.
+enum class QuotaSource {
+  kApi,          // snapshots fetched from the provider's usage API
+  kManual,       // the user's `set-usage` readings, plus ledger usage since each reading
+  kSelfTracked,  // the ledger alone
+  kUnlimited,    // tracked, never constrains
+};
+// What a provider's window limits count.
+enum class QuotaUnit {
+  kTokens,    // input + output + cache writes (+ cache reads with countCacheReads)
+  kMessages,  // user-triggered turns
+  kRequests,  // HTTP model requests
+  kBudget,    // money, micro-USD
+};
+enum class Tier { kPremium, kStandard, kBudget, kFree, kLocal };
+enum class Mode { kManual, kDryRun, kAuto };
+enum class LocalPreference { kNever, kSimpleOnly, kWhenAvailable, kPrefer };
+
+const char* Name(QuotaSource v);
+const char* Name(QuotaUnit v);
+const char* Name(Tier v);
+const char* Name(Mode v);
+const char* Name(LocalPreference v);
+[[nodiscard]] Result<Mode> ParseMode(const std::string& text);
+
+struct WindowOptions {
+  std::string name;  // unique within the provider, e.g. "5h", "weekly"
+  // In the provider's unit (micro-USD for budget). 0 = no limit: usage is shown, never enforced.
+  int64_t limit = 0;
+  Schedule schedule;
+};
+
+struct BudgetOptions {
+  int64_t daily_limit_micros = 0;    // 0 = none
+  int64_t monthly_limit_micros = 0;  // 0 = none
+  double alert_threshold = 0.8;      // warn at this share of a limit
+};
+
+struct AccountOptions {
+  std::string name;
+  std::string credentials_path;  // a path only: secrets stay in their own files
+};
+
+struct LocalOptions {
+  std::string type;      // ollama | lmstudio | mlx | vllm | llamacpp | openai-compatible
+  std::string endpoint;  // http(s) URL of the local server
+  std::vector<std::string> models;
+};
+
+struct ProviderOptions {
+  std::string id;  // OpenClaw provider id (the key under `providers`)
+  QuotaSource quota_source = QuotaSource::kSelfTracked;
+  QuotaUnit quota_type = QuotaUnit::kTokens;
+  std::vector<WindowOptions> windows;
+  Tier tier = Tier::kStandard;
+  int priority = 50;  // within a tier, higher is preferred; 0..1000
+  std::optional<BudgetOptions> budget;
+  std::vector<AccountOptions> accounts;
+  std::optional<LocalOptions> local;
+  std::string timezone;  // IANA zone for this provider's windows; empty = the plugin's timezone
+};
+
 struct PluginOptions {
   ledger::LedgerOptions ledger;
-  // IANA zone used for "today" and "this month" in reports, or "local". Default "local".
+  // IANA zone for "today", "this month" and windows without their own zone, or "local".
   std::string timezone = "local";
+  std::vector<ProviderOptions> providers;  // ordered by id
+  // Hard cap on money spent per local day across all non-local providers; 0 = none.
+  int64_t daily_budget_micros = 0;
+  double budget_soft_threshold = 0.8;  // share of the daily cap that raises a warning
+  Mode mode = Mode::kDryRun;           // how optimizations are applied
+  double warning_threshold = 0.8;      // share of a window limit that raises a warning
+  double critical_threshold = 0.95;    // ... and a critical alert
+  int prediction_horizon_hours = 24;   // 1..720
+  // Minimum capability score (0..1) per task class; classes without an entry use the router's
+  // calibrated defaults.
+  std::map<std::string, double> quality_thresholds;
+  LocalPreference local_model_preference = LocalPreference::kWhenAvailable;
+  bool count_cache_reads = false;  // whether cache-read tokens count against token windows
+  // "provider/model" -> price, overriding OpenClaw's configured cost and the shipped table.
+  std::map<std::string, pricing::Price> price_overrides;
+
+  const ProviderOptions* FindProvider(const std::string& id) const;
 };
 
 // Parses and validates `config` (null or an object). Unknown keys and bad values are errors whose
 // message names the key path and what is allowed.
 [[nodiscard]] Result<PluginOptions> Parse(const nlohmann::json& config);
 
-// Every key path the parser accepts ("ledger", "ledger.path", ...), from the same tables that
-// drive Parse, so a test can prove the manifest's configSchema lists exactly these.
+// Every key path the parser accepts, from the same tables that drive Parse, so a test can prove
+// the manifest's configSchema lists exactly these. Map entries appear as "*", array items as
+// "[]": "providers.*.windows[].schedule.hour".
 std::vector<std::string> KnownKeyPaths();
 
 }  // namespace router::config

@@ -13,14 +13,36 @@ namespace router::ledger {
 
 // Sums over a set of calls.
 struct Totals {
-  int64_t calls = 0;
+  int64_t calls = 0;     // llm_output attempts
   int64_t failures = 0;
   int64_t invalid = 0;
+  int64_t messages = 0;  // user-triggered turns (first successful attempt of each user run)
+  int64_t requests = 0;  // HTTP model requests
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   int64_t cache_read_tokens = 0;
   int64_t cache_write_tokens = 0;
   int64_t cost_micros = 0;
+};
+
+void Add(Totals& into, const Totals& more);
+
+// Sums for one provider/model pair.
+struct ModelTotals {
+  std::string provider;
+  std::string model;
+  Totals totals;
+};
+
+// A user action or a system note kept beside the usage (set-usage, reset, mode, alerts, ...).
+struct Event {
+  int64_t id = 0;
+  int64_t at_ms = 0;
+  std::string kind;      // set-usage | reset | mode | undo | alert | api-snapshot
+  std::string provider;  // "" when not about one provider
+  std::string window;    // "" when not about one window
+  std::string payload;   // JSON text; its shape depends on kind
+  bool undone = false;
 };
 
 // Per provider and model: one Totals per requested period start, in the order given.
@@ -40,7 +62,7 @@ struct ModelActivity {
   int64_t last_seen_ms = 0;
 };
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Durable usage ledger in one SQLite file (WAL, STRICT tables). Several processes may use the
 // same file at once (the gateway writes while a CLI reads); writers wait up to busy_timeout_ms.
@@ -68,7 +90,22 @@ class Ledger {
   [[nodiscard]] Result<std::vector<ModelPeriods>> SumByModel(const std::vector<int64_t>& since_ms,
                                                              int64_t until_ms,
                                                              const std::string& provider) const;
+  // Totals per provider/model for start_ms <= at_ms < end_ms (`provider` filters when non-empty).
+  // Whole hours come from hourly rollups, so the cost is independent of the row count.
+  [[nodiscard]] Result<std::vector<ModelTotals>> SumRange(int64_t start_ms, int64_t end_ms,
+                                                          const std::string& provider) const;
   [[nodiscard]] Result<std::vector<ModelActivity>> Activity() const;
+
+  // Appends an event and returns its id. With a non-empty `dedupe_key` an event is stored at most
+  // once per key; a repeat returns 0 and stores nothing (alerts are logged once per window).
+  [[nodiscard]] Result<int64_t> AppendEvent(const Event& event, const std::string& dedupe_key = "");
+  // Events of `kind` (all kinds when empty) for `provider` (any when empty) at or after since_ms,
+  // oldest first, including undone ones.
+  [[nodiscard]] Result<std::vector<Event>> Events(const std::string& kind, const std::string& provider,
+                                                  int64_t since_ms) const;
+  // The newest event that `undo` may revert (set-usage, reset or mode, not yet undone), if any.
+  [[nodiscard]] Result<std::vector<Event>> LastUndoable() const;
+  [[nodiscard]] Status MarkUndone(int64_t event_id);
   [[nodiscard]] Result<int64_t> CountRecords() const;
 
  private:

@@ -13,6 +13,16 @@ enum class Outcome {
 };
 const char* OutcomeName(Outcome outcome);
 
+// Where a record's cost came from, most trusted first.
+enum class CostSource {
+  kOpenClaw,  // OpenClaw's own `usage.cost.total`
+  kOverride,  // the plugin config's priceOverrides
+  kConfig,    // OpenClaw's configured model cost (models.providers.<p>.models[].cost)
+  kTable,     // the shipped price table
+  kNone,      // unknown: counted as 0
+};
+const char* CostSourceName(CostSource source);
+
 // One `llm_output` attempt. Money is integer micro-USD; time is Unix epoch ms.
 struct UsageRecord {
   int64_t at_ms = 0;
@@ -29,7 +39,9 @@ struct UsageRecord {
   int64_t cache_read_tokens = 0;
   int64_t cache_write_tokens = 0;
   int64_t cost_micros = 0;
-  bool cost_known = false;   // true when OpenClaw priced the call (`usage.cost.total`)
+  CostSource cost_source = CostSource::kNone;
+  int64_t model_calls = 1;        // HTTP model requests made in this attempt
+  bool counts_as_message = false; // the first successful attempt of a user-triggered run
   Outcome outcome = Outcome::kOk;
   std::string note;          // why a record is kInvalid; empty otherwise
 };

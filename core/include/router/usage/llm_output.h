@@ -16,26 +16,41 @@
 
 namespace router::usage {
 
-// Remembers which cron job started a run: `before_model_resolve` sees `jobId`, `llm_output`
-// does not, so the two are joined by runId. Bounded (oldest entries dropped). Thread-safe.
+// What the hooks learn about a run before its `llm_output`: the cron job that started it
+// (`before_model_resolve` sees `jobId`, `llm_output` does not), how many HTTP model calls the
+// current attempt made (`model_call_ended`), and whether the run already counted as a message.
+// Joined by runId. Bounded (oldest runs dropped). Thread-safe.
 class RunRegistry {
  public:
   explicit RunRegistry(size_t capacity = 4096) : capacity_(capacity) {}
   void NoteCronJob(const std::string& run_id, const std::string& job_id);
+  void NoteModelCall(const std::string& run_id);
   // The job id noted for `run_id`, or "".
   std::string CronJobFor(const std::string& run_id) const;
+  // Model calls noted since the last take (at least 1: every attempt made one), then resets.
+  int64_t TakeModelCalls(const std::string& run_id);
+  // True the first time it is called for `run_id`.
+  bool ClaimMessage(const std::string& run_id);
 
  private:
+  struct Run {
+    std::string cron_job_id;
+    int64_t model_calls = 0;
+    bool message_counted = false;
+  };
+  Run& Touch(const std::string& run_id);  // REQUIRES: mu_ held
+
   size_t capacity_;
   mutable std::mutex mu_;
   std::list<std::string> order_;  // run ids, oldest first
-  std::unordered_map<std::string, std::string> job_by_run_;
+  std::unordered_map<std::string, Run> runs_;
 };
 
 // Builds the record for one attempt at `at_ms`. Never fails: a malformed field makes the record
 // kInvalid with a note that names the field, so the attempt is still counted.
-ledger::UsageRecord FromLlmOutput(const nlohmann::json& event, int64_t at_ms,
-                                  const RunRegistry& runs);
+// Takes the run's model-call count and, for the first successful attempt of a user run, claims
+// its message.
+ledger::UsageRecord FromLlmOutput(const nlohmann::json& event, int64_t at_ms, RunRegistry& runs);
 
 // The cron job id inside a session key such as "agent:main:cron:<jobId>:run:<sessionId>", or "".
 std::string CronJobFromSessionKey(const std::string& session_key);
