@@ -1,12 +1,13 @@
 // OpenClaw entry: registration only. Everything that computes lives in the native core.
 import os from "node:os";
 import path from "node:path";
-import { Recorder, renderProviders, renderStatus, summarizeStatus } from "./binding/index.js";
+import { Recorder, summarizeStatus } from "./binding/index.js";
 import { registerCli } from "./cli/register.js";
-import { toCronRun, toUsageEvent } from "./hooks/usage.js";
+import { toCronRun, toModelCallRun, toUsageEvent } from "./hooks/usage.js";
 import { createTools } from "./tools/index.js";
 
 const EXIT_FLUSH_MS = 3000;
+const ALERT_CHECK_INTERVAL_MS = 30_000;
 const recorders = new Set();
 let exitHookInstalled = false;
 
@@ -52,7 +53,7 @@ export default {
     };
 
     api.registerCli(
-      ({ program }) => registerCli(program, { getRecorder, renderStatus, renderProviders }),
+      ({ program }) => registerCli(program, { getRecorder }),
       { descriptors: [{ name: "router", description: "Model usage, cost, quotas and routing", hasSubcommands: true }] },
     );
     // Agent hooks are dispatched to discovery-mode instances too, so only cli-metadata skips them.
@@ -75,11 +76,32 @@ export default {
       return undefined;
     });
 
+    api.on("model_call_ended", (event, ctx) => {
+      try {
+        const runId = toModelCallRun(event, ctx);
+        if (runId) getRecorder().noteModelCall(runId);
+      } catch (err) {
+        warn(err.message);
+      }
+    });
+
+    // Threshold crossings are logged once per window by the core; this asks at most every 30 s.
+    let lastAlertCheck = 0;
+    const checkAlerts = () => {
+      if (Date.now() - lastAlertCheck < ALERT_CHECK_INTERVAL_MS) return;
+      lastAlertCheck = Date.now();
+      getRecorder()
+        .run("check-alerts", {})
+        .then(({ value }) => value.new.forEach((message) => api.logger.warn(`model-router: ${message}`)))
+        .catch((err) => warn(`quota check failed: ${err.message}`));
+    };
+
     // Observe-only: never throws into OpenClaw, never waits on the disk.
     api.on("llm_output", (event, ctx) => {
       try {
         const problems = getRecorder().record(toUsageEvent(event, ctx));
         if (problems) for (const problem of problems) api.logger.warn(`model-router: ${problem}`);
+        checkAlerts();
       } catch (err) {
         warn(`usage not recorded: ${err.message}`);
       }

@@ -11,8 +11,7 @@
 #include "convert.h"
 #include "promise_worker.h"
 #include "router/app/recorder.h"
-#include "router/calendar/zone.h"
-#include "router/commands/status.h"
+#include "router/commands/dispatch.h"
 #include "router/config/options.h"
 #include "router/report/text.h"
 
@@ -36,7 +35,6 @@ std::shared_ptr<app::Recorder> SharedRecorder(const ledger::LedgerOptions& optio
   return slot;
 }
 
-Napi::Value JsonResultToJs(Napi::Env env, const json& value) { return FromJson(env, value); }
 
 class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
  public:
@@ -46,18 +44,18 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
                         InstanceMethod<&RecorderWrap::NoteCronRun>("noteCronRun"),
                         InstanceMethod<&RecorderWrap::Flush>("flush"),
                         InstanceMethod<&RecorderWrap::FlushSync>("flushSync"),
-                        InstanceMethod<&RecorderWrap::Status>("status"),
-                        InstanceMethod<&RecorderWrap::Providers>("providers"),
+                        InstanceMethod<&RecorderWrap::Run>("run"),
+                        InstanceMethod<&RecorderWrap::NoteModelCall>("noteModelCall"),
                         InstanceAccessor<&RecorderWrap::LedgerPath>("ledgerPath"),
                         InstanceAccessor<&RecorderWrap::Timezone>("timezone")});
   }
 
   explicit RecorderWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RecorderWrap>(info) {
-    if (info.Length() != 2 || !info[0].IsExternal() || !info[1].IsString()) {
+    if (info.Length() != 2 || !info[0].IsExternal() || !info[1].IsExternal()) {
       throw Napi::TypeError::New(info.Env(), "use openRecorder({config, stateDir}) to get a Recorder");
     }
     recorder_ = *info[0].As<Napi::External<std::shared_ptr<app::Recorder>>>().Data();
-    timezone_ = info[1].As<Napi::String>().Utf8Value();
+    options_ = *info[1].As<Napi::External<std::shared_ptr<const config::PluginOptions>>>().Data();
   }
 
  private:
@@ -109,54 +107,48 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
     return info.Env().Undefined();
   }
 
-  // status({provider?}): Promise<router.status/1>
-  Napi::Value Status(const Napi::CallbackInfo& info) {
+  // run(name: string, args?: object): Promise<string> — the command's JSON text, exactly what
+  // `--json` prints (see core/include/router/commands/dispatch.h).
+  Napi::Value Run(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    commands::StatusRequest request;
-    if (info.Length() == 1 && info[0].IsObject()) {
-      Napi::Value provider = info[0].As<Napi::Object>().Get("provider");
-      if (provider.IsString()) request.provider = provider.As<Napi::String>().Utf8Value();
-    } else if (info.Length() > 1 || (info.Length() == 1 && !info[0].IsUndefined())) {
-      throw Napi::TypeError::New(env, "status(options?: {provider?: string})");
+    if (info.Length() < 1 || !info[0].IsString() || (info.Length() > 1 && !info[1].IsUndefined() &&
+                                                     !info[1].IsObject())) {
+      throw Napi::TypeError::New(env, "run(name: string, args?: object)");
     }
+    const std::string name = info[0].As<Napi::String>();
+    const json args = info.Length() > 1 && info[1].IsObject() ? ToJson(info[1]) : json::object();
     auto recorder = recorder_;
-    const std::string timezone = timezone_;
-    return PromiseWorker<json>::Start(
+    auto options = options_;
+    return PromiseWorker<std::string>::Start(
         env,
-        [recorder, timezone, request]() -> Result<json> {
+        [recorder, options, name, args]() -> Result<std::string> {
           (void)recorder->Flush(2000);  // include this process's own queued calls when possible
           auto ledger = recorder->Ledger();
           if (!ledger.ok()) return ledger.status();
-          auto zone = calendar::Zone::Find(timezone);
-          if (!zone.ok()) return zone.status();
-          return commands::Status(*ledger.value(), zone.value(), recorder->clock(), request);
+          auto result = commands::Run({*options, *ledger.value(), recorder->clock()}, name, args);
+          if (!result.ok()) return result.status();
+          return commands::ToText(result.value());
         },
-        JsonResultToJs);
+        [](Napi::Env e, const std::string& text) { return Napi::String::New(e, text); });
   }
 
-  // providers(): Promise<router.providers/1>
-  Napi::Value Providers(const Napi::CallbackInfo& info) {
-    auto recorder = recorder_;
-    return PromiseWorker<json>::Start(
-        info.Env(),
-        [recorder]() -> Result<json> {
-          (void)recorder->Flush(2000);
-          auto ledger = recorder->Ledger();
-          if (!ledger.ok()) return ledger.status();
-          return commands::Providers(*ledger.value(), recorder->clock());
-        },
-        JsonResultToJs);
+  Napi::Value NoteModelCall(const Napi::CallbackInfo& info) {
+    if (info.Length() != 1 || !info[0].IsString()) {
+      throw Napi::TypeError::New(info.Env(), "noteModelCall(runId: string)");
+    }
+    recorder_->NoteModelCall(info[0].As<Napi::String>());
+    return info.Env().Undefined();
   }
 
   Napi::Value LedgerPath(const Napi::CallbackInfo& info) {
     return Napi::String::New(info.Env(), recorder_->options().path);
   }
   Napi::Value Timezone(const Napi::CallbackInfo& info) {
-    return Napi::String::New(info.Env(), timezone_);
+    return Napi::String::New(info.Env(), options_->timezone);
   }
 
   std::shared_ptr<app::Recorder> recorder_;
-  std::string timezone_;
+  std::shared_ptr<const config::PluginOptions> options_;
 };
 
 class Addon : public Napi::Addon<Addon> {
@@ -164,9 +156,8 @@ class Addon : public Napi::Addon<Addon> {
   Addon(Napi::Env env, Napi::Object exports) {
     recorder_class_ = Napi::Persistent(RecorderWrap::Define(env));
     DefineAddon(exports, {InstanceMethod<&Addon::OpenRecorder>("openRecorder"),
-                          InstanceMethod<&Addon::RenderStatus>("renderStatus"),
-                          InstanceMethod<&Addon::SummarizeStatus>("summarizeStatus"),
-                          InstanceMethod<&Addon::RenderProviders>("renderProviders")});
+                          InstanceMethod<&Addon::Render>("render"),
+                          InstanceMethod<&Addon::SummarizeStatus>("summarizeStatus")});
   }
 
  private:
@@ -183,19 +174,24 @@ class Addon : public Napi::Addon<Addon> {
     ledger::LedgerOptions ledger = options->ledger;
     ledger.path = app::ResolveLedgerPath(options.value(), args.Get("stateDir").As<Napi::String>());
     auto recorder = SharedRecorder(ledger);
+    auto shared_options = std::make_shared<const config::PluginOptions>(std::move(options).value());
     return recorder_class_.New(
         {Napi::External<std::shared_ptr<app::Recorder>>::New(
              env, new std::shared_ptr<app::Recorder>(recorder),
              [](Napi::Env, std::shared_ptr<app::Recorder>* p) { delete p; }),
-         Napi::String::New(env, options->timezone)});
+         Napi::External<std::shared_ptr<const config::PluginOptions>>::New(
+             env, new std::shared_ptr<const config::PluginOptions>(shared_options),
+             [](Napi::Env, std::shared_ptr<const config::PluginOptions>* p) { delete p; })});
   }
 
-  static json JsonArg(const Napi::CallbackInfo& info, const char* signature) {
-    if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(info.Env(), signature);
-    return ToJson(info[0]);
+  // The JSON text a command returned; a foreign shape is a TypeError.
+  static json JsonTextArg(const Napi::CallbackInfo& info, const char* signature) {
+    if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), signature);
+    json value = json::parse(info[0].As<Napi::String>().Utf8Value(), nullptr, false);
+    if (value.is_discarded()) throw Napi::TypeError::New(info.Env(), std::string(signature) + ": not JSON");
+    return value;
   }
 
-  // Report renderers take the JSON a command returned; a wrong shape is a TypeError.
   template <typename Render>
   static Napi::Value Rendered(const Napi::CallbackInfo& info, Render render) {
     try {
@@ -205,19 +201,17 @@ class Addon : public Napi::Addon<Addon> {
     }
   }
 
-  Napi::Value RenderStatus(const Napi::CallbackInfo& info) {
-    json status = JsonArg(info, "renderStatus(status: object)");
-    return Rendered(info, [&] { return report::RenderStatus(status); });
-  }
-  Napi::Value SummarizeStatus(const Napi::CallbackInfo& info) {
-    json status = JsonArg(info, "summarizeStatus(status: object)");
-    return Rendered(info, [&] { return report::SummarizeStatus(status); });
-  }
-  Napi::Value RenderProviders(const Napi::CallbackInfo& info) {
-    json providers = JsonArg(info, "renderProviders(providers: object, timezone: string)");
+  // render(jsonText, timezone): the human text for any command's result.
+  Napi::Value Render(const Napi::CallbackInfo& info) {
+    json result = JsonTextArg(info, "render(jsonText: string, timezone: string)");
     const std::string tz = info.Length() > 1 && info[1].IsString()
                                ? info[1].As<Napi::String>().Utf8Value() : std::string("UTC");
-    return Rendered(info, [&] { return report::RenderProviders(providers, tz); });
+    return Rendered(info, [&] { return report::Render(result, tz); });
+  }
+  // summarizeStatus(jsonText): two or three sentences for chat.
+  Napi::Value SummarizeStatus(const Napi::CallbackInfo& info) {
+    json status = JsonTextArg(info, "summarizeStatus(jsonText: string)");
+    return Rendered(info, [&] { return report::SummarizeStatus(status); });
   }
 
   Napi::FunctionReference recorder_class_;

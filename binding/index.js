@@ -34,6 +34,10 @@ export class Recorder {
     this.#native.noteCronRun(runId, jobId);
   }
 
+  noteModelCall(runId) {
+    this.#native.noteModelCall(runId);
+  }
+
   /** Blocks until queued usage is committed; only for process exit. */
   flushSync(timeoutMs) {
     this.#native.flushSync(timeoutMs);
@@ -43,13 +47,19 @@ export class Recorder {
     return withCallerStack(this.#native.flush(timeoutMs), new Error());
   }
 
-  status(options) {
-    return withCallerStack(this.#native.status(options), new Error());
+  /**
+   * Runs a core command (status, providers, set-usage, reset, mode, undo, check-alerts).
+   * Resolves {text, value}: the JSON text `--json` prints unchanged, and its parsed value.
+   */
+  async run(name, args) {
+    const text = await withCallerStack(this.#native.run(name, args), new Error());
+    return { text, value: JSON.parse(text) };
   }
 
-  providers() {
-    return withCallerStack(this.#native.providers(), new Error());
+  /** Human text for a command's JSON text. */
+  render(text) {
+    return addon.render(text, this.timezone);
   }
 }
 
-export const { renderStatus, summarizeStatus, renderProviders } = addon;
+export const { summarizeStatus } = addon;

@@ -1,50 +1,63 @@
-// `openclaw router …` subcommands. Each prints the core's JSON unchanged with --json, or the
-// core's rendered text; machine output goes to stdout (OpenClaw reroutes console.log to stderr).
+// `openclaw router …` subcommands. Each runs one core command: `--json` prints the core's JSON
+// text unchanged, otherwise the core's rendered text. Machine output goes to stdout (OpenClaw
+// reroutes console.log to stderr).
 
 function print(text) {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }
 
-function printJson(value) {
-  print(JSON.stringify(value, null, 2));
-}
+export function registerCli(program, { getRecorder }) {
+  const run = (name, argsOf) => async (...cliArgs) => {
+    const opts = cliArgs.at(-2) ?? {};
+    try {
+      const recorder = getRecorder();
+      const { text } = await recorder.run(name, argsOf(...cliArgs));
+      print(opts.json ? text : recorder.render(text));
+    } catch (err) {
+      process.stderr.write(`model-router: ${err?.message ?? err}\n`);
+      process.exitCode = 1;
+    }
+  };
 
-async function run(action) {
-  try {
-    await action();
-  } catch (err) {
-    process.stderr.write(`model-router: ${err?.message ?? err}\n`);
-    process.exitCode = 1;
-  }
-}
-
-export function registerCli(program, { getRecorder, renderStatus, renderProviders }) {
   const router = program
     .command("router")
     .description("Model usage, cost, quotas and routing (model-router plugin)");
 
   router
     .command("status [provider]")
-    .description("Calls, failures, tokens and cost per provider and model (today, 7 days, month)")
+    .description("Quota windows, daily budget, and calls, tokens and cost per provider and model")
     .option("--json", "print router.status/1 JSON")
-    .action((provider, opts) =>
-      run(async () => {
-        const status = await getRecorder().status({ provider });
-        if (opts.json) printJson(status);
-        else print(renderStatus(status));
-      }),
-    );
+    .action(run("status", (provider) => ({ provider })));
 
   router
     .command("providers")
-    .description("Every provider and model seen in the ledger")
+    .description("Configured providers and every provider and model seen in the ledger")
     .option("--json", "print router.providers/1 JSON")
-    .action((opts) =>
-      run(async () => {
-        const recorder = getRecorder();
-        const providers = await recorder.providers();
-        if (opts.json) printJson(providers);
-        else print(renderProviders(providers, recorder.timezone));
-      }),
-    );
+    .action(run("providers", () => ({})));
+
+  router
+    .command("set-usage <provider> <value>")
+    .description("Sync a window's usage by hand: 79% of the limit, an amount (1.2M, 500k) or USD ($3.50)")
+    .option("--window <name>", "the window to set (needed when the provider has several)")
+    .option("--json", "print router.set-usage/1 JSON")
+    .action(run("set-usage", (provider, value, opts) => ({ provider, value, window: opts.window })));
+
+  router
+    .command("reset <provider>")
+    .description("Count a provider's usage from now on (all windows, or --window)")
+    .option("--window <name>", "only this window")
+    .option("--json", "print router.reset/1 JSON")
+    .action(run("reset", (provider, opts) => ({ provider, window: opts.window })));
+
+  router
+    .command("mode [mode]")
+    .description("Show or set how optimizations apply: manual, dry-run or auto")
+    .option("--json", "print router.mode/1 JSON")
+    .action(run("mode", (mode) => ({ mode })));
+
+  router
+    .command("undo")
+    .description("Revert the newest set-usage, reset or mode change")
+    .option("--json", "print router.undo/1 JSON")
+    .action(run("undo", () => ({})));
 }

@@ -22,3 +22,9 @@ export function toCronRun(ctx) {
   }
   return [ctx.runId, ctx.jobId];
 }
+
+/** `model_call_ended` (event, ctx) -> the runId whose attempt made the call, or undefined. */
+export function toModelCallRun(event, ctx) {
+  const runId = event?.runId ?? ctx?.runId;
+  return typeof runId === "string" && runId ? runId : undefined;
+}

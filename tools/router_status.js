@@ -4,9 +4,9 @@
 export function createStatusTool({ getRecorder, summarizeStatus }) {
   return {
     name: "router_status",
-    label: "Model usage and cost",
+    label: "Model usage, quotas and cost",
     description:
-      "Model usage recorded by the model-router plugin: calls, failures, tokens and cost per provider and model for today, the last 7 days and this month.",
+      "Model usage recorded by the model-router plugin: quota windows (used, limit, reset time, alert level), the daily budget, and calls, tokens and cost per provider and model for today, the last 7 days and this month.",
     parameters: {
       type: "object",
       additionalProperties: false,
@@ -15,10 +15,10 @@ export function createStatusTool({ getRecorder, summarizeStatus }) {
       },
     },
     async execute(_toolCallId, params) {
-      const status = await getRecorder().status({ provider: params?.provider });
+      const { text, value } = await getRecorder().run("status", { provider: params?.provider });
       return {
-        content: [{ type: "text", text: summarizeStatus(status) }],
-        details: { routerStatus: status },
+        content: [{ type: "text", text: summarizeStatus(text) }],
+        details: { routerStatus: value },
       };
     },
   };

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Recorder, renderStatus, summarizeStatus } from "../../binding/index.js";
+import { Recorder, summarizeStatus } from "../../binding/index.js";
 
 const BINDING = fileURLToPath(new URL("../../binding/index.js", import.meta.url));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "router-binding-"));
@@ -40,18 +40,47 @@ test("recorded calls come back in status and providers", async () => {
   assert.equal(recorder.record(CALL), undefined);
   assert.equal(recorder.record({ ...CALL, usage: undefined }), undefined);  // a failed attempt
   await recorder.flush();
-  const status = await recorder.status();
+  const { text, value: status } = await recorder.run("status");
   assert.equal(status.schema, "router.status/1");
   assert.deepEqual(status.totals.today, {
-    calls: 2, failures: 1, invalid: 0, messages: 1, requests: 2, inputTokens: 1034, outputTokens: 56, cacheReadTokens: 200,
-    cacheWriteTokens: 0, costMicros: 4002, costUsd: 0.004002,
+    calls: 2, failures: 1, invalid: 0, messages: 1, requests: 2, inputTokens: 1034, outputTokens: 56,
+    cacheReadTokens: 200, cacheWriteTokens: 0, costMicros: 4002, costUsd: 0.004002,
   });
-  assert.match(renderStatus(status), /fake-strong\s+2\s+1\s+1,034\s+56\s+200/);
-  assert.match(summarizeStatus(status), /^Today: 2 model calls \(1 failed\), 1,290 tokens/);
-  const providers = await recorder.providers();
+  assert.match(recorder.render(text), /fake-strong\s+2\s+1\s+1,034\s+56\s+200/);
+  assert.match(summarizeStatus(text), /^Today: 2 model calls \(1 failed\), 1,290 tokens/);
+  const { value: providers } = await recorder.run("providers");
   assert.equal(providers.providers[0].provider, "fakeai");
   assert.equal(providers.providers[0].failures, 1);
-  assert.deepEqual((await recorder.status({ provider: "nobody" })).providers, []);
+  assert.deepEqual((await recorder.run("status", { provider: "nobody" })).value.providers, []);
+});
+
+test("run() checks its arguments and rejects unknown commands with a code", async () => {
+  const recorder = new Recorder({ config: {}, stateDir: tmp() });
+  await assert.rejects(recorder.run(), TypeError);
+  await assert.rejects(recorder.run("launch"), (err) => {
+    assert.equal(err.code, "ROUTER_INVALID_ARGUMENT");
+    assert.match(err.message, /unknown command "launch"/);
+    return true;
+  });
+  await assert.rejects(recorder.run("set-usage", { provider: "x" }), /missing argument: value/);
+});
+
+test("set-usage, status, undo round trip through the binding", async () => {
+  const config = {
+    providers: { fakeai: { quotaType: "tokens", windows: [{ name: "daily", limit: 10000, schedule: { type: "daily" } }] } },
+  };
+  const recorder = new Recorder({ config, stateDir: tmp() });
+  recorder.record(CALL);  // 1034 + 56 tokens
+  const { value: set } = await recorder.run("set-usage", { provider: "fakeai", value: "50%" });
+  assert.equal(set.schema, "router.set-usage/1");
+  assert.equal(set.used, 5000);
+  const { value: status } = await recorder.run("status");
+  assert.equal(status.quotas[0].used, 5000);
+  assert.equal(status.quotas[0].basis.kind, "manual");
+  const { value: undo } = await recorder.run("undo");
+  assert.equal(undo.undone.kind, "set-usage");
+  assert.equal((await recorder.run("status")).value.quotas[0].used, 1090);
+  await assert.rejects(recorder.run("set-usage", { provider: "fakeai", value: "$3" }), /USD given, but this window counts tokens/);
 });
 
 test("a malformed payload is reported, recorded as invalid, and loses nothing", async () => {
@@ -62,7 +91,7 @@ test("a malformed payload is reported, recorded as invalid, and loses nothing", 
   assert.match(problems[0], /usage\.input must be a non-negative whole number, got "lots"/);
   assert.match(recorder.record(null)[0], /payload must be an object/);
   await recorder.flush();
-  const { totals } = await recorder.status();
+  const { totals } = (await recorder.run("status")).value;
   assert.equal(totals.today.calls, 3);
   assert.equal(totals.today.invalid, 2);
   assert.equal(totals.today.inputTokens, 1034);
@@ -75,7 +104,7 @@ test("instances for the same ledger share one queue", async () => {
   a.record(CALL);
   b.record(CALL);
   await a.flush();  // flushing one flushes the shared queue
-  assert.equal((await b.status()).totals.today.calls, 2);
+  assert.equal((await b.run("status")).value.totals.today.calls, 2);
 });
 
 test("a newer-schema or foreign file is refused with ROUTER_CORRUPTION and left untouched", async () => {
@@ -87,7 +116,7 @@ test("a newer-schema or foreign file is refused with ROUTER_CORRUPTION and left 
   for (const [file, pattern] of [[newer, /schema version 7, newer than this build's/], [garbage, /not a readable SQLite database/]]) {
     const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
     const recorder = new Recorder({ config: { ledger: { path: file } }, stateDir: dir });
-    await assert.rejects(recorder.status(), (err) => {
+    await assert.rejects(recorder.run("status"), (err) => {
       assert.equal(err.code, "ROUTER_CORRUPTION");
       assert.match(err.message, pattern);
       assert.match(err.stack, /recorder\.test\.mjs/, "the stack points at the caller");
@@ -98,8 +127,10 @@ test("a newer-schema or foreign file is refused with ROUTER_CORRUPTION and left 
 });
 
 test("renderers reject a foreign shape with a TypeError", () => {
-  assert.throws(() => renderStatus({ hello: 1 }), /unexpected report shape/);
-  assert.throws(() => renderStatus(), TypeError);
+  const recorder = new Recorder({ config: {}, stateDir: tmp() });
+  assert.throws(() => recorder.render(JSON.stringify({ hello: 1 })), /unexpected report shape/);
+  assert.throws(() => recorder.render("{not json"), /not JSON/);
+  assert.throws(() => summarizeStatus(), TypeError);
 });
 
 test("several processes write one ledger at once while it is read, without lock errors", async () => {
@@ -127,11 +158,11 @@ test("several processes write one ledger at once while it is read, without lock 
   let done = false;
   const exits = Promise.all(children).finally(() => { done = true; });
   while (!done) {
-    await reader.status();
+    await reader.run("status");
     reads++;
   }
   assert.deepEqual(await exits, Array(writers).fill(0));
-  const status = await reader.status();
+  const status = (await reader.run("status")).value;
   assert.equal(status.totals.today.calls, writers * perWriter);
   assert.equal(status.totals.today.costMicros, writers * perWriter);
   assert.ok(reads > 0);

@@ -44,7 +44,7 @@ test("manifest and runtime registrations agree", () => {
   assert.deepEqual(registered.tools.map((t) => t.name).sort(), [...manifest.contracts.tools].sort());
   assert.deepEqual(registered.cli.flatMap((c) => c.opts.descriptors.map((d) => d.name)),
     manifest.cliCommands.map((c) => c.name));
-  assert.deepEqual([...registered.hooks.keys()].sort(), ["before_model_resolve", "llm_output"]);
+  assert.deepEqual([...registered.hooks.keys()].sort(), ["before_model_resolve", "llm_output", "model_call_ended"]);
 });
 
 test("cli-metadata mode registers only the CLI and never touches runtime", () => {

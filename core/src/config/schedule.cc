@@ -295,14 +295,14 @@ Result<Schedule> ParseSchedule(const json& value, const std::string& path,
       schedule.day_of_week = static_cast<int>(day);
       ROUTER_RETURN_IF_ERROR(ReadTimeOfDay(value, path, "weekly", schedule));
       break;
-    case Kind::kMonthly:
-      ROUTER_RETURN_IF_ERROR(ReadInt(value, path, "dayOfMonth", true, 1, 31,
-                                     IntRange(1, 31) + " (29..31 mean the last day in shorter "
-                                                       "months)",
-                                     "monthly", day));
+    case Kind::kMonthly: {
+      const std::string allowed = IntRange(1, 31) + " (29..31 mean the last day of shorter months)";
+      ROUTER_RETURN_IF_ERROR(
+          ReadInt(value, path, "dayOfMonth", true, 1, 31, allowed, "monthly", day));
       schedule.day_of_month = static_cast<int>(day);
       ROUTER_RETURN_IF_ERROR(ReadTimeOfDay(value, path, "monthly", schedule));
       break;
+    }
     case Kind::kFixed:
       ROUTER_RETURN_IF_ERROR(ParseFixed(value, path, zone, schedule));
       break;

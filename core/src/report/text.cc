@@ -1,5 +1,6 @@
 #include "router/report/text.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -32,6 +33,53 @@ std::string LocalTime(int64_t at_ms, const std::string& timezone) {
 
 }  // namespace
 
+std::string Until(int64_t from_ms, int64_t to_ms) {
+  const int64_t minutes = (to_ms - from_ms) / 60'000;
+  if (minutes <= 0) return "now";
+  if (minutes < 60) return fmt::format("in {}m", minutes);
+  if (minutes < 24 * 60) return fmt::format("in {}h {}m", minutes / 60, minutes % 60);
+  return fmt::format("in {}d {}h", minutes / (24 * 60), minutes / 60 % 24);
+}
+
+namespace {
+
+std::string Amount(const json& quota, const char* key) {
+  const int64_t value = I(quota, key);
+  return quota.at("unit") == "budget" ? Usd(value) : Grouped(value);
+}
+
+std::string Bar(double fraction) {
+  const int width = 20;
+  const int filled = std::min(width, static_cast<int>(fraction * width + 0.5));
+  return "[" + std::string(static_cast<size_t>(filled), '#') +
+         std::string(static_cast<size_t>(width - filled), '-') + "]";
+}
+
+std::string QuotaLine(const json& q, int64_t now_ms, const std::string& tz) {
+  const bool limited = I(q, "limit") > 0;
+  const std::string unit = q.at("unit") == "budget" ? "" : " " + q.at("unit").get<std::string>();
+  std::string used = limited ? Amount(q, "used") + " / " + Amount(q, "limit") + unit
+                             : Amount(q, "used") + unit + " (no limit)";
+  std::string percent = limited ? fmt::format("{:.0f}%", q.at("percent").get<double>()) : "";
+  std::string resets = q.at("rolling").get<bool>() ? q.at("schedule").get<std::string>()
+                       : q.at("resetsAtMs").is_null()
+                           ? "no further reset"
+                           : "resets " + LocalTime(I(q, "resetsAtMs"), tz) + " (" +
+                                 Until(now_ms, I(q, "resetsAtMs")) + ")";
+  std::string line = fmt::format("  {:<14} {:<14} {:>30} {:>5} {} {:<9} {}", q.at("provider").get<std::string>(),
+                                 q.at("window").get<std::string>(), used, percent,
+                                 limited ? Bar(q.at("percent").get<double>() / 100) : std::string(22, ' '),
+                                 q.at("level").get<std::string>(), resets);
+  const json& basis = q.at("basis");
+  if (basis.at("kind") != "ledger") {
+    line += fmt::format("; {} at {}{}", basis.at("kind") == "reset" ? "reset" : basis.at("kind").get<std::string>() + " reading",
+                        LocalTime(I(basis, "atMs"), tz), basis.at("stale").get<bool>() ? " (stale)" : "");
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
 std::string Grouped(int64_t n) {
   std::string digits = std::to_string(std::llabs(n));
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
@@ -46,10 +94,28 @@ std::string Usd(int64_t micros) {
 
 std::string RenderStatus(const json& status) {
   const std::string tz = status.at("timezone").get<std::string>();
-  std::string out = fmt::format("model-router status at {} ({})\nledger: {} ({} records)\n\n",
+  std::string out = fmt::format("model-router status at {} ({})\nledger: {} ({} records)\n",
                                 LocalTime(I(status, "generatedAtMs"), tz), tz,
                                 status.at("ledger").at("path").get<std::string>(),
                                 Grouped(I(status.at("ledger"), "records")));
+  const json& mode = status.at("mode");
+  out += fmt::format("mode: {} ({})\n", mode.at("mode").get<std::string>(),
+                     mode.at("source") == "ledger" ? "set with `router mode`" : "from config");
+  const json& budget = status.at("budget");
+  if (!budget.is_null()) {
+    out += fmt::format("daily budget: {} of {} spent, {} left, {}; resets {}\n", Usd(I(budget, "spentMicros")),
+                       Usd(I(budget, "capMicros")), Usd(I(budget, "remainingMicros")),
+                       budget.at("level").get<std::string>(),
+                       LocalTime(I(budget, "resetsAtMs"), tz));
+  }
+  if (!status.at("quotas").empty()) {
+    out += "\nQUOTA WINDOWS\n";
+    for (const json& q : status.at("quotas")) out += QuotaLine(q, I(status, "generatedAtMs"), tz);
+  }
+  for (const json& alert : status.at("alerts")) {
+    out += fmt::format("ALERT {} {}\n", LocalTime(I(alert, "atMs"), tz), alert.at("message").get<std::string>());
+  }
+  out += "\n";
   const json& providers = status.at("providers");
   if (providers.empty()) {
     out += "No model calls recorded this month. Calls are recorded from OpenClaw's llm_output hook;\n"
@@ -112,6 +178,48 @@ std::string RenderProviders(const json& providers, const std::string& timezone) 
     }
   }
   return out;
+}
+
+std::string Render(const json& result, const std::string& timezone) {
+  const std::string schema = result.at("schema").get<std::string>();
+  if (schema == "router.status/1") return RenderStatus(result);
+  if (schema == "router.providers/1") return RenderProviders(result, timezone);
+  if (schema == "router.set-usage/1") {
+    return fmt::format("{} {}: usage set to {} at {}\n{}", result.at("provider").get<std::string>(),
+                       result.at("window").get<std::string>(), result.at("input").get<std::string>(),
+                       LocalTime(I(result, "atMs"), timezone),
+                       QuotaLine(result.at("quota"), I(result, "atMs"), timezone));
+  }
+  if (schema == "router.reset/1") {
+    std::string out = fmt::format("{}: {} reset at {}; usage counts from now\n",
+                                  result.at("provider").get<std::string>(),
+                                  result.at("window") == "" ? std::string("all windows")
+                                                            : result.at("window").get<std::string>(),
+                                  LocalTime(I(result, "atMs"), timezone));
+    for (const json& q : result.at("quotas")) out += QuotaLine(q, I(result, "atMs"), timezone);
+    return out;
+  }
+  if (schema == "router.mode/1") {
+    if (result.contains("previous")) {
+      return fmt::format("mode: {} (was {}); `router undo` reverts\n", result.at("mode").get<std::string>(),
+                         result.at("previous").get<std::string>());
+    }
+    return fmt::format("mode: {} ({})\n", result.at("mode").get<std::string>(),
+                       result.at("source") == "ledger" ? "set with `router mode`" : "from config");
+  }
+  if (schema == "router.undo/1") {
+    const json& undone = result.at("undone");
+    return fmt::format("undid {} {}{}from {}\n", undone.at("kind").get<std::string>(),
+                       undone.at("provider").get<std::string>(),
+                       undone.at("window") == "" ? " " : " " + undone.at("window").get<std::string>() + " ",
+                       LocalTime(I(undone, "atMs"), timezone));
+  }
+  if (schema == "router.alerts/1") {
+    std::string out;
+    for (const json& message : result.at("new")) out += message.get<std::string>() + "\n";
+    return out.empty() ? "no new alerts\n" : out;
+  }
+  throw json::other_error::create(501, "no renderer for schema " + schema, &result);
 }
 
 }  // namespace router::report

@@ -63,6 +63,16 @@ std::unique_ptr<Ledger> SeededLedger() {
   return ledger;
 }
 
+// Plugin options with no providers, reporting in Europe/London.
+const router::config::PluginOptions& LondonOptions() {
+  static const router::config::PluginOptions options = [] {
+    router::config::PluginOptions o;
+    o.timezone = "Europe/London";
+    return o;
+  }();
+  return options;
+}
+
 Zone London() {
   auto zone = Zone::Find("Europe/London");
   REQUIRE(zone.ok());
@@ -87,7 +97,7 @@ void CheckTotals(const json& t, int64_t calls, int64_t failures, int64_t input, 
 TEST_CASE("router.status/1 totals per period, provider and model", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Status(*ledger, London(), clock, {});
+  auto result = router::commands::Status({LondonOptions(), *ledger, clock}, {});
   REQUIRE(result.ok());
   const json& out = result.value();
 
@@ -138,7 +148,7 @@ TEST_CASE("router.status/1 totals per period, provider and model", "[commands]")
 TEST_CASE("router.status/1 with a provider filter", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Status(*ledger, London(), clock, {"other"});
+  auto result = router::commands::Status({LondonOptions(), *ledger, clock}, {"other"});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("provider") == "other");
@@ -149,7 +159,7 @@ TEST_CASE("router.status/1 with a provider filter", "[commands]") {
   CheckTotals(out.at("totals").at("last7Days"), 1, 0, 5000, 500, 0, 2'500'000);
   CheckTotals(out.at("totals").at("thisMonth"), 1, 0, 5000, 500, 0, 2'500'000);
 
-  auto none = router::commands::Status(*ledger, London(), clock, {"nobody"});
+  auto none = router::commands::Status({LondonOptions(), *ledger, clock}, {"nobody"});
   REQUIRE(none.ok());
   CHECK(none->at("providers").empty());
   CheckTotals(none->at("totals").at("thisMonth"), 0, 0, 0, 0, 0, 0);
@@ -160,7 +170,7 @@ TEST_CASE("router.status/1 follows the clock", "[commands]") {
   FakeClock clock(kNow);
   // One day later (2026-07-26 15:00 BST) "today" is empty; the 3-day-old call is 4 days old.
   clock.Advance(router::kMsPerDay);
-  auto result = router::commands::Status(*ledger, London(), clock, {});
+  auto result = router::commands::Status({LondonOptions(), *ledger, clock}, {});
   REQUIRE(result.ok());
   CHECK(result->at("generatedAtMs") == kNow + router::kMsPerDay);
   CHECK(result->at("periods").at("today").at("sinceMs") == kToday + router::kMsPerDay);
@@ -183,7 +193,7 @@ TEST_CASE("router.status/1 periods across DST and a month boundary", "[commands]
       Rec(S(1775026800), "a", "m", 1000, 0, 1000),  // 2026-04-01 08:00 BST: this month
   }).ok());
   FakeClock clock(S(1775120400));
-  auto result = router::commands::Status(*ledger, London(), clock, {});
+  auto result = router::commands::Status({LondonOptions(), *ledger, clock}, {});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("periods").at("today").at("sinceMs") == S(1775084400));
@@ -198,7 +208,7 @@ TEST_CASE("router.status/1 on an empty ledger", "[commands]") {
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
   FakeClock clock(kNow);
-  auto result = router::commands::Status(*opened.value(), London(), clock, {});
+  auto result = router::commands::Status({LondonOptions(), *opened.value(), clock}, {});
   REQUIRE(result.ok());
   CHECK(result->at("ledger").at("records") == 0);
   CHECK(result->at("providers").is_array());
@@ -210,7 +220,7 @@ TEST_CASE("router.status/1 on an empty ledger", "[commands]") {
 TEST_CASE("router.providers/1 lists all-time activity", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Providers(*ledger, clock);
+  auto result = router::commands::Providers({LondonOptions(), *ledger, clock});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("schema") == "router.providers/1");
@@ -249,7 +259,7 @@ TEST_CASE("router.providers/1 lists all-time activity", "[commands]") {
 
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
-  auto empty = router::commands::Providers(*opened.value(), clock);
+  auto empty = router::commands::Providers({LondonOptions(), *opened.value(), clock});
   REQUIRE(empty.ok());
   CHECK(empty->at("providers").is_array());
   CHECK(empty->at("providers").empty());

@@ -1,5 +1,6 @@
 #include <memory>
 #include <sstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -74,11 +75,17 @@ std::unique_ptr<Ledger> SeededLedger() {
   return ledger;
 }
 
-json StatusJson(const Ledger& ledger) {
-  auto zone = router::calendar::Zone::Find("Europe/London");
-  REQUIRE(zone.ok());
+// Plugin options with no providers, reporting in `timezone`.
+const router::config::PluginOptions& Options(const std::string& timezone) {
+  static std::map<std::string, router::config::PluginOptions> by_zone;
+  auto& options = by_zone[timezone];
+  options.timezone = timezone;
+  return options;
+}
+
+json StatusJson(Ledger& ledger) {
   FakeClock clock(kNow);
-  auto status = router::commands::Status(ledger, zone.value(), clock, {});
+  auto status = router::commands::Status({Options("Europe/London"), ledger, clock}, {});
   REQUIRE(status.ok());
   return status.value();
 }
@@ -237,7 +244,7 @@ TEST_CASE("SummarizeStatus gives today's numbers and the largest spender", "[rep
 TEST_CASE("RenderProviders lists calls and first/last seen in local time", "[report]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto providers = router::commands::Providers(*ledger, clock);
+  auto providers = router::commands::Providers({Options("UTC"), *ledger, clock});
   REQUIRE(providers.ok());
 
   SECTION("Europe/London") {
@@ -283,7 +290,7 @@ TEST_CASE("RenderProviders groups large counts and handles an empty ledger", "[r
 
   auto ledger = OpenMemory();
   FakeClock clock(kNow);
-  auto providers = router::commands::Providers(*ledger, clock);
+  auto providers = router::commands::Providers({Options("UTC"), *ledger, clock});
   REQUIRE(providers.ok());
   CHECK(RenderProviders(providers.value(), "UTC") ==
         "No providers seen yet: the ledger has no model calls.\n");

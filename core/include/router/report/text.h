@@ -14,9 +14,14 @@ std::string RenderStatus(const nlohmann::json& status);
 std::string SummarizeStatus(const nlohmann::json& status);
 // The `router providers` table. REQUIRES: router.providers/1 shape.
 std::string RenderProviders(const nlohmann::json& providers, const std::string& timezone);
+// Any command's result, chosen by its `schema` (status, providers, set-usage, reset, mode, undo,
+// alerts). Times are shown in `timezone`. Throws nlohmann::json::exception on a foreign shape.
+std::string Render(const nlohmann::json& result, const std::string& timezone);
 
 // 1234567 -> "1,234,567".
 std::string Grouped(int64_t n);
+// "in 2d 4h", "in 3h 12m", "in 45m" (or "now").
+std::string Until(int64_t from_ms, int64_t to_ms);
 // Micro-USD as dollars with enough decimals to show small spend: "$0.0040", "$12.35".
 std::string Usd(int64_t micros);
 
