@@ -70,11 +70,18 @@ std::vector<std::string> KeyPaths(const std::vector<Field<T>>& fields) {
   return paths;
 }
 
+// JSON5 and JSON Schema treat 1e4 or 5000.0 as integers; so does the parser.
+bool IsWhole(const json& value) {
+  return value.is_number_integer() ||
+         (value.is_number_float() && std::isfinite(value.get<double>()) &&
+          std::floor(value.get<double>()) == value.get<double>() && std::fabs(value.get<double>()) < 9e15);
+}
+
 Status ParseInt(const json& value, const std::string& path, int min, int max, int& out) {
-  if (!value.is_number_integer() || value.get<int64_t>() < min || value.get<int64_t>() > max) {
+  if (!IsWhole(value) || value.get<double>() < min || value.get<double>() > max) {
     return Invalid(path, "an integer from " + std::to_string(min) + " to " + std::to_string(max), value);
   }
-  out = value.get<int>();
+  out = static_cast<int>(value.get<double>());
   return Status::Ok();
 }
 
@@ -310,12 +317,11 @@ Status FinishProvider(RawProvider& raw, const std::string& path, const std::stri
     if (!w.limit.is_null()) {
       if (provider.quota_type == QuotaUnit::kBudget) {
         ROUTER_RETURN_IF_ERROR(ParseUsd(w.limit, w.path, true, w.window.limit));
-      } else if (!w.limit.is_number_integer() || w.limit.get<int64_t>() < 0 ||
-                 w.limit.get<int64_t>() > 9'007'199'254'740'991) {
+      } else if (!IsWhole(w.limit) || w.limit.get<double>() < 0) {
         return Invalid(w.path, std::string("a whole number of ") + Name(provider.quota_type) +
                                    " (0 = no limit)", w.limit);
       } else {
-        w.window.limit = w.limit.get<int64_t>();
+        w.window.limit = static_cast<int64_t>(w.limit.get<double>());
       }
     }
     provider.windows.push_back(std::move(w.window));

@@ -209,10 +209,11 @@ std::string Render(const json& result, const std::string& timezone) {
   }
   if (schema == "router.undo/1") {
     const json& undone = result.at("undone");
-    return fmt::format("undid {} {}{}from {}\n", undone.at("kind").get<std::string>(),
-                       undone.at("provider").get<std::string>(),
-                       undone.at("window") == "" ? " " : " " + undone.at("window").get<std::string>() + " ",
-                       LocalTime(I(undone, "atMs"), timezone));
+    std::string what = undone.at("kind").get<std::string>();
+    for (const char* key : {"provider", "window"}) {
+      if (undone.at(key) != "") what += " " + undone.at(key).get<std::string>();
+    }
+    return fmt::format("undid {} from {}\n", what, LocalTime(I(undone, "atMs"), timezone));
   }
   if (schema == "router.alerts/1") {
     std::string out;

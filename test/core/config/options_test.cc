@@ -317,3 +317,15 @@ TEST_CASE("openclaw.plugin.json configSchema matches the parser", "[config]") {
     }
   }
 }
+
+TEST_CASE("Whole-number doubles (JSON5 1e4, 5000.0) are accepted where integers are", "[config]") {
+  auto parsed = Parse(json::parse(R"({"ledger": {"busyTimeoutMs": 5000.0},
+      "providers": {"p": {"windows": [{"name": "w", "limit": 1e4, "schedule": {"type": "daily"}}]}}})"));
+  REQUIRE(parsed.ok());
+  CHECK(parsed->ledger.busy_timeout_ms == 5000);
+  CHECK(parsed->providers.at(0).windows.at(0).limit == 10000);
+  auto fractional = Parse(json::parse(R"({"providers": {"p": {"windows": [
+      {"name": "w", "limit": 10.5, "schedule": {"type": "daily"}}]}}})"));
+  REQUIRE_FALSE(fractional.ok());
+  CHECK(fractional.status().message().find("providers.p.windows[0].limit") != std::string::npos);
+}

@@ -1,0 +1,245 @@
+// openclaw-router: the `openclaw router` commands straight on the ledger and OpenClaw's config,
+// in milliseconds, for scripts and status bars. Runs the same core commands as the plugin, so
+// `--json` output is identical.
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "router/app/recorder.h"
+#include "router/commands/dispatch.h"
+#include "router/config/json5.h"
+#include "router/config/options.h"
+#include "router/ledger/ledger.h"
+#include "router/report/text.h"
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kUsage = R"(usage: openclaw-router <command> [arguments] [options]
+
+commands (the same as `openclaw router …`):
+  status [provider]                 quota windows, daily budget, usage and cost
+  providers                         configured providers and providers seen in the ledger
+  set-usage <provider> <value>      sync a window by hand: 79%, 1.2M, 500k or $3.50
+  reset <provider>                  count usage from now on
+  mode [manual|dry-run|auto]        show or set how optimizations apply
+  undo                              revert the newest set-usage, reset or mode change
+
+options:
+  --json               print the command's JSON (router.<command>/1)
+  --window <name>      the window for set-usage and reset
+  --state-dir <dir>    OpenClaw state dir (default: $OPENCLAW_STATE_DIR, else ~/.openclaw)
+  --config <file>      OpenClaw config (default: $OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)
+  -h, --help
+)";
+
+struct Args {
+  std::vector<std::string> positional;
+  bool help = false;
+  bool json = false;
+  std::string window;
+  std::string state_dir;
+  std::string config_path;
+};
+
+int Fail(const std::string& message, int code = 1) {
+  std::cerr << "model-router: " << message << "\n";
+  return code;
+}
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+// OpenClaw's default: $OPENCLAW_STATE_DIR, else ~/.openclaw with ~ from $OPENCLAW_HOME or $HOME.
+std::string DefaultStateDir() {
+  if (!Env("OPENCLAW_STATE_DIR").empty()) return Env("OPENCLAW_STATE_DIR");
+  const std::string home = !Env("OPENCLAW_HOME").empty() ? Env("OPENCLAW_HOME") : Env("HOME");
+  return home + "/.openclaw";
+}
+
+// OpenClaw substitutes ${VAR} (uppercase names) in config strings, and $${VAR} stands for a
+// literal ${VAR}; a missing variable is an error. Applied to the plugin's own config only.
+router::Status SubstituteEnv(json& value, const std::string& path) {
+  if (value.is_string()) {
+    static const std::regex kVar(R"(\$?\$\{([A-Z_][A-Z0-9_]*)\})");
+    const std::string text = value.get<std::string>();
+    std::string out;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), kVar), end; it != end; ++it) {
+      out.append(last, (*it)[0].first);
+      const std::string whole = (*it)[0].str();
+      if (whole.rfind("$$", 0) == 0) {
+        out += whole.substr(1);
+      } else {
+        const char* env = std::getenv((*it)[1].str().c_str());
+        if (env == nullptr) {
+          return router::Status::InvalidArgument("config key " + path + " refers to $" + "{" +
+                                                 (*it)[1].str() + "}, which is not set");
+        }
+        out += env;
+      }
+      last = (*it)[0].second;
+    }
+    out.append(last, text.cend());
+    value = out;
+  } else if (value.is_object()) {
+    for (auto& [key, item] : value.items()) ROUTER_RETURN_IF_ERROR(SubstituteEnv(item, path + "." + key));
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      ROUTER_RETURN_IF_ERROR(SubstituteEnv(value[i], path + "[" + std::to_string(i) + "]"));
+    }
+  }
+  return router::Status::Ok();
+}
+
+bool UsesInclude(const json& value) {
+  if (value.is_object()) {
+    if (value.contains("$include")) return true;
+    for (const auto& [key, item] : value.items()) {
+      if (UsesInclude(item)) return true;
+    }
+  }
+  return false;
+}
+
+// The plugin's entry in OpenClaw's config: plugins.entries.model-router.config, or {}.
+router::Result<json> ReadPluginConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return json::object();  // no config yet: defaults, as OpenClaw itself does
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = router::config::ParseJson5(text.str());
+  if (!parsed.ok()) return router::Status::InvalidArgument(path + ": " + parsed.status().message());
+  if (UsesInclude(parsed.value())) {
+    return router::Status::InvalidArgument(
+        path + " uses $include, which openclaw-router does not resolve; run `openclaw router …` "
+               "instead, or point --config at a file without $include");
+  }
+  json config = json::object();
+  const json& root = parsed.value();
+  if (root.is_object() && root.contains("plugins") && root["plugins"].is_object() &&
+      root["plugins"].contains("entries") && root["plugins"]["entries"].is_object() &&
+      root["plugins"]["entries"].contains("model-router")) {
+    const json& entry = root["plugins"]["entries"]["model-router"];
+    if (entry.is_object() && entry.contains("config")) config = entry["config"];
+  }
+  ROUTER_RETURN_IF_ERROR(SubstituteEnv(config, "plugins.entries.model-router.config"));
+  return config;
+}
+
+router::Result<Args> ParseArgs(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::string& out) -> router::Status {
+      if (i + 1 >= argc) return router::Status::InvalidArgument(arg + " needs a value");
+      out = argv[++i];
+      return router::Status::Ok();
+    };
+    if (arg == "--json") {
+      args.json = true;
+    } else if (arg == "-h" || arg == "--help") {
+      args.help = true;
+    } else if (arg == "--window") {
+      ROUTER_RETURN_IF_ERROR(value(args.window));
+    } else if (arg == "--state-dir") {
+      ROUTER_RETURN_IF_ERROR(value(args.state_dir));
+    } else if (arg == "--config") {
+      ROUTER_RETURN_IF_ERROR(value(args.config_path));
+    } else if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+      return router::Status::InvalidArgument("unknown option " + arg + "; see --help");
+    } else {
+      args.positional.push_back(arg);
+    }
+  }
+  return args;
+}
+
+// Command-line words -> the dispatcher's (name, args).
+router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
+  const auto& p = args.positional;
+  const std::string& name = p.front();
+  auto arity = [&](size_t min, size_t max, const char* usage) -> router::Status {
+    if (p.size() - 1 < min || p.size() - 1 > max) {
+      return router::Status::InvalidArgument(std::string("usage: openclaw-router ") + usage);
+    }
+    return router::Status::Ok();
+  };
+  json cmd = json::object();
+  if (name == "status") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 1, "status [provider] [--json]"));
+    if (p.size() > 1) cmd["provider"] = p[1];
+  } else if (name == "providers" || name == "undo") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--json]").c_str()));
+  } else if (name == "set-usage") {
+    ROUTER_RETURN_IF_ERROR(arity(2, 2, "set-usage <provider> <79% | 1.2M | $3.50> [--window NAME] [--json]"));
+    cmd = {{"provider", p[1]}, {"value", p[2]}};
+  } else if (name == "reset") {
+    ROUTER_RETURN_IF_ERROR(arity(1, 1, "reset <provider> [--window NAME] [--json]"));
+    cmd = {{"provider", p[1]}};
+  } else if (name == "mode") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 1, "mode [manual|dry-run|auto] [--json]"));
+    if (p.size() > 1) cmd["mode"] = p[1];
+  } else {
+    return router::Status::InvalidArgument("unknown command \"" + name + "\"; see --help");
+  }
+  if (!args.window.empty()) {
+    if (name != "set-usage" && name != "reset") {
+      return router::Status::InvalidArgument("--window applies to set-usage and reset only");
+    }
+    cmd["window"] = args.window;
+  }
+  return std::make_pair(name, cmd);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = ParseArgs(argc, argv);
+  if (!args.ok()) return Fail(args.status().message(), 2);
+  if (args->help || (!args->positional.empty() && args->positional.front() == "help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (args->positional.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  auto command = ToCommand(args.value());
+  if (!command.ok()) return Fail(command.status().message(), 2);
+
+  const std::string state_dir = args->state_dir.empty() ? DefaultStateDir() : args->state_dir;
+  std::string config_path = args->config_path;
+  if (config_path.empty()) config_path = Env("OPENCLAW_CONFIG_PATH");
+  if (config_path.empty()) config_path = state_dir + "/openclaw.json";
+  auto plugin_config = ReadPluginConfig(config_path);
+  if (!plugin_config.ok()) return Fail(plugin_config.status().message());
+  auto options = router::config::Parse(plugin_config.value());
+  if (!options.ok()) return Fail(options.status().message());
+
+  router::ledger::LedgerOptions ledger_options = options->ledger;
+  ledger_options.path = router::app::ResolveLedgerPath(options.value(), state_dir);
+  auto ledger = router::ledger::Ledger::Open(ledger_options);
+  if (!ledger.ok()) return Fail(ledger.status().message());
+
+  const router::commands::Context ctx{options.value(), *ledger.value(), router::SystemClock::Instance()};
+  auto result = router::commands::Run(ctx, command->first, command->second);
+  if (!result.ok()) return Fail(result.status().message());
+  if (args->json) {
+    std::cout << router::commands::ToText(result.value());
+  } else {
+    std::cout << router::report::Render(result.value(), options->timezone);
+  }
+  return 0;
+}

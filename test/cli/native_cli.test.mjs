@@ -1,0 +1,128 @@
+// The native CLI (build/Release/openclaw-router): reads OpenClaw's JSON5 config, runs the same
+// core commands as the plugin, and prints the same JSON.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { Recorder } from "../../binding/index.js";
+
+const CLI = fileURLToPath(new URL("../../build/Release/openclaw-router", import.meta.url));
+
+// A hand-edited openclaw.json: comments, unquoted keys, single quotes, trailing commas, ${VAR}.
+const CONFIG_JSON5 = `// my OpenClaw setup
+{
+  models: { providers: { fakeai: { apiKey: '\${FAKE_KEY}', }, }, },
+  plugins: {
+    entries: {
+      'model-router': {
+        hooks: { allowConversationAccess: true, },
+        config: {
+          timezone: "UTC", /* reports in UTC */
+          dailyBudgetUsd: 5,
+          ledger: { path: "\${ROUTER_TEST_LEDGER}", },
+          providers: {
+            fakeai: {
+              quotaType: 'tokens',
+              windows: [ { name: 'daily', limit: 1e4, schedule: { type: 'daily', hour: 0 }, }, ],
+            },
+          },
+        },
+      },
+    },
+  },
+}
+`;
+
+function sandbox() {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "router-cli-"));
+  fs.writeFileSync(path.join(stateDir, "openclaw.json"), CONFIG_JSON5);
+  const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir, ROUTER_TEST_LEDGER: path.join(stateDir, "l.sqlite") };
+  const cli = (...args) => spawnSync(CLI, args, { env, encoding: "utf8" });
+  // The plugin side, reading the same config as OpenClaw would hand it over.
+  const config = {
+    timezone: "UTC", dailyBudgetUsd: 5, ledger: { path: env.ROUTER_TEST_LEDGER },
+    providers: { fakeai: { quotaType: "tokens", windows: [{ name: "daily", limit: 10000, schedule: { type: "daily", hour: 0 } }] } },
+  };
+  return { stateDir, env, cli, recorder: new Recorder({ config, stateDir }) };
+}
+
+const CALL = {
+  provider: "fakeai", model: "fake-strong", runId: "r1", trigger: "user",
+  usage: { input: 1034, output: 56, cacheRead: 200, cacheWrite: 0, cost: { total: 0.004002 } },
+};
+const withoutClock = (text) => ({ ...JSON.parse(text), generatedAtMs: 0 });
+
+test("status --json is the plugin's JSON, byte for byte apart from the clock", async () => {
+  const { cli, recorder } = sandbox();
+  recorder.record(CALL);
+  await recorder.flush();
+  const native = cli("status", "--json");
+  assert.equal(native.status, 0, native.stderr);
+  const { text } = await recorder.run("status");
+  assert.deepEqual(withoutClock(native.stdout), withoutClock(text));
+  assert.equal(native.stdout.replace(/"generatedAtMs": \d+/, ""), text.replace(/"generatedAtMs": \d+/, ""));
+  const quota = JSON.parse(native.stdout).quotas[0];
+  assert.equal(quota.used, 1090);
+  assert.equal(quota.limit, 10000);
+});
+
+test("set-usage from the native CLI is seen by the plugin, and undo reverts it", async () => {
+  const { cli, recorder } = sandbox();
+  const set = cli("set-usage", "fakeai", "79%", "--json");
+  assert.equal(set.status, 0, set.stderr);
+  assert.equal(JSON.parse(set.stdout).used, 7900);
+  assert.equal((await recorder.run("status")).value.quotas[0].used, 7900);
+  assert.match(cli("status").stdout, /fakeai\s+daily\s+7,900 \/ 10,000 tokens\s+79%\s+\[#{16}-{4}\]\s+ok/);
+  assert.equal(cli("undo").status, 0);
+  assert.equal((await recorder.run("status")).value.quotas[0].used, 0);
+});
+
+test("bad input is a clear error and changes nothing", async () => {
+  const { cli, recorder } = sandbox();
+  for (const [args, message] of [
+    [["set-usage", "fakeai", "lots"], /usage value "lots": not a non-negative number/],
+    [["set-usage", "fakeai", "$3"], /USD given, but this window counts tokens/],
+    [["set-usage", "nobody", "5%"], /provider "nobody" is not configured; configured: fakeai/],
+    [["set-usage", "fakeai", "5%", "--window", "weekly"], /has no window "weekly"; its windows: daily/],
+    [["mode", "turbo"], /mode "turbo": use manual, dry-run or auto/],
+    [["status", "--colour"], /unknown option --colour/],
+    [["reset"], /usage: openclaw-router reset <provider>/],
+  ]) {
+    const result = cli(...args);
+    assert.notEqual(result.status, 0, args.join(" "));
+    assert.match(result.stderr, message);
+    assert.equal(result.stdout, "");
+  }
+  const status = (await recorder.run("status")).value;
+  assert.equal(status.quotas[0].basis.kind, "ledger");
+  assert.equal(status.mode.source, "config");
+});
+
+test("config problems name the file position or the key", () => {
+  const { stateDir, cli, env } = sandbox();
+  const file = path.join(stateDir, "openclaw.json");
+  fs.writeFileSync(file, "{ plugins: { entries: {\n  'model-router': { config: { mode: 'fast' } } } } }");
+  assert.match(cli("status").stderr, /"mode" must be one of "manual" \| "dry-run" \| "auto"/);
+  fs.writeFileSync(file, "{ plugins: {\n  entries: [1 2] } }");
+  assert.match(cli("status").stderr, /openclaw\.json: line 2, column/);
+  fs.writeFileSync(file, "{ $include: './other.json5' }");
+  assert.match(cli("status").stderr, /uses \$include, which openclaw-router does not resolve/);
+  fs.writeFileSync(file, CONFIG_JSON5);
+  const missing = spawnSync(CLI, ["status"], { env: { ...env, ROUTER_TEST_LEDGER: "" }, encoding: "utf8" });
+  assert.match(missing.stderr, /"ledger\.path" must be a non-empty string/);
+  delete env.ROUTER_TEST_LEDGER;
+  const unset = spawnSync(CLI, ["status"], { env, encoding: "utf8" });
+  assert.match(unset.stderr, /refers to \$\{ROUTER_TEST_LEDGER\}, which is not set/);
+});
+
+test("without an openclaw.json the defaults apply", () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "router-cli-empty-"));
+  const result = spawnSync(CLI, ["providers", "--json", "--state-dir", stateDir], { encoding: "utf8" });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout).providers, []);
+  assert.ok(fs.existsSync(path.join(stateDir, "model-router", "ledger.sqlite")));
+  assert.match(spawnSync(CLI, ["--help"], { encoding: "utf8" }).stdout, /usage: openclaw-router <command>/);
+});
