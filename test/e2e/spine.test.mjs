@@ -1,12 +1,12 @@
 // End to end against real OpenClaw: the plugin installed from its npm package contents, turns
 // through `openclaw agent --local` against the loopback fake provider, then `openclaw router …`.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fakeProvider, Sandbox } from "./sandbox.mjs";
+import { fakeProvider, REPO, Sandbox } from "./sandbox.mjs";
 
 const SECRET = "sk-e2e-secret-3f9a7c1d";  // must never reach the ledger or any output
 const STRONG = { id: "fake-strong", cost: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } };
@@ -18,6 +18,15 @@ const FAKE = {
     broken: { status: 500 },
   },
 };
+
+const PLUGIN_CONFIG = {
+  timezone: "UTC",
+  dailyBudgetUsd: 5,
+  providers: {
+    fakeai: { quotaType: "tokens", tier: "premium", windows: [{ name: "daily", limit: 100000, schedule: { type: "daily" } }] },
+  },
+};
+const NATIVE_CLI = path.join(REPO, "build/Release/openclaw-router");
 
 const sandbox = Sandbox.create("e2e");
 let fake;
@@ -60,7 +69,7 @@ describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
     fake = await sandbox.startFakeProvider(FAKE);
     await sandbox.installPlugin();
     await sandbox.patchConfig({
-      plugins: { entries: { "model-router": { hooks: { allowConversationAccess: true }, config: { timezone: "UTC" } } } },
+      plugins: { entries: { "model-router": { hooks: { allowConversationAccess: true }, config: PLUGIN_CONFIG } } },
       models: {
         providers: {
           fakeai: fakeProvider(fake.baseUrl, "/a", SECRET, [STRONG, CHEAP]),
@@ -185,7 +194,7 @@ describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
     await sandbox.ok(["config", "set", "plugins.entries.model-router.config.ledger.path", newer]);
     const status = await openclaw(["router", "status", "--json"]);
     assert.notEqual(status.code, 0);
-    assert.match(status.stderr, /schema version 42, newer than this build's 1/);
+    assert.match(status.stderr, /schema version 42, newer than this build's \d+/);
     assert.match(status.stderr, /left untouched/);
     assert.equal(hash(), beforeHash);
     await sandbox.ok(["config", "unset", "plugins.entries.model-router.config.ledger.path"]);
@@ -213,6 +222,57 @@ describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
       await gateway.stop();
       outputs.push(gateway.log());
     }
+  });
+
+  test("set-usage through openclaw router shows in status --json and in the native CLI's identical JSON", async () => {
+    const set = await routerJson(["set-usage", "fakeai", "40%"]);
+    assert.equal(set.schema, "router.set-usage/1");
+    assert.equal(set.window, "daily");
+    assert.equal(set.used, 40000);
+    const status = await openclaw(["router", "status", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const quota = JSON.parse(status.stdout).quotas.find((q) => q.provider === "fakeai");
+    assert.equal(quota.used, 40000);
+    assert.equal(quota.basis.kind, "manual");
+    assert.equal(quota.level, "ok");
+    const native = spawnSync(NATIVE_CLI, ["status", "--json"], { env: sandbox.env, encoding: "utf8" });
+    outputs.push(native.stdout, native.stderr);
+    assert.equal(native.status, 0, native.stderr);
+    const clockless = (text) => text.replace(/"generatedAtMs": \d+/, '"generatedAtMs": 0');
+    assert.equal(clockless(native.stdout), clockless(status.stdout), "both front ends print the same JSON");
+  });
+
+  test("bad set-usage input is a clear error and records nothing", async () => {
+    const before = await routerJson(["status"]);
+    for (const [args, message] of [
+      [["set-usage", "fakeai", "lots"], /usage value "lots": not a non-negative number/],
+      [["set-usage", "fakebad", "10%"], /provider "fakebad" is not configured; configured: fakeai/],
+      [["mode", "turbo"], /mode "turbo": use manual, dry-run or auto/],
+    ]) {
+      const result = await openclaw(["router", ...args]);
+      assert.notEqual(result.code, 0);
+      assert.match(result.stderr, message);
+    }
+    const after = await routerJson(["status"]);
+    assert.deepEqual(after.quotas, before.quotas);
+    assert.deepEqual(after.mode, before.mode);
+  });
+
+  test("mode and undo through openclaw router, reverting set-usage too", async () => {
+    const mode = await routerJson(["mode", "auto"]);
+    assert.equal(mode.mode, "auto");
+    assert.equal(mode.previous, "dry-run");
+    assert.equal((await routerJson(["undo"])).undone.kind, "mode");
+    assert.equal((await routerJson(["undo"])).undone.kind, "set-usage");
+    const status = await routerJson(["status"]);
+    assert.equal(status.mode.mode, "dry-run");
+    const quota = status.quotas.find((q) => q.provider === "fakeai");
+    assert.equal(quota.basis.kind, "ledger");
+    assert.equal(quota.used, status.providers.find((p) => p.provider === "fakeai").today.inputTokens +
+      status.providers.find((p) => p.provider === "fakeai").today.outputTokens +
+      status.providers.find((p) => p.provider === "fakeai").today.cacheWriteTokens);
+    assert.ok(status.budget.spentMicros > 0);
+    assert.equal(status.budget.capMicros, 5_000_000);
   });
 
   test("secrets never reach the ledger, OpenClaw's log or any output", () => {
