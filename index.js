@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Recorder, summarizeStatus } from "./binding/index.js";
 import { registerCli } from "./cli/register.js";
-import { toCronRun, toModelCallRun, toUsageEvent } from "./hooks/usage.js";
+import { toCronRun, toModelCallRun, toModelCosts, toUsageEvent } from "./hooks/usage.js";
 import { createTools } from "./tools/index.js";
 
 const EXIT_FLUSH_MS = 3000;
@@ -47,7 +47,11 @@ export default {
     let recorder;
     // Lazy: register() must stay cheap, and a bad config should surface where it is used.
     const getRecorder = () => {
-      recorder ??= new Recorder({ config: api.pluginConfig ?? {}, stateDir: resolveStateDir(api) });
+      recorder ??= new Recorder({
+        config: api.pluginConfig ?? {},
+        stateDir: resolveStateDir(api),
+        openclawModels: toModelCosts(api.config),
+      });
       flushOnExit(recorder);
       return recorder;
     };

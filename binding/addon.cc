@@ -23,7 +23,8 @@ using nlohmann::json;
 // Process-wide: OpenClaw registers the plugin 2-4 times per process, and every instance must
 // feed the same queue and connection. Recorders live until the process exits (their destructors
 // drain the queue).
-std::shared_ptr<app::Recorder> SharedRecorder(const ledger::LedgerOptions& options) {
+std::shared_ptr<app::Recorder> SharedRecorder(const ledger::LedgerOptions& options,
+                                              const app::Pricer& pricer) {
   static std::mutex mu;
   static auto* recorders = new std::map<std::string, std::shared_ptr<app::Recorder>>();
   static struct Drain {
@@ -31,7 +32,7 @@ std::shared_ptr<app::Recorder> SharedRecorder(const ledger::LedgerOptions& optio
   } drain;
   std::lock_guard<std::mutex> lock(mu);
   auto& slot = (*recorders)[options.path];
-  if (!slot) slot = std::make_shared<app::Recorder>(options);
+  if (!slot) slot = std::make_shared<app::Recorder>(options, pricer);
   return slot;
 }
 
@@ -161,19 +162,23 @@ class Addon : public Napi::Addon<Addon> {
   }
 
  private:
-  // openRecorder({config, stateDir}): Recorder. Throws ROUTER_INVALID_ARGUMENT for bad config.
+  // openRecorder({config, stateDir, openclawModels?}): Recorder. `openclawModels` is OpenClaw's
+  // models.providers (ids and costs only). Throws ROUTER_INVALID_ARGUMENT for bad config.
   Napi::Value OpenRecorder(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() != 1 || !info[0].IsObject() ||
         !info[0].As<Napi::Object>().Get("stateDir").IsString()) {
-      throw Napi::TypeError::New(env, "openRecorder({config?: object, stateDir: string})");
+      throw Napi::TypeError::New(env, "openRecorder({config?: object, stateDir: string, openclawModels?: object})");
     }
     const Napi::Object args = info[0].As<Napi::Object>();
     auto options = config::Parse(ToJson(args.Get("config")));
     if (!options.ok()) throw ToJsError(env, options.status());
     ledger::LedgerOptions ledger = options->ledger;
     ledger.path = app::ResolveLedgerPath(options.value(), args.Get("stateDir").As<Napi::String>());
-    auto recorder = SharedRecorder(ledger);
+    const Napi::Value models = args.Get("openclawModels");
+    auto recorder = SharedRecorder(
+        ledger, app::Pricer(options.value(), app::OpenClawModelCosts(
+                                                 models.IsObject() ? ToJson(models) : json::object())));
     auto shared_options = std::make_shared<const config::PluginOptions>(std::move(options).value());
     return recorder_class_.New(
         {Napi::External<std::shared_ptr<app::Recorder>>::New(

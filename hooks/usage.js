@@ -28,3 +28,16 @@ export function toModelCallRun(event, ctx) {
   const runId = event?.runId ?? ctx?.runId;
   return typeof runId === "string" && runId ? runId : undefined;
 }
+
+/**
+ * OpenClaw's `models.providers` reduced to model ids and costs, so API keys and other provider
+ * settings never reach native code: {provider: {models: [{id, cost}]}}.
+ */
+export function toModelCosts(config) {
+  const providers = config?.models?.providers;
+  if (!providers || typeof providers !== "object") return {};
+  return Object.fromEntries(Object.entries(providers).map(([id, provider]) => [
+    id,
+    { models: (Array.isArray(provider?.models) ? provider.models : []).map((m) => ({ id: m?.id, cost: m?.cost })) },
+  ]));
+}

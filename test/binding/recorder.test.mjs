@@ -21,7 +21,7 @@ const CALL = {
 
 test("openRecorder checks its arguments", () => {
   assert.throws(() => new Recorder(), TypeError);
-  assert.throws(() => new Recorder({ config: {} }), /openRecorder\(\{config\?: object, stateDir: string\}\)/);
+  assert.throws(() => new Recorder({ config: {} }), /openRecorder\(\{config\?: object, stateDir: string, openclawModels\?: object\}\)/);
 });
 
 test("a bad config throws ROUTER_INVALID_ARGUMENT naming the key", () => {

@@ -1,10 +1,11 @@
 // A stand-in for OpenClaw's plugin `api`, recording what the plugin registers.
-export function createFakeApi({ mode = "discovery", config = {}, stateDir }) {
+export function createFakeApi({ mode = "discovery", config = {}, stateDir, openclawConfig = {} }) {
   const registered = { cli: [], hooks: new Map(), tools: [], warnings: [] };
   const api = {
     id: "model-router",
     registrationMode: mode,
     pluginConfig: config,
+    config: openclawConfig,
     logger: {
       info() {},
       debug() {},

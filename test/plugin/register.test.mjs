@@ -8,6 +8,7 @@ import { DatabaseSync } from "node:sqlite";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import plugin from "../../index.js";
+import { toModelCosts } from "../../hooks/usage.js";
 import { createFakeApi } from "./fake-api.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -169,4 +170,21 @@ test("usage queued right before process.exit() is committed", () => {
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
   assert.equal(child.status, 0, child.stderr);
   assert.equal(ledgerRows(stateDir).length, 500);
+});
+
+test("calls OpenClaw did not price get OpenClaw's configured model cost; keys never cross", async () => {
+  const stateDir = tmp();
+  const openclawConfig = {
+    models: { providers: { custom: { apiKey: "sk-plugin-test-secret", models: [{ id: "mine", cost: { input: 2, output: 10 } }] } } },
+  };
+  assert.deepEqual(toModelCosts(openclawConfig), { custom: { models: [{ id: "mine", cost: { input: 2, output: 10 } }] } });
+  const fake = createFakeApi({ stateDir, openclawConfig });
+  plugin.register(fake.api);
+  const { cost, ...unpriced } = EVENT.usage;
+  fake.registered.hooks.get("llm_output")({ ...EVENT, provider: "custom", model: "mine", usage: unpriced }, CTX);
+  await fake.registered.tools[0].execute("c", {});
+  const [row] = ledgerRows(stateDir);
+  assert.equal(row.cost_source, "config");
+  assert.equal(row.cost_micros, 1034 * 2 + 56 * 10);
+  assert.ok(!fs.readFileSync(path.join(stateDir, "model-router", "ledger.sqlite")).includes("sk-plugin-test-secret"));
 });

@@ -11,11 +11,15 @@ std::string ResolveLedgerPath(const config::PluginOptions& options, const std::s
   return (std::filesystem::path(state_dir) / "model-router" / "ledger.sqlite").string();
 }
 
-Recorder::Recorder(ledger::LedgerOptions options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock), writer_([this] { return Ledger(); }) {}
+Recorder::Recorder(ledger::LedgerOptions options, Pricer pricer, const Clock& clock)
+    : options_(std::move(options)),
+      clock_(clock),
+      pricer_(std::move(pricer)),
+      writer_([this] { return Ledger(); }) {}
 
 std::string Recorder::RecordLlmOutput(const nlohmann::json& event) {
   ledger::UsageRecord record = usage::FromLlmOutput(event, clock_.NowMs(), runs_);
+  pricer_.Price(record);
   std::string note = record.note;
   writer_.Enqueue(std::move(record));
   return note;

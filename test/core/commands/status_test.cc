@@ -73,11 +73,6 @@ const router::config::PluginOptions& LondonOptions() {
   return options;
 }
 
-Zone London() {
-  auto zone = Zone::Find("Europe/London");
-  REQUIRE(zone.ok());
-  return zone.value();
-}
 
 void CheckTotals(const json& t, int64_t calls, int64_t failures, int64_t input, int64_t output,
                  int64_t cache_read, int64_t cost_micros) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "router/app/pricer.h"
 #include "router/base/clock.h"
 #include "router/base/status.h"
 #include "router/config/options.h"
@@ -24,7 +25,8 @@ std::string ResolveLedgerPath(const config::PluginOptions& options, const std::s
 class Recorder {
  public:
   // REQUIRES: options.path is set (see ResolveLedgerPath). Opens nothing until first use.
-  explicit Recorder(ledger::LedgerOptions options, const Clock& clock = SystemClock::Instance());
+  // `pricer` prices the calls OpenClaw did not.
+  Recorder(ledger::LedgerOptions options, Pricer pricer, const Clock& clock = SystemClock::Instance());
 
   // Hook path: cheap, never blocks on I/O, never fails (see usage::FromLlmOutput). Returns why
   // the payload was malformed (the call is still recorded, as invalid), or "".
@@ -43,6 +45,7 @@ class Recorder {
  private:
   ledger::LedgerOptions options_;
   const Clock& clock_;
+  Pricer pricer_;
   std::mutex mu_;
   std::shared_ptr<ledger::Ledger> ledger_;  // guarded by mu_
   usage::RunRegistry runs_;

@@ -1,0 +1,37 @@
+#pragma once
+// Prices recorded calls that OpenClaw did not price. Order of truth: OpenClaw's own
+// `usage.cost.total` (already on the record), then the plugin's `priceOverrides`, then OpenClaw's
+// configured model cost (`models.providers.<p>.models[].cost`), then the shipped price table.
+// Calls to providers whose tier is local cost nothing.
+
+#include <map>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "router/base/status.h"
+#include "router/config/options.h"
+#include "router/ledger/record.h"
+#include "router/pricing/price_table.h"
+
+namespace router::app {
+
+class Pricer {
+ public:
+  // `openclaw_costs`: "provider/model" -> price, from OpenClaw's model config.
+  Pricer(const config::PluginOptions& options, std::map<std::string, pricing::Price> openclaw_costs);
+
+  // Fills cost_micros and cost_source of an ok record that has no OpenClaw cost yet.
+  void Price(ledger::UsageRecord& record) const;
+
+ private:
+  std::map<std::string, pricing::Price> overrides_;
+  std::map<std::string, pricing::Price> openclaw_costs_;
+  std::map<std::string, bool> local_providers_;
+};
+
+// OpenClaw's `models.providers` object -> "provider/model" -> price (USD per 1M in, micro-USD per
+// 1M out). Entries without a usable `cost` are skipped.
+std::map<std::string, pricing::Price> OpenClawModelCosts(const nlohmann::json& providers);
+
+}  // namespace router::app

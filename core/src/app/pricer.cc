@@ -1,0 +1,82 @@
+#include "router/app/pricer.h"
+
+#include <nlohmann/json.hpp>
+
+namespace router::app {
+namespace {
+
+// Exact "provider/model" first, then the same provider with the model id normalized
+// (date suffixes, "4.6" vs "4-6").
+const pricing::Price* Lookup(const std::map<std::string, pricing::Price>& prices,
+                             const std::string& provider, const std::string& model) {
+  auto exact = prices.find(provider + "/" + model);
+  if (exact != prices.end()) return &exact->second;
+  const std::string normalized = pricing::NormalizeModelId(model);
+  for (const auto& [ref, price] : prices) {
+    const size_t slash = ref.find('/');
+    if (ref.compare(0, slash, provider) == 0 && slash == provider.size() &&
+        pricing::NormalizeModelId(ref.substr(slash + 1)) == normalized) {
+      return &price;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Pricer::Pricer(const config::PluginOptions& options, std::map<std::string, pricing::Price> openclaw_costs)
+    : overrides_(options.price_overrides), openclaw_costs_(std::move(openclaw_costs)) {
+  for (const auto& provider : options.providers) {
+    local_providers_[provider.id] = provider.tier == config::Tier::kLocal;
+  }
+}
+
+void Pricer::Price(ledger::UsageRecord& record) const {
+  if (record.outcome != ledger::Outcome::kOk || record.cost_source != ledger::CostSource::kNone) return;
+  auto local = local_providers_.find(record.provider);
+  if (local != local_providers_.end() && local->second) return;  // local models are free
+  const pricing::TokenCounts tokens{record.input_tokens, record.output_tokens,
+                                    record.cache_read_tokens, record.cache_write_tokens};
+  if (const auto* price = Lookup(overrides_, record.provider, record.model)) {
+    record.cost_micros = pricing::CostMicros(*price, tokens);
+    record.cost_source = ledger::CostSource::kOverride;
+  } else if (const auto* configured = Lookup(openclaw_costs_, record.provider, record.model)) {
+    record.cost_micros = pricing::CostMicros(*configured, tokens);
+    record.cost_source = ledger::CostSource::kConfig;
+  } else if (const auto* known = pricing::PriceTable::Builtin().Find(record.provider, record.model)) {
+    record.cost_micros = pricing::CostMicros(known->price, tokens);
+    record.cost_source = ledger::CostSource::kTable;
+  }
+}
+
+std::map<std::string, pricing::Price> OpenClawModelCosts(const nlohmann::json& providers) {
+  std::map<std::string, pricing::Price> costs;
+  if (!providers.is_object()) return costs;
+  for (const auto& [provider, entry] : providers.items()) {
+    if (!entry.is_object() || !entry.contains("models") || !entry["models"].is_array()) continue;
+    for (const auto& model : entry["models"]) {
+      if (!model.is_object() || !model.contains("id") || !model["id"].is_string() ||
+          !model.contains("cost") || !model["cost"].is_object()) {
+        continue;
+      }
+      pricing::Price price;
+      bool valid = true;
+      const std::pair<const char*, int64_t*> fields[] = {{"input", &price.input},
+                                                         {"output", &price.output},
+                                                         {"cacheRead", &price.cache_read},
+                                                         {"cacheWrite", &price.cache_write}};
+      for (const auto& [key, out] : fields) {
+        const auto& cost = model["cost"];
+        if (!cost.contains(key)) continue;
+        auto micros = cost[key].is_number() ? pricing::PerMillionFromUsd(cost[key].get<double>(), key)
+                                            : Result<int64_t>(Status::InvalidArgument(key));
+        valid = valid && micros.ok();
+        if (micros.ok()) *out = micros.value();
+      }
+      if (valid) costs[provider + "/" + model["id"].get<std::string>()] = price;
+    }
+  }
+  return costs;
+}
+
+}  // namespace router::app
