@@ -1,6 +1,8 @@
 // Scripted traffic through real OpenClaw against the loopback fake provider, then the reports.
 // Everything happens in a throwaway OpenClaw home (printed at the start, kept for inspection).
-import { fakeProvider, OPENCLAW_BIN, Sandbox } from "../test/e2e/sandbox.mjs";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fakeProvider, OPENCLAW_BIN, REPO, Sandbox } from "../test/e2e/sandbox.mjs";
 
 const MODELS = {
   strong: { id: "big-brain", cost: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } },
@@ -29,7 +31,27 @@ try {
   say("installing the plugin (openclaw plugins install) ...");
   await sandbox.installPlugin();
   await sandbox.patchConfig({
-    plugins: { entries: { "model-router": { hooks: { allowConversationAccess: true }, config: { timezone: "local" } } } },
+    plugins: {
+      entries: {
+        "model-router": {
+          hooks: { allowConversationAccess: true },
+          config: {
+            timezone: "local",
+            dailyBudgetUsd: 0.03,
+            providers: {
+              demo: {
+                quotaType: "tokens", tier: "premium",
+                windows: [
+                  { name: "5h", limit: 40000, schedule: { type: "rolling", hours: 5 } },
+                  { name: "weekly", limit: 500000, schedule: { type: "weekly", dayOfWeek: 3, hour: 7 } },
+                ],
+              },
+              flaky: { quotaType: "requests", windows: [{ name: "daily", limit: 100, schedule: { type: "daily" } }] },
+            },
+          },
+        },
+      },
+    },
     models: {
       providers: {
         demo: fakeProvider(fake.baseUrl, "/demo", "demo-key", [MODELS.strong, MODELS.cheap]),
@@ -52,6 +74,11 @@ try {
     process.stdout.write(stdout);
     if (code !== 0) process.stdout.write(stderr);
   }
+  say("\n$ openclaw-router status demo   # the native CLI: same core, no OpenClaw start-up");
+  const started = Date.now();
+  const native = spawnSync(path.join(REPO, "build/Release/openclaw-router"), ["status", "demo"], { env: sandbox.env, encoding: "utf8" });
+  process.stdout.write(native.stdout + native.stderr);
+  say(`(${Date.now() - started} ms)`);
   say(`\nThe sandbox is kept. JSON for scripts:\n  PATH=${sandbox.env.PATH.split(":")[0]}:$PATH OPENCLAW_STATE_DIR=${sandbox.stateDir} \\\n    ${OPENCLAW_BIN} router status --json`);
 } finally {
   sandbox.stop({ remove: false });  // kept: the JSON hint above points into it

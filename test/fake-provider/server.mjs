@@ -42,6 +42,8 @@ function textOf(content) {
   return '';
 }
 
+const TOOL_ECHO_CHARS = 4000;
+
 // Decide what the assistant does: plain text, or a tool call.
 function plan(body, reply) {
   const messages = Array.isArray(body.messages) ? body.messages : [];
@@ -54,7 +56,8 @@ function plan(body, reply) {
   // A tool result came back: answer with text so the agent loop ends.
   const toolResult = turn.findLast((m) => m?.role === 'tool');
   if (toolResult) {
-    return { lastUser, text: `Tool result: ${textOf(toolResult.content).slice(0, 200)}` };
+    // OpenClaw's Tool Search wraps a result in JSON; keep enough of it to show the tool's text.
+    return { lastUser, text: `Tool result: ${textOf(toolResult.content).slice(0, TOOL_ECHO_CHARS)}` };
   }
   const wanted = /CALL_TOOL:([\w.-]+)/.exec(lastUser)?.[1];
   const toolNames = (Array.isArray(body.tools) ? body.tools : []).map((t) => t?.function?.name ?? t?.name);

@@ -201,7 +201,7 @@ test('CALL_TOOL without tools in the request answers with text', async () => {
 });
 
 test('a tool result message gets a plain text reply quoting it', async () => {
-  const toolContent = 'x'.repeat(300);
+  const toolContent = 'x'.repeat(5000);
   const json = await (await chat('/a', {
     model: 'cheap-model', tools,
     messages: [
@@ -211,7 +211,7 @@ test('a tool result message gets a plain text reply quoting it', async () => {
     ],
   })).json();
   assert.equal(json.choices[0].finish_reason, 'stop');
-  assert.equal(json.choices[0].message.content, `Tool result: ${'x'.repeat(200)}`);
+  assert.equal(json.choices[0].message.content, `Tool result: ${'x'.repeat(4000)}`);
 });
 
 test('log lines have the expected fields and never the authorization value', async () => {
