@@ -88,6 +88,7 @@ Result<json> CurrentAlerts(const Context& ctx, const std::vector<quota::WindowSt
   auto events = ctx.ledger.Events("alert", "", since);
   if (!events.ok()) return events.status();
   json out = json::array();
+  std::map<std::string, size_t> listed;  // a rolling window re-logs hourly: show the newest once
   for (const auto& e : events.value()) {
     const json payload = json::parse(e.payload, nullptr, false);
     if (!payload.is_object()) continue;
@@ -98,8 +99,15 @@ Result<json> CurrentAlerts(const Context& ctx, const std::vector<quota::WindowSt
                             (w.span.rolling ? e.at_ms >= w.span.start_ms : start == w.span.start_ms));
     }
     if (!current) continue;
-    out.push_back({{"atMs", e.at_ms}, {"provider", e.provider}, {"window", e.window},
-                   {"level", payload.value("level", "")}, {"message", payload.value("message", "")}});
+    json alert = {{"atMs", e.at_ms}, {"provider", e.provider}, {"window", e.window},
+                  {"level", payload.value("level", "")}, {"message", payload.value("message", "")}};
+    const std::string key = e.provider + "|" + e.window + "|" + alert["level"].get<std::string>();
+    if (auto seen = listed.find(key); seen != listed.end()) {
+      out[seen->second] = std::move(alert);
+    } else {
+      listed[key] = out.size();
+      out.push_back(std::move(alert));
+    }
   }
   return out;
 }
@@ -111,6 +119,14 @@ Result<const config::ProviderOptions*> FindProvider(const Context& ctx, const st
   return Status::InvalidArgument("provider \"" + id + "\" is not configured" +
                                  (known.empty() ? std::string("; add it under providers in the plugin config")
                                                 : "; configured: " + known));
+}
+
+// Readings only change windows that can be constrained.
+router::Status RequireTracked(const config::ProviderOptions& provider, const char* command) {
+  if (provider.quota_source != config::QuotaSource::kUnlimited) return router::Status::Ok();
+  return router::Status::InvalidArgument(std::string(command) + ": provider \"" + provider.id +
+                                 "\" has quotaSource unlimited, so readings do not apply; use "
+                                 "manual, self-tracked or api");
 }
 
 Result<std::vector<quota::WindowState>> ProviderWindows(const Context& ctx, const std::string& id) {
@@ -301,6 +317,7 @@ Result<json> SetUsage(const Context& ctx, const std::string& provider, const std
                       const std::string& window) {
   auto configured = FindProvider(ctx, provider);
   if (!configured.ok()) return configured.status();
+  ROUTER_RETURN_IF_ERROR(RequireTracked(*configured.value(), "set-usage"));
   auto windows = ProviderWindows(ctx, provider);
   if (!windows.ok()) return windows.status();
   const bool dollars = value.find('$') != std::string::npos;
@@ -341,6 +358,7 @@ Result<json> SetUsage(const Context& ctx, const std::string& provider, const std
 Result<json> Reset(const Context& ctx, const std::string& provider, const std::string& window) {
   auto configured = FindProvider(ctx, provider);
   if (!configured.ok()) return configured.status();
+  ROUTER_RETURN_IF_ERROR(RequireTracked(*configured.value(), "reset"));
   auto windows = ProviderWindows(ctx, provider);
   if (!windows.ok()) return windows.status();
   if (!window.empty() &&

@@ -158,6 +158,23 @@ std::string SummarizeStatus(const json& status) {
     out += fmt::format(" Largest spender this month: {} ({}).", top->at("provider").get<std::string>(),
                        Usd(I(top->at("thisMonth"), "costMicros")));
   }
+  const int64_t now = I(status, "generatedAtMs");
+  for (const json& q : status.at("quotas")) {
+    if (I(q, "limit") == 0) continue;
+    out += fmt::format(" {} {}: {:.0f}% of {}{} used ({}){}.", q.at("provider").get<std::string>(),
+                       q.at("window").get<std::string>(), q.at("percent").get<double>(),
+                       Amount(q, "limit"), q.at("unit") == "budget" ? "" : " " + q.at("unit").get<std::string>(),
+                       q.at("level").get<std::string>(),
+                       q.at("resetsAtMs").is_null() ? "" : ", resets " + Until(now, I(q, "resetsAtMs")));
+  }
+  const json& budget = status.at("budget");
+  if (!budget.is_null()) {
+    out += fmt::format(" Daily budget: {} of {} spent ({}).", Usd(I(budget, "spentMicros")),
+                       Usd(I(budget, "capMicros")), budget.at("level").get<std::string>());
+  }
+  for (const json& alert : status.at("alerts")) {
+    out += " Alert: " + alert.at("message").get<std::string>() + ".";
+  }
   return out;
 }
 

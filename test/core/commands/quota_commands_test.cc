@@ -279,8 +279,8 @@ TEST_CASE("set-usage rejects what it cannot place", "[commands]") {
   CHECK(Error(commands::SetUsage(ctx, "anthropic", "5", "monthly")) ==
         "provider \"anthropic\" has no window \"monthly\"; its windows: 5h, weekly, daily budget");
   CHECK(Error(commands::SetUsage(ctx, "ollama", "5", "")) ==
-        "provider \"ollama\" has no quota windows; add providers.ollama.windows (or a budget) to the "
-        "plugin config");
+        "set-usage: provider \"ollama\" has quotaSource unlimited, so readings do not apply; use "
+        "manual, self-tracked or api");
   CHECK(Error(commands::SetUsage(ctx, "anthropic", "$3", "weekly")) ==
         "usage value \"$3\": USD given, but this window counts tokens; give an amount (1.2M) or a "
         "percentage (79%)");
@@ -534,6 +534,21 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   CHECK(ProviderEntry(status, "openai").at("today").at("messages") == 4);
   CHECK(ProviderEntry(status, "ollama").at("configured") == true);
   CHECK(ProviderEntry(status, "stray").at("configured") == false);
+  {
+    auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
+    REQUIRE(opened.ok());
+    const json empty = Ok(commands::Status({options, *opened.value(), clock}, {}));
+    REQUIRE(empty.at("providers").size() == 3);
+    for (const auto& p : empty.at("providers")) {
+      CHECK(p.at("configured") == true);
+      CHECK(p.at("today").at("calls") == 0);
+      CHECK(p.at("models").empty());
+    }
+    CHECK(empty.at("providers")[1].at("provider") == "ollama");
+    CHECK(empty.at("budget").at("spentMicros") == 0);
+    REQUIRE(empty.at("quotas").size() == 4);
+    CHECK(Quota(empty, "openai", "daily").at("used") == 0);
+  }
 
   // A crossing (75 % of openai's 200 messages) is logged once and listed.
   (void)Ok(commands::SetUsage(ctx, "openai", "150", ""));
@@ -663,4 +678,24 @@ TEST_CASE("router.providers/1 lists configured providers with their settings", "
   CHECK(idle.at("lastSeenMs").is_null());
   CHECK(idle.at("models").empty());
   CHECK(idle.at("quotaType") == "messages");
+}
+
+TEST_CASE("set-usage and reset refuse unlimited providers instead of ignoring the reading", "[commands]") {
+  auto options = router::config::Parse(nlohmann::json::parse(R"({"providers": {"bare": {}, "local": {
+      "quotaSource": "unlimited", "windows": [{"name": "d", "limit": 10, "schedule": {"type": "daily"}}]}}})"));
+  REQUIRE(options.ok());
+  auto ledger = router::ledger::Ledger::Open({":memory:", 5000});
+  REQUIRE(ledger.ok());
+  router::FakeClock clock(1'790'000'000'000);
+  const router::commands::Context ctx{options.value(), *ledger.value(), clock};
+  auto set = router::commands::SetUsage(ctx, "local", "5", "");
+  REQUIRE_FALSE(set.ok());
+  CHECK(set.status().message().find("quotaSource unlimited") != std::string::npos);
+  CHECK_FALSE(router::commands::Reset(ctx, "local", "").ok());
+  auto bare = router::commands::SetUsage(ctx, "bare", "5", "");
+  REQUIRE_FALSE(bare.ok());
+  CHECK(bare.status().message() ==
+        "provider \"bare\" has no quota windows; add providers.bare.windows (or a budget) to the "
+        "plugin config");
+  CHECK(ledger.value()->Events("", "", 0).value().empty());
 }

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <fmt/format.h>
 
 #include "router/base/clock.h"
 #include "router/calendar/zone.h"
@@ -294,4 +295,34 @@ TEST_CASE("RenderProviders groups large counts and handles an empty ledger", "[r
   REQUIRE(providers.ok());
   CHECK(RenderProviders(providers.value(), "UTC") ==
         "No providers seen yet: the ledger has no model calls.\n");
+}
+
+TEST_CASE("Status text and summary show quota windows, the daily budget and alerts", "[report]") {
+  auto ledger = SeededLedger();
+  auto options = router::config::Parse(json::parse(R"({
+      "timezone": "Europe/London", "dailyBudgetUsd": 10,
+      "providers": {"fakeai": {"quotaType": "tokens",
+        "windows": [{"name": "daily", "limit": 2000000, "schedule": {"type": "daily"}}]}}})"));
+  REQUIRE(options.ok());
+  FakeClock clock(kNow);
+  auto status = router::commands::Status({options.value(), *ledger, clock}, {});
+  REQUIRE(status.ok());
+  const json& quota = status->at("quotas").at(0);
+  const int64_t used = quota.at("used").get<int64_t>();
+  REQUIRE(used > 0);
+
+  const std::string summary = SummarizeStatus(status.value());
+  CHECK(Contains(summary, fmt::format(" fakeai daily: {:.0f}% of 2,000,000 tokens used (",
+                                      quota.at("percent").get<double>())));
+  CHECK(Contains(summary, "resets in "));
+  CHECK(Contains(summary, "Daily budget: $12.35 of $10.00 spent (exhausted)."));
+  CHECK(Contains(summary, "Alert: daily budget exhausted"));
+
+  const std::string text = router::report::RenderStatus(status.value());
+  CHECK(Contains(text, "QUOTA WINDOWS"));
+  CHECK(Contains(text, "fakeai"));
+  CHECK(Contains(text, Grouped(used) + " / 2,000,000 tokens"));
+  CHECK(Contains(text, "daily budget: $12.35 of $10.00 spent, $0.00 left, exhausted"));
+  CHECK(Contains(text, "ALERT "));
+  CHECK(Contains(text, "mode: dry-run (from config)"));
 }

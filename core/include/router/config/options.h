@@ -22,7 +22,7 @@ namespace router::config {
 enum class QuotaSource {
   kApi,          // snapshots fetched from the provider's usage API
   kManual,       // the user's `set-usage` readings, plus ledger usage since each reading
-  kSelfTracked,  // the ledger alone
+  kSelfTracked,  // the ledger (a `set-usage` reading still applies, as with manual)
   kUnlimited,    // tracked, never constrains
 };
 // What a provider's window limits count.
