@@ -10,6 +10,16 @@ bash scripts/build.sh
 echo "== core: Catch2 (ctest)"
 ctest --test-dir build --output-on-failure -j 2
 
+# Training must reproduce the committed weights exactly (needs the labeled prompts in ../shared).
+prompts="../shared/data/prompts"
+if [ -d "$prompts" ]; then
+  echo "== classifier training is reproducible"
+  ./build/router_train_classifier "$prompts" build/classifier.json >build/train-report.md
+  cmp build/classifier.json data/classifier.json && echo "data/classifier.json reproduced byte for byte"
+else
+  echo "== classifier training check skipped: $prompts not found"
+fi
+
 echo "== binding, plugin, native CLI and fake provider: node:test"
 node --test --test-reporter=spec 'test/binding/*.test.mjs' 'test/plugin/*.test.mjs' 'test/cli/*.test.mjs' 'test/fake-provider/*.test.mjs'
 

@@ -15,6 +15,10 @@
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
 
+#include "testing.h"
+
+using router::testing::MemoryLedger;
+using router::testing::ParseOptions;
 using nlohmann::json;
 using router::FakeClock;
 using router::config::PluginOptions;
@@ -57,13 +61,6 @@ constexpr const char* kConfig = R"({
       "windows": [{"name": "daily", "limit": 200, "schedule": {"type": "daily", "hour": 7}}]}
   }})";
 
-PluginOptions Options(const std::string& text) {
-  auto parsed = router::config::Parse(json::parse(text));
-  INFO(parsed.status().message());
-  REQUIRE(parsed.ok());
-  return std::move(parsed).value();
-}
-
 UsageRecord Rec(int64_t at_ms, const std::string& provider, int64_t input, int64_t cost_micros = 0,
                 bool message = false) {
   UsageRecord r;
@@ -81,9 +78,7 @@ UsageRecord Rec(int64_t at_ms, const std::string& provider, int64_t input, int64
 // Ledger-only state at kNow: openai daily 3 messages; anthropic 5h 4000 tokens, weekly 54'000,
 // daily budget 1 USD; today's non-local spend 1.50 USD (anthropic 1, stray 0.50).
 std::unique_ptr<Ledger> SeededLedger() {
-  auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
-  REQUIRE(opened.ok());
-  auto ledger = std::move(opened).value();
+  auto ledger = MemoryLedger();
   UsageRecord claude = Rec(k1200, "anthropic", 3000, 1'000'000);
   claude.output_tokens = 1000;
   REQUIRE(ledger->AppendBatch({
@@ -181,7 +176,7 @@ TEST_CASE("ParseUsageValue reads percentages, amounts and USD", "[commands]") {
 }
 
 TEST_CASE("set-usage picks the only fitting window and status adds later usage", "[commands]") {
-  const PluginOptions options = Options(kConfig);
+  const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
   const commands::Context ctx{options, *ledger, clock};
@@ -263,7 +258,7 @@ TEST_CASE("set-usage picks the only fitting window and status adds later usage",
 }
 
 TEST_CASE("set-usage rejects what it cannot place", "[commands]") {
-  const PluginOptions options = Options(kConfig);
+  const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
   const commands::Context ctx{options, *ledger, clock};
@@ -287,7 +282,7 @@ TEST_CASE("set-usage rejects what it cannot place", "[commands]") {
   CHECK(Error(commands::SetUsage(ctx, "openai", "abc", "")) ==
         "usage value \"abc\": not a non-negative number; use 79%, 1.2M, 500k or $3.50");
 
-  const PluginOptions empty = Options("{}");
+  const PluginOptions empty = ParseOptions("{}");
   CHECK(Error(commands::SetUsage({empty, *ledger, clock}, "openai", "5", "")) ==
         "provider \"openai\" is not configured; add it under providers in the plugin config");
 
@@ -301,7 +296,7 @@ TEST_CASE("set-usage rejects what it cannot place", "[commands]") {
 // Without --window a provider's only window takes any value its unit accepts (a bare number is
 // USD for a budget window); a value that window cannot take gets the parser's reason.
 TEST_CASE("set-usage without --window on a provider's only window", "[commands]") {
-  const PluginOptions options = Options(R"({
+  const PluginOptions options = ParseOptions(R"({
     "timezone": "America/Chicago",
     "providers": {
       "usd": {"quotaSource": "manual", "quotaType": "budget",
@@ -327,7 +322,7 @@ TEST_CASE("set-usage without --window on a provider's only window", "[commands]"
 }
 
 TEST_CASE("reset counts usage from now on", "[commands]") {
-  const PluginOptions options = Options(kConfig);
+  const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
   const commands::Context ctx{options, *ledger, clock};
@@ -387,7 +382,7 @@ TEST_CASE("reset counts usage from now on", "[commands]") {
 }
 
 TEST_CASE("mode shows the config mode and records a new one", "[commands]") {
-  const PluginOptions options = Options(kConfig);
+  const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
   const commands::Context ctx{options, *ledger, clock};
@@ -398,7 +393,7 @@ TEST_CASE("mode shows the config mode and records a new one", "[commands]") {
   CHECK(out.at("source") == "config");
   CHECK_FALSE(out.contains("setAtMs"));
 
-  const PluginOptions defaults = Options(R"({"timezone": "America/Chicago"})");
+  const PluginOptions defaults = ParseOptions(R"({"timezone": "America/Chicago"})");
   CHECK(Ok(commands::Mode({defaults, *ledger, clock}, std::nullopt)).at("mode") == "dry-run");
 
   out = Ok(commands::Mode(ctx, std::string("manual")));
@@ -430,7 +425,7 @@ TEST_CASE("mode shows the config mode and records a new one", "[commands]") {
 }
 
 TEST_CASE("undo reverts the newest set-usage, reset or mode change", "[commands]") {
-  const PluginOptions options = Options(kConfig);
+  const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
   const commands::Context ctx{options, *ledger, clock};
@@ -482,7 +477,7 @@ TEST_CASE("undo reverts the newest set-usage, reset or mode change", "[commands]
 }
 
 TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[commands]") {
-  const PluginOptions options = Options(kConfig);
+  const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
   const commands::Context ctx{options, *ledger, clock};
@@ -607,7 +602,7 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
 }
 
 TEST_CASE("router.status/1 budget is null without dailyBudgetUsd", "[commands]") {
-  const PluginOptions options = Options(R"({"timezone": "America/Chicago",
+  const PluginOptions options = ParseOptions(R"({"timezone": "America/Chicago",
     "providers": {"openai": {"windows": [{"name": "daily", "limit": 0, "schedule": {"type": "daily"}}]}}})");
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
@@ -625,7 +620,7 @@ TEST_CASE("router.status/1 budget is null without dailyBudgetUsd", "[commands]")
 }
 
 TEST_CASE("router.providers/1 lists configured providers with their settings", "[commands]") {
-  const PluginOptions options = Options(kConfig);
+  const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
   const json out = Ok(commands::Providers({options, *ledger, clock}));

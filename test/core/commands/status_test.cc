@@ -12,6 +12,9 @@
 #include "router/commands/status.h"
 #include "router/ledger/ledger.h"
 
+#include "testing.h"
+
+using router::testing::MemoryLedger;
 using nlohmann::json;
 using router::FakeClock;
 using router::calendar::Zone;
@@ -46,9 +49,7 @@ UsageRecord Rec(int64_t at_ms, const std::string& provider, const std::string& m
 }
 
 std::unique_ptr<Ledger> SeededLedger() {
-  auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
-  REQUIRE(opened.ok());
-  auto ledger = std::move(opened).value();
+  auto ledger = MemoryLedger();
   UsageRecord cached = Rec(S(1784966400), "fakeai", "fake-strong", 1000, 100, 4002);  // today 09:00
   cached.cache_read_tokens = 50;
   REQUIRE(ledger->AppendBatch({
@@ -178,9 +179,7 @@ TEST_CASE("router.status/1 periods across DST and a month boundary", "[commands]
   // Now: 'TZ="Europe/London" 2026-04-02 10:00' -> 1775120400 (BST). Last 7 days start on
   // 2026-03-27 00:00 GMT (1774569600), before the 2026-03-29 change; the month on 2026-04-01 00:00
   // BST (1774998000); today on 2026-04-02 00:00 BST (1775084400).
-  auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
-  REQUIRE(opened.ok());
-  auto ledger = std::move(opened).value();
+  auto ledger = MemoryLedger();
   REQUIRE(ledger->AppendBatch({
       Rec(S(1774567800), "a", "m", 1, 0, 1),     // 2026-03-26 23:30 GMT: outside every period
       Rec(S(1774569600), "a", "m", 10, 0, 10),   // 2026-03-27 00:00 GMT: first instant of last 7 days

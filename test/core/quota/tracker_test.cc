@@ -14,6 +14,10 @@
 #include "router/ledger/ledger.h"
 #include "router/quota/tracker.h"
 
+#include "testing.h"
+
+using router::testing::MemoryLedger;
+using router::testing::ParseOptions;
 using nlohmann::json;
 using router::config::PluginOptions;
 using router::config::QuotaSource;
@@ -50,19 +54,6 @@ constexpr int64_t kMondayUtc = S(1773619200);   // 2026-03-16 00:00Z
 constexpr int64_t kNextMondayUtc = S(1774224000);  // 2026-03-23 00:00Z
 constexpr int64_t kSundayUtc = S(1773576000);   // 2026-03-15 12:00Z
 constexpr int64_t kTue1000 = S(1773759600);     // 2026-03-17 10:00 CDT
-
-PluginOptions Options(const std::string& text) {
-  auto parsed = router::config::Parse(json::parse(text));
-  INFO(parsed.status().message());
-  REQUIRE(parsed.ok());
-  return std::move(parsed).value();
-}
-
-std::unique_ptr<Ledger> MemoryLedger() {
-  auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
-  REQUIRE(opened.ok());
-  return std::move(opened).value();
-}
 
 UsageRecord Rec(int64_t at_ms, const std::string& provider, int64_t input, int64_t cost_micros = 0) {
   UsageRecord r;
@@ -180,7 +171,7 @@ TEST_CASE("EvaluateWindows measures each window in its provider's unit", "[quota
 
   SECTION("cache reads are not counted by default") {
     const PluginOptions options =
-        Options(R"({"timezone": "America/Chicago", "dailyBudgetUsd": 10, )" + providers + "}");
+        ParseOptions(R"({"timezone": "America/Chicago", "dailyBudgetUsd": 10, )" + providers + "}");
     const auto windows = Eval(options, *ledger, kNow);
     REQUIRE(windows.size() == 5);
     // Config order is by provider id.
@@ -228,7 +219,7 @@ TEST_CASE("EvaluateWindows measures each window in its provider's unit", "[quota
 
   SECTION("countCacheReads adds cache reads to token windows only") {
     const PluginOptions options =
-        Options(R"({"timezone": "America/Chicago", "countCacheReads": true, )" + providers + "}");
+        ParseOptions(R"({"timezone": "America/Chicago", "countCacheReads": true, )" + providers + "}");
     const auto windows = Eval(options, *ledger, kNow);
     CHECK(Find(windows, "tok", "day").used == 1133);
     CHECK(Find(windows, "msg", "day").used == 2);
@@ -239,7 +230,7 @@ TEST_CASE("EvaluateWindows measures each window in its provider's unit", "[quota
 
 TEST_CASE("EvaluateWindows: daily at 07:00 America/Chicago, rolling 5 h and weekly spans", "[quota]") {
   // The plugin zone is UTC; only the daily schedule names Chicago.
-  const PluginOptions options = Options(R"({
+  const PluginOptions options = ParseOptions(R"({
     "timezone": "UTC",
     "providers": {"p": {"quotaType": "tokens", "windows": [
       {"name": "daily", "limit": 100000, "schedule": {"type": "daily", "hour": 7, "timezone": "America/Chicago"}},
@@ -292,7 +283,7 @@ TEST_CASE("EvaluateWindows: daily at 07:00 America/Chicago, rolling 5 h and week
 }
 
 TEST_CASE("EvaluateWindows levels follow the thresholds", "[quota]") {
-  const PluginOptions options = Options(R"({
+  const PluginOptions options = ParseOptions(R"({
     "timezone": "America/Chicago", "warningThreshold": 0.5, "criticalThreshold": 0.9,
     "providers": {
       "p": {"windows": [{"name": "w", "limit": 1000, "schedule": {"type": "daily"}}]},
@@ -341,7 +332,7 @@ TEST_CASE("EvaluateWindows levels follow the thresholds", "[quota]") {
 }
 
 TEST_CASE("EvaluateWindows uses set-usage, reset and api readings", "[quota]") {
-  const PluginOptions options = Options(R"({
+  const PluginOptions options = ParseOptions(R"({
     "timezone": "America/Chicago",
     "providers": {"man": {"quotaSource": "manual", "quotaType": "tokens", "windows": [
       {"name": "daily", "limit": 1000000, "schedule": {"type": "daily", "hour": 7}},
@@ -431,7 +422,7 @@ TEST_CASE("EvaluateWindows uses set-usage, reset and api readings", "[quota]") {
 }
 
 TEST_CASE("EvaluateWindows derives windows from a provider budget", "[quota]") {
-  const PluginOptions options = Options(R"({
+  const PluginOptions options = ParseOptions(R"({
     "timezone": "America/Chicago",
     "providers": {
       "anth": {"windows": [{"name": "5h", "limit": 0, "schedule": {"type": "rolling", "hours": 5}}],
@@ -487,7 +478,7 @@ TEST_CASE("EvaluateWindows derives windows from a provider budget", "[quota]") {
 }
 
 TEST_CASE("EvaluateBudget sums today's non-local spend against the daily cap", "[quota]") {
-  const PluginOptions options = Options(R"({
+  const PluginOptions options = ParseOptions(R"({
     "timezone": "America/Chicago", "dailyBudgetUsd": 10, "budgetSoftThreshold": 0.7,
     "providers": {"a": {}, "loc": {"tier": "local"}}})");
   auto ledger = MemoryLedger();
@@ -531,20 +522,20 @@ TEST_CASE("EvaluateBudget without a cap, and across a DST change", "[quota]") {
   auto ledger = MemoryLedger();
   Append(*ledger, Rec(k1200, "a", 1, 50'000'000));
 
-  const BudgetState none = Budget(Options(R"({"timezone": "America/Chicago"})"), *ledger, kNow);
+  const BudgetState none = Budget(ParseOptions(R"({"timezone": "America/Chicago"})"), *ledger, kNow);
   CHECK(none.cap_micros == 0);
   CHECK(none.spent_micros == 50'000'000);
   CHECK(none.level == Level::kOk);
 
   // 2026-03-08 is 23 h long in Chicago: 00:00 CST (06:00Z) to 2026-03-09 00:00 CDT (05:00Z).
-  const PluginOptions options = Options(R"({"timezone": "America/Chicago", "dailyBudgetUsd": 1})");
+  const PluginOptions options = ParseOptions(R"({"timezone": "America/Chicago", "dailyBudgetUsd": 1})");
   const BudgetState dst = Budget(options, *ledger, S(1772989200));  // 2026-03-08 12:00 CDT
   CHECK(dst.day_start_ms == S(1772949600));
   CHECK(dst.day_end_ms == S(1773032400));
   CHECK(dst.spent_micros == 0);
 
   // The same instant in UTC: the day is 2026-03-18 00:00Z .. 2026-03-19 00:00Z.
-  const BudgetState utc = Budget(Options(R"({"timezone": "UTC", "dailyBudgetUsd": 1})"), *ledger, kNow);
+  const BudgetState utc = Budget(ParseOptions(R"({"timezone": "UTC", "dailyBudgetUsd": 1})"), *ledger, kNow);
   CHECK(utc.day_start_ms == S(1773792000));
   CHECK(utc.day_end_ms == S(1773878400));
   CHECK(utc.spent_micros == 50'000'000);
@@ -552,7 +543,7 @@ TEST_CASE("EvaluateBudget without a cap, and across a DST change", "[quota]") {
 }
 
 TEST_CASE("AppendAlerts logs each crossing once per window", "[quota]") {
-  const PluginOptions options = Options(R"({
+  const PluginOptions options = ParseOptions(R"({
     "timezone": "America/Chicago", "warningThreshold": 0.5, "criticalThreshold": 0.9,
     "dailyBudgetUsd": 10,
     "providers": {"p": {"windows": [{"name": "daily", "limit": 1000, "schedule": {"type": "daily", "hour": 7}}]}}})");
@@ -614,7 +605,7 @@ TEST_CASE("AppendAlerts logs each crossing once per window", "[quota]") {
 }
 
 TEST_CASE("AppendAlerts logs provider budget windows", "[quota]") {
-  const PluginOptions options = Options(R"({
+  const PluginOptions options = ParseOptions(R"({
     "timezone": "America/Chicago",
     "providers": {"anth": {"budget": {"dailyLimit": 10, "alertThreshold": 0.5}}}})");
   auto ledger = MemoryLedger();

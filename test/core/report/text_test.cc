@@ -14,6 +14,9 @@
 #include "router/ledger/ledger.h"
 #include "router/report/text.h"
 
+#include "testing.h"
+
+using router::testing::MemoryLedger;
 using nlohmann::json;
 using router::FakeClock;
 using router::ledger::Ledger;
@@ -45,14 +48,8 @@ UsageRecord Rec(int64_t at_ms, const std::string& provider, const std::string& m
   return r;
 }
 
-std::unique_ptr<Ledger> OpenMemory() {
-  auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
-  REQUIRE(opened.ok());
-  return std::move(opened).value();
-}
-
 std::unique_ptr<Ledger> SeededLedger() {
-  auto ledger = OpenMemory();
+  auto ledger = MemoryLedger();
   UsageRecord strong = Rec(kAt0900, "fakeai", "fake-strong");
   strong.input_tokens = 1'234'567;
   strong.output_tokens = 89'012;
@@ -182,7 +179,7 @@ TEST_CASE("RenderStatus shows provider and model rows and a TOTAL", "[report]") 
 }
 
 TEST_CASE("RenderStatus truncates long labels", "[report]") {
-  auto ledger = OpenMemory();
+  auto ledger = MemoryLedger();
   const std::string model = "an-extremely-long-model-identifier-v2-preview";
   UsageRecord r = Rec(kAt0900, "p", model);
   r.input_tokens = 1;
@@ -208,7 +205,7 @@ TEST_CASE("RenderStatus header lines up with its rows", "[report]") {
 }
 
 TEST_CASE("RenderStatus on an empty ledger explains how calls get recorded", "[report]") {
-  auto ledger = OpenMemory();
+  auto ledger = MemoryLedger();
   const std::string text = RenderStatus(StatusJson(*ledger));
   CHECK(Contains(text, "ledger: :memory: (0 records)"));
   CHECK(Contains(text, "No model calls recorded this month"));
@@ -235,7 +232,7 @@ TEST_CASE("SummarizeStatus gives today's numbers and the largest spender", "[rep
     CHECK(Contains(text, "This month: $34.85."));
   }
   SECTION("empty ledger: zeros and no spender") {
-    auto empty = OpenMemory();
+    auto empty = MemoryLedger();
     CHECK(SummarizeStatus(StatusJson(*empty)) ==
           "Today: 0 model calls (0 failed), 0 tokens (0 in, 0 out, 0 cache read), $0.00 spent. "
           "Last 7 days: $0.00. This month: $0.00.");
@@ -289,7 +286,7 @@ TEST_CASE("RenderProviders groups large counts and handles an empty ledger", "[r
   CHECK(RowWords(text, "  m") ==
         Words_t{"m", "1,234,567", "1,200", "1970-01-01", "00:00", "1970-01-01", "00:01"});
 
-  auto ledger = OpenMemory();
+  auto ledger = MemoryLedger();
   FakeClock clock(kNow);
   auto providers = router::commands::Providers({Options("UTC"), *ledger, clock});
   REQUIRE(providers.ok());
