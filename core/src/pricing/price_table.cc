@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "router/base/ascii.h"
+#include "router/dataread/fields.h"
+
 #include "router/base/money.h"
 
 namespace router::pricing {
@@ -17,27 +20,17 @@ extern const char kBuiltinPricesJson[];
 
 namespace {
 
+using dataread::CheckKeys;
+using dataread::EntryLabel;
+using dataread::ReadTokenLimit;
+using dataread::RequireString;
+
 __extension__ using Uint128 = unsigned __int128;  // NOLINT(google-runtime-int)
 
 constexpr double kMaxUsdPerMillion = 100'000;
-constexpr int64_t kMaxLimitTokens = int64_t{1} << 53;  // survives the trip to a JS number
 constexpr std::string_view kUnit = "USD per 1M tokens";
 
-char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsLetter(char c) { return LowerAscii(c) >= 'a' && LowerAscii(c) <= 'z'; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
-bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && EqualsIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
-}
 
 int TwoDigits(std::string_view s, size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
 
@@ -72,23 +65,6 @@ std::string Describe(double value) {
   return buf;
 }
 
-// "models[3] (anthropic/claude-x)", or "models[3]" before provider and model are known.
-std::string EntryLabel(size_t index, const std::string& provider, const std::string& model) {
-  std::string label = "models[" + std::to_string(index) + "]";
-  if (!model.empty()) label += " (" + provider + "/" + model + ")";
-  return label;
-}
-
-Status RequireString(const nlohmann::json& object, const char* key, const std::string& where,
-                     std::string* out) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
-    return Status::InvalidArgument(where + ": \"" + key + "\" must be a non-empty string");
-  }
-  *out = it->get<std::string>();
-  return Status::Ok();
-}
-
 // Leaves *out untouched when the key is absent and not required.
 Status ReadPrice(const nlohmann::json& entry, const char* key, bool required,
                  const std::string& where, int64_t* out) {
@@ -105,30 +81,6 @@ Status ReadPrice(const nlohmann::json& entry, const char* key, bool required,
   Result<int64_t> micros = PerMillionFromUsd(it->get<double>(), field);
   if (!micros.ok()) return micros.status();
   *out = micros.value();
-  return Status::Ok();
-}
-
-Status ReadLimit(const nlohmann::json& entry, const char* key, const std::string& where,
-                 int64_t* out) {
-  auto it = entry.find(key);
-  if (it == entry.end()) return Status::Ok();
-  // Unsigned covers every non-negative JSON integer; a negative one is only number_integer.
-  if (!it->is_number_unsigned() || it->get<uint64_t>() >= uint64_t{kMaxLimitTokens}) {
-    return Status::InvalidArgument(
-        where + " \"" + key + "\": must be an integer token count in [0, 2^53), got " + it->dump());
-  }
-  *out = static_cast<int64_t>(it->get<uint64_t>());
-  return Status::Ok();
-}
-
-Status CheckKeys(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
-                 const std::string& where) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    bool known = false;
-    for (std::string_view key : allowed) known = known || it.key() == key;
-    // A typo such as "cache_read" would otherwise silently price cache reads at zero.
-    if (!known) return Status::InvalidArgument(where + ": unknown key \"" + it.key() + "\"");
-  }
   return Status::Ok();
 }
 
@@ -150,8 +102,11 @@ Result<ModelInfo> ParseEntry(const nlohmann::json& entry, size_t index) {
   ROUTER_RETURN_IF_ERROR(ReadPrice(entry, "output", true, where, &info.price.output));
   ROUTER_RETURN_IF_ERROR(ReadPrice(entry, "cacheRead", false, where, &info.price.cache_read));
   ROUTER_RETURN_IF_ERROR(ReadPrice(entry, "cacheWrite", false, where, &info.price.cache_write));
-  ROUTER_RETURN_IF_ERROR(ReadLimit(entry, "contextWindow", where, &info.context_window));
-  ROUTER_RETURN_IF_ERROR(ReadLimit(entry, "maxOutput", where, &info.max_output));
+  std::optional<int64_t> context_window, max_output;
+  ROUTER_RETURN_IF_ERROR(ReadTokenLimit(entry, "contextWindow", where, &context_window));
+  ROUTER_RETURN_IF_ERROR(ReadTokenLimit(entry, "maxOutput", where, &max_output));
+  info.context_window = context_window.value_or(0);
+  info.max_output = max_output.value_or(0);
   return info;
 }
 

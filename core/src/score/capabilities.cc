@@ -3,6 +3,9 @@
 #include <cmath>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+
+#include "router/base/ascii.h"
+#include "router/dataread/fields.h"
 #include <utility>
 
 #include "router/pricing/price_table.h"
@@ -14,28 +17,22 @@ extern const char kBuiltinCapabilitiesJson[];
 
 namespace {
 
+using dataread::CheckKeys;
+using dataread::EntryLabel;
+using dataread::ReadTokenLimit;
+using dataread::RequireString;
+
 using pricing::NormalizeModelId;
 
-constexpr int64_t kMaxLimitTokens = int64_t{1} << 53;  // survives the trip to a JS number
 constexpr std::array<const char*, kDimensionCount> kDimensionNames = {
     "coding", "reasoning", "creative", "instruction", "context", "speed"};
 
-char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsTagChar(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || c == '_'; }
 
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = LowerAscii(c);
   return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -88,33 +85,6 @@ bool IsLocalRuntime(std::string_view provider) {
   return false;
 }
 
-std::string EntryLabel(size_t index, const std::string& provider, const std::string& model) {
-  std::string label = "models[" + std::to_string(index) + "]";
-  if (!model.empty()) label += " (" + provider + "/" + model + ")";
-  return label;
-}
-
-Status RequireString(const nlohmann::json& object, const char* key, const std::string& where,
-                     std::string* out) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
-    return Status::InvalidArgument(where + ": \"" + key + "\" must be a non-empty string");
-  }
-  *out = it->get<std::string>();
-  return Status::Ok();
-}
-
-Status CheckKeys(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
-                 const std::string& where) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    bool known = false;
-    for (std::string_view key : allowed) known = known || it.key() == key;
-    // A typo such as "instructions" would otherwise silently keep a default score.
-    if (!known) return Status::InvalidArgument(where + ": unknown key \"" + it.key() + "\"");
-  }
-  return Status::Ok();
-}
-
 Status ReadDimension(const nlohmann::json& object, const char* key, const std::string& where,
                      std::optional<double>* out) {
   auto it = object.find(key);
@@ -125,23 +95,6 @@ Status ReadDimension(const nlohmann::json& object, const char* key, const std::s
                                    it->dump());
   }
   *out = it->get<double>();
-  return Status::Ok();
-}
-
-Status ReadLimit(const nlohmann::json& object, const char* key, const std::string& where,
-                 std::optional<int64_t>* out) {
-  auto it = object.find(key);
-  if (it == object.end()) return Status::Ok();
-  // Parsed text stores non-negative integers as unsigned; values built in code may be signed.
-  const bool in_range = it->is_number_unsigned()
-                            ? it->get<uint64_t>() < uint64_t{kMaxLimitTokens}
-                            : it->is_number_integer() && it->get<int64_t>() >= 0 &&
-                                  it->get<int64_t>() < kMaxLimitTokens;
-  if (!in_range) {
-    return Status::InvalidArgument(
-        where + " \"" + key + "\": must be an integer token count in [0, 2^53), got " + it->dump());
-  }
-  *out = it->get<int64_t>();
   return Status::Ok();
 }
 
@@ -163,8 +116,8 @@ Status ReadProfileFields(const nlohmann::json& object, const std::string& where,
   for (size_t d = 0; d < kDimensionCount; ++d) {
     ROUTER_RETURN_IF_ERROR(ReadDimension(object, kDimensionNames[d], where, &out->dims[d]));
   }
-  ROUTER_RETURN_IF_ERROR(ReadLimit(object, "contextWindow", where, &out->context_window));
-  ROUTER_RETURN_IF_ERROR(ReadLimit(object, "maxOutput", where, &out->max_output));
+  ROUTER_RETURN_IF_ERROR(ReadTokenLimit(object, "contextWindow", where, &out->context_window));
+  ROUTER_RETURN_IF_ERROR(ReadTokenLimit(object, "maxOutput", where, &out->max_output));
   ROUTER_RETURN_IF_ERROR(ReadBool(object, "vision", where, &out->vision));
   ROUTER_RETURN_IF_ERROR(ReadBool(object, "tools", where, &out->tools));
   return ReadBool(object, "local", where, &out->local);
