@@ -5,27 +5,31 @@
 namespace router::app {
 namespace {
 
-// Exact "provider/model" first, then the same provider with the model id normalized
-// (date suffixes, "4.6" vs "4-6").
-const pricing::Price* Lookup(const std::map<std::string, pricing::Price>& prices,
-                             const std::string& provider, const std::string& model) {
-  auto exact = prices.find(provider + "/" + model);
-  if (exact != prices.end()) return &exact->second;
-  const std::string normalized = pricing::NormalizeModelId(model);
+// "provider/<normalized model>" for every entry, so a lookup costs one normalization and two
+// map finds. The first entry in key order wins when two spellings normalize alike.
+std::map<std::string, pricing::Price> Normalized(const std::map<std::string, pricing::Price>& prices) {
+  std::map<std::string, pricing::Price> out;
   for (const auto& [ref, price] : prices) {
     const size_t slash = ref.find('/');
-    if (ref.compare(0, slash, provider) == 0 && slash == provider.size() &&
-        pricing::NormalizeModelId(ref.substr(slash + 1)) == normalized) {
-      return &price;
-    }
+    out.emplace(ref.substr(0, slash) + "/" + pricing::NormalizeModelId(ref.substr(slash + 1)), price);
   }
-  return nullptr;
+  return out;
 }
 
 }  // namespace
 
+const pricing::Price* Pricer::Prices::Find(const std::string& provider,
+                                           const std::string& model) const {
+  auto it = exact.find(provider + "/" + model);
+  if (it != exact.end()) return &it->second;
+  it = normalized.find(provider + "/" + pricing::NormalizeModelId(model));
+  return it == normalized.end() ? nullptr : &it->second;
+}
+
+
 Pricer::Pricer(const config::PluginOptions& options, std::map<std::string, pricing::Price> openclaw_costs)
-    : overrides_(options.price_overrides), openclaw_costs_(std::move(openclaw_costs)) {
+    : overrides_{options.price_overrides, Normalized(options.price_overrides)},
+      openclaw_costs_{openclaw_costs, Normalized(openclaw_costs)} {
   for (const auto& provider : options.providers) {
     local_providers_[provider.id] = provider.tier == config::Tier::kLocal;
   }
@@ -37,10 +41,10 @@ void Pricer::Price(ledger::UsageRecord& record) const {
   if (local != local_providers_.end() && local->second) return;  // local models are free
   const pricing::TokenCounts tokens{record.input_tokens, record.output_tokens,
                                     record.cache_read_tokens, record.cache_write_tokens};
-  if (const auto* price = Lookup(overrides_, record.provider, record.model)) {
+  if (const auto* price = overrides_.Find(record.provider, record.model)) {
     record.cost_micros = pricing::CostMicros(*price, tokens);
     record.cost_source = ledger::CostSource::kOverride;
-  } else if (const auto* configured = Lookup(openclaw_costs_, record.provider, record.model)) {
+  } else if (const auto* configured = openclaw_costs_.Find(record.provider, record.model)) {
     record.cost_micros = pricing::CostMicros(*configured, tokens);
     record.cost_source = ledger::CostSource::kConfig;
   } else if (const auto* known = pricing::PriceTable::Builtin().Find(record.provider, record.model)) {

@@ -143,6 +143,24 @@ Result<std::vector<quota::WindowState>> ProviderWindows(const Context& ctx, cons
   return mine;
 }
 
+// Every window and the daily budget as they stand at `now_ms`, with threshold crossings not
+// logged before appended to the ledger (`fresh` holds their messages).
+struct Evaluation {
+  std::vector<quota::WindowState> windows;
+  quota::BudgetState budget;
+  std::vector<std::string> fresh;
+};
+
+Result<Evaluation> EvaluateAndLogAlerts(const Context& ctx, int64_t now_ms) {
+  auto windows = quota::EvaluateWindows(ctx.options, ctx.ledger, now_ms);
+  if (!windows.ok()) return windows.status();
+  auto budget = quota::EvaluateBudget(ctx.options, ctx.ledger, now_ms);
+  if (!budget.ok()) return budget.status();
+  auto fresh = quota::AppendAlerts(ctx.ledger, windows.value(), budget.value(), now_ms);
+  if (!fresh.ok()) return fresh.status();
+  return Evaluation{std::move(windows).value(), budget.value(), std::move(fresh).value()};
+}
+
 std::string WindowNames(const std::vector<quota::WindowState>& windows) {
   std::string names;
   for (const auto& w : windows) names += (names.empty() ? "" : ", ") + w.window;
@@ -213,13 +231,11 @@ Result<json> Status(const Context& ctx, const StatusRequest& request) {
   if (!rows.ok()) return rows.status();
   auto records = ctx.ledger.CountRecords();
   if (!records.ok()) return records.status();
-  auto windows = quota::EvaluateWindows(ctx.options, ctx.ledger, now);
-  if (!windows.ok()) return windows.status();
-  auto budget = quota::EvaluateBudget(ctx.options, ctx.ledger, now);
-  if (!budget.ok()) return budget.status();
-  auto logged = quota::AppendAlerts(ctx.ledger, windows.value(), budget.value(), now);
-  if (!logged.ok()) return logged.status();
-  auto alerts = CurrentAlerts(ctx, windows.value(), budget.value());
+  auto evaluation = EvaluateAndLogAlerts(ctx, now);
+  if (!evaluation.ok()) return evaluation.status();
+  const auto& windows = evaluation->windows;
+  const auto& budget = evaluation->budget;
+  auto alerts = CurrentAlerts(ctx, windows, budget);
   if (!alerts.ok()) return alerts.status();
   auto mode = ModeJson(ctx);
   if (!mode.ok()) return mode.status();
@@ -229,10 +245,10 @@ Result<json> Status(const Context& ctx, const StatusRequest& request) {
               {"timezone", zone->name()},
               {"ledger", {{"path", ctx.ledger.path()}, {"records", records.value()}}},
               {"mode", mode.value()},
-              {"budget", BudgetJson(budget.value())}};
+              {"budget", BudgetJson(budget)}};
   if (!request.provider.empty()) out["provider"] = request.provider;
   json quotas = json::array();
-  for (const auto& w : windows.value()) {
+  for (const auto& w : windows) {
     if (request.provider.empty() || w.provider == request.provider) quotas.push_back(QuotaJson(w));
   }
   out["quotas"] = std::move(quotas);
@@ -277,17 +293,17 @@ Result<json> Providers(const Context& ctx) {
   auto rows = ctx.ledger.Activity();
   if (!rows.ok()) return rows.status();
   std::map<std::string, json> by_provider;
-  for (const auto& provider : ctx.options.providers) {
-    by_provider[provider.id] = {{"provider", provider.id}, {"calls", 0}, {"failures", 0},
-                                {"firstSeenMs", nullptr}, {"lastSeenMs", nullptr},
-                                {"models", json::array()}};
-  }
-  for (const auto& row : rows.value()) {
-    json& p = by_provider[row.provider];
+  auto entry = [&by_provider](const std::string& name) -> json& {
+    json& p = by_provider[name];
     if (p.is_null()) {
-      p = {{"provider", row.provider}, {"calls", 0}, {"failures", 0}, {"firstSeenMs", nullptr},
+      p = {{"provider", name}, {"calls", 0}, {"failures", 0}, {"firstSeenMs", nullptr},
            {"lastSeenMs", nullptr}, {"models", json::array()}};
     }
+    return p;
+  };
+  for (const auto& provider : ctx.options.providers) entry(provider.id);  // listed before any call
+  for (const auto& row : rows.value()) {
+    json& p = entry(row.provider);
     p["calls"] = p["calls"].get<int64_t>() + row.calls;
     p["failures"] = p["failures"].get<int64_t>() + row.failures;
     p["firstSeenMs"] = p["firstSeenMs"].is_null() ? row.first_seen_ms
@@ -298,15 +314,15 @@ Result<json> Providers(const Context& ctx) {
                            {"firstSeenMs", row.first_seen_ms}, {"lastSeenMs", row.last_seen_ms}});
   }
   json providers = json::array();
-  for (auto& [name, entry] : by_provider) {
+  for (auto& [name, p] : by_provider) {
     const auto* configured = ctx.options.FindProvider(name);
-    entry["configured"] = configured != nullptr;
+    p["configured"] = configured != nullptr;
     if (configured != nullptr) {
-      entry["quotaSource"] = config::Name(configured->quota_source);
-      entry["quotaType"] = config::Name(configured->quota_type);
-      entry["tier"] = config::Name(configured->tier);
+      p["quotaSource"] = config::Name(configured->quota_source);
+      p["quotaType"] = config::Name(configured->quota_type);
+      p["tier"] = config::Name(configured->tier);
     }
-    providers.push_back(std::move(entry));
+    providers.push_back(std::move(p));
   }
   return json{{"schema", "router.providers/1"},
               {"generatedAtMs", ctx.clock.NowMs()},
@@ -414,14 +430,9 @@ Result<json> Undo(const Context& ctx) {
 }
 
 Result<json> CheckAlerts(const Context& ctx) {
-  const int64_t now = ctx.clock.NowMs();
-  auto windows = quota::EvaluateWindows(ctx.options, ctx.ledger, now);
-  if (!windows.ok()) return windows.status();
-  auto budget = quota::EvaluateBudget(ctx.options, ctx.ledger, now);
-  if (!budget.ok()) return budget.status();
-  auto fresh = quota::AppendAlerts(ctx.ledger, windows.value(), budget.value(), now);
-  if (!fresh.ok()) return fresh.status();
-  return json{{"schema", "router.alerts/1"}, {"new", fresh.value()}};
+  auto evaluation = EvaluateAndLogAlerts(ctx, ctx.clock.NowMs());
+  if (!evaluation.ok()) return evaluation.status();
+  return json{{"schema", "router.alerts/1"}, {"new", evaluation->fresh}};
 }
 
 }  // namespace router::commands

@@ -25,8 +25,15 @@ class Pricer {
   void Price(ledger::UsageRecord& record) const;
 
  private:
-  std::map<std::string, pricing::Price> overrides_;
-  std::map<std::string, pricing::Price> openclaw_costs_;
+  // Matched by exact "provider/model", then with the model id normalized (date suffixes,
+  // "4.6" vs "4-6").
+  struct Prices {
+    std::map<std::string, pricing::Price> exact;
+    std::map<std::string, pricing::Price> normalized;
+    const pricing::Price* Find(const std::string& provider, const std::string& model) const;
+  };
+  Prices overrides_;
+  Prices openclaw_costs_;
   std::map<std::string, bool> local_providers_;
 };
 
