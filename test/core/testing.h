@@ -9,6 +9,7 @@
 
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
+#include "router/ledger/record.h"
 
 namespace router::testing {
 
@@ -24,6 +25,22 @@ inline config::PluginOptions ParseOptions(const std::string& json_text) {
   INFO(parsed.status().message());
   REQUIRE(parsed.ok());
   return std::move(parsed).value();
+}
+
+// A user-triggered call to `provider`/"m" at `at_ms` with `input` tokens and `cost_micros`
+// (priced by OpenClaw when non-zero); `message` marks it as the run's counted message.
+inline ledger::UsageRecord UserCall(int64_t at_ms, const std::string& provider, int64_t input,
+                                    int64_t cost_micros = 0, bool message = false) {
+  ledger::UsageRecord r;
+  r.at_ms = at_ms;
+  r.provider = provider;
+  r.model = "m";
+  r.trigger = "user";
+  r.input_tokens = input;
+  r.cost_micros = cost_micros;
+  r.cost_source = cost_micros > 0 ? ledger::CostSource::kOpenClaw : ledger::CostSource::kNone;
+  r.counts_as_message = message;
+  return r;
 }
 
 }  // namespace router::testing

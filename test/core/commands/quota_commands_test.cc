@@ -18,6 +18,7 @@
 #include "testing.h"
 
 using router::testing::MemoryLedger;
+using router::testing::UserCall;
 using router::testing::ParseOptions;
 using nlohmann::json;
 using router::FakeClock;
@@ -61,35 +62,21 @@ constexpr const char* kConfig = R"({
       "windows": [{"name": "daily", "limit": 200, "schedule": {"type": "daily", "hour": 7}}]}
   }})";
 
-UsageRecord Rec(int64_t at_ms, const std::string& provider, int64_t input, int64_t cost_micros = 0,
-                bool message = false) {
-  UsageRecord r;
-  r.at_ms = at_ms;
-  r.provider = provider;
-  r.model = "m";
-  r.trigger = "user";
-  r.input_tokens = input;
-  r.cost_micros = cost_micros;
-  r.cost_source = cost_micros > 0 ? router::ledger::CostSource::kOpenClaw : router::ledger::CostSource::kNone;
-  r.counts_as_message = message;
-  return r;
-}
-
 // Ledger-only state at kNow: openai daily 3 messages; anthropic 5h 4000 tokens, weekly 54'000,
 // daily budget 1 USD; today's non-local spend 1.50 USD (anthropic 1, stray 0.50).
 std::unique_ptr<Ledger> SeededLedger() {
   auto ledger = MemoryLedger();
-  UsageRecord claude = Rec(k1200, "anthropic", 3000, 1'000'000);
+  UsageRecord claude = UserCall(k1200, "anthropic", 3000, 1'000'000);
   claude.output_tokens = 1000;
   REQUIRE(ledger->AppendBatch({
-      Rec(k0630, "openai", 10, 0, true),  // before the 07:00 reset
-      Rec(k0730, "openai", 10, 0, true),
-      Rec(k1200, "openai", 10, 0, true),
-      Rec(k1200, "openai", 10, 0, true),
+      UserCall(k0630, "openai", 10, 0, true),  // before the 07:00 reset
+      UserCall(k0730, "openai", 10, 0, true),
+      UserCall(k1200, "openai", 10, 0, true),
+      UserCall(k1200, "openai", 10, 0, true),
       claude,
-      Rec(kTue1000, "anthropic", 50'000),       // weekly only
-      Rec(k1200, "ollama", 999, 50'000'000),    // local: not money spent
-      Rec(k1200, "stray", 1, 500'000),          // not configured
+      UserCall(kTue1000, "anthropic", 50'000),       // weekly only
+      UserCall(k1200, "ollama", 999, 50'000'000),    // local: not money spent
+      UserCall(k1200, "stray", 1, 500'000),          // not configured
   }).ok());
   return ledger;
 }
@@ -231,10 +218,10 @@ TEST_CASE("set-usage picks the only fitting window and status adds later usage",
 
   // Later usage adds to the readings.
   clock.Advance(10 * kMin);
-  UsageRecord later = Rec(kNow + 5 * kMin, "anthropic", 100, 250'000);
+  UsageRecord later = UserCall(kNow + 5 * kMin, "anthropic", 100, 250'000);
   later.output_tokens = 20;
-  REQUIRE(ledger->AppendBatch({later, Rec(kNow + 5 * kMin, "openai", 10, 0, true),
-                               Rec(kNow + 6 * kMin, "openai", 10, 0, false)})
+  REQUIRE(ledger->AppendBatch({later, UserCall(kNow + 5 * kMin, "openai", 10, 0, true),
+                               UserCall(kNow + 6 * kMin, "openai", 10, 0, false)})
               .ok());
   status = Ok(commands::Status(ctx, {}));
   REQUIRE(status.at("quotas").size() == 4);
@@ -346,7 +333,7 @@ TEST_CASE("reset counts usage from now on", "[commands]") {
     }
 
     clock.Advance(kMin);
-    UsageRecord r = Rec(kNow + 30 * 1000, "anthropic", 50, 200'000);
+    UsageRecord r = UserCall(kNow + 30 * 1000, "anthropic", 50, 200'000);
     r.output_tokens = 50;
     REQUIRE(ledger->Append(r).ok());
     const json status = Ok(commands::Status(ctx, {}));
@@ -568,7 +555,7 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
 
   // The next crossings: critical for openai, the daily money budget's soft threshold.
   (void)Ok(commands::SetUsage(ctx, "openai", "190", ""));
-  REQUIRE(ledger->Append(Rec(kNow + 2 * kMin, "stray", 1, 7'000'000)).ok());  // 8.5 of 10 USD
+  REQUIRE(ledger->Append(UserCall(kNow + 2 * kMin, "stray", 1, 7'000'000)).ok());  // 8.5 of 10 USD
   clock.Advance(kMin);
   checked = Ok(commands::CheckAlerts(ctx));
   REQUIRE(checked.at("new").size() == 2);

@@ -17,6 +17,7 @@
 #include "testing.h"
 
 using router::testing::MemoryLedger;
+using router::testing::UserCall;
 using router::testing::ParseOptions;
 using nlohmann::json;
 using router::config::PluginOptions;
@@ -54,18 +55,6 @@ constexpr int64_t kMondayUtc = S(1773619200);   // 2026-03-16 00:00Z
 constexpr int64_t kNextMondayUtc = S(1774224000);  // 2026-03-23 00:00Z
 constexpr int64_t kSundayUtc = S(1773576000);   // 2026-03-15 12:00Z
 constexpr int64_t kTue1000 = S(1773759600);     // 2026-03-17 10:00 CDT
-
-UsageRecord Rec(int64_t at_ms, const std::string& provider, int64_t input, int64_t cost_micros = 0) {
-  UsageRecord r;
-  r.at_ms = at_ms;
-  r.provider = provider;
-  r.model = "m";
-  r.trigger = "user";
-  r.input_tokens = input;
-  r.cost_micros = cost_micros;
-  r.cost_source = cost_micros > 0 ? router::ledger::CostSource::kOpenClaw : router::ledger::CostSource::kNone;
-  return r;
-}
 
 void Append(Ledger& ledger, const UsageRecord& r) { REQUIRE(ledger.Append(r).ok()); }
 
@@ -145,28 +134,28 @@ TEST_CASE("EvaluateWindows measures each window in its provider's unit", "[quota
               "windows": [{"name": "day", "limit": 5, "schedule": {"type": "daily"}}]}
     })";
   auto ledger = MemoryLedger();
-  UsageRecord t1 = Rec(k0730, "tok", 100, 40'000);
+  UsageRecord t1 = UserCall(k0730, "tok", 100, 40'000);
   t1.output_tokens = 20;
   t1.cache_read_tokens = 1000;
   t1.cache_write_tokens = 3;
-  UsageRecord t2 = Rec(k1200, "tok", 5);
+  UsageRecord t2 = UserCall(k1200, "tok", 5);
   t2.output_tokens = 5;
-  UsageRecord m1 = Rec(k0730, "msg", 50);
+  UsageRecord m1 = UserCall(k0730, "msg", 50);
   m1.counts_as_message = true;
-  UsageRecord m2 = Rec(k1200, "msg", 50);
+  UsageRecord m2 = UserCall(k1200, "msg", 50);
   m2.counts_as_message = true;
-  UsageRecord m3 = Rec(k1200, "msg", 50);  // a retry within the same run: not a message
-  UsageRecord r1 = Rec(k0730, "req", 10);
+  UsageRecord m3 = UserCall(k1200, "msg", 50);  // a retry within the same run: not a message
+  UsageRecord r1 = UserCall(k0730, "req", 10);
   r1.model_calls = 3;
-  UsageRecord r2 = Rec(k1200, "req", 10);
+  UsageRecord r2 = UserCall(k1200, "req", 10);
   r2.model_calls = 2;
-  UsageRecord r3 = Rec(k1200, "req", 0, 0);
+  UsageRecord r3 = UserCall(k1200, "req", 0, 0);
   r3.model_calls = 0;
   r3.outcome = Outcome::kFailed;
-  UsageRecord yesterday = Rec(kYesterday2330, "tok", 77'777, 9'000'000);  // before local midnight
+  UsageRecord yesterday = UserCall(kYesterday2330, "tok", 77'777, 9'000'000);  // before local midnight
   REQUIRE(ledger->AppendBatch({t1, t2, m1, m2, m3, r1, r2, r3, yesterday,
-                               Rec(k0730, "usd", 1, 1'250'000), Rec(k1200, "usd", 1, 250'000),
-                               Rec(k1200, "loc", 1, 700'000)})
+                               UserCall(k0730, "usd", 1, 1'250'000), UserCall(k1200, "usd", 1, 250'000),
+                               UserCall(k1200, "loc", 1, 700'000)})
               .ok());
 
   SECTION("cache reads are not counted by default") {
@@ -239,14 +228,14 @@ TEST_CASE("EvaluateWindows: daily at 07:00 America/Chicago, rolling 5 h and week
     ]}}})");
   auto ledger = MemoryLedger();
   REQUIRE(ledger->AppendBatch({
-      Rec(k0630, "p", 1),               // before today's 07:00 reset: weekly only
-      Rec(kReset7, "p", 10),            // exactly at the reset: belongs to the new daily window
-      Rec(k0730, "p", 100),             // daily, weekly; 12:30Z is before the 5 h window (13:00Z)
-      Rec(k1200, "p", 1000),            // every window
-      Rec(kTue1000, "p", 10'000),       // yesterday: weekly only
-      Rec(kSundayUtc, "p", 100'000),    // before Monday 00:00Z: no window
-      Rec(kNow + kMin, "p", 1'000'000),  // in the future: no window
-      Rec(k1200, "q", 5),               // another provider
+      UserCall(k0630, "p", 1),               // before today's 07:00 reset: weekly only
+      UserCall(kReset7, "p", 10),            // exactly at the reset: belongs to the new daily window
+      UserCall(k0730, "p", 100),             // daily, weekly; 12:30Z is before the 5 h window (13:00Z)
+      UserCall(k1200, "p", 1000),            // every window
+      UserCall(kTue1000, "p", 10'000),       // yesterday: weekly only
+      UserCall(kSundayUtc, "p", 100'000),    // before Monday 00:00Z: no window
+      UserCall(kNow + kMin, "p", 1'000'000),  // in the future: no window
+      UserCall(k1200, "q", 5),               // another provider
   }).ok());
 
   const auto windows = Eval(options, *ledger, kNow);
@@ -294,7 +283,7 @@ TEST_CASE("EvaluateWindows levels follow the thresholds", "[quota]") {
   int64_t total = 0;
   const auto add = [&](int64_t tokens) {
     total += tokens;
-    for (const char* provider : {"p", "zero", "free"}) Append(*ledger, Rec(k0730, provider, tokens));
+    for (const char* provider : {"p", "zero", "free"}) Append(*ledger, UserCall(k0730, provider, tokens));
   };
   const auto check = [&](Level expected) {
     const auto windows = Eval(options, *ledger, kNow);
@@ -340,10 +329,10 @@ TEST_CASE("EvaluateWindows uses set-usage, reset and api readings", "[quota]") {
     ]}}})");
   auto ledger = MemoryLedger();
   REQUIRE(ledger->AppendBatch({
-      Rec(k0630, "man", 1),                  // before the daily reset
-      Rec(k0730, "man", 100),                // daily only
-      Rec(k1200, "man", 1000),               // daily and 5h
-      Rec(kNow - 10 * kMin, "man", 10'000),  // daily and 5h
+      UserCall(k0630, "man", 1),                  // before the daily reset
+      UserCall(k0730, "man", 100),                // daily only
+      UserCall(k1200, "man", 1000),               // daily and 5h
+      UserCall(kNow - 10 * kMin, "man", 10'000),  // daily and 5h
   }).ok());
   const auto state = [&](const std::string& window) { return Find(Eval(options, *ledger, kNow), "man", window); };
 
@@ -431,12 +420,12 @@ TEST_CASE("EvaluateWindows derives windows from a provider budget", "[quota]") {
     }})");
   auto ledger = MemoryLedger();
   REQUIRE(ledger->AppendBatch({
-      Rec(kFeb28, "anth", 1, 50'000'000),           // last month
-      Rec(kMonth + kHour, "anth", 1, 40'000'000),   // this month
-      Rec(kYesterday2330, "anth", 1, 3'000'000),    // this month, yesterday in Chicago
-      Rec(k0730, "anth", 1, 2'000'000),             // today
-      Rec(k1200, "anth", 1, 4'000'000),             // today
-      Rec(k1200, "loc", 1, 5'000'000),              // local: free
+      UserCall(kFeb28, "anth", 1, 50'000'000),           // last month
+      UserCall(kMonth + kHour, "anth", 1, 40'000'000),   // this month
+      UserCall(kYesterday2330, "anth", 1, 3'000'000),    // this month, yesterday in Chicago
+      UserCall(k0730, "anth", 1, 2'000'000),             // today
+      UserCall(k1200, "anth", 1, 4'000'000),             // today
+      UserCall(k1200, "loc", 1, 5'000'000),              // local: free
   }).ok());
   const auto windows = Eval(options, *ledger, kNow);
   REQUIRE(windows.size() == 4);
@@ -470,7 +459,7 @@ TEST_CASE("EvaluateWindows derives windows from a provider budget", "[quota]") {
   CHECK(local.level == Level::kOk);
 
   // 47 USD more today: the daily budget is exhausted, the monthly one critical (96 %).
-  Append(*ledger, Rec(k1200, "anth", 1, 47'000'000));
+  Append(*ledger, UserCall(k1200, "anth", 1, 47'000'000));
   const auto later = Eval(options, *ledger, kNow);
   CHECK(Find(later, "anth", "daily budget").level == Level::kExhausted);
   CHECK(Find(later, "anth", "monthly budget").used == 96'000'000);
@@ -483,12 +472,12 @@ TEST_CASE("EvaluateBudget sums today's non-local spend against the daily cap", "
     "providers": {"a": {}, "loc": {"tier": "local"}}})");
   auto ledger = MemoryLedger();
   REQUIRE(ledger->AppendBatch({
-      Rec(k0730, "a", 1, 3'000'000),
-      Rec(k1200, "a", 1, 2'000'000),
-      Rec(k1200, "stray", 1, 1'000'000),           // not configured: still money spent
-      Rec(k1200, "loc", 1, 50'000'000),            // local: excluded
-      Rec(kYesterday2330, "a", 1, 9'000'000),      // yesterday in Chicago (today in UTC)
-      Rec(kNow + kMin, "a", 1, 100'000'000),       // future
+      UserCall(k0730, "a", 1, 3'000'000),
+      UserCall(k1200, "a", 1, 2'000'000),
+      UserCall(k1200, "stray", 1, 1'000'000),           // not configured: still money spent
+      UserCall(k1200, "loc", 1, 50'000'000),            // local: excluded
+      UserCall(kYesterday2330, "a", 1, 9'000'000),      // yesterday in Chicago (today in UTC)
+      UserCall(kNow + kMin, "a", 1, 100'000'000),       // future
   }).ok());
 
   BudgetState budget = Budget(options, *ledger, kNow);
@@ -499,14 +488,14 @@ TEST_CASE("EvaluateBudget sums today's non-local spend against the daily cap", "
   CHECK(budget.spent_micros == 6'000'000);
   CHECK(budget.level == Level::kOk);
 
-  Append(*ledger, Rec(k1200, "a", 1, 1'000'000));  // 7 USD = the soft threshold
+  Append(*ledger, UserCall(k1200, "a", 1, 1'000'000));  // 7 USD = the soft threshold
   budget = Budget(options, *ledger, kNow);
   CHECK(budget.spent_micros == 7'000'000);
   CHECK(budget.level == Level::kWarning);
 
-  Append(*ledger, Rec(k1200, "a", 1, 2'999'999));
+  Append(*ledger, UserCall(k1200, "a", 1, 2'999'999));
   CHECK(Budget(options, *ledger, kNow).level == Level::kWarning);
-  Append(*ledger, Rec(k1200, "a", 1, 1));  // exactly the cap
+  Append(*ledger, UserCall(k1200, "a", 1, 1));  // exactly the cap
   budget = Budget(options, *ledger, kNow);
   CHECK(budget.spent_micros == 10'000'000);
   CHECK(budget.level == Level::kExhausted);
@@ -520,7 +509,7 @@ TEST_CASE("EvaluateBudget sums today's non-local spend against the daily cap", "
 
 TEST_CASE("EvaluateBudget without a cap, and across a DST change", "[quota]") {
   auto ledger = MemoryLedger();
-  Append(*ledger, Rec(k1200, "a", 1, 50'000'000));
+  Append(*ledger, UserCall(k1200, "a", 1, 50'000'000));
 
   const BudgetState none = Budget(ParseOptions(R"({"timezone": "America/Chicago"})"), *ledger, kNow);
   CHECK(none.cap_micros == 0);
@@ -555,12 +544,12 @@ TEST_CASE("AppendAlerts logs each crossing once per window", "[quota]") {
   };
 
   // Nothing crossed: nothing logged.
-  Append(*ledger, Rec(k0730, "p", 499, 7'999'999));
+  Append(*ledger, UserCall(k0730, "p", 499, 7'999'999));
   CHECK(Alerts(*ledger, options, kNow).empty());
   CHECK(logged().empty());
 
   // 60 % of the window and 80 % of the daily cap.
-  Append(*ledger, Rec(k0730, "p", 101, 1));
+  Append(*ledger, UserCall(k0730, "p", 101, 1));
   std::vector<std::string> fresh = Alerts(*ledger, options, kNow);
   REQUIRE(fresh.size() == 2);
   CHECK(fresh[0] == "p daily window warning: 60% used");
@@ -585,7 +574,7 @@ TEST_CASE("AppendAlerts logs each crossing once per window", "[quota]") {
   CHECK(logged().size() == 2);
 
   // Crossing the next thresholds logs again.
-  Append(*ledger, Rec(k1200, "p", 350, 2'000'000));
+  Append(*ledger, UserCall(k1200, "p", 350, 2'000'000));
   fresh = Alerts(*ledger, options, kNow);
   REQUIRE(fresh.size() == 2);
   CHECK(fresh[0] == "p daily window critical: 95% used");
@@ -596,7 +585,7 @@ TEST_CASE("AppendAlerts logs each crossing once per window", "[quota]") {
   // The next daily window (tomorrow 07:00) starts over: a new warning is logged; the budget day
   // (from midnight) has no spend yet.
   const int64_t tomorrow = kNextReset7 + kHour;
-  Append(*ledger, Rec(kNextReset7 + 30 * kMin, "p", 700));
+  Append(*ledger, UserCall(kNextReset7 + 30 * kMin, "p", 700));
   fresh = Alerts(*ledger, options, tomorrow);
   REQUIRE(fresh.size() == 1);
   CHECK(fresh[0] == "p daily window warning: 70% used");
@@ -609,13 +598,13 @@ TEST_CASE("AppendAlerts logs provider budget windows", "[quota]") {
     "timezone": "America/Chicago",
     "providers": {"anth": {"budget": {"dailyLimit": 10, "alertThreshold": 0.5}}}})");
   auto ledger = MemoryLedger();
-  Append(*ledger, Rec(k0730, "anth", 1, 5'500'000));
+  Append(*ledger, UserCall(k0730, "anth", 1, 5'500'000));
   const std::vector<std::string> fresh = Alerts(*ledger, options, kNow);
   REQUIRE(fresh.size() == 1);
   CHECK(fresh[0] == "anth daily budget window warning: 55% used");
   CHECK(Alerts(*ledger, options, kNow).empty());
   // The next local day is a new window.
-  Append(*ledger, Rec(kNextMidnight + kHour, "anth", 1, 6'000'000));
+  Append(*ledger, UserCall(kNextMidnight + kHour, "anth", 1, 6'000'000));
   const std::vector<std::string> next = Alerts(*ledger, options, kNextMidnight + 2 * kHour);
   REQUIRE(next.size() == 1);
   CHECK(next[0] == "anth daily budget window warning: 60% used");
