@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { Recorder, summarizeStatus } from "./binding/index.js";
 import { registerCli } from "./cli/register.js";
-import { toCronRun, toModelCallRun, toModelCosts, toUsageEvent } from "./hooks/usage.js";
+import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
+import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
 import { createTools } from "./tools/index.js";
 
 const EXIT_FLUSH_MS = 3000;
@@ -50,9 +51,10 @@ export default {
       recorder ??= new Recorder({
         config: api.pluginConfig ?? {},
         stateDir: resolveStateDir(api),
-        openclawModels: toModelCosts(api.config),
+        openclawModels: toModelCatalog(api.config),
       });
       flushOnExit(recorder);
+      for (const warning of recorder.catalogWarnings) api.logger.warn(`model-router: ${warning}`);
       return recorder;
     };
 
@@ -70,14 +72,36 @@ export default {
       api.logger.warn(`model-router: ${message}`);
     };
 
-    api.on("before_model_resolve", (_event, ctx) => {
+    // The provider only makes `router/*` valid model refs; every turn on one is rewritten below.
+    api.registerProvider(routerProvider());
+
+    // Routes a `router/*` turn (and, with routing.overrideExplicit, any turn). Any failure leaves
+    // the turn as it was: routing must never be the reason a turn fails.
+    api.on("before_model_resolve", async (event, ctx) => {
       try {
         const cronRun = toCronRun(ctx);
         if (cronRun) getRecorder().noteCronRun(...cronRun);
+        const args = toRouteArgs(event, ctx);
+        if (!args) return undefined;
+        const { value } = await getRecorder().run("route", args);
+        if (!value.choice) {
+          if (value.requested.alias) warn(`${args.model} not routed: ${value.reason}`);
+          return undefined;
+        }
+        return { providerOverride: value.choice.provider, modelOverride: value.choice.model };
+      } catch (err) {
+        warn(`routing skipped: ${err.message}`);
+        return undefined;
+      }
+    });
+
+    api.on("llm_input", (event, ctx) => {
+      try {
+        const input = toInputChars(event, ctx);
+        if (input) getRecorder().noteInputChars(...input);
       } catch (err) {
         warn(err.message);
       }
-      return undefined;
     });
 
     api.on("model_call_ended", (event, ctx) => {
@@ -112,5 +136,6 @@ export default {
     });
 
     for (const tool of createTools({ getRecorder, summarizeStatus })) api.registerTool(tool);
+    registerRouteEndpoint(api, getRecorder);
   },
 };

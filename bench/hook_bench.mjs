@@ -1,5 +1,6 @@
-// Time the llm_output handler spends on OpenClaw's calling thread (mapping + native enqueue),
-// measured per call through the real plugin entry and addon. Prints figures.
+// Time the hooks spend on OpenClaw's calling thread, through the real plugin entry and addon:
+// llm_output (mapping + native enqueue) and before_model_resolve (mapping + queueing the routing
+// decision; the decision itself runs on the libuv pool). Prints figures.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,7 +9,11 @@ import { createFakeApi } from "../test/plugin/fake-api.mjs";
 
 const CALLS = 50_000;
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "router-hook-bench-"));
-const { api, registered } = createFakeApi({ stateDir });
+const { api, registered } = createFakeApi({
+  stateDir,
+  config: { dailyBudgetUsd: 20, providers: { anthropic: { models: ["claude-sonnet-4-6", "claude-haiku-4-5"] },
+    openai: { models: ["gpt-5-mini", "gpt-5-nano"] } } },
+});
 plugin.register(api);
 const handler = registered.hooks.get("llm_output");
 const event = {
@@ -36,7 +41,28 @@ function measure(label, spacingUs) {
   console.log(`llm_output handler on the calling thread, ${label}: p50 ${pct(0.5)} us, p99 ${pct(0.99)} us, max ${times[CALLS - 1].toFixed(1)} us (${CALLS} calls, Node ${process.version})`);
 }
 
+// Routing first, on an idle writer: one turn at a time, as OpenClaw resolves a model once per run.
+const resolve = registered.hooks.get("before_model_resolve");
+const TURNS = 2_000;
+const routeCtx = { ...ctx, modelProviderId: "router", modelId: "auto" };
+const prompt = "Refactor this function so it handles empty input, and add tests. ".repeat(30).slice(0, 2000);
+const sync = new Float64Array(TURNS);
+const total = new Float64Array(TURNS);
+for (let i = 0; i < 200; i++) await resolve({ prompt }, { ...routeCtx, runId: `warm-${i}` });
+for (let i = 0; i < TURNS; i++) {
+  const t0 = process.hrtime.bigint();
+  const pending = resolve({ prompt }, { ...routeCtx, runId: `turn-${i}` });
+  sync[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  await pending;
+  total[i] = Number(process.hrtime.bigint() - t0) / 1000;
+}
+for (const a of [sync, total]) a.sort();
+const at = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(1);
+console.log(`before_model_resolve (2 kB prompt, 4 candidates): calling thread p50 ${at(sync, 0.5)} us, p99 ${at(sync, 0.99)} us; ` +
+  `until the override is returned (ledger state + decision + decision logged, off-thread) p50 ${at(total, 0.5)} us, p99 ${at(total, 0.99)} us (${TURNS} turns)`);
+
 for (let i = 0; i < 2000; i++) handler(event, ctx);  // warm up JIT and the writer
 measure("tight loop", 0);
 measure("paced at 10,000 calls/s", 100);
+
 fs.rmSync(stateDir, { recursive: true, force: true });

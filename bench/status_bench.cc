@@ -15,6 +15,7 @@
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
 #include "router/quota/tracker.h"
+#include "router/route/router.h"
 #include "router/base/clock.h"
 
 namespace {
@@ -102,7 +103,12 @@ int main(int argc, char** argv) {
   const double windows_ms = MedianMs(21, [&] {
     (void)router::quota::EvaluateWindows(options.value(), *ledger.value(), now);
   });
+  const double route_state_ms = MedianMs(21, [&] {
+    (void)router::route::BuildState(options.value(), *ledger.value(), now, "agent:main:main", "main");
+  });
   std::printf("status over %lld calls (30 days, 3 providers, 5 windows): median %.1f ms; quota windows alone: %.2f ms\n",
               static_cast<long long>(kRows), status_ms, windows_ms);
+  std::printf("routing state (windows, budget, chars-per-token, context) over the same ledger: median %.2f ms\n",
+              route_state_ms);
   return 0;
 }

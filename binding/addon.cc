@@ -14,6 +14,7 @@
 #include "router/commands/dispatch.h"
 #include "router/config/options.h"
 #include "router/report/text.h"
+#include "router/route/router.h"
 
 namespace router::binding {
 namespace {
@@ -37,6 +38,17 @@ std::shared_ptr<app::Recorder> SharedRecorder(const ledger::LedgerOptions& optio
 }
 
 
+// One instance's config and the router built from it (with OpenClaw's model catalog).
+struct Configured {
+  Configured(config::PluginOptions parsed, const json& openclaw_models)
+      : options(std::move(parsed)),
+        router(options, route::Catalog(options, openclaw_models,
+                                       app::Pricer(options, app::OpenClawModelCosts(openclaw_models)),
+                                       score::CapabilityTable::Builtin())) {}
+  config::PluginOptions options;
+  route::Router router;
+};
+
 class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -47,7 +59,9 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
                         InstanceMethod<&RecorderWrap::FlushSync>("flushSync"),
                         InstanceMethod<&RecorderWrap::Run>("run"),
                         InstanceMethod<&RecorderWrap::NoteModelCall>("noteModelCall"),
+                        InstanceMethod<&RecorderWrap::NoteInputChars>("noteInputChars"),
                         InstanceAccessor<&RecorderWrap::LedgerPath>("ledgerPath"),
+                        InstanceAccessor<&RecorderWrap::Warnings>("catalogWarnings"),
                         InstanceAccessor<&RecorderWrap::Timezone>("timezone")});
   }
 
@@ -56,7 +70,7 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
       throw Napi::TypeError::New(info.Env(), "use openRecorder({config, stateDir}) to get a Recorder");
     }
     recorder_ = *info[0].As<Napi::External<std::shared_ptr<app::Recorder>>>().Data();
-    options_ = *info[1].As<Napi::External<std::shared_ptr<const config::PluginOptions>>>().Data();
+    configured_ = *info[1].As<Napi::External<std::shared_ptr<const Configured>>>().Data();
   }
 
  private:
@@ -119,14 +133,15 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
     const std::string name = info[0].As<Napi::String>();
     const json args = info.Length() > 1 && info[1].IsObject() ? ToJson(info[1]) : json::object();
     auto recorder = recorder_;
-    auto options = options_;
+    auto configured = configured_;
     return PromiseWorker<std::string>::Start(
         env,
-        [recorder, options, name, args]() -> Result<std::string> {
+        [recorder, configured, name, args]() -> Result<std::string> {
           (void)recorder->Flush(2000);  // include this process's own queued calls when possible
           auto ledger = recorder->Ledger();
           if (!ledger.ok()) return ledger.status();
-          auto result = commands::Run({*options, *ledger.value(), recorder->clock()}, name, args);
+          auto result = commands::Run(
+              {configured->options, *ledger.value(), recorder->clock(), &configured->router}, name, args);
           if (!result.ok()) return result.status();
           return commands::ToText(result.value());
         },
@@ -141,15 +156,29 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
     return info.Env().Undefined();
   }
 
+  // noteInputChars(runId, chars): characters the run's current attempt sent (llm_input).
+  Napi::Value NoteInputChars(const Napi::CallbackInfo& info) {
+    if (info.Length() != 2 || !info[0].IsString() || !info[1].IsNumber()) {
+      throw Napi::TypeError::New(info.Env(), "noteInputChars(runId: string, chars: number)");
+    }
+    recorder_->NoteInputChars(info[0].As<Napi::String>(), info[1].As<Napi::Number>().Int64Value());
+    return info.Env().Undefined();
+  }
+
+  // The catalog's warnings (unknown models), for the plugin to log once.
+  Napi::Value Warnings(const Napi::CallbackInfo& info) {
+    return FromJson(info.Env(), json(configured_->router.catalog().warnings()));
+  }
+
   Napi::Value LedgerPath(const Napi::CallbackInfo& info) {
     return Napi::String::New(info.Env(), recorder_->options().path);
   }
   Napi::Value Timezone(const Napi::CallbackInfo& info) {
-    return Napi::String::New(info.Env(), options_->timezone);
+    return Napi::String::New(info.Env(), configured_->options.timezone);
   }
 
   std::shared_ptr<app::Recorder> recorder_;
-  std::shared_ptr<const config::PluginOptions> options_;
+  std::shared_ptr<const Configured> configured_;
 };
 
 class Addon : public Napi::Addon<Addon> {
@@ -163,7 +192,8 @@ class Addon : public Napi::Addon<Addon> {
 
  private:
   // openRecorder({config, stateDir, openclawModels?}): Recorder. `openclawModels` is OpenClaw's
-  // models.providers (ids and costs only). Throws ROUTER_INVALID_ARGUMENT for bad config.
+  // models.providers reduced to model ids, costs, limits and input kinds (see route::Catalog).
+  // Throws ROUTER_INVALID_ARGUMENT for bad config.
   Napi::Value OpenRecorder(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() != 1 || !info[0].IsObject() ||
@@ -176,17 +206,17 @@ class Addon : public Napi::Addon<Addon> {
     ledger::LedgerOptions ledger = options->ledger;
     ledger.path = app::ResolveLedgerPath(options.value(), args.Get("stateDir").As<Napi::String>());
     const Napi::Value models = args.Get("openclawModels");
+    const json openclaw_models = models.IsObject() ? ToJson(models) : json::object();
     auto recorder = SharedRecorder(
-        ledger, app::Pricer(options.value(), app::OpenClawModelCosts(
-                                                 models.IsObject() ? ToJson(models) : json::object())));
-    auto shared_options = std::make_shared<const config::PluginOptions>(std::move(options).value());
+        ledger, app::Pricer(options.value(), app::OpenClawModelCosts(openclaw_models)));
+    auto configured = std::make_shared<const Configured>(std::move(options).value(), openclaw_models);
     return recorder_class_.New(
         {Napi::External<std::shared_ptr<app::Recorder>>::New(
              env, new std::shared_ptr<app::Recorder>(recorder),
              [](Napi::Env, std::shared_ptr<app::Recorder>* p) { delete p; }),
-         Napi::External<std::shared_ptr<const config::PluginOptions>>::New(
-             env, new std::shared_ptr<const config::PluginOptions>(shared_options),
-             [](Napi::Env, std::shared_ptr<const config::PluginOptions>* p) { delete p; })});
+         Napi::External<std::shared_ptr<const Configured>>::New(
+             env, new std::shared_ptr<const Configured>(configured),
+             [](Napi::Env, std::shared_ptr<const Configured>* p) { delete p; })});
   }
 
   // The JSON text a command returned; a foreign shape is a TypeError.

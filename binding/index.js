@@ -23,6 +23,8 @@ export class Recorder {
     this.#native = addon.openRecorder(options);
     this.ledgerPath = this.#native.ledgerPath;
     this.timezone = this.#native.timezone;
+    /** Problems with the model catalog (unknown models scored conservatively), one line each. */
+    this.catalogWarnings = this.#native.catalogWarnings;
   }
 
   /** Queues one `llm_output` attempt; returns log-worthy problems or undefined. Never blocks. */
@@ -38,6 +40,11 @@ export class Recorder {
     this.#native.noteModelCall(runId);
   }
 
+  /** Characters the run's current attempt sent (from `llm_input`), to calibrate chars/token. */
+  noteInputChars(runId, chars) {
+    this.#native.noteInputChars(runId, chars);
+  }
+
   /** Blocks until queued usage is committed; only for process exit. */
   flushSync(timeoutMs) {
     this.#native.flushSync(timeoutMs);
@@ -48,7 +55,7 @@ export class Recorder {
   }
 
   /**
-   * Runs a core command (status, providers, set-usage, reset, mode, undo, check-alerts).
+   * Runs a core command (status, providers, set-usage, reset, mode, undo, check-alerts, route).
    * Resolves {text, value}: the JSON text `--json` prints unchanged, and its parsed value.
    */
   async run(name, args) {

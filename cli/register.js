@@ -56,6 +56,22 @@ export function registerCli(program, { getRecorder }) {
     .action(run("mode", (mode) => ({ mode })));
 
   router
+    .command("route <prompt>")
+    .description("Which model would serve this prompt, and why (decides only: no model is called)")
+    .option("--agent <id>", "the agent the turn belongs to (its context size counts)")
+    .option("--model <ref>", "the selected model: router/auto (default), router/coding, ... or provider/model")
+    .option("--attachments <n>", "images or files attached to the turn", (v) => Number(v))
+    .option("--context-chars <n>", "characters of context before the prompt (default: from the ledger)", (v) => Number(v))
+    .option("--json", "print router.route/1 JSON")
+    .action(run("route", (prompt, opts) => ({
+      prompt,
+      agent: opts.agent,
+      model: opts.model,
+      attachments: opts.attachments,
+      contextChars: opts.contextChars,
+    })));
+
+  router
     .command("undo")
     .description("Revert the newest set-usage, reset or mode change")
     .option("--json", "print router.undo/1 JSON")

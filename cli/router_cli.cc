@@ -9,16 +9,21 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "router/app/pricer.h"
 #include "router/app/recorder.h"
+#include "router/classify/classifier.h"
 #include "router/commands/dispatch.h"
 #include "router/config/json5.h"
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
 #include "router/report/text.h"
+#include "router/route/router.h"
+#include "router/score/capabilities.h"
 
 namespace {
 
@@ -33,10 +38,18 @@ commands (the same as `openclaw router …`):
   reset <provider>                  count usage from now on
   mode [manual|dry-run|auto]        show or set how optimizations apply
   undo                              revert the newest set-usage, reset or mode change
+  route <prompt | ->                which model would serve this prompt, and why (no model
+                                    is called; "-" reads the prompt from stdin)
+  classify                          JSONL on stdin ({"text": ...} per line) -> one JSON
+                                    result per line: class, confidence, scores, signals
 
 options:
   --json               print the command's JSON (router.<command>/1)
   --window <name>      the window for set-usage and reset
+  --model <ref>        route: the selected model (default router/auto)
+  --agent <id>         route: the agent the turn belongs to
+  --attachments <n>    route: images or files attached to the turn
+  --context-chars <n>  route: characters of context before the prompt (default: ledger)
   --state-dir <dir>    OpenClaw state dir (default: $OPENCLAW_STATE_DIR, else ~/.openclaw)
   --config <file>      OpenClaw config (default: $OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)
   -h, --help
@@ -47,6 +60,10 @@ struct Args {
   bool help = false;
   bool json = false;
   std::string window;
+  std::string model;
+  std::string agent;
+  std::string attachments;
+  std::string context_chars;
   std::string state_dir;
   std::string config_path;
 };
@@ -113,10 +130,16 @@ bool UsesInclude(const json& value) {
   return false;
 }
 
-// The plugin's entry in OpenClaw's config: plugins.entries.model-router.config, or {}.
-router::Result<json> ReadPluginConfig(const std::string& path) {
+struct OpenClawConfig {
+  json plugin = json::object();  // plugins.entries.model-router.config
+  json models = json::object();  // models.providers (the router reads ids, costs and limits)
+};
+
+// The parts of OpenClaw's config this CLI reads; defaults when there is no file yet.
+router::Result<OpenClawConfig> ReadConfig(const std::string& path) {
+  OpenClawConfig out;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return json::object();  // no config yet: defaults, as OpenClaw itself does
+  if (!in) return out;  // no config yet: defaults, as OpenClaw itself does
   std::stringstream text;
   text << in.rdbuf();
   auto parsed = router::config::ParseJson5(text.str());
@@ -126,16 +149,50 @@ router::Result<json> ReadPluginConfig(const std::string& path) {
         path + " uses $include, which openclaw-router does not resolve; run `openclaw router …` "
                "instead, or point --config at a file without $include");
   }
-  json config = json::object();
   const json& root = parsed.value();
   if (root.is_object() && root.contains("plugins") && root["plugins"].is_object() &&
       root["plugins"].contains("entries") && root["plugins"]["entries"].is_object() &&
       root["plugins"]["entries"].contains("model-router")) {
     const json& entry = root["plugins"]["entries"]["model-router"];
-    if (entry.is_object() && entry.contains("config")) config = entry["config"];
+    if (entry.is_object() && entry.contains("config")) out.plugin = entry["config"];
   }
-  ROUTER_RETURN_IF_ERROR(SubstituteEnv(config, "plugins.entries.model-router.config"));
-  return config;
+  ROUTER_RETURN_IF_ERROR(SubstituteEnv(out.plugin, "plugins.entries.model-router.config"));
+  if (root.is_object() && root.contains("models") && root["models"].is_object() &&
+      root["models"].contains("providers") && root["models"]["providers"].is_object()) {
+    out.models = root["models"]["providers"];
+  }
+  return out;
+}
+
+// One JSON line per input line, so results stay aligned with the input for evaluation; a bad
+// line gets {"line", "error"} and a non-zero exit once all lines are done.
+int ClassifyLines(std::istream& in, std::ostream& out) {
+  const auto& classifier = router::classify::Classifier::Builtin();
+  std::string line;
+  int line_number = 0;
+  int failures = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const json input = json::parse(line, nullptr, false);
+    if (input.is_discarded() || !input.is_object() || !input.contains("text") || !input["text"].is_string()) {
+      ++failures;
+      out << json{{"line", line_number},
+                  {"error", "each line must be a JSON object with a string \"text\", e.g. {\"text\": \"hi\"}"}}
+                 .dump()
+          << "\n";
+      continue;
+    }
+    router::classify::ClassifyOptions options;
+    if (input.contains("attachments") && input["attachments"].is_number_unsigned()) {
+      options.attachments = input["attachments"].get<int>();
+    }
+    json result = router::classify::ToJson(classifier.Classify(input["text"].get<std::string>(), options));
+    if (input.contains("id")) result["id"] = input["id"];
+    out << result.dump() << "\n";
+  }
+  if (failures > 0) std::cerr << "model-router: " << failures << " of " << line_number << " lines were not valid input\n";
+  return failures > 0 ? 1 : 0;
 }
 
 router::Result<Args> ParseArgs(int argc, char** argv) {
@@ -157,6 +214,14 @@ router::Result<Args> ParseArgs(int argc, char** argv) {
       ROUTER_RETURN_IF_ERROR(value(args.state_dir));
     } else if (arg == "--config") {
       ROUTER_RETURN_IF_ERROR(value(args.config_path));
+    } else if (arg == "--model") {
+      ROUTER_RETURN_IF_ERROR(value(args.model));
+    } else if (arg == "--agent") {
+      ROUTER_RETURN_IF_ERROR(value(args.agent));
+    } else if (arg == "--attachments") {
+      ROUTER_RETURN_IF_ERROR(value(args.attachments));
+    } else if (arg == "--context-chars") {
+      ROUTER_RETURN_IF_ERROR(value(args.context_chars));
     } else if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
       return router::Status::InvalidArgument("unknown option " + arg + "; see --help");
     } else {
@@ -191,8 +256,34 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
   } else if (name == "mode") {
     ROUTER_RETURN_IF_ERROR(arity(0, 1, "mode [manual|dry-run|auto] [--json]"));
     if (p.size() > 1) cmd["mode"] = p[1];
+  } else if (name == "route") {
+    ROUTER_RETURN_IF_ERROR(arity(1, 1, "route <prompt | -> [--model REF] [--agent ID] [--attachments N] "
+                                       "[--context-chars N] [--json]"));
+    std::string prompt = p[1];
+    if (prompt == "-") {
+      std::stringstream text;
+      text << std::cin.rdbuf();
+      prompt = text.str();
+    }
+    cmd = {{"prompt", prompt}};
+    if (!args.model.empty()) cmd["model"] = args.model;
+    if (!args.agent.empty()) cmd["agent"] = args.agent;
+    for (const auto& [flag, key, text] : {std::tuple<const char*, const char*, const std::string&>{
+                                              "--attachments", "attachments", args.attachments},
+                                          {"--context-chars", "contextChars", args.context_chars}}) {
+      if (text.empty()) continue;
+      const json number = json::parse(text, nullptr, false);
+      if (!number.is_number_unsigned()) {
+        return router::Status::InvalidArgument(std::string(flag) + " must be a whole number, got \"" + text + "\"");
+      }
+      cmd[key] = number;
+    }
   } else {
     return router::Status::InvalidArgument("unknown command \"" + name + "\"; see --help");
+  }
+  if (name != "route" && (!args.model.empty() || !args.agent.empty() || !args.attachments.empty() ||
+                          !args.context_chars.empty())) {
+    return router::Status::InvalidArgument("--model, --agent, --attachments and --context-chars apply to route only");
   }
   if (!args.window.empty()) {
     if (name != "set-usage" && name != "reset") {
@@ -216,6 +307,10 @@ int main(int argc, char** argv) {
     std::cerr << kUsage;
     return 2;
   }
+  if (args->positional.front() == "classify") {
+    if (args->positional.size() != 1) return Fail("usage: openclaw-router classify < prompts.jsonl", 2);
+    return ClassifyLines(std::cin, std::cout);
+  }
   auto command = ToCommand(args.value());
   if (!command.ok()) return Fail(command.status().message(), 2);
 
@@ -223,9 +318,9 @@ int main(int argc, char** argv) {
   std::string config_path = args->config_path;
   if (config_path.empty()) config_path = Env("OPENCLAW_CONFIG_PATH");
   if (config_path.empty()) config_path = state_dir + "/openclaw.json";
-  auto plugin_config = ReadPluginConfig(config_path);
-  if (!plugin_config.ok()) return Fail(plugin_config.status().message());
-  auto options = router::config::Parse(plugin_config.value());
+  auto openclaw_config = ReadConfig(config_path);
+  if (!openclaw_config.ok()) return Fail(openclaw_config.status().message());
+  auto options = router::config::Parse(openclaw_config->plugin);
   if (!options.ok()) return Fail(options.status().message());
 
   router::ledger::LedgerOptions ledger_options = options->ledger;
@@ -233,7 +328,12 @@ int main(int argc, char** argv) {
   auto ledger = router::ledger::Ledger::Open(ledger_options);
   if (!ledger.ok()) return Fail(ledger.status().message());
 
-  const router::commands::Context ctx{options.value(), *ledger.value(), router::SystemClock::Instance()};
+  const json& models = openclaw_config->models;
+  const router::route::Router router(
+      options.value(), router::route::Catalog(options.value(), models,
+                                              router::app::Pricer(options.value(), router::app::OpenClawModelCosts(models)),
+                                              router::score::CapabilityTable::Builtin()));
+  const router::commands::Context ctx{options.value(), *ledger.value(), router::SystemClock::Instance(), &router};
   auto result = router::commands::Run(ctx, command->first, command->second);
   if (!result.ok()) return Fail(result.status().message());
   if (args->json) {

@@ -30,14 +30,58 @@ export function toModelCallRun(event, ctx) {
 }
 
 /**
- * OpenClaw's `models.providers` reduced to model ids and costs, so API keys and other provider
- * settings never reach native code: {provider: {models: [{id, cost}]}}.
+ * OpenClaw's `models.providers` reduced to what pricing and routing read, so API keys, base URLs
+ * and headers never reach native code: {provider: {models: [{id, cost, contextWindow, maxTokens,
+ * input}]}}.
  */
-export function toModelCosts(config) {
+export function toModelCatalog(config) {
   const providers = config?.models?.providers;
   if (!providers || typeof providers !== "object") return {};
   return Object.fromEntries(Object.entries(providers).map(([id, provider]) => [
     id,
-    { models: (Array.isArray(provider?.models) ? provider.models : []).map((m) => ({ id: m?.id, cost: m?.cost })) },
+    {
+      models: (Array.isArray(provider?.models) ? provider.models : []).map((m) => ({
+        id: m?.id,
+        cost: m?.cost,
+        contextWindow: m?.contextWindow,
+        maxTokens: m?.maxTokens,
+        input: m?.input,
+      })),
+    },
   ]));
+}
+
+const textLength = (value) => {
+  if (typeof value === "string") return value.length;
+  if (Array.isArray(value)) return value.reduce((n, part) => n + textLength(part?.text ?? part), 0);
+  return 0;
+};
+
+/**
+ * `llm_input` (event, ctx) -> [runId, characters sent] (system prompt + history + prompt; tool
+ * schemas left out), or undefined. Only lengths cross into native code, never the text.
+ */
+export function toInputChars(event, ctx) {
+  const runId = event?.runId ?? ctx?.runId;
+  if (typeof runId !== "string" || !runId) return undefined;
+  const history = Array.isArray(event?.historyMessages) ? event.historyMessages : [];
+  const chars = textLength(event?.systemPrompt) + textLength(event?.prompt) +
+    history.reduce((n, message) => n + textLength(message?.content), 0);
+  return chars > 0 ? [runId, chars] : undefined;
+}
+
+/** `before_model_resolve` (event, ctx) -> the args of the core's `route` command (logged). */
+export function toRouteArgs(event, ctx) {
+  if (typeof ctx?.modelProviderId !== "string" || typeof ctx?.modelId !== "string") return undefined;
+  return {
+    prompt: typeof event?.prompt === "string" ? event.prompt : "",
+    attachments: Array.isArray(event?.attachments) ? event.attachments.length : 0,
+    model: `${ctx.modelProviderId}/${ctx.modelId}`,
+    agent: ctx.agentId,
+    session: ctx.sessionKey,
+    runId: ctx.runId,
+    trigger: ctx.trigger,
+    jobId: ctx.jobId,
+    log: true,
+  };
 }

@@ -7,6 +7,8 @@ bash scripts/build.sh >/dev/null
 dir="${TMPDIR:-/tmp}"
 ./build/router_bench "$dir"
 node bench/hook_bench.mjs
+./build/router_classify_bench
+./build/router_route_bench
 ./build/router_status_bench "$dir"   # leaves $dir/router-bench-1m.sqlite for the CLI run below
 
 # The native CLI end to end (process start, config read, ledger open, status) on that ledger.

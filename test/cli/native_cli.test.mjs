@@ -126,3 +126,67 @@ test("without an openclaw.json the defaults apply", () => {
   assert.ok(fs.existsSync(path.join(stateDir, "model-router", "ledger.sqlite")));
   assert.match(spawnSync(CLI, ["--help"], { encoding: "utf8" }).stdout, /usage: openclaw-router <command>/);
 });
+
+test("route --json is the plugin's decision; the config's API key never shows", async () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "router-cli-route-"));
+  const models = {
+    cloud: {
+      apiKey: "sk-cli-route-secret",
+      models: [
+        { id: "strong", cost: { input: 10, output: 50 }, contextWindow: 200000, input: ["text", "image"] },
+        { id: "cheap", cost: { input: 0.5, output: 1 }, contextWindow: 32000, input: ["text"] },
+      ],
+    },
+  };
+  const config = {
+    timezone: "UTC",
+    capabilities: {
+      "cloud/strong": { coding: 0.95, reasoning: 0.95, creative: 0.9, instruction: 0.95, context: 0.9, speed: 0.4 },
+      "cloud/cheap": { coding: 0.3, reasoning: 0.5, creative: 0.4, instruction: 0.7, context: 0.3, speed: 0.9 },
+    },
+  };
+  fs.writeFileSync(path.join(stateDir, "openclaw.json"),
+    JSON.stringify({ models: { providers: models }, plugins: { entries: { "model-router": { config } } } }));
+  const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir };
+  const cli = (args, input) => spawnSync(CLI, args, { env, encoding: "utf8", input });
+
+  const native = cli(["route", "thanks, that's all!", "--model", "router/simple", "--json"]);
+  assert.equal(native.status, 0, native.stderr);
+  const recorder = new Recorder({ config, stateDir, openclawModels: models });
+  const { text } = await recorder.run("route", { prompt: "thanks, that's all!", model: "router/simple" });
+  assert.deepEqual(withoutClock(native.stdout), withoutClock(text));
+  assert.equal(JSON.parse(native.stdout).choice.ref, "cloud/cheap");
+  assert.ok(!native.stdout.includes("sk-cli-route-secret"));
+
+  const piped = cli(["route", "-", "--model", "router/coding", "--attachments", "1"], "fix this bug");
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.match(piped.stdout, /^-> cloud\/strong\n/);
+  assert.match(piped.stdout, /skipped cloud\/cheap: vision/);
+
+  const bad = cli(["route", "x", "--attachments", "two"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--attachments must be a whole number, got "two"/);
+  const misplaced = cli(["status", "--model", "router/auto"]);
+  assert.equal(misplaced.status, 2);
+  assert.match(misplaced.stderr, /apply to route only/);
+});
+
+test("classify turns JSONL into one result per line, errors in place", () => {
+  const input = [
+    JSON.stringify({ id: "a", text: "Write a Python function that reverses a linked list." }),
+    "not json",
+    JSON.stringify({ text: "Please summarize the following article:\n" + "The council met on Tuesday. ".repeat(20) }),
+    "",
+  ].join("\n");
+  const result = spawnSync(CLI, ["classify"], { input, encoding: "utf8" });
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /1 of 3 lines were not valid input/);
+  const lines = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0].id, "a");
+  assert.ok(typeof lines[0].class === "string" && lines[0].confidence >= 0 && lines[0].confidence <= 1);
+  const sum = Object.values(lines[0].scores).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-6, `scores sum to ${sum}`);
+  assert.deepEqual(lines[1], { line: 2, error: 'each line must be a JSON object with a string "text", e.g. {"text": "hi"}' });
+  assert.equal(lines[2].class, "summarization");
+});

@@ -86,6 +86,19 @@ export class Sandbox {
     await this.ok(["plugins", "install", dir, "--force", "--accept-capabilities"]);
   }
 
+  /**
+   * Installs the plugin and writes one config: the plugin's (with conversation access), OpenClaw's
+   * model providers and the default model.
+   */
+  async setUp({ pluginConfig, providers, primary }) {
+    await this.installPlugin();
+    await this.patchConfig({
+      plugins: { entries: { "model-router": { hooks: { allowConversationAccess: true }, config: pluginConfig } } },
+      models: { providers },
+      agents: { defaults: { model: { primary } } },
+    });
+  }
+
   /** One validated config write (`openclaw config patch`), JSON being valid JSON5. */
   async patchConfig(patch) {
     const file = path.join(this.root, `patch-${Date.now()}.json5`);

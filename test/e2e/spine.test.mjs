@@ -67,16 +67,13 @@ function modelEntry(status, provider, model) {
 describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
   before(async () => {
     fake = await sandbox.startFakeProvider(FAKE);
-    await sandbox.installPlugin();
-    await sandbox.patchConfig({
-      plugins: { entries: { "model-router": { hooks: { allowConversationAccess: true }, config: PLUGIN_CONFIG } } },
-      models: {
-        providers: {
-          fakeai: fakeProvider(fake.baseUrl, "/a", SECRET, [STRONG, CHEAP]),
-          fakebad: fakeProvider(fake.baseUrl, "/b", SECRET, [{ id: "broken", cost: STRONG.cost }]),
-        },
+    await sandbox.setUp({
+      pluginConfig: PLUGIN_CONFIG,
+      providers: {
+        fakeai: fakeProvider(fake.baseUrl, "/a", SECRET, [STRONG, CHEAP]),
+        fakebad: fakeProvider(fake.baseUrl, "/b", SECRET, [{ id: "broken", cost: STRONG.cost }]),
       },
-      agents: { defaults: { model: { primary: "fakeai/fake-strong" } } },
+      primary: "fakeai/fake-strong",
     });
     // One retry instead of OpenClaw's default eight keeps the failing-provider case short.
     sandbox.writeAgentSettings("main", { retry: { provider: { maxRetries: 1 } } });

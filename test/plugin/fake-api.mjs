@@ -1,6 +1,6 @@
 // A stand-in for OpenClaw's plugin `api`, recording what the plugin registers.
 export function createFakeApi({ mode = "discovery", config = {}, stateDir, openclawConfig = {} }) {
-  const registered = { cli: [], hooks: new Map(), tools: [], warnings: [] };
+  const registered = { cli: [], hooks: new Map(), tools: [], providers: [], routes: [], warnings: [] };
   const api = {
     id: "model-router",
     registrationMode: mode,
@@ -15,6 +15,8 @@ export function createFakeApi({ mode = "discovery", config = {}, stateDir, openc
     registerCli: (fn, opts) => registered.cli.push({ fn, opts }),
     on: (name, handler) => registered.hooks.set(name, handler),
     registerTool: (tool) => registered.tools.push(tool),
+    registerProvider: (provider) => registered.providers.push(provider),
+    registerHttpRoute: (route) => registered.routes.push(route),
   };
   // Like OpenClaw: runtime is off-limits while collecting CLI metadata.
   Object.defineProperty(api, "runtime", {

@@ -8,7 +8,7 @@ import { DatabaseSync } from "node:sqlite";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import plugin from "../../index.js";
-import { toModelCosts } from "../../hooks/usage.js";
+import { toModelCatalog } from "../../hooks/usage.js";
 import { createFakeApi } from "./fake-api.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -45,7 +45,20 @@ test("manifest and runtime registrations agree", () => {
   assert.deepEqual(registered.tools.map((t) => t.name).sort(), [...manifest.contracts.tools].sort());
   assert.deepEqual(registered.cli.flatMap((c) => c.opts.descriptors.map((d) => d.name)),
     manifest.cliCommands.map((c) => c.name));
-  assert.deepEqual([...registered.hooks.keys()].sort(), ["before_model_resolve", "llm_output", "model_call_ended"]);
+  assert.deepEqual([...registered.hooks.keys()].sort(),
+    ["before_model_resolve", "llm_input", "llm_output", "model_call_ended"]);
+  assert.deepEqual(registered.providers.map((p) => p.id), manifest.providers);
+  assert.deepEqual(registered.routes.map((r) => [r.path, r.auth]), [["/router/v1/route", "gateway"]]);
+});
+
+test("the router provider resolves exactly the manifest's router models", async () => {
+  const [provider] = registerPlugin({ stateDir: tmp() }).providers;
+  const ids = manifest.modelCatalog.providers.router.models.map((m) => m.id);
+  assert.deepEqual(ids, ["auto", "coding", "reasoning", "simple", "creative", "local"]);
+  for (const id of ids) assert.equal(provider.resolveDynamicModel({ modelId: id }).id, id);
+  assert.equal(provider.resolveDynamicModel({ modelId: "fast" }), undefined);
+  const catalog = await provider.catalog.run({});
+  assert.deepEqual(catalog.provider.models.map((m) => m.id), ids);
 });
 
 test("cli-metadata mode registers only the CLI and never touches runtime", () => {
@@ -77,7 +90,7 @@ test("a cron run's job id is joined from before_model_resolve by runId", async (
   const stateDir = tmp();
   const registered = registerPlugin({ stateDir });
   const ctx = { ...CTX, runId: "run-cron", trigger: "cron", sessionKey: "agent:main:cron-session" };
-  assert.equal(registered.hooks.get("before_model_resolve")({ prompt: "daily brief" }, { ...ctx, jobId: "job-42" }), undefined);
+  assert.equal(await registered.hooks.get("before_model_resolve")({ prompt: "daily brief" }, { ...ctx, jobId: "job-42" }), undefined);
   registered.hooks.get("llm_output")({ ...EVENT, runId: "run-cron" }, ctx);
   await registered.tools[0].execute("c", {});  // flushes
   const [row] = ledgerRows(stateDir);
@@ -177,7 +190,7 @@ test("calls OpenClaw did not price get OpenClaw's configured model cost; keys ne
   const openclawConfig = {
     models: { providers: { custom: { apiKey: "sk-plugin-test-secret", models: [{ id: "mine", cost: { input: 2, output: 10 } }] } } },
   };
-  assert.deepEqual(toModelCosts(openclawConfig), { custom: { models: [{ id: "mine", cost: { input: 2, output: 10 } }] } });
+  assert.deepEqual(toModelCatalog(openclawConfig), { custom: { models: [{ id: "mine", cost: { input: 2, output: 10 }, contextWindow: undefined, maxTokens: undefined, input: undefined }] } });
   const fake = createFakeApi({ stateDir, openclawConfig });
   plugin.register(fake.api);
   const { cost, ...unpriced } = EVENT.usage;
@@ -187,4 +200,104 @@ test("calls OpenClaw did not price get OpenClaw's configured model cost; keys ne
   assert.equal(row.cost_source, "config");
   assert.equal(row.cost_micros, 1034 * 2 + 56 * 10);
   assert.ok(!fs.readFileSync(path.join(stateDir, "model-router", "ledger.sqlite")).includes("sk-plugin-test-secret"));
+});
+
+// Three priced models and a free local one; OpenClaw's config describes the cloud endpoints.
+const ROUTING_CONFIG = {
+  timezone: "UTC",
+  providers: { local: { tier: "local", local: { type: "ollama", endpoint: "http://127.0.0.1:1", models: ["tiny"] } } },
+  capabilities: {
+    "cloud/strong": { coding: 0.95, reasoning: 0.95, creative: 0.9, instruction: 0.95, context: 0.9, speed: 0.4, tools: true },
+    "cloud/cheap": { coding: 0.3, reasoning: 0.5, creative: 0.4, instruction: 0.7, context: 0.3, speed: 0.9, tools: true },
+    "local/tiny": { coding: 0.1, reasoning: 0.1, creative: 0.1, instruction: 0.1, context: 0.1, speed: 0.5 },
+  },
+};
+const ROUTING_OPENCLAW = {
+  models: { providers: { cloud: { apiKey: "sk-routing-secret", models: [
+    { id: "strong", cost: { input: 10, output: 50 }, contextWindow: 200000, input: ["text", "image"] },
+    { id: "cheap", cost: { input: 0.5, output: 1 }, contextWindow: 32000, input: ["text"] },
+  ] } } },
+};
+
+function decisionRows(stateDir) {
+  const db = new DatabaseSync(path.join(stateDir, "model-router", "ledger.sqlite"), { readOnly: true });
+  try {
+    return db.prepare("SELECT * FROM decisions ORDER BY id").all();
+  } finally {
+    db.close();
+  }
+}
+
+test("before_model_resolve rewrites router/* turns, logs the decision and keeps explicit models", async () => {
+  const stateDir = tmp();
+  const registered = registerPlugin({ stateDir, config: ROUTING_CONFIG, openclawConfig: ROUTING_OPENCLAW });
+  const hook = registered.hooks.get("before_model_resolve");
+  const ctx = { runId: "r-code", agentId: "main", sessionKey: "agent:main:main", trigger: "user", modelProviderId: "router" };
+  assert.deepEqual(await hook({ prompt: "anything" }, { ...ctx, modelId: "coding" }),
+    { providerOverride: "cloud", modelOverride: "strong" });
+  assert.deepEqual(await hook({ prompt: "thanks!" }, { ...ctx, runId: "r-simple", modelId: "simple" }),
+    { providerOverride: "cloud", modelOverride: "cheap" });
+  assert.deepEqual(await hook({ prompt: "look", attachments: [{ kind: "image" }] }, { ...ctx, runId: "r-img", modelId: "simple" }),
+    { providerOverride: "cloud", modelOverride: "strong" }, "only strong takes images");
+  assert.equal(await hook({ prompt: "hi" }, { ...ctx, modelProviderId: "cloud", modelId: "cheap" }), undefined);
+  assert.equal(await hook({ prompt: "hi" }, { ...ctx, modelId: "fast" }), undefined, "errors never break a turn");
+  assert.match(registered.warnings.join("\n"), /routing skipped: unknown router model "fast"/);
+
+  const rows = decisionRows(stateDir);
+  assert.deepEqual(rows.map((r) => [r.run_id, r.requested_model, `${r.chosen_provider}/${r.chosen_model}`, r.applied]),
+    [["r-code", "coding", "cloud/strong", 1], ["r-simple", "simple", "cloud/cheap", 1], ["r-img", "simple", "cloud/strong", 1]]);
+  assert.equal(JSON.parse(rows[1].detail).choice.ref, "cloud/cheap");
+  assert.ok(!fs.readFileSync(path.join(stateDir, "model-router", "ledger.sqlite")).includes("sk-routing-secret"));
+});
+
+test("llm_input's size is recorded with the attempt; its text is not", async () => {
+  const stateDir = tmp();
+  const registered = registerPlugin({ stateDir });
+  registered.hooks.get("llm_input")({
+    runId: "run-1", systemPrompt: "S".repeat(1000), prompt: "hello",
+    historyMessages: [{ role: "user", content: "x".repeat(30) }, { role: "assistant", content: [{ type: "text", text: "y".repeat(20) }] }],
+  }, CTX);
+  registered.hooks.get("llm_output")(EVENT, CTX);
+  await registered.tools[0].execute("c", {});
+  const [row] = ledgerRows(stateDir);
+  assert.equal(row.input_chars, 1000 + 5 + 30 + 20);
+  assert.ok(!fs.readFileSync(path.join(stateDir, "model-router", "ledger.sqlite")).includes("SSSSSSSSSS"));
+});
+
+test("router route explains the decision in text and JSON, and logs nothing", async () => {
+  const stateDir = tmp();
+  const registered = registerPlugin({ stateDir, config: ROUTING_CONFIG, openclawConfig: ROUTING_OPENCLAW });
+  const json = JSON.parse((await runCli(registered, ["router", "route", "thanks a lot!", "--model", "router/simple", "--json"])).out);
+  assert.equal(json.schema, "router.route/1");
+  assert.equal(json.choice.ref, "cloud/cheap");
+  assert.deepEqual(json.ranked.map((r) => r.ref), ["cloud/cheap", "cloud/strong", "local/tiny"]);
+  const text = (await runCli(registered, ["router", "route", "write a haiku", "--model", "router/creative"])).out;
+  assert.match(text, /^-> cloud\/strong\n/);
+  assert.match(text, /local\/tiny \(local\)/);
+  const bad = await runCli(registered, ["router", "route", "x", "--attachments", "many"]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /argument attachments must be a whole number/);
+  assert.equal(decisionRows(stateDir).length, 0);
+});
+
+test("the gateway route answers POSTed prompts with the same JSON", async () => {
+  const registered = registerPlugin({ stateDir: tmp(), config: ROUTING_CONFIG, openclawConfig: ROUTING_OPENCLAW });
+  const [route] = registered.routes;
+  const call = async (method, body) => {
+    const req = (async function* () { if (body !== undefined) yield Buffer.from(body); })();
+    req.method = method;
+    const res = { headers: {}, setHeader(k, v) { this.headers[k] = v; }, end(text) { this.body = text; } };
+    assert.equal(await route.handler(req, res), true);
+    return { status: res.statusCode, json: JSON.parse(res.body), type: res.headers["content-type"] };
+  };
+  const ok = await call("POST", JSON.stringify({ prompt: "thanks!", model: "router/simple" }));
+  assert.equal(ok.status, 200);
+  assert.match(ok.type, /application\/json/);
+  assert.equal(ok.json.choice.ref, "cloud/cheap");
+  const cli = JSON.parse((await runCli(registered, ["router", "route", "thanks!", "--model", "router/simple", "--json"])).out);
+  assert.deepEqual({ ...ok.json, generatedAtMs: 0 }, { ...cli, generatedAtMs: 0 });
+  assert.equal((await call("GET")).status, 405);
+  assert.deepEqual(await call("POST", "{not json"), { status: 400, json: { error: 'request body must be JSON such as {"prompt": "..."}' }, type: "application/json; charset=utf-8" });
+  assert.equal((await call("POST", "{}")).json.error, "missing argument: prompt");
+  assert.equal((await call("POST", "{}")).status, 400);
 });

@@ -35,21 +35,33 @@ Pricer::Pricer(const config::PluginOptions& options, std::map<std::string, prici
   }
 }
 
+const pricing::Price* Pricer::Find(const std::string& provider, const std::string& model,
+                                   ledger::CostSource* source) const {
+  const pricing::Price* price = overrides_.Find(provider, model);
+  ledger::CostSource from = ledger::CostSource::kOverride;
+  if (price == nullptr) {
+    price = openclaw_costs_.Find(provider, model);
+    from = ledger::CostSource::kConfig;
+  }
+  if (price == nullptr) {
+    const auto* known = pricing::PriceTable::Builtin().Find(provider, model);
+    if (known != nullptr) price = &known->price;
+    from = ledger::CostSource::kTable;
+  }
+  if (source != nullptr) *source = price != nullptr ? from : ledger::CostSource::kNone;
+  return price;
+}
+
 void Pricer::Price(ledger::UsageRecord& record) const {
   if (record.outcome != ledger::Outcome::kOk || record.cost_source != ledger::CostSource::kNone) return;
   auto local = local_providers_.find(record.provider);
   if (local != local_providers_.end() && local->second) return;  // local models are free
-  const pricing::TokenCounts tokens{record.input_tokens, record.output_tokens,
-                                    record.cache_read_tokens, record.cache_write_tokens};
-  if (const auto* price = overrides_.Find(record.provider, record.model)) {
-    record.cost_micros = pricing::CostMicros(*price, tokens);
-    record.cost_source = ledger::CostSource::kOverride;
-  } else if (const auto* configured = openclaw_costs_.Find(record.provider, record.model)) {
-    record.cost_micros = pricing::CostMicros(*configured, tokens);
-    record.cost_source = ledger::CostSource::kConfig;
-  } else if (const auto* known = pricing::PriceTable::Builtin().Find(record.provider, record.model)) {
-    record.cost_micros = pricing::CostMicros(known->price, tokens);
-    record.cost_source = ledger::CostSource::kTable;
+  ledger::CostSource source = ledger::CostSource::kNone;
+  if (const pricing::Price* price = Find(record.provider, record.model, &source)) {
+    record.cost_micros = pricing::CostMicros(*price, {record.input_tokens, record.output_tokens,
+                                                      record.cache_read_tokens,
+                                                      record.cache_write_tokens});
+    record.cost_source = source;
   }
 }
 

@@ -30,6 +30,9 @@ void Recorder::NoteCronRun(const std::string& run_id, const std::string& job_id)
 }
 
 void Recorder::NoteModelCall(const std::string& run_id) { runs_.NoteModelCall(run_id); }
+void Recorder::NoteInputChars(const std::string& run_id, int64_t chars) {
+  runs_.NoteInputChars(run_id, chars);
+}
 
 std::vector<std::string> Recorder::TakeWarnings() { return writer_.TakeWarnings(); }
 

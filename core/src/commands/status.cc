@@ -33,6 +33,18 @@ json TotalsJson(const ledger::Totals& t) {
           {"costUsd", MicrosToUsd(t.cost_micros)}};
 }
 
+// Savings: what the routed calls' tokens would have cost on each decision's baseline model.
+json RoutingJson(const ledger::RoutingTotals& r) {
+  const int64_t saved = r.baseline_micros - r.cost_micros;
+  return {{"decisions", r.decisions},
+          {"applied", r.applied},
+          {"routedCalls", r.routed_calls},
+          {"costMicros", r.cost_micros},
+          {"baselineMicros", r.baseline_micros},
+          {"savedMicros", saved},
+          {"savedUsd", MicrosToUsd(saved)}};
+}
+
 void PutPeriods(json& out, const std::vector<ledger::Totals>& periods) {
   for (size_t p = 0; p < kPeriods; ++p) out[kPeriodNames[p]] = TotalsJson(periods[p]);
 }
@@ -286,6 +298,9 @@ Result<json> Status(const Context& ctx, const StatusRequest& request) {
   }
   PutPeriods(out["totals"], totals);
   out["providers"] = std::move(providers);
+  auto routing = ctx.ledger.Routing(since, now);
+  if (!routing.ok()) return routing.status();
+  for (size_t p = 0; p < kPeriods; ++p) out["routing"][kPeriodNames[p]] = RoutingJson(routing.value()[p]);
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "router/config/options.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -139,6 +140,21 @@ Status ParseEnum(const json& value, const std::string& path, const E (&options)[
   return Invalid(path, "one of " + allowed, value);
 }
 
+Status ParseModelIds(const json& value, const std::string& path, std::vector<std::string>& out) {
+  if (!value.is_array()) return Invalid(path, "an array of model ids", value);
+  for (const json& m : value) {
+    if (!m.is_string() || m.get<std::string>().empty()) return Invalid(path, "an array of model ids", value);
+    out.push_back(m.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+// "provider/model": both parts non-empty.
+bool IsModelRef(const std::string& ref) {
+  const size_t slash = ref.find('/');
+  return slash != std::string::npos && slash > 0 && slash + 1 < ref.size();
+}
+
 constexpr QuotaSource kSources[] = {QuotaSource::kApi, QuotaSource::kManual,
                                     QuotaSource::kSelfTracked, QuotaSource::kUnlimited};
 constexpr QuotaUnit kUnits[] = {QuotaUnit::kTokens, QuotaUnit::kMessages, QuotaUnit::kRequests,
@@ -236,12 +252,7 @@ const std::vector<Field<LocalOptions>>& LocalFields() {
          return Status::Ok();
        }},
       {"models", [](const json& v, const std::string& p, LocalOptions& o) {
-         if (!v.is_array()) return Invalid(p, "an array of model ids", v);
-         for (const json& m : v) {
-           if (!m.is_string() || m.get<std::string>().empty()) return Invalid(p, "an array of model ids", v);
-           o.models.push_back(m.get<std::string>());
-         }
-         return Status::Ok();
+         return ParseModelIds(v, p, o.models);
        }},
   };
   return fields;
@@ -288,6 +299,9 @@ const std::vector<Field<RawProvider>>& ProviderFields() {
          o.provider.local.emplace();
          return ParseObject(v, p, LocalFields(), *o.provider.local);
        }, [] { return KeyPaths(LocalFields()); }},
+      {"models", [](const json& v, const std::string& p, RawProvider& o) {
+         return ParseModelIds(v, p, o.provider.models);
+       }},
       {"timezone", [](const json& v, const std::string& p, RawProvider& o) {
          return ParseZoneName(v, p, o.provider.timezone);
        }},
@@ -359,6 +373,35 @@ const std::vector<Field<pricing::Price>>& PriceFields() {
   };
   return fields;
 }
+
+const std::vector<Field<RoutingOptions>>& RoutingFields() {
+  static const std::vector<Field<RoutingOptions>> fields = {
+      {"overrideExplicit", [](const json& v, const std::string& p, RoutingOptions& o) {
+         return ParseBool(v, p, o.override_explicit);
+       }},
+      {"contextMargin", [](const json& v, const std::string& p, RoutingOptions& o) {
+         if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 0.9) {
+           return Invalid(p, "a share of the context window from 0 to 0.9", v);
+         }
+         o.context_margin = v.get<double>();
+         return Status::Ok();
+       }},
+      {"expectedOutputTokens", [](const json& v, const std::string& p, RoutingOptions& o) {
+         return ParseInt(v, p, 1, 1'000'000, o.expected_output_tokens);
+       }},
+      {"baselineModel", [](const json& v, const std::string& p, RoutingOptions& o) {
+         if (!v.is_string() || !IsModelRef(v.get<std::string>())) {
+           return Invalid(p, "\"provider/model\" (e.g. \"anthropic/claude-sonnet-4-6\")", v);
+         }
+         o.baseline_model = v.get<std::string>();
+         return Status::Ok();
+       }},
+  };
+  return fields;
+}
+
+constexpr const char* kProfileKeys[] = {"coding", "reasoning", "creative", "instruction", "context",
+                                        "speed", "contextWindow", "maxOutput", "vision", "tools", "local"};
 
 struct RawPlugin {
   PluginOptions options;
@@ -432,7 +475,7 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
       {"priceOverrides", [](const json& v, const std::string& p, RawPlugin& o) {
          if (!v.is_object()) return Invalid(p, "an object keyed by \"provider/model\"", v);
          for (const auto& [ref, item] : v.items()) {
-           if (ref.find('/') == std::string::npos || ref.front() == '/' || ref.back() == '/') {
+           if (!IsModelRef(ref)) {
              return Invalid(p, "keyed by \"provider/model\" (e.g. \"anthropic/claude-sonnet-4-6\")", ref);
            }
            pricing::Price price;
@@ -445,6 +488,34 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
          for (const auto& key : KeyPaths(PriceFields())) paths.push_back("*." + key);
          return paths;
        }},
+      {"capabilities", [](const json& v, const std::string& p, RawPlugin& o) {
+         if (!v.is_object()) return Invalid(p, "an object keyed by \"provider/model\" or \"model\"", v);
+         for (const auto& [ref, item] : v.items()) {
+           if (ref.empty() || ref.front() == '/' || ref.back() == '/') {
+             return Invalid(p, "keyed by \"provider/model\" or \"model\"", ref);
+           }
+           if (item.is_object()) {
+             for (const auto& [key, ignored] : item.items()) {
+               if (std::find(std::begin(kProfileKeys), std::end(kProfileKeys), key) != std::end(kProfileKeys)) continue;
+               std::string allowed;
+               for (const char* name : kProfileKeys) allowed += std::string(allowed.empty() ? "" : ", ") + name;
+               return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." + ref + "." +
+                                              key + "\"; allowed here: " + allowed);
+             }
+           }
+           auto parsed = score::ParseProfileOverride(item, p + "." + ref);
+           if (!parsed.ok()) return Status::InvalidArgument(kPrefix + parsed.status().message());
+           o.options.capabilities[ref] = std::move(parsed).value();
+         }
+         return Status::Ok();
+       }, [] {
+         std::vector<std::string> paths;
+         for (const char* key : kProfileKeys) paths.push_back(std::string("*.") + key);
+         return paths;
+       }},
+      {"routing", [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseObject(v, p, RoutingFields(), o.options.routing);
+       }, [] { return KeyPaths(RoutingFields()); }},
   };
   return fields;
 }

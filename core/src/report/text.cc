@@ -92,6 +92,46 @@ std::string Usd(int64_t micros) {
   return fmt::format("${:.2f}", usd);
 }
 
+// "" until the router has routed a call this month.
+std::string RoutingLine(const json& status) {
+  const json& month = status.at("routing").at("thisMonth");
+  if (I(month, "routedCalls") == 0) return "";
+  const json& today = status.at("routing").at("today");
+  return fmt::format("routing: {} routed calls today cost {} instead of {} (saved {}); this month saved {}\n",
+                     Grouped(I(today, "routedCalls")), Usd(I(today, "costMicros")),
+                     Usd(I(today, "baselineMicros")), Usd(I(today, "savedMicros")),
+                     Usd(I(month, "savedMicros")));
+}
+
+// The `router route` answer: choice, reason, the ranked chain and what was left out.
+std::string RenderRoute(const json& route) {
+  std::string out;
+  if (route.at("choice").is_null()) {
+    out += "no change: " + route.at("reason").get<std::string>() + "\n";
+  } else {
+    out += fmt::format("-> {}\n   {}\n", route.at("choice").at("ref").get<std::string>(),
+                       route.at("reason").get<std::string>());
+  }
+  if (!route.at("ranked").empty()) {
+    out += fmt::format("\n{:<4} {:<40} {:>6} {:>6} {:>10} {:>9}\n", "#", "CANDIDATE", "SCORE", "NEEDS",
+                       "EST COST", "TOKENS");
+    int rank = 1;
+    for (const json& r : route.at("ranked")) {
+      out += fmt::format("{:<4} {:<40} {:>6.2f} {:>6.2f} {:>10} {:>9}\n", rank++,
+                         r.at("ref").get<std::string>() + (r.at("local").get<bool>() ? " (local)" : ""),
+                         r.at("score").get<double>(), r.at("threshold").get<double>(),
+                         r.at("priced").get<bool>() ? Usd(I(r, "costMicros")) : "unpriced",
+                         Grouped(I(r, "inputTokens") + I(r, "outputTokens")));
+    }
+  }
+  for (const json& r : route.at("rejected")) {
+    out += fmt::format("skipped {}: {} ({})\n", r.at("ref").get<std::string>(), r.at("why").get<std::string>(),
+                       r.at("detail").get<std::string>());
+  }
+  for (const json& w : route.at("warnings")) out += "warning: " + w.get<std::string>() + "\n";
+  return out;
+}
+
 std::string RenderStatus(const json& status) {
   const std::string tz = status.at("timezone").get<std::string>();
   std::string out = fmt::format("model-router status at {} ({})\nledger: {} ({} records)\n",
@@ -133,6 +173,7 @@ std::string RenderStatus(const json& status) {
     }
   }
   out += Row("TOTAL", status.at("totals"));
+  out += RoutingLine(status);
   return out;
 }
 
@@ -175,6 +216,11 @@ std::string SummarizeStatus(const json& status) {
   for (const json& alert : status.at("alerts")) {
     out += " Alert: " + alert.at("message").get<std::string>() + ".";
   }
+  const json& routed = status.at("routing").at("thisMonth");
+  if (I(routed, "routedCalls") > 0) {
+    out += fmt::format(" Routing saved {} this month over {} routed calls.", Usd(I(routed, "savedMicros")),
+                       Grouped(I(routed, "routedCalls")));
+  }
   return out;
 }
 
@@ -200,6 +246,7 @@ std::string RenderProviders(const json& providers, const std::string& timezone) 
 std::string Render(const json& result, const std::string& timezone) {
   const std::string schema = result.at("schema").get<std::string>();
   if (schema == "router.status/1") return RenderStatus(result);
+  if (schema == "router.route/1") return RenderRoute(result);
   if (schema == "router.providers/1") return RenderProviders(result, timezone);
   if (schema == "router.set-usage/1") {
     return fmt::format("{} {}: usage set to {} at {}\n{}", result.at("provider").get<std::string>(),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -81,6 +82,19 @@ void RunRegistry::NoteModelCall(const std::string& run_id) {
   if (run_id.empty()) return;
   std::lock_guard<std::mutex> lock(mu_);
   ++Touch(run_id).model_calls;
+}
+
+void RunRegistry::NoteInputChars(const std::string& run_id, int64_t chars) {
+  if (run_id.empty() || chars <= 0) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  Touch(run_id).input_chars = chars;  // each attempt sends the whole context again
+}
+
+int64_t RunRegistry::TakeInputChars(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return 0;
+  return std::exchange(it->second.input_chars, 0);
 }
 
 std::string RunRegistry::CronJobFor(const std::string& run_id) const {
@@ -175,6 +189,7 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, RunRegistry& runs) {
   }
   if (!problem.empty()) Invalidate(record, problem);
   record.model_calls = runs.TakeModelCalls(record.run_id);
+  record.input_chars = runs.TakeInputChars(record.run_id);
   record.counts_as_message = record.trigger == "user" && record.outcome == Outcome::kOk &&
                              runs.ClaimMessage(record.run_id);
   return record;

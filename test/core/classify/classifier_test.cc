@@ -9,8 +9,16 @@ namespace {
 
 TaskClass Top(std::string_view text) { return Classifier::Builtin().Classify(text).task; }
 
+// Base64 of `bytes` zero bytes.
+std::string ZeroBase64(size_t bytes) {
+  std::string out(bytes / 3 * 4, 'A');
+  if (bytes % 3 == 1) out += "AA==";
+  if (bytes % 3 == 2) out += "AAA=";
+  return out;
+}
+
 nlohmann::json ValidWeights() {
-  // 8 buckets x 7 classes = 56 zero bytes; 8 seen bits = 1 zero byte.
+  // 8 buckets x 7 classes = 56 zero bytes; the known-word set is kSeenBits bits.
   nlohmann::json dense = nlohmann::json::array();
   for (int i = 0; i < kDenseFeatures; ++i) dense.push_back({0, 0, 0, 0, 0, 0, 0});
   return {{"classes", {"coding", "reasoning", "math", "creative", "simple", "agentic", "roleplay"}},
@@ -18,8 +26,8 @@ nlohmann::json ValidWeights() {
           {"scale", 0.01},
           {"bias", {0, 0, 0, 0, 0, 0, 0}},
           {"dense", dense},
-          {"weights", std::string(72, 'A') + "AAA="},
-          {"seen", "AA=="}};
+          {"weights", ZeroBase64(56)},
+          {"seen", ZeroBase64(kSeenBits / 8)}};
 }
 
 TEST_CASE("built-in weights load", "[classify]") {
@@ -58,6 +66,129 @@ TEST_CASE("clear examples of each learned class", "[classify]") {
         TaskClass::kReasoning);
 }
 
+TEST_CASE("prompts unlike the bulk of their class's training data", "[classify]") {
+  // Written for this test, not taken from the data: a bug report around a code block (most
+  // coding prompts are MBPP one-liners), a proof and an integral (most math is GSM8K word
+  // problems), an email/calendar request and a "pretend you are" persona.
+  CHECK(Top("```python\ndef mean(xs):\n    return sum(xs) / len(xs)\n```\nWhy does this crash on "
+            "an empty list and how do I fix it?") == TaskClass::kCoding);
+  CHECK(Top("Prove that the square root of 2 is irrational.") == TaskClass::kMath);
+  CHECK(Top("Compute the integral of x * sin(x) from 0 to pi.") == TaskClass::kMath);
+  CHECK(Top("A train travels 120 miles in 2 hours. How many miles will it travel in 5 hours at "
+            "the same speed?") == TaskClass::kMath);
+  CHECK(Top("Write a story about a dragon who is afraid of the dark, for a five year old.") ==
+        TaskClass::kCreative);
+  CHECK(Top("what is the capital of australia") == TaskClass::kSimple);
+  CHECK(Top("Send an email to Bob saying the meeting moved to 3pm and add it to my calendar.") ==
+        TaskClass::kAgentic);
+  CHECK(Top("What's the weather forecast for Paris this weekend?") == TaskClass::kAgentic);
+  CHECK(Top("Pretend you are Sherlock Holmes and interrogate me about the missing cake.") ==
+        TaskClass::kRoleplay);
+  CHECK(Top("Alice is taller than Bob, and Bob is taller than Carol. Is Carol taller than Alice? "
+            "Explain your deduction.") == TaskClass::kReasoning);
+}
+
+// Dense feature layout, as documented in classifier.h.
+enum Group { kCode, kMath, kCreative, kRoleplay, kAction, kLogic, kQuestion };
+float Present(const Features& f, Group g) { return f.dense[kStructuralFeatures + kPerGroup * g]; }
+float Share(const Features& f, Group g) { return f.dense[kStructuralFeatures + kPerGroup * g + 1]; }
+float Cascade(const Features& f, int k) {
+  return f.dense[kStructuralFeatures + kPerGroup * kLexiconGroups + 1 + k];
+}
+constexpr uint32_t kTestBuckets = 1u << 14;
+
+TEST_CASE("features: one hashed feature per word, linear in the text", "[classify]") {
+  Features f;
+  ExtractFeatures("Write a function, then TEST it!", kTestBuckets, &f);
+  CHECK(f.hashed.size() == 6);  // words only: no character n-grams, no hashed word pairs
+  CHECK(f.seen_keys.size() == 6);
+  for (uint32_t b : f.hashed) CHECK(b < kTestBuckets);
+  for (uint32_t k : f.seen_keys) CHECK(k < kSeenBits);
+
+  // Repeating a text k times gives exactly k times the features: the work is linear.
+  const std::string unit = "Refactor this loop: for (int i = 0; i < n; ++i) { sum += x[i]; }\n";
+  ExtractFeatures(unit, kTestBuckets, &f);
+  const size_t per_unit = f.hashed.size();
+  REQUIRE(per_unit > 0);
+  for (int k : {10, 100, 1000}) {
+    std::string text;
+    for (int i = 0; i < k; ++i) text += unit;
+    ExtractFeatures(text, kTestBuckets, &f);
+    CHECK(f.hashed.size() == per_unit * static_cast<size_t>(k));
+    CHECK(f.seen_keys.size() == per_unit * static_cast<size_t>(k));
+  }
+  // A word never yields more than one hashed feature, however the bytes are arranged.
+  const std::string noise(100'000, 'x');
+  ExtractFeatures(noise, kTestBuckets, &f);
+  CHECK(f.hashed.size() == 1);
+  std::string spaced;
+  for (int i = 0; i < 50'000; ++i) spaced += "a ";
+  ExtractFeatures(spaced, kTestBuckets, &f);
+  CHECK(f.hashed.size() == 50'000);
+}
+
+TEST_CASE("features ignore casing, punctuation and exact numbers", "[classify]") {
+  Features a, b;
+  ExtractFeatures("Who wrote Hamlet?", kTestBuckets, &a);
+  ExtractFeatures("who wrote hamlet", kTestBuckets, &b);
+  CHECK(a.hashed == b.hashed);
+  CHECK(a.seen_keys == b.seen_keys);
+  ExtractFeatures("It costs 17 dollars", kTestBuckets, &a);
+  ExtractFeatures("it costs 42 dollars", kTestBuckets, &b);
+  CHECK(a.hashed == b.hashed);
+  CHECK(a.dense == b.dense);
+}
+
+TEST_CASE("cue lexicon features", "[classify]") {
+  Features f;
+  ExtractFeatures("I want you to act as a pirate captain", kTestBuckets, &f);
+  CHECK(Present(f, kRoleplay) == 1.0f);
+  CHECK(Cascade(f, 0) == 1.0f);  // roleplay first in the cascade
+
+  ExtractFeatures("how many apples are left", kTestBuckets, &f);
+  CHECK(Present(f, kMath) == 1.0f);  // the pair "how many" is a math cue, not a question word
+  CHECK(Cascade(f, 2) == 1.0f);
+
+  // Code shape alone (a fence, lines ending in ';' or '{') counts as a code cue.
+  ExtractFeatures("```\nfoo bar;\nbaz {\n```", kTestBuckets, &f);
+  CHECK(Present(f, kCode) == 1.0f);
+  CHECK(Share(f, kCode) == Approx(1.0));
+
+  ExtractFeatures("Write a poem, then book a flight", kTestBuckets, &f);
+  CHECK(Present(f, kCreative) == 1.0f);
+  CHECK(Present(f, kAction) == 1.0f);
+  CHECK(Share(f, kCreative) + Share(f, kAction) == Approx(1.0));
+  CHECK(Cascade(f, 3) == 1.0f);  // action outranks creative
+  CHECK(Cascade(f, 4) == 0.0f);
+
+  ExtractFeatures("zzz qqq", kTestBuckets, &f);
+  for (int g = 0; g < kLexiconGroups; ++g) CHECK(Present(f, static_cast<Group>(g)) == 0.0f);
+  for (int k = 0; k < kLexiconGroups - 1; ++k) CHECK(Cascade(f, k) == 0.0f);
+
+  // A reused Features is fully overwritten.
+  ExtractFeatures("act as a pirate", kTestBuckets, &f);
+  ExtractFeatures("solve the equation", kTestBuckets, &f);
+  CHECK(Present(f, kRoleplay) == 0.0f);
+  CHECK(Cascade(f, 0) == 0.0f);
+  CHECK(Cascade(f, 2) == 1.0f);
+}
+
+TEST_CASE("long inputs are read in full", "[classify]") {
+  const Classifier& c = Classifier::Builtin();
+  // 100 kB of neutral filler with the request at the end: the end still counts.
+  std::string text;
+  while (text.size() < 100'000) text += "lorem ipsum dolor sit amet ";
+  const Classification filler = c.Classify(text);
+  CHECK(filler.fell_back);  // unknown words
+  const std::string code =
+      "\n```python\ndef total(xs):\n    return sum(xs)\n```\nFix the bug in this Python function.";
+  std::string mostly_code;
+  while (mostly_code.size() < 100'000) mostly_code += code;
+  CHECK(c.Classify(mostly_code).task == TaskClass::kCoding);
+  CHECK(c.Classify(mostly_code).signals.estimated_tokens ==
+        static_cast<int64_t>((mostly_code.size() + 3) / 4));
+}
+
 TEST_CASE("summarization and extraction rules", "[classify]") {
   const std::string body =
       "\n\nThe quarterly meeting covered the new hiring plan, the budget for the Lisbon office, "
@@ -94,6 +225,22 @@ TEST_CASE("summarization and extraction rules", "[classify]") {
   }
 }
 
+TEST_CASE("small talk rule: short greetings, thanks and goodbyes are simple", "[classify]") {
+  const Classifier& c = Classifier::Builtin();
+  for (const char* text : {"hi! how are you doing today?", "good night!", "hey, good morning!",
+                           "thanks a lot, bye!", "Hello there"}) {
+    INFO(text);
+    const Classification r = c.Classify(text);
+    CHECK(r.task == TaskClass::kSimple);
+    CHECK(r.confidence == Approx(0.9));
+    CHECK_FALSE(r.fell_back);
+  }
+  // A greeting in front of a real request is not small talk: too few of the words, code, or too long.
+  CHECK(c.Classify("hey can you fix this bug").task != TaskClass::kSimple);
+  CHECK(c.Classify("hi, write a python function").task == TaskClass::kCoding);
+  CHECK(c.Classify("hello! " + std::string(90, 'x')).task != TaskClass::kSimple);
+}
+
 TEST_CASE("structural signals", "[classify]") {
   const Classifier& c = Classifier::Builtin();
 
@@ -125,7 +272,9 @@ TEST_CASE("structural signals", "[classify]") {
 
 TEST_CASE("low confidence falls back to reasoning", "[classify]") {
   const Classifier& c = Classifier::Builtin();
-  for (const char* text : {"", "   \n\t ", "qzxv blorptang frimwuzzle skeevo draplim"}) {
+  for (const char* text : {"", "   \n\t ", "qzxv blorptang frimwuzzle skeevo draplim",
+                           "\xe8\xbf\x99\xe6\x98\xaf \xe6\xb5\x8b\xe8\xaf\x95 "
+                           "\xe5\x8f\xa5\xe5\xad\x90"}) {
     const Classification r = c.Classify(text);
     CHECK(r.fell_back);
     CHECK(r.task == TaskClass::kReasoning);
@@ -134,6 +283,24 @@ TEST_CASE("low confidence falls back to reasoning", "[classify]") {
     ClassifyOptions o;
     o.fallback = TaskClass::kCoding;
     CHECK(c.Classify("", o).task == TaskClass::kCoding);
+  }
+  SECTION("unknown words fall back even when the scores are confident") {
+    ClassifyOptions o;
+    o.min_confidence = 0;  // only the vocabulary check is left
+    const Classification r = c.Classify("qzxv blorptang frimwuzzle skeevo draplim", o);
+    CHECK(r.fell_back);
+    o.min_known_words = 0;
+    CHECK_FALSE(c.Classify("qzxv blorptang frimwuzzle skeevo draplim", o).fell_back);
+  }
+  SECTION("an all-zero model always falls back, rules still fire") {
+    const auto zero = Classifier::FromJson(ValidWeights());
+    REQUIRE(zero.ok());
+    const Classification r = zero->Classify("Write a Python function to reverse a list.");
+    CHECK(r.fell_back);
+    CHECK(r.task == TaskClass::kReasoning);
+    CHECK(r.confidence == Approx(1.0 / kLearnedClasses));
+    CHECK(zero->Classify("Summarize the following notes:" + std::string(300, 'x') + " end").task ==
+          TaskClass::kSummarization);
   }
   SECTION("a confident decision does not fall back") {
     CHECK_FALSE(c.Classify("Write a Python function to reverse a linked list.").fell_back);
@@ -184,6 +351,9 @@ TEST_CASE("FromJson rejects malformed weight files naming the field", "[classify
   expect_field(j, "weights");
   j = ValidWeights();
   j.erase("seen");
+  expect_field(j, "seen");
+  j = ValidWeights();
+  j["seen"] = "AA==";  // a set the size of the weight table, as version 1 files had
   expect_field(j, "seen");
   j = ValidWeights();
   j["bias"] = {0, 0, "x", 0, 0, 0, 0};

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "router/ledger/ledger.h"
+#include "testing.h"
 
 namespace fs = std::filesystem;
 using router::Status;
@@ -21,26 +22,9 @@ using router::ledger::LedgerOptions;
 using router::ledger::Outcome;
 using router::ledger::UsageRecord;
 
+using router::testing::TempDir;
+
 namespace {
-
-// A fresh directory under the system temp dir, removed with everything in it at scope end.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "router-ledger-test-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 std::unique_ptr<Ledger> MustOpen(const std::string& path) {
   auto opened = Ledger::Open(LedgerOptions{path, 5000});
@@ -412,7 +396,7 @@ TEST_CASE("One Ledger is safe to share between threads", "[ledger]") {
   CHECK(Count(*ledger) == 1000);
 }
 
-TEST_CASE("A schema 1 file migrates to schema 2 keeping every call", "[ledger]") {
+TEST_CASE("A schema 1 file migrates to the current schema keeping every call", "[ledger]") {
   TempDir dir;
   const std::string path = dir.File("v1.sqlite");
   // The exact v1 layout, as shipped, with three calls of one user run (a retry) and a cron call.
@@ -442,7 +426,7 @@ INSERT INTO calls (at_ms, provider, model, run_id, trigger, input_tokens, output
 PRAGMA user_version = 1;
 )sql");
   auto ledger = MustOpen(path);
-  CHECK(QueryText(path, "PRAGMA user_version") == "2");
+  CHECK(QueryText(path, "PRAGMA user_version") == std::to_string(router::ledger::kSchemaVersion));
   CHECK(QueryText(path, "SELECT COUNT(*) FROM calls") == "4");
   auto sums = ledger->SumRange(0, 2 * 3'600'000, "");
   REQUIRE(sums.ok());

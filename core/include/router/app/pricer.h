@@ -23,6 +23,10 @@ class Pricer {
 
   // Fills cost_micros and cost_source of an ok record that has no OpenClaw cost yet.
   void Price(ledger::UsageRecord& record) const;
+  // The price Price() would charge for provider/model, ignoring the local-tier rule, with where
+  // it came from; nullptr when unknown. Valid as long as this Pricer.
+  const pricing::Price* Find(const std::string& provider, const std::string& model,
+                             ledger::CostSource* source = nullptr) const;
 
  private:
   // Matched by exact "provider/model", then with the model id normalized (date suffixes,

@@ -33,6 +33,7 @@ class Recorder {
   std::string RecordLlmOutput(const nlohmann::json& event);
   void NoteCronRun(const std::string& run_id, const std::string& job_id);
   void NoteModelCall(const std::string& run_id);
+  void NoteInputChars(const std::string& run_id, int64_t chars);
   std::vector<std::string> TakeWarnings();
   [[nodiscard]] Status Flush(int64_t timeout_ms);
 

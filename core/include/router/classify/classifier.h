@@ -3,13 +3,18 @@
 //
 // Seven classes are learned (a hashed-feature multinomial logistic regression trained offline by
 // training/train_classifier.cc); summarization and extraction have no training data and come from
-// explicit rules (a cue such as "summarize"/"tl;dr"/"extract"/"pull out" plus a pasted body).
+// explicit rules (a cue such as "summarize"/"tl;dr"/"extract"/"pull out" plus a pasted body), and
+// so does small talk, which no source covers: a message of at most 80 bytes where at least a third
+// of the words are greetings, thanks or goodbyes is `simple`.
 //
 // The caller passes ONLY the user's turn: never the system prompt, tool schemas or earlier
 // assistant turns (a long agent preamble would otherwise dominate every decision).
 //
 // Thread-safety: a Classifier is immutable after construction; Classify() is const and may be
-// called concurrently. Classify() does not allocate and runs in time linear in the text length.
+// called concurrently. Classify() does not allocate and runs in time linear in the text length
+// (one pass over the bytes; per word a few cache-resident table reads). It reads the whole text:
+// there is no truncation of long inputs. Measured in bench/classify_bench.cc and
+// training/README.md.
 
 #include <array>
 #include <cstdint>
@@ -75,15 +80,37 @@ struct ClassifyOptions {
   TaskClass fallback = TaskClass::kReasoning;
 };
 
-// Number of dense (non-hashed) features: length, code shape, digit and operator density.
-inline constexpr int kDenseFeatures = 8;
+// Dense (non-hashed) features, in this order:
+//  - kStructuralFeatures describing shape: code marks, backticks, indented lines, parentheses,
+//    digit and operator density (length and line counts are deliberately absent: they mostly tell
+//    the data sources apart, see training/README.md);
+//  - for each of kLexiconGroups hand-written cue lists (code, math, creative, roleplay, action /
+//    tool use, logic, question words; words and word pairs such as "act as", "how many"; code
+//    shape such as a ``` fence counts as a code cue): whether any cue occurs, the group's share
+//    of all cue hits, and a count saturating at 4 (kPerGroup = 3 features);
+//  - whether the text opens with a question word;
+//  - the keyword cascade: a one-hot of the first group present in the priority order roleplay,
+//    code, math, action, creative, logic (kLexiconGroups - 1 features, all 0 if none).
+// The cue lists are what lets the model generalise to prompt styles it never saw: a learned word
+// weight only knows the sources it came from, a cue group carries one weight for all its words.
+inline constexpr int kStructuralFeatures = 6;
+inline constexpr int kLexiconGroups = 7;
+inline constexpr int kPerGroup = 3;
+inline constexpr int kDenseFeatures =
+    kStructuralFeatures + kPerGroup * kLexiconGroups + 1 + (kLexiconGroups - 1);
+
+// Bits in the known-word set (independent of the weight table, so a small table does not make
+// every word look known). A power of two.
+inline constexpr uint32_t kSeenBits = 1u << 18;
 
 // Features of one text, exactly as Classify() sees them. Exposed for the offline trainer so the
-// two cannot drift. `hashed` holds one bucket index per n-gram occurrence (duplicates included).
-// `word_buckets` holds the bucket of each word unigram (the vocabulary check uses them).
+// two cannot drift. `hashed` holds one bucket index per word occurrence (hashed word unigrams,
+// duplicates included; no character n-grams), so its size equals the number of words and grows
+// linearly with the text.
+// `seen_keys` holds, per word, its index into the kSeenBits known-word set.
 struct Features {
   std::vector<uint32_t> hashed;
-  std::vector<uint32_t> word_buckets;
+  std::vector<uint32_t> seen_keys;
   std::array<float, kDenseFeatures> dense{};
 };
 // REQUIRES: buckets is a power of two.
@@ -111,7 +138,7 @@ class Classifier {
   int shift_ = 0;                   // 64 - log2(buckets_)
   float scale_ = 0;                 // int8 weight -> float
   std::vector<int8_t> weights_;     // [bucket][8], lane 7 unused (keeps rows 8-byte aligned)
-  std::vector<uint8_t> seen_;       // bitset over buckets: word unigrams seen in training
+  std::vector<uint8_t> seen_;       // kSeenBits-bit set: words seen in training
   std::array<std::array<float, kLearnedClasses>, kDenseFeatures> dense_{};
   std::array<float, kLearnedClasses> bias_{};
 };

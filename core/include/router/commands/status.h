@@ -13,7 +13,10 @@
 //             periods:{today:{sinceMs}, last7Days:{sinceMs}, thisMonth:{sinceMs}},
 //             totals:{today:T, last7Days:T, thisMonth:T},
 //             providers:[{provider, configured, today:T, last7Days:T, thisMonth:T,
-//                         models:[{model, today:T, last7Days:T, thisMonth:T}]}]}
+//                         models:[{model, today:T, last7Days:T, thisMonth:T}]}],
+//             routing:{today:R, last7Days:R, thisMonth:R}}
+//   R = {decisions, applied, routedCalls, costMicros, baselineMicros, savedMicros, savedUsd}:
+//       routed calls (joined to their decision by runId) against each decision's baseline model
 //   T = {calls, failures, invalid, messages, requests, inputTokens, outputTokens, cacheReadTokens,
 //        cacheWriteTokens, costMicros, costUsd}
 //   Budget-unit limit/used/remaining are micro-USD. resetsAtMs is null for rolling windows.
@@ -37,6 +40,10 @@
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
 
+namespace router::route {
+class Router;
+}
+
 namespace router::commands {
 
 // What every command needs. The ledger is written by set-usage, reset, mode, undo and by alert
@@ -45,6 +52,7 @@ struct Context {
   const config::PluginOptions& options;
   ledger::Ledger& ledger;
   const Clock& clock;
+  const route::Router* router = nullptr;  // required by `route` only
 };
 
 struct StatusRequest {

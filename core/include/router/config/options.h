@@ -15,6 +15,7 @@
 #include "router/config/schedule.h"
 #include "router/ledger/options.h"
 #include "router/pricing/price_table.h"
+#include "router/score/capabilities.h"
 
 namespace router::config {
 
@@ -77,7 +78,23 @@ struct ProviderOptions {
   std::optional<BudgetOptions> budget;
   std::vector<AccountOptions> accounts;
   std::optional<LocalOptions> local;
+  // Model ids the router may pick for this provider, beside those OpenClaw's `models.providers`
+  // lists and `local.models` (e.g. built-in providers configured only through auth profiles).
+  std::vector<std::string> models;
   std::string timezone;  // IANA zone for this provider's windows; empty = the plugin's timezone
+};
+
+struct RoutingOptions {
+  // Whether a turn on an explicit, non-router model (e.g. "anthropic/claude-opus-4-7") is
+  // rerouted too. Off: only `router/*` selections are rewritten.
+  bool override_explicit = false;
+  // Share of a model's context window kept free for the reply and estimation error.
+  double context_margin = 0.1;
+  // Output tokens assumed when estimating a turn's cost.
+  int expected_output_tokens = 800;
+  // "provider/model" savings are measured against; empty = for each turn, the best-scoring
+  // candidate for its class (what a user would pin to be safe).
+  std::string baseline_model;
 };
 
 struct PluginOptions {
@@ -99,6 +116,9 @@ struct PluginOptions {
   bool count_cache_reads = false;  // whether cache-read tokens count against token windows
   // "provider/model" -> price, overriding OpenClaw's configured cost and the shipped table.
   std::map<std::string, pricing::Price> price_overrides;
+  // "provider/model" or "model" -> capability fields replacing the shipped profile's.
+  std::map<std::string, score::ModelProfileOverride> capabilities;
+  RoutingOptions routing;
 
   const ProviderOptions* FindProvider(const std::string& id) const;
 };

@@ -62,7 +62,31 @@ struct ModelActivity {
   int64_t last_seen_ms = 0;
 };
 
-constexpr int kSchemaVersion = 2;
+// Chars-per-token evidence for one provider/model: ok calls with input_chars > 0.
+struct CharsPerToken {
+  std::string provider;
+  std::string model;
+  int64_t calls = 0;
+  int64_t chars = 0;   // sum of input_chars
+  int64_t tokens = 0;  // sum of input + cache read + cache write tokens of the same calls
+};
+
+// How much context a new turn starts with, in characters (see Ledger::ContextChars).
+struct ContextChars {
+  int64_t session_last = 0;    // input_chars of the newest ok call of the session; 0 = none
+  int64_t agent_baseline = 0;  // smallest input_chars among the agent's 20 newest ok calls; 0 = none
+};
+
+// Routed calls (joined to their decision by run_id) in one period.
+struct RoutingTotals {
+  int64_t decisions = 0;      // decisions logged in the period (applied or not)
+  int64_t applied = 0;        // ... of which rewrote the turn
+  int64_t routed_calls = 0;   // ok calls whose run has an applied decision
+  int64_t cost_micros = 0;    // their recorded cost
+  int64_t baseline_micros = 0;  // their tokens priced at the decision's baseline prices
+};
+
+constexpr int kSchemaVersion = 3;
 
 // Durable usage ledger in one SQLite file (WAL, STRICT tables). Several processes may use the
 // same file at once (the gateway writes while a CLI reads); writers wait up to busy_timeout_ms.
@@ -107,6 +131,22 @@ class Ledger {
   [[nodiscard]] Result<std::vector<Event>> LastUndoable() const;
   [[nodiscard]] Status MarkUndone(int64_t event_id);
   [[nodiscard]] Result<int64_t> CountRecords() const;
+
+  // Routing decisions. AppendDecision returns the new row id.
+  [[nodiscard]] Result<int64_t> AppendDecision(const DecisionRecord& decision);
+  // Decisions at or after since_ms, newest first, at most `limit`.
+  [[nodiscard]] Result<std::vector<DecisionRecord>> Decisions(int64_t since_ms, int limit) const;
+  // Per provider/model over ok calls at or after since_ms that carry input_chars, using only the
+  // newest `per_model` such calls of each model.
+  [[nodiscard]] Result<std::vector<CharsPerToken>> CharsPerTokenByModel(int64_t since_ms,
+                                                                       int per_model) const;
+  // Context the next turn of `session_key` / `agent_id` starts from (empty keys match nothing).
+  [[nodiscard]] Result<ContextChars> ContextCharsFor(const std::string& session_key,
+                                                     const std::string& agent_id) const;
+  // One RoutingTotals per since_ms[i] (calls and decisions with since_ms[i] <= at_ms <= until_ms).
+  // A run with several decisions uses its newest one.
+  [[nodiscard]] Result<std::vector<RoutingTotals>> Routing(const std::vector<int64_t>& since_ms,
+                                                           int64_t until_ms) const;
 
  private:
   struct Impl;

@@ -15,7 +15,7 @@ std::string SummarizeStatus(const nlohmann::json& status);
 // The `router providers` table. REQUIRES: router.providers/1 shape.
 std::string RenderProviders(const nlohmann::json& providers, const std::string& timezone);
 // Any command's result, chosen by its `schema` (status, providers, set-usage, reset, mode, undo,
-// alerts). Times are shown in `timezone`. Throws nlohmann::json::exception on a foreign shape.
+// alerts, route). Times are shown in `timezone`. Throws nlohmann::json::exception on a foreign shape.
 std::string Render(const nlohmann::json& result, const std::string& timezone);
 
 // 1234567 -> "1,234,567".

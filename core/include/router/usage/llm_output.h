@@ -25,17 +25,22 @@ class RunRegistry {
   explicit RunRegistry(size_t capacity = 4096) : capacity_(capacity) {}
   void NoteCronJob(const std::string& run_id, const std::string& job_id);
   void NoteModelCall(const std::string& run_id);
+  // Characters the current attempt sent (`llm_input`: system prompt + history + prompt).
+  void NoteInputChars(const std::string& run_id, int64_t chars);
   // The job id noted for `run_id`, or "".
   std::string CronJobFor(const std::string& run_id) const;
   // Model calls noted since the last take (at least 1: every attempt made one), then resets.
   int64_t TakeModelCalls(const std::string& run_id);
   // True the first time it is called for `run_id`.
   bool ClaimMessage(const std::string& run_id);
+  // Input chars noted since the last take (0 = none), then resets.
+  int64_t TakeInputChars(const std::string& run_id);
 
  private:
   struct Run {
     std::string cron_job_id;
     int64_t model_calls = 0;
+    int64_t input_chars = 0;
     bool message_counted = false;
   };
   Run& Touch(const std::string& run_id);  // REQUIRES: mu_ held
@@ -48,7 +53,7 @@ class RunRegistry {
 
 // Builds the record for one attempt at `at_ms`. Never fails: a malformed field makes the record
 // kInvalid with a note that names the field, so the attempt is still counted.
-// Takes the run's model-call count and, for the first successful attempt of a user run, claims
+// Takes the run's model-call count and input chars and, for the first successful attempt of a user run, claims
 // its message.
 ledger::UsageRecord FromLlmOutput(const nlohmann::json& event, int64_t at_ms, RunRegistry& runs);
 

@@ -1,0 +1,190 @@
+#pragma once
+// Per-turn routing: which configured model serves a turn. The cheapest candidate that clears the
+// task class's quality threshold and fits the context, the vision need, the quotas and the money
+// left; then provider priority and speed break ties. The decision is pure: quota, budget and
+// context facts arrive in a RouteState (BuildState reads them from the ledger), so a decision is
+// a few microseconds of CPU and unit-testable without a clock or a disk.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "router/app/pricer.h"
+#include "router/base/status.h"
+#include "router/classify/classifier.h"
+#include "router/config/options.h"
+#include "router/ledger/ledger.h"
+#include "router/score/capabilities.h"
+
+namespace router::route {
+
+// The provider id of the router's own models ("router/auto", "router/coding", ...).
+inline constexpr const char* kRouterProvider = "router";
+// Its models: "auto" classifies the turn, "local" keeps it on local models, the others name the
+// task class and skip classification.
+inline constexpr const char* kRouterModels[] = {"auto", "coding", "reasoning", "simple", "creative", "local"};
+
+// One model the router may pick.
+struct Candidate {
+  std::string provider;
+  std::string model;
+  score::ModelProfile profile;  // resolved: table, quantization, config overrides
+  pricing::Price price;         // micro-USD per 1M tokens; zero for local models
+  bool priced = false;          // a price is known (local models count as priced at zero)
+  bool local = false;           // served on the user's machine: free, never counts against money
+  int priority = 50;            // the provider's `priority` (higher preferred)
+  config::Tier tier = config::Tier::kStandard;
+  std::string ref;              // "provider/model"
+};
+
+// Every model the router may pick, built once per config: the models of OpenClaw's
+// `models.providers` (their contextWindow / maxTokens / input ["image"] win over the shipped
+// profile: they describe the endpoint actually configured), the plugin's `providers.<id>.models`
+// and `providers.<id>.local.models`. `openclaw_models` is the JS mapper's reduction of
+// `models.providers`: {provider: {models: [{id, cost?, contextWindow?, maxTokens?, input?}]}}.
+// The router provider itself is never a candidate.
+class Catalog {
+ public:
+  Catalog() = default;
+  Catalog(const config::PluginOptions& options, const nlohmann::json& openclaw_models,
+          const app::Pricer& pricer, const score::CapabilityTable& table);
+
+  const std::vector<Candidate>& models() const { return models_; }
+  // Warnings from building (unknown models get conservative profiles), one line each.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  std::vector<Candidate> models_;
+  std::vector<std::string> warnings_;
+};
+
+// What a turn brings.
+struct RouteRequest {
+  std::string prompt;         // the user's own text only (never the system prompt)
+  int attachments = 0;        // images/files attached to the turn
+  std::string provider;       // the selection before routing: "router" + "auto", or explicit
+  std::string model;
+  std::string agent_id;
+  std::string session_key;
+  std::string trigger;        // user | cron | heartbeat
+  std::string cron_job_id;
+  std::string run_id;
+  // Characters of context before this prompt (system prompt + history); < 0 = take it from the
+  // ledger (RouteState::context).
+  int64_t context_chars = -1;
+};
+
+// Facts from the ledger at decision time.
+struct ProviderLimit {
+  std::string window;           // the tightest window's name
+  config::QuotaUnit unit = config::QuotaUnit::kTokens;
+  int64_t remaining = 0;        // in `unit` (micro-USD for budget)
+};
+struct RouteState {
+  int64_t now_ms = 0;
+  // Per provider, each limited window's remaining amount (providers without limits absent).
+  std::map<std::string, std::vector<ProviderLimit>> limits;
+  // The daily money cap across non-local providers; nullopt = none configured.
+  std::optional<int64_t> budget_cap_micros;
+  int64_t budget_spent_micros = 0;
+  double budget_soft_threshold = 0.8;
+  // "provider/model" -> calibrated characters per token (see CalibrateCharsPerToken).
+  std::map<std::string, double> chars_per_token;
+  ledger::ContextChars context;
+};
+
+// Characters per token assumed without evidence, and the bounds calibration is kept within.
+inline constexpr double kDefaultCharsPerToken = 4.0;
+inline constexpr double kMinCharsPerToken = 1.0;
+inline constexpr double kMaxCharsPerToken = 8.0;
+// Calls of a model needed before its own ratio replaces the default.
+inline constexpr int64_t kMinCalibrationCalls = 3;
+// Evidence -> ratio per "provider/model": chars / tokens, clamped to the bounds above.
+std::map<std::string, double> CalibrateCharsPerToken(const std::vector<ledger::CharsPerToken>& evidence);
+
+// Reads windows, today's spend, chars-per-token evidence (30 days, newest 200 calls per model)
+// and the session's/agent's context size from the ledger. Blocking: call off the JS thread.
+[[nodiscard]] Result<RouteState> BuildState(const config::PluginOptions& options,
+                                            const ledger::Ledger& ledger, int64_t now_ms,
+                                            const std::string& session_key,
+                                            const std::string& agent_id);
+
+// Why a candidate was left out.
+struct Rejection {
+  const Candidate* candidate = nullptr;
+  std::string why;     // quota | budget | hard-cap | context | vision | local-preference | alias
+  std::string detail;  // one line for people
+};
+
+// A candidate that passed the hard filters, with its estimate.
+struct Ranked {
+  const Candidate* candidate = nullptr;
+  double score = 0;              // TaskScore for the class
+  double threshold = 0;
+  bool clears = false;           // score >= threshold
+  double chars_per_token = kDefaultCharsPerToken;
+  int64_t input_tokens = 0;      // estimated for this turn (context + prompt)
+  int64_t output_tokens = 0;
+  int64_t cost_micros = 0;       // estimated; 0 for local
+};
+
+struct Decision {
+  std::string requested_provider;
+  std::string requested_model;
+  std::string alias;             // the router model asked for ("auto", ...), or "" if explicit
+  bool routed = false;           // the router chose (false: explicit model kept, or no candidate)
+  classify::Classification classification;
+  std::string classified_by;     // classifier | alias | none
+  std::string task_class;        // the class thresholds were read for
+  int64_t prompt_chars = 0;
+  int64_t context_chars = 0;
+  std::string context_source;    // request | session | agent | none
+  std::vector<Ranked> ranked;    // first = choice, rest = fallback chain
+  std::vector<Rejection> rejected;
+  std::optional<int64_t> budget_remaining_micros;
+  bool hard_cap = false;         // the daily cap is spent: only free/local models were allowed
+  const Candidate* baseline = nullptr;  // what savings are measured against
+  int64_t baseline_cost_micros = 0;
+  std::string reason;            // one line
+  std::vector<std::string> warnings;
+
+  const Candidate* choice() const { return ranked.empty() ? nullptr : ranked.front().candidate; }
+};
+
+class Router {
+ public:
+  Router(const config::PluginOptions& options, Catalog catalog,
+         const classify::Classifier& classifier = classify::Classifier::Builtin());
+
+  // Never fails for a well-formed request: "no candidate" is a Decision without a choice and a
+  // reason. kInvalidArgument only for an unknown router model ("router/fast").
+  [[nodiscard]] Result<Decision> Decide(const RouteRequest& request, const RouteState& state) const;
+
+  const Catalog& catalog() const { return catalog_; }
+
+ private:
+  config::PluginOptions options_;
+  Catalog catalog_;
+  const classify::Classifier& classifier_;
+  std::map<std::string, double> thresholds_;  // per class: config over calibrated defaults
+};
+
+// {schema:"router.route/1", generatedAtMs, requested:{provider, model, alias}, routed,
+//  choice:{provider, model, ref}|null, reason, class, confidence, fellBack, classifiedBy,
+//  classification:<classify::ToJson>, estimate:{promptChars, contextChars, contextSource},
+//  budget:{capMicros, spentMicros, remainingMicros, hardCap}|null,
+//  ranked:[{provider, model, ref, score, threshold, clears, local, priced, tier, priority, speed,
+//           contextWindow, charsPerToken, inputTokens, outputTokens, costMicros, costUsd}],
+//  rejected:[{provider, model, ref, why, detail}],
+//  baseline:{provider, model, ref, costMicros, costUsd}|null, warnings:[...]}
+nlohmann::json ToJson(const Decision& decision, const RouteState& state);
+
+// The ledger row for a decision (detail = the JSON above, as text).
+ledger::DecisionRecord ToRecord(const Decision& decision, const RouteRequest& request,
+                                const nlohmann::json& detail, int64_t at_ms, bool applied);
+
+}  // namespace router::route

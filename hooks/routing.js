@@ -1,0 +1,107 @@
+// The `router` model provider and the gateway's decision-only endpoint. Deciding happens in the
+// native core (`route` command); this file only maps OpenClaw's shapes.
+
+const ROUTER_MODELS = [
+  ["auto", "Router: cheapest good-enough model for each turn"],
+  ["coding", "Router: coding models"],
+  ["reasoning", "Router: reasoning models"],
+  ["simple", "Router: small talk and quick answers"],
+  ["creative", "Router: creative writing"],
+  ["local", "Router: local models only"],
+];
+
+// Where a `router/*` turn would go if it were never rewritten (routing failed): a closed local
+// port, so such a turn fails at once instead of reaching some real endpoint.
+const UNROUTED_BASE_URL = "http://127.0.0.1:9/v1";
+
+function routerModel(id, name) {
+  return {
+    id,
+    name,
+    provider: "router",
+    api: "openai-completions",
+    baseUrl: UNROUTED_BASE_URL,
+    reasoning: false,
+    input: ["text", "image"],
+    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    contextWindow: 1_000_000,
+    maxTokens: 64_000,
+  };
+}
+
+/** The provider behind `router/auto` & co. `before_model_resolve` rewrites every turn on it. */
+export function routerProvider() {
+  const names = new Map(ROUTER_MODELS);
+  return {
+    id: "router",
+    label: "Model Router",
+    auth: [],
+    envVars: [],
+    resolveDynamicModel: (ctx) => (names.has(ctx?.modelId) ? routerModel(ctx.modelId, names.get(ctx.modelId)) : undefined),
+    catalog: {
+      order: "simple",
+      run: async () => ({
+        provider: {
+          baseUrl: UNROUTED_BASE_URL,
+          api: "openai-completions",
+          models: ROUTER_MODELS.map(([id, name]) => {
+            const { provider: _provider, api: _api, baseUrl: _baseUrl, ...model } = routerModel(id, name);
+            return model;
+          }),
+        },
+      }),
+    },
+  };
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+async function readJsonBody(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error("request body over 4 MiB"), { status: 413 });
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw Object.assign(new Error("request body must be JSON such as {\"prompt\": \"...\"}"), { status: 400 });
+  }
+}
+
+/**
+ * `POST /router/v1/route` (gateway auth) with {prompt, agent?, model?, attachments?, contextChars?}:
+ * the same router.route/1 JSON as `openclaw router route --json`. Nothing is logged or called.
+ */
+export function registerRouteEndpoint(api, getRecorder) {
+  if (typeof api.registerHttpRoute !== "function") return;
+  api.registerHttpRoute({
+    path: "/router/v1/route",
+    auth: "gateway",
+    match: "exact",
+    handler: async (req, res) => {
+      const reply = (status, text) => {
+        res.statusCode = status;
+        res.setHeader("content-type", "application/json; charset=utf-8");
+        res.end(text);
+        return true;
+      };
+      try {
+        if (req.method !== "POST") return reply(405, `${JSON.stringify({ error: "use POST with a JSON body" })}\n`);
+        const body = await readJsonBody(req);
+        if (!body || typeof body !== "object" || Array.isArray(body)) {
+          return reply(400, `${JSON.stringify({ error: "request body must be a JSON object" })}\n`);
+        }
+        const { prompt, agent, model, attachments, contextChars } = body;
+        const { text } = await getRecorder().run("route", { prompt, agent, model, attachments, contextChars, log: false });
+        return reply(200, text);
+      } catch (err) {
+        const status = err?.status ?? (err?.code === "ROUTER_INVALID_ARGUMENT" ? 400 : 500);
+        return reply(status, `${JSON.stringify({ error: err?.message ?? String(err) })}\n`);
+      }
+    },
+  });
+}

@@ -1,0 +1,159 @@
+// `route` through the dispatcher: arguments, the ledger state it reads, the decision it logs and
+// the savings status then reports.
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "router/app/pricer.h"
+#include "router/base/clock.h"
+#include "router/commands/dispatch.h"
+#include "router/report/text.h"
+#include "router/route/router.h"
+#include "testing.h"
+
+namespace router::commands {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kNow = 1'790'000'000'000;
+
+struct Fixture {
+  Fixture()
+      : options(testing::ParseOptions(R"({
+          "timezone": "UTC", "dailyBudgetUsd": 5,
+          "providers": {"cloud": {"models": ["strong", "cheap"]},
+                        "box": {"tier": "local", "models": ["small"]}},
+          "priceOverrides": {"cloud/strong": {"input": 10, "output": 50},
+                             "cloud/cheap": {"input": 0.5, "output": 1}},
+          "capabilities": {
+            "cloud/strong": {"coding": 0.95, "reasoning": 0.95, "creative": 0.9, "instruction": 0.95,
+                             "context": 0.9, "speed": 0.4, "contextWindow": 200000, "tools": true},
+            "cloud/cheap": {"coding": 0.3, "reasoning": 0.5, "creative": 0.4, "instruction": 0.7,
+                            "context": 0.3, "speed": 0.9, "contextWindow": 32000, "tools": true},
+            "box/small": {"coding": 0.1, "reasoning": 0.1, "creative": 0.1, "instruction": 0.1,
+                          "context": 0.1, "speed": 0.5, "contextWindow": 8000}}})")),
+        pricer(options, {}),
+        router(options, route::Catalog(options, json::object(), pricer, score::CapabilityTable::Builtin())),
+        ledger(testing::MemoryLedger()),
+        clock(kNow) {}
+
+  Result<json> Run(const std::string& name, const json& args) {
+    return commands::Run({options, *ledger, clock, &router}, name, args);
+  }
+  json Ok(const std::string& name, const json& args) {
+    auto result = Run(name, args);
+    INFO(result.status().message());
+    REQUIRE(result.ok());
+    return result.value();
+  }
+
+  config::PluginOptions options;
+  app::Pricer pricer;
+  route::Router router;
+  std::unique_ptr<ledger::Ledger> ledger;
+  FakeClock clock;
+};
+
+TEST_CASE("route decides without logging unless asked", "[commands][route]") {
+  Fixture f;
+  const json decision = f.Ok("route", {{"prompt", "hello there"}, {"model", "router/simple"}});
+  CHECK(decision["schema"] == "router.route/1");
+  CHECK(decision["generatedAtMs"] == kNow);
+  CHECK(decision["choice"]["ref"] == "cloud/cheap");  // box/small is free but too weak
+  CHECK_FALSE(decision.contains("decisionId"));
+  CHECK(f.ledger->Decisions(0, 10).value().empty());
+  CHECK(decision["budget"]["capMicros"] == 5'000'000);
+
+  const std::string text = report::Render(decision, "UTC");
+  CHECK(text.find("-> cloud/cheap") != std::string::npos);
+  CHECK(text.find("box/small (local)") != std::string::npos);
+
+  const json logged = f.Ok("route", {{"prompt", "fix my code"}, {"model", "router/coding"},
+                                     {"runId", "run-1"}, {"session", "s"}, {"agent", "main"},
+                                     {"log", true}});
+  REQUIRE(logged.contains("decisionId"));
+  auto stored = f.ledger->Decisions(0, 10);
+  REQUIRE(stored.ok());
+  REQUIRE(stored.value().size() == 1);
+  const auto& row = stored.value()[0];
+  CHECK(row.run_id == "run-1");
+  CHECK(row.requested_provider == "router");
+  CHECK(row.requested_model == "coding");
+  CHECK(row.chosen_provider == "cloud");
+  CHECK(row.chosen_model == "strong");
+  CHECK(row.applied);
+  CHECK(row.task_class == "coding");
+  CHECK(row.baseline_model == "strong");
+  CHECK(json::parse(row.detail)["choice"]["ref"] == "cloud/strong");
+}
+
+TEST_CASE("route reads spend and sessions from the ledger", "[commands][route]") {
+  Fixture f;
+  auto spent = testing::UserCall(kNow - 60'000, "cloud", 100, 5'000'000);
+  spent.model = "strong";
+  spent.session_key = "long";
+  spent.agent_id = "main";
+  spent.input_chars = 200'000;  // a 50k-token session: too big for cheap's 32k window
+  REQUIRE(f.ledger->Append(spent).ok());
+
+  const json capped = f.Ok("route", {{"prompt", "write a sorting function"}, {"model", "router/coding"}});
+  CHECK(capped["budget"]["hardCap"] == true);
+  CHECK(capped["choice"]["ref"] == "box/small");
+
+  f.options.daily_budget_micros = 0;  // the Context reads the options on every call
+  const json session = f.Ok("route", {{"prompt", "hi"}, {"model", "router/simple"}, {"session", "long"}});
+  CHECK(session["estimate"]["contextSource"] == "session");
+  CHECK(session["estimate"]["contextChars"] == 200'000);
+  CHECK(session["choice"]["ref"] == "cloud/strong");
+  bool cheap_skipped = false;
+  for (const json& r : session["rejected"]) cheap_skipped |= r["ref"] == "cloud/cheap" && r["why"] == "context";
+  CHECK(cheap_skipped);
+}
+
+TEST_CASE("status reports savings of routed calls against the baseline", "[commands][route]") {
+  Fixture f;
+  f.Ok("route", {{"prompt", "hi"}, {"model", "router/simple"}, {"runId", "r1"}, {"log", true}});
+  f.Ok("route", {{"prompt", "hi"}, {"model", "cloud/cheap"}, {"runId", "r2"}, {"log", true}});
+  REQUIRE(f.ledger->Decisions(0, 10).value().size() == 1);  // explicit models are not logged
+
+  // The routed turn ran on cheap: 1000 in + 100 out = $0.0006; on strong it would be $0.015.
+  auto call = testing::UserCall(kNow - 1000, "cloud", 1000, 600);
+  call.model = "cheap";
+  call.run_id = "r1";
+  call.output_tokens = 100;
+  REQUIRE(f.ledger->Append(call).ok());
+  const json status = f.Ok("status", json::object());
+  const json& today = status["routing"]["today"];
+  CHECK(today["decisions"] == 1);
+  CHECK(today["applied"] == 1);
+  CHECK(today["routedCalls"] == 1);
+  CHECK(today["costMicros"] == 600);
+  CHECK(today["baselineMicros"] == 15'000);
+  CHECK(today["savedMicros"] == 14'400);
+  CHECK(report::RenderStatus(status).find("saved $0.0144") != std::string::npos);
+  CHECK(report::SummarizeStatus(status).find("Routing saved $0.0144") != std::string::npos);
+}
+
+TEST_CASE("route refuses bad arguments by name", "[commands][route]") {
+  Fixture f;
+  auto error = [&](const json& args) {
+    auto result = f.Run("route", args);
+    REQUIRE_FALSE(result.ok());
+    return result.status().message();
+  };
+  CHECK(error(json::object()) == "missing argument: prompt");
+  CHECK(error({{"prompt", "x"}, {"model", "auto"}}).find("argument model must be \"provider/model\"") == 0);
+  CHECK(error({{"prompt", "x"}, {"model", "router/fast"}}).find("unknown router model \"fast\"") == 0);
+  CHECK(error({{"prompt", "x"}, {"attachments", -1}}).find("argument attachments") == 0);
+  CHECK(error({{"prompt", "x"}, {"log", "yes"}}) == "argument log must be true or false");
+  CHECK(f.ledger->Decisions(0, 10).value().empty());
+
+  auto no_router = commands::Run({f.options, *f.ledger, f.clock}, "route", {{"prompt", "x"}});
+  REQUIRE_FALSE(no_router.ok());
+  CHECK(no_router.status().code() == Status::Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace router::commands
