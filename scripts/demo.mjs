@@ -42,7 +42,7 @@ try {
   await sandbox.setUp({
     pluginConfig: {
       timezone: "local",
-      dailyBudgetUsd: 0.03,
+      dailyBudgetUsd: 0.04,
       providers: {
         demo: {
           quotaType: "tokens", tier: "premium",

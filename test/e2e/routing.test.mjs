@@ -7,11 +7,13 @@ import { after, before, describe, test } from "node:test";
 import { fakeProvider, REPO, Sandbox } from "./sandbox.mjs";
 
 const SECRET = "sk-e2e-routing-7d41c0aa";
-const USAGE = { prompt_tokens: 3000, completion_tokens: 50, cached_tokens: 0 };
+// Prompt tokens sized from each request (4 chars/token over messages and tools), as a real
+// provider's would be, so chars-per-token calibration sees realistic evidence.
+const USAGE = { prompt_tokens: "estimate", completion_tokens: 50, cached_tokens: 0 };
 const STRONG = { id: "r-strong", cost: { input: 15, output: 75 }, contextWindow: 200_000 };
 const MID = { id: "r-mid", cost: { input: 1, output: 4 }, contextWindow: 128_000 };
 // Holds OpenClaw's ~12k-token system prompt plus small talk, not a pasted document.
-const CHEAP = { id: "r-cheap", cost: { input: 0.1, output: 0.4 }, contextWindow: 32_000 };
+const CHEAP = { id: "r-cheap", cost: { input: 0.1, output: 0.4 }, contextWindow: 40_000 };
 const LOCAL = { id: "r-local", cost: { input: 0, output: 0 }, contextWindow: 128_000 };
 const FAKE = { models: Object.fromEntries([STRONG, MID, CHEAP, LOCAL].map((m) => [m.id, { usage: USAGE }])) };
 
@@ -114,7 +116,7 @@ describe("routing in real OpenClaw", { timeout: 900_000 }, () => {
   });
 
   test("a used-up daily budget sends the next turn to the local model", async () => {
-    // Spent so far: strong $0.04875 + cheap $0.00032 + mid $0.0032; a $0.02 cap is gone.
+    // Spent so far: the strong turn alone is ~15k prompt tokens at $15/M; a $0.02 cap is gone.
     await sandbox.patchConfig({ plugins: { entries: { "model-router": { config: { dailyBudgetUsd: 0.02 } } } } });
     const decision = await route(SMALL_TALK);
     assert.equal(decision.budget.hardCap, true);

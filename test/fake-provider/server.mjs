@@ -19,10 +19,20 @@ const models = config.models ?? {};
 const BUILTIN_USAGE = { prompt_tokens: 100, completion_tokens: 20, cached_tokens: 0 };
 const ERROR_TYPES = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 429: 'rate_limit_error' };
 
-// Per-model behaviour: model entry, else "default", else built-in values.
-function behaviourFor(model) {
+// A tokenizer's rough count for what the request sends: 4 characters per token over the
+// messages and tool schemas (OpenClaw's system prompt, history and tools).
+function estimatePromptTokens(body) {
+  const chars = (Array.isArray(body.messages) ? body.messages : []).reduce((n, m) => n + textOf(m?.content).length, 0) +
+    (Array.isArray(body.tools) ? JSON.stringify(body.tools).length : 0);
+  return Math.ceil(chars / 4);
+}
+
+// Per-model behaviour: model entry, else "default", else built-in values. `prompt_tokens:
+// "estimate"` sizes the prompt from the request, so usage grows with the context like a real one.
+function behaviourFor(model, body) {
   const entry = models[model] ?? config.default ?? {};
   const u = { ...BUILTIN_USAGE, ...(entry.usage ?? {}) };
+  if (u.prompt_tokens === 'estimate') u.prompt_tokens = estimatePromptTokens(body);
   return {
     status: entry.status ?? 200,
     reply: entry.reply ?? `Hello from fake model ${model}.`,
@@ -94,7 +104,7 @@ function logRequest(entry) {
 function completion(req, res, body) {
   const model = String(body.model ?? '');
   const stream = body.stream === true;
-  const b = behaviourFor(model);
+  const b = behaviourFor(model, body);
   const p = plan(body, b.reply);
   const ok = b.status === 200;
   logRequest({

@@ -19,6 +19,7 @@ before(async () => {
     models: {
       'cheap-model': { usage: { prompt_tokens: 1234, completion_tokens: 56, cached_tokens: 200 }, reply: 'Cheap answer here.' },
       'broken-model': { status: 500 },
+      'sized-model': { usage: { prompt_tokens: 'estimate', completion_tokens: 7, cached_tokens: 0 } },
     },
     default: { usage: { prompt_tokens: 10, completion_tokens: 5, cached_tokens: 1 }, reply: 'Default reply text.' },
   }));
@@ -73,7 +74,7 @@ test('health and model list', async () => {
   assert.equal(await health.text(), 'ok');
   const list = await (await fetch(`${base}/a/v1/models`)).json();
   assert.equal(list.object, 'list');
-  assert.deepEqual(list.data.map((m) => m.id).sort(), ['broken-model', 'cheap-model']);
+  assert.deepEqual(list.data.map((m) => m.id).sort(), ['broken-model', 'cheap-model', 'sized-model']);
   assert.ok(list.data.every((m) => m.object === 'model'));
 });
 
@@ -87,6 +88,14 @@ test('non-streaming response carries the configured usage block', async () => {
   assert.deepEqual(json.usage, {
     prompt_tokens: 1234, completion_tokens: 56, total_tokens: 1290, prompt_tokens_details: { cached_tokens: 200 },
   });
+});
+
+test('prompt_tokens "estimate" counts 4 characters per token over messages and tools', async () => {
+  const messages = [{ role: 'system', content: 's'.repeat(400) }, userMsg([{ type: 'text', text: 'u'.repeat(37) }])];
+  const res = await chat('/a', { model: 'sized-model', messages, tools });
+  const { usage } = await res.json();
+  assert.equal(usage.prompt_tokens, Math.ceil((400 + 37 + JSON.stringify(tools).length) / 4));
+  assert.equal(usage.total_tokens, usage.prompt_tokens + 7);
 });
 
 test('streaming response has role, content deltas, stop, usage chunk and [DONE]', async () => {

@@ -736,7 +736,8 @@ Result<std::vector<CharsPerToken>> Ledger::CharsPerTokenByModel(int64_t since_ms
   if (!models.ok()) return models.status();
   auto sums = impl_->Prepare(
       "SELECT COUNT(*), COALESCE(SUM(input_chars), 0),"
-      " COALESCE(SUM(input_tokens + cache_read_tokens + cache_write_tokens), 0) FROM ("
+      " COALESCE(SUM(input_tokens + cache_read_tokens + cache_write_tokens), 0),"
+      " COALESCE(SUM(cache_read_tokens), 0) FROM ("
       "  SELECT input_chars, input_tokens, cache_read_tokens, cache_write_tokens FROM calls"
       "  WHERE provider = ?1 AND model = ?2 AND input_chars > 0 AND outcome = 'ok' AND at_ms >= ?3"
       "  ORDER BY at_ms DESC, id DESC LIMIT ?4)");
@@ -747,7 +748,7 @@ Result<std::vector<CharsPerToken>> Ledger::CharsPerTokenByModel(int64_t since_ms
   std::vector<CharsPerToken> rows;
   int rc;
   while ((rc = sqlite3_step(m)) == SQLITE_ROW) {
-    CharsPerToken row{ColumnText(m, 0), ColumnText(m, 1), 0, 0, 0};
+    CharsPerToken row{ColumnText(m, 0), ColumnText(m, 1), 0, 0, 0, 0};
     sqlite3_reset(q);
     BindText(q, 1, row.provider);
     BindText(q, 2, row.model);
@@ -760,6 +761,7 @@ Result<std::vector<CharsPerToken>> Ledger::CharsPerTokenByModel(int64_t since_ms
     row.calls = sqlite3_column_int64(q, 0);
     row.chars = sqlite3_column_int64(q, 1);
     row.tokens = sqlite3_column_int64(q, 2);
+    row.cache_read_tokens = sqlite3_column_int64(q, 3);
     if (row.calls > 0) rows.push_back(std::move(row));
   }
   if (rc != SQLITE_DONE) {

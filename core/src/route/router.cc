@@ -29,10 +29,18 @@ int64_t CeilDiv(int64_t chars, double chars_per_token) {
   return static_cast<int64_t>(std::ceil(static_cast<double>(chars) / chars_per_token));
 }
 
-double CharsPerTokenOf(const RouteState& state, const Candidate& c) {
-  if (state.chars_per_token.empty()) return kDefaultCharsPerToken;
-  auto calibrated = state.chars_per_token.find(c.ref);
-  return calibrated != state.chars_per_token.end() ? calibrated->second : kDefaultCharsPerToken;
+Calibration CalibrationOf(const RouteState& state, const Candidate& c) {
+  if (state.calibration.empty()) return {};
+  auto calibrated = state.calibration.find(c.ref);
+  return calibrated != state.calibration.end() ? calibrated->second : Calibration{};
+}
+
+// The turn's cost: the cached share of the input at the cache-read price, the rest at the
+// input price (cache writes are not predicted).
+int64_t EstimateCost(const pricing::Price& price, const Calibration& calibration, int64_t input_tokens,
+                     int64_t output_tokens) {
+  const auto cached = static_cast<int64_t>(static_cast<double>(input_tokens) * calibration.cached_share);
+  return pricing::CostMicros(price, {input_tokens - cached, output_tokens, cached, 0});
 }
 
 std::string Usd(int64_t micros) { return fmt::format("${:.4f}", MicrosToUsd(micros)); }
@@ -102,12 +110,14 @@ Catalog::Catalog(const config::PluginOptions& options, const json& openclaw_mode
   }
 }
 
-std::map<std::string, double> CalibrateCharsPerToken(const std::vector<ledger::CharsPerToken>& evidence) {
-  std::map<std::string, double> out;
+std::map<std::string, Calibration> Calibrate(const std::vector<ledger::CharsPerToken>& evidence) {
+  std::map<std::string, Calibration> out;
   for (const auto& e : evidence) {
     if (e.calls < kMinCalibrationCalls || e.tokens <= 0 || e.chars <= 0) continue;
-    const double ratio = static_cast<double>(e.chars) / static_cast<double>(e.tokens);
-    out[e.provider + "/" + e.model] = std::clamp(ratio, kMinCharsPerToken, kMaxCharsPerToken);
+    const double tokens = static_cast<double>(e.tokens);
+    out[e.provider + "/" + e.model] = {
+        std::clamp(static_cast<double>(e.chars) / tokens, kMinCharsPerToken, kMaxCharsPerToken),
+        std::clamp(static_cast<double>(e.cache_read_tokens) / tokens, 0.0, 1.0)};
   }
   return out;
 }
@@ -132,7 +142,7 @@ Result<RouteState> BuildState(const config::PluginOptions& options, const ledger
   }
   auto evidence = ledger.CharsPerTokenByModel(now_ms - kCalibrationWindowMs, kCalibrationCallsPerModel);
   if (!evidence.ok()) return evidence.status();
-  state.chars_per_token = CalibrateCharsPerToken(evidence.value());
+  state.calibration = Calibrate(evidence.value());
   auto context = ledger.ContextCharsFor(session_key, agent_id);
   if (!context.ok()) return context.status();
   state.context = context.value();
@@ -215,8 +225,8 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
     }
     Ranked r;
     r.candidate = &c;
-    r.chars_per_token = CharsPerTokenOf(state, c);
-    r.input_tokens = CeilDiv(total_chars, r.chars_per_token);
+    r.calibration = CalibrationOf(state, c);
+    r.input_tokens = CeilDiv(total_chars, r.calibration.chars_per_token);
     r.output_tokens = options_.routing.expected_output_tokens;
     if (c.profile.max_output > 0) r.output_tokens = std::min(r.output_tokens, c.profile.max_output);
     const int64_t window = c.profile.context_window;
@@ -231,7 +241,7 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
       continue;
     }
     if (!c.local) {
-      r.cost_micros = pricing::CostMicros(c.price, {r.input_tokens, r.output_tokens, 0, 0});
+      r.cost_micros = EstimateCost(c.price, r.calibration, r.input_tokens, r.output_tokens);
       if (d.hard_cap && !(c.priced && r.cost_micros == 0)) {
         reject("hard-cap", "the daily budget is spent; only free or local models remain");
         continue;
@@ -303,9 +313,10 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
     }
   }
   if (d.baseline != nullptr) {
-    const double cpt = CharsPerTokenOf(state, *d.baseline);
-    d.baseline_cost_micros = pricing::CostMicros(
-        d.baseline->price, {CeilDiv(total_chars, cpt), options_.routing.expected_output_tokens, 0, 0});
+    const Calibration calibration = CalibrationOf(state, *d.baseline);
+    d.baseline_cost_micros =
+        EstimateCost(d.baseline->price, calibration, CeilDiv(total_chars, calibration.chars_per_token),
+                     options_.routing.expected_output_tokens);
   }
 
   d.routed = !d.ranked.empty();
@@ -361,7 +372,8 @@ json ToJson(const Decision& d, const RouteState& state) {
                  {"priority", c.priority},
                  {"speed", c.profile.dim(score::Dimension::kSpeed)},
                  {"contextWindow", c.profile.context_window},
-                 {"charsPerToken", std::round(r.chars_per_token * 100) / 100},
+                 {"charsPerToken", std::round(r.calibration.chars_per_token * 100) / 100},
+                 {"cachedShare", std::round(r.calibration.cached_share * 100) / 100},
                  {"inputTokens", r.input_tokens},
                  {"outputTokens", r.output_tokens},
                  {"costMicros", r.cost_micros},

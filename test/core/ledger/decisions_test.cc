@@ -243,6 +243,7 @@ TEST_CASE("CharsPerTokenByModel sums each model's newest ok calls that carry inp
   CHECK(big.chars == 3000 + 4000 + 5000);
   // input + cache read + cache write of calls 3..5; output tokens are not prompt.
   CHECK(big.tokens == (300 + 3 + 6) + (400 + 4 + 8) + (500 + 5 + 10));
+  CHECK(big.cache_read_tokens == 3 + 4 + 5);
   const CharsPerToken& openai = rows->at(1);
   CHECK(openai.provider == "openai");
   CHECK(openai.model == "big");

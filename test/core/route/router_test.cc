@@ -194,23 +194,32 @@ TEST_CASE("A context too long for a model's window (with the margin) skips it", 
   CHECK(RejectionOf(first_turn, "cloud/cheap") != nullptr);  // 15k + 800 out > 90% of 16k
 }
 
-TEST_CASE("Calibrated chars-per-token changes the estimate per model", "[route]") {
-  const auto ratios = CalibrateCharsPerToken({{"cloud", "cheap", 10, 30'000, 10'000},
-                                              {"cloud", "mid", 2, 9'000, 1'000},      // too few calls
-                                              {"cloud", "strong", 5, 100'000, 1'000}}); // clamped
-  CHECK(ratios.at("cloud/cheap") == Approx(3.0));
-  CHECK(ratios.count("cloud/mid") == 0);
-  CHECK(ratios.at("cloud/strong") == kMaxCharsPerToken);
+TEST_CASE("Calibration: chars-per-token and the cached share change the estimate per model", "[route]") {
+  //                  provider  model   calls  chars    tokens  cache read
+  const auto calibration = Calibrate({{"cloud", "cheap", 10, 30'000, 10'000, 0},
+                                      {"cloud", "mid", kMinCalibrationCalls - 1, 9'000, 1'000, 0},
+                                      {"cloud", "strong", 5, 100'000, 1'000, 750}});
+  CHECK(calibration.at("cloud/cheap").chars_per_token == Approx(3.0));
+  CHECK(calibration.at("cloud/cheap").cached_share == 0);
+  CHECK(calibration.count("cloud/mid") == 0);
+  CHECK(calibration.at("cloud/strong").chars_per_token == kMaxCharsPerToken);  // clamped
+  CHECK(calibration.at("cloud/strong").cached_share == Approx(0.75));
 
   Fixture f;
   RouteState state;
-  state.chars_per_token = ratios;
+  state.calibration = calibration;
   state.context.session_last = 12'000 * 4;  // 12k tokens at 4 chars/token ...
   const Decision d = f.Decide("hi", "simple", state);
   // ... but 16k tokens at cheap's measured 3 chars/token: over 90% of its 16k window.
   CHECK(RejectionOf(d, "cloud/cheap")->why == "context");
   CHECK(Choice(d) == "cloud/mid");
-  CHECK(d.ranked[0].chars_per_token == kDefaultCharsPerToken);
+  CHECK(d.ranked[0].calibration.chars_per_token == kDefaultCharsPerToken);
+  // strong: 48,002 chars / 8 = 6,001 tokens, 75% of them cache reads (no cache-read price set,
+  // so free), 1,501 at $15/M, plus 800 out at $75/M.
+  const Ranked& strong = *std::find_if(d.ranked.begin(), d.ranked.end(),
+                                       [](const Ranked& r) { return r.candidate->ref == "cloud/strong"; });
+  CHECK(strong.input_tokens == 6'001);
+  CHECK(strong.cost_micros == 1'501 * 15 + 800 * 75);
 }
 
 TEST_CASE("Attachments need a vision model", "[route]") {
@@ -350,7 +359,7 @@ TEST_CASE("BuildState reads windows, budget, calibration and context from the le
   CHECK(state.value().limits.at("cloud")[0].remaining == 6);
   CHECK(state.value().budget_cap_micros == 2'000'000);
   CHECK(state.value().budget_spent_micros == 1'000'000);
-  CHECK(state.value().chars_per_token.at("cloud/cheap") == Approx(3.0015));
+  CHECK(state.value().calibration.at("cloud/cheap").chars_per_token == Approx(3.0015));
   CHECK(state.value().context.session_last == 3000);  // the newest call of the session
   CHECK(state.value().context.agent_baseline == 3000);
 }

@@ -69,6 +69,7 @@ struct CharsPerToken {
   int64_t calls = 0;
   int64_t chars = 0;   // sum of input_chars
   int64_t tokens = 0;  // sum of input + cache read + cache write tokens of the same calls
+  int64_t cache_read_tokens = 0;  // the cache-read part of `tokens`
 };
 
 // How much context a new turn starts with, in characters (see Ledger::ContextChars).

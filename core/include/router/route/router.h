@@ -78,6 +78,14 @@ struct RouteRequest {
   int64_t context_chars = -1;
 };
 
+// What a model's recorded calls say about the next one.
+struct Calibration {
+  double chars_per_token = 4.0;
+  // Share of input tokens served from the provider's prompt cache (billed at the cache-read
+  // price): OpenClaw resends the system prompt and history every turn, so this is often most.
+  double cached_share = 0;
+};
+
 // Facts from the ledger at decision time.
 struct ProviderLimit {
   std::string window;           // the tightest window's name
@@ -92,8 +100,8 @@ struct RouteState {
   std::optional<int64_t> budget_cap_micros;
   int64_t budget_spent_micros = 0;
   double budget_soft_threshold = 0.8;
-  // "provider/model" -> calibrated characters per token (see CalibrateCharsPerToken).
-  std::map<std::string, double> chars_per_token;
+  // "provider/model" -> what its recorded calls say (see Calibrate).
+  std::map<std::string, Calibration> calibration;
   ledger::ContextChars context;
 };
 
@@ -101,10 +109,12 @@ struct RouteState {
 inline constexpr double kDefaultCharsPerToken = 4.0;
 inline constexpr double kMinCharsPerToken = 1.0;
 inline constexpr double kMaxCharsPerToken = 8.0;
-// Calls of a model needed before its own ratio replaces the default.
-inline constexpr int64_t kMinCalibrationCalls = 3;
-// Evidence -> ratio per "provider/model": chars / tokens, clamped to the bounds above.
-std::map<std::string, double> CalibrateCharsPerToken(const std::vector<ledger::CharsPerToken>& evidence);
+// Calls of a model needed before its own figures replace the defaults: one is enough, as the
+// ratio is clamped and a first call's cached share (usually 0) only errs towards caution.
+inline constexpr int64_t kMinCalibrationCalls = 1;
+// Evidence -> per "provider/model": chars / tokens (clamped to the bounds above) and the cached
+// share of input tokens.
+std::map<std::string, Calibration> Calibrate(const std::vector<ledger::CharsPerToken>& evidence);
 
 // Reads windows, today's spend, chars-per-token evidence (30 days, newest 200 calls per model)
 // and the session's/agent's context size from the ledger. Blocking: call off the JS thread.
@@ -126,10 +136,10 @@ struct Ranked {
   double score = 0;              // TaskScore for the class
   double threshold = 0;
   bool clears = false;           // score >= threshold
-  double chars_per_token = kDefaultCharsPerToken;
-  int64_t input_tokens = 0;      // estimated for this turn (context + prompt)
+  Calibration calibration;
+  int64_t input_tokens = 0;      // estimated for this turn (context + prompt), cached included
   int64_t output_tokens = 0;
-  int64_t cost_micros = 0;       // estimated; 0 for local
+  int64_t cost_micros = 0;       // estimated, cached input at the cache-read price; 0 for local
 };
 
 struct Decision {
@@ -178,7 +188,8 @@ class Router {
 //  classification:<classify::ToJson>, estimate:{promptChars, contextChars, contextSource},
 //  budget:{capMicros, spentMicros, remainingMicros, hardCap}|null,
 //  ranked:[{provider, model, ref, score, threshold, clears, local, priced, tier, priority, speed,
-//           contextWindow, charsPerToken, inputTokens, outputTokens, costMicros, costUsd}],
+//           contextWindow, charsPerToken, cachedShare, inputTokens, outputTokens, costMicros,
+//           costUsd}],
 //  rejected:[{provider, model, ref, why, detail}],
 //  baseline:{provider, model, ref, costMicros, costUsd}|null, warnings:[...]}
 nlohmann::json ToJson(const Decision& decision, const RouteState& state);
