@@ -43,6 +43,9 @@ int64_t EstimateCost(const pricing::Price& price, const Calibration& calibration
   return pricing::CostMicros(price, {input_tokens - cached, output_tokens, cached, 0});
 }
 
+// Scores as the JSON carries them (3 decimals), so the reason and the table agree.
+double Shown(double score) { return std::round(score * 1000) / 1000; }
+
 std::string Usd(int64_t micros) { return fmt::format("${:.4f}", MicrosToUsd(micros)); }
 
 // OpenClaw's model entry overrides the limits and the image flag of the shipped profile.
@@ -340,17 +343,17 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
                                                       [](const Ranked& r) { return r.clears; }));
   if (d.hard_cap) {
     d.reason = fmt::format("{}: daily budget spent; {} is the best free/local model (score {:.2f})",
-                           task, chosen.ref, top.score);
+                           task, chosen.ref, Shown(top.score));
   } else if (prefer_local && chosen.local) {
     d.reason = fmt::format("{}: {} (localModelPreference \"prefer\", score {:.2f})", task, chosen.ref,
-                           top.score);
+                           Shown(top.score));
   } else if (top.clears) {
     d.reason = fmt::format("{}: {} is the cheapest of {} model{} clearing {:.2f} (score {:.2f}, ~{})",
-                           task, chosen.ref, clearing, clearing == 1 ? "" : "s", threshold, top.score,
+                           task, chosen.ref, clearing, clearing == 1 ? "" : "s", threshold, Shown(top.score),
                            Usd(top.cost_micros));
   } else {
     d.reason = fmt::format("{}: no model clears {:.2f}; {} scores best of those that fit ({:.2f})", task,
-                           threshold, chosen.ref, top.score);
+                           threshold, chosen.ref, Shown(top.score));
   }
   return d;
 }
@@ -363,7 +366,7 @@ json ToJson(const Decision& d, const RouteState& state) {
   for (const Ranked& r : d.ranked) {
     const Candidate& c = *r.candidate;
     json item = ref_json(c);
-    item.update({{"score", std::round(r.score * 1000) / 1000},
+    item.update({{"score", Shown(r.score)},
                  {"threshold", r.threshold},
                  {"clears", r.clears},
                  {"local", c.local},
