@@ -1,7 +1,7 @@
 // OpenClaw entry: registration only. Everything that computes lives in the native core.
 import os from "node:os";
 import path from "node:path";
-import { Recorder, summarizeStatus } from "./binding/index.js";
+import { Recorder, summarizePredict, summarizeStatus } from "./binding/index.js";
 import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
 import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
@@ -135,7 +135,7 @@ export default {
       }
     });
 
-    for (const tool of createTools({ getRecorder, summarizeStatus })) api.registerTool(tool);
+    for (const tool of createTools({ getRecorder, summarizeStatus, summarizePredict })) api.registerTool(tool);
     registerRouteEndpoint(api, getRecorder);
   },
 };

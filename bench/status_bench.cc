@@ -14,6 +14,7 @@
 #include "router/commands/dispatch.h"
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
+#include "router/forecast/predictor.h"
 #include "router/quota/tracker.h"
 #include "router/route/router.h"
 #include "router/base/clock.h"
@@ -108,7 +109,12 @@ int main(int argc, char** argv) {
   });
   std::printf("status over %lld calls (30 days, 3 providers, 5 windows): median %.1f ms; quota windows alone: %.2f ms\n",
               static_cast<long long>(kRows), status_ms, windows_ms);
+  const double predict_ms = MedianMs(21, [&] {
+    (void)router::forecast::PredictWindows(options.value(), *ledger.value(), now, 24);
+  });
   std::printf("routing state (windows, budget, chars-per-token, context) over the same ledger: median %.2f ms\n",
               route_state_ms);
+  std::printf("forecasts of every window (predict, 28 days of hourly rollups) over the same ledger: median %.2f ms\n",
+              predict_ms);
   return 0;
 }

@@ -187,7 +187,8 @@ class Addon : public Napi::Addon<Addon> {
     recorder_class_ = Napi::Persistent(RecorderWrap::Define(env));
     DefineAddon(exports, {InstanceMethod<&Addon::OpenRecorder>("openRecorder"),
                           InstanceMethod<&Addon::Render>("render"),
-                          InstanceMethod<&Addon::SummarizeStatus>("summarizeStatus")});
+                          InstanceMethod<&Addon::SummarizeStatus>("summarizeStatus"),
+                          InstanceMethod<&Addon::SummarizePredict>("summarizePredict")});
   }
 
  private:
@@ -247,6 +248,11 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value SummarizeStatus(const Napi::CallbackInfo& info) {
     json status = JsonTextArg(info, "summarizeStatus(jsonText: string)");
     return Rendered(info, [&] { return report::SummarizeStatus(status); });
+  }
+  // summarizePredict(jsonText): one sentence per forecast, for chat.
+  Napi::Value SummarizePredict(const Napi::CallbackInfo& info) {
+    json predict = JsonTextArg(info, "summarizePredict(jsonText: string)");
+    return Rendered(info, [&] { return report::SummarizePredict(predict); });
   }
 
   Napi::FunctionReference recorder_class_;

@@ -55,7 +55,8 @@ export class Recorder {
   }
 
   /**
-   * Runs a core command (status, providers, set-usage, reset, mode, undo, check-alerts, route).
+   * Runs a core command (status, providers, set-usage, reset, mode, undo, check-alerts, route,
+   * predict).
    * Resolves {text, value}: the JSON text `--json` prints unchanged, and its parsed value.
    */
   async run(name, args) {
@@ -69,4 +70,4 @@ export class Recorder {
   }
 }
 
-export const { summarizeStatus } = addon;
+export const { summarizeStatus, summarizePredict } = addon;

@@ -56,6 +56,13 @@ export function registerCli(program, { getRecorder }) {
     .action(run("mode", (mode) => ({ mode })));
 
   router
+    .command("predict [provider]")
+    .description("When each quota window will run out, at the current pace, with confidence")
+    .option("--hours <n>", "forecast horizon in hours (default: predictionHorizonHours)", (v) => Number(v))
+    .option("--json", "print router.predict/1 JSON")
+    .action(run("predict", (provider, opts) => ({ provider, hours: opts.hours })));
+
+  router
     .command("route <prompt>")
     .description("Which model would serve this prompt, and why (decides only: no model is called)")
     .option("--agent <id>", "the agent the turn belongs to (its context size counts)")

@@ -38,6 +38,7 @@ commands (the same as `openclaw router …`):
   reset <provider>                  count usage from now on
   mode [manual|dry-run|auto]        show or set how optimizations apply
   undo                              revert the newest set-usage, reset or mode change
+  predict [provider]                when each quota window will run out, with confidence
   route <prompt | ->                which model would serve this prompt, and why (no model
                                     is called; "-" reads the prompt from stdin)
   classify                          JSONL on stdin ({"text": ...} per line) -> one JSON
@@ -46,6 +47,7 @@ commands (the same as `openclaw router …`):
 options:
   --json               print the command's JSON (router.<command>/1)
   --window <name>      the window for set-usage and reset
+  --hours <n>          predict: the forecast horizon (default predictionHorizonHours)
   --model <ref>        route: the selected model (default router/auto)
   --agent <id>         route: the agent the turn belongs to
   --attachments <n>    route: images or files attached to the turn
@@ -60,6 +62,7 @@ struct Args {
   bool help = false;
   bool json = false;
   std::string window;
+  std::string hours;
   std::string model;
   std::string agent;
   std::string attachments;
@@ -214,6 +217,8 @@ router::Result<Args> ParseArgs(int argc, char** argv) {
       ROUTER_RETURN_IF_ERROR(value(args.state_dir));
     } else if (arg == "--config") {
       ROUTER_RETURN_IF_ERROR(value(args.config_path));
+    } else if (arg == "--hours") {
+      ROUTER_RETURN_IF_ERROR(value(args.hours));
     } else if (arg == "--model") {
       ROUTER_RETURN_IF_ERROR(value(args.model));
     } else if (arg == "--agent") {
@@ -256,6 +261,9 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
   } else if (name == "mode") {
     ROUTER_RETURN_IF_ERROR(arity(0, 1, "mode [manual|dry-run|auto] [--json]"));
     if (p.size() > 1) cmd["mode"] = p[1];
+  } else if (name == "predict") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 1, "predict [provider] [--hours N] [--json]"));
+    if (p.size() > 1) cmd["provider"] = p[1];
   } else if (name == "route") {
     ROUTER_RETURN_IF_ERROR(arity(1, 1, "route <prompt | -> [--model REF] [--agent ID] [--attachments N] "
                                        "[--context-chars N] [--json]"));
@@ -280,6 +288,14 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     }
   } else {
     return router::Status::InvalidArgument("unknown command \"" + name + "\"; see --help");
+  }
+  if (!args.hours.empty()) {
+    if (name != "predict") return router::Status::InvalidArgument("--hours applies to predict only");
+    const json number = json::parse(args.hours, nullptr, false);
+    if (!number.is_number_unsigned()) {
+      return router::Status::InvalidArgument("--hours must be a whole number, got \"" + args.hours + "\"");
+    }
+    cmd["hours"] = number;
   }
   if (name != "route" && (!args.model.empty() || !args.agent.empty() || !args.attachments.empty() ||
                           !args.context_chars.empty())) {

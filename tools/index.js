@@ -1,6 +1,7 @@
+import { createPredictTool } from "./router_predict.js";
 import { createStatusTool } from "./router_status.js";
 
 /** Every agent tool this plugin registers; the manifest's contracts.tools lists the same names. */
 export function createTools(deps) {
-  return [createStatusTool(deps)];
+  return [createStatusTool(deps), createPredictTool(deps)];
 }

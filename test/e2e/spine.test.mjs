@@ -90,6 +90,7 @@ describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
     assert.match(hooks, /llm_output/);
     assert.match(hooks, /before_model_resolve/);
     assert.match(JSON.stringify(inspect.tools), /router_status/);
+    assert.match(JSON.stringify(inspect.tools), /router_predict/);
     assert.match(JSON.stringify(inspect.cliCommands), /router/);
   });
 
@@ -167,6 +168,37 @@ describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
     assert.match(reply, /Today: \d+ model calls \(\d+ failed\)/);
   });
 
+  test("router_predict answers through a real agent turn; predict --json matches the native CLI", async () => {
+    const result = await turn("CALL_TOOL:router_predict");
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fake.requests().filter((r) => r.toolCall === "router_predict").length, 1, "the fake model asked for the tool");
+    const reply = JSON.parse(result.stdout).payloads.map((p) => p.text).join("\n");
+    assert.match(reply, /router_predict/);
+    assert.match(reply, /fakeai daily: /);
+
+    const plugin = await routerJson(["predict", "--hours", "48"]);
+    assert.equal(plugin.schema, "router.predict/1");
+    assert.equal(plugin.horizonHours, 48);
+    const daily = plugin.forecasts.find((f) => f.provider === "fakeai" && f.window === "daily");
+    assert.ok(daily, JSON.stringify(plugin.forecasts));
+    assert.equal(daily.unit, "tokens");
+    assert.ok(daily.used > 0 && daily.ratePerHour > 0, JSON.stringify(daily));
+    assert.equal(daily.method, "simple", "minutes of history: a simple, clearly labelled estimate");
+    assert.ok(daily.confidence <= 0.3);
+    const native = spawnSync(NATIVE_CLI, ["predict", "--hours", "48", "--json"], { env: sandbox.env, encoding: "utf8" });
+    assert.equal(native.status, 0, native.stderr);
+    // The two ran seconds apart and a young rate moves with the clock: compare the shape and every
+    // field that does not depend on "now", and the rate within 25%.
+    const stable = (p) => ({
+      ...p, generatedAtMs: 0, nearest: null,
+      forecasts: p.forecasts.map(({ ratePerHour, exhaustsAtMs, trendPerDay, confidence, basis, ...rest }) => rest),
+    });
+    const nativeJson = JSON.parse(native.stdout);
+    assert.deepEqual(stable(nativeJson), stable(plugin));
+    const nativeDaily = nativeJson.forecasts.find((f) => f.provider === "fakeai" && f.window === "daily");
+    assert.ok(Math.abs(nativeDaily.ratePerHour - daily.ratePerHour) <= 0.25 * daily.ratePerHour);
+  });
+
   test("a bad config value is a clear error naming the key, and the ledger is kept", async () => {
     const before = fs.readFileSync(sandbox.ledgerPath);
     const rejected = await openclaw(["config", "set", "plugins.entries.model-router.config.ledger.busyTimeoutMs", "5"]);
@@ -237,7 +269,11 @@ describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
     const native = spawnSync(NATIVE_CLI, ["status", "--json"], { env: sandbox.env, encoding: "utf8" });
     outputs.push(native.stdout, native.stderr);
     assert.equal(native.status, 0, native.stderr);
-    const clockless = (text) => text.replace(/"generatedAtMs": \d+/, '"generatedAtMs": 0');
+    // Key for key in the same order; the clock, and the forecast that moves with it, set aside.
+    const clockless = (text) => {
+      const value = JSON.parse(text);
+      return JSON.stringify({ ...value, generatedAtMs: 0, forecast: value.forecast && [value.forecast.provider, value.forecast.window] });
+    };
     assert.equal(clockless(native.stdout), clockless(status.stdout), "both front ends print the same JSON");
   });
 

@@ -301,3 +301,24 @@ test("the gateway route answers POSTed prompts with the same JSON", async () => 
   assert.equal((await call("POST", "{}")).json.error, "missing argument: prompt");
   assert.equal((await call("POST", "{}")).status, 400);
 });
+
+test("router predict and the router_predict tool share one JSON shape", async () => {
+  const stateDir = tmp();
+  const config = { timezone: "UTC", providers: { fakeai: { windows: [{ name: "daily", limit: 100000, schedule: { type: "daily" } }] } } };
+  const registered = registerPlugin({ stateDir, config });
+  registered.hooks.get("llm_output")(EVENT, CTX);
+  const tool = registered.tools.find((t) => t.name === "router_predict");
+  const result = await tool.execute("c", { hours: 12 });
+  const predict = result.details.routerPredict;
+  assert.equal(predict.schema, "router.predict/1");
+  assert.equal(predict.horizonHours, 12);
+  assert.deepEqual(predict.forecasts.map((f) => [f.provider, f.window, f.unit, f.used]), [["fakeai", "daily", "tokens", 1034 + 56]]);
+  assert.match(result.content[0].text, /^fakeai daily: /);
+  const cli = JSON.parse((await runCli(registered, ["router", "predict", "--hours", "12", "--json"])).out);
+  assert.deepEqual(Object.keys(cli), Object.keys(predict));
+  assert.deepEqual(cli.forecasts.map((f) => Object.keys(f)), predict.forecasts.map((f) => Object.keys(f)));
+  assert.match((await runCli(registered, ["router", "predict"])).out, /quota forecasts at .* horizon 24 h/);
+  const bad = await runCli(registered, ["router", "predict", "--hours", "0"]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /argument hours must be a whole number from 1 to 720/);
+});

@@ -1,5 +1,6 @@
 #include "router/commands/dispatch.h"
 
+#include "router/commands/predict.h"
 #include "router/commands/route.h"
 
 namespace router::commands {
@@ -94,8 +95,14 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   if (name == "undo") return Undo(ctx);
   if (name == "check-alerts") return CheckAlerts(ctx);
   if (name == "route") return RouteCommand(ctx, a);
+  if (name == "predict") {
+    ROUTER_RETURN_IF_ERROR(StringArg(a, "provider", false, provider));
+    int64_t hours = 0;
+    ROUTER_RETURN_IF_ERROR(IntArg(a, "hours", 1, 720, hours));
+    return Predict(ctx, provider, hours > 0 ? std::optional<int>(static_cast<int>(hours)) : std::nullopt);
+  }
   return Status::InvalidArgument("unknown command \"" + name +
-                                 "\"; commands: status, providers, set-usage, reset, mode, undo, route");
+                                 "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict");
 }
 
 std::string ToText(const json& result) { return result.dump(2) + "\n"; }

@@ -7,6 +7,7 @@
 
 #include "router/base/money.h"
 #include "router/calendar/zone.h"
+#include "router/commands/predict.h"
 #include "router/quota/tracker.h"
 #include "router/quota/window.h"
 
@@ -160,6 +161,7 @@ Result<std::vector<quota::WindowState>> ProviderWindows(const Context& ctx, cons
 struct Evaluation {
   std::vector<quota::WindowState> windows;
   quota::BudgetState budget;
+  std::vector<forecast::Forecast> forecasts;  // over predictionHorizonHours
   std::vector<std::string> fresh;
 };
 
@@ -170,7 +172,13 @@ Result<Evaluation> EvaluateAndLogAlerts(const Context& ctx, int64_t now_ms) {
   if (!budget.ok()) return budget.status();
   auto fresh = quota::AppendAlerts(ctx.ledger, windows.value(), budget.value(), now_ms);
   if (!fresh.ok()) return fresh.status();
-  return Evaluation{std::move(windows).value(), budget.value(), std::move(fresh).value()};
+  auto forecasts = forecast::PredictWindows(ctx.options, ctx.ledger, now_ms, ctx.options.prediction_horizon_hours);
+  if (!forecasts.ok()) return forecasts.status();
+  auto warned = AppendForecastAlerts(ctx.ledger, forecasts.value(), ctx.options.timezone, now_ms);
+  if (!warned.ok()) return warned.status();
+  fresh.value().insert(fresh.value().end(), warned.value().begin(), warned.value().end());
+  return Evaluation{std::move(windows).value(), budget.value(), std::move(forecasts).value(),
+                    std::move(fresh).value()};
 }
 
 std::string WindowNames(const std::vector<quota::WindowState>& windows) {
@@ -269,6 +277,11 @@ Result<json> Status(const Context& ctx, const StatusRequest& request) {
     if (request.provider.empty() || a.at("provider") == request.provider) alert_list.push_back(a);
   }
   out["alerts"] = std::move(alert_list);
+  std::vector<forecast::Forecast> forecasts;
+  for (const auto& f : evaluation->forecasts) {
+    if (request.provider.empty() || f.provider == request.provider) forecasts.push_back(f);
+  }
+  out["forecast"] = NearestJson(forecasts);
   for (size_t p = 0; p < kPeriods; ++p) out["periods"][kPeriodNames[p]] = {{"sinceMs", since[p]}};
 
   // Configured providers appear even before their first call.

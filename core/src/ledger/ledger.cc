@@ -472,6 +472,39 @@ Result<std::vector<ModelTotals>> Ledger::SumRange(int64_t start_ms, int64_t end_
   return rows;
 }
 
+Result<std::vector<HourTotals>> Ledger::HourlyTotals(const std::string& provider, int64_t since_ms,
+                                                    int64_t until_ms) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto stmt = impl_->Prepare(
+      "SELECT hour_ms, SUM(calls), SUM(failures), SUM(invalid), SUM(messages), SUM(requests),"
+      " SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),"
+      " SUM(cost_micros) FROM usage_hourly WHERE provider = ?1 AND hour_ms >= ?2 AND hour_ms < ?3"
+      " GROUP BY hour_ms ORDER BY hour_ms");
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_stmt* q = stmt.value().get();
+  sqlite3_bind_text(q, 1, provider.data(), static_cast<int>(provider.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(q, 2, since_ms);
+  sqlite3_bind_int64(q, 3, until_ms);
+  std::vector<HourTotals> hours;
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    HourTotals h;
+    h.hour_ms = sqlite3_column_int64(q, 0);
+    int col = 1;
+    for (int64_t* field : {&h.totals.calls, &h.totals.failures, &h.totals.invalid,
+                           &h.totals.messages, &h.totals.requests, &h.totals.input_tokens,
+                           &h.totals.output_tokens, &h.totals.cache_read_tokens,
+                           &h.totals.cache_write_tokens, &h.totals.cost_micros}) {
+      *field = sqlite3_column_int64(q, col++);
+    }
+    hours.push_back(h);
+  }
+  if (rc != SQLITE_DONE) {
+    return SqliteError(impl_->db.get(), rc, "ledger " + impl_->path + ": hourly");
+  }
+  return hours;
+}
+
 Result<std::vector<ModelPeriods>> Ledger::SumByModel(const std::vector<int64_t>& since_ms,
                                                      int64_t until_ms,
                                                      const std::string& provider) const {

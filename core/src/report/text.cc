@@ -92,6 +92,62 @@ std::string Usd(int64_t micros) {
   return fmt::format("${:.2f}", usd);
 }
 
+std::string Confidence(double c) { return c >= 0.7 ? "high" : c >= 0.4 ? "medium" : "low"; }
+
+// One forecast in a sentence: "anthropic 5h: runs out 2026-11-23 14:20 (in 3h 10m), before its
+// reset; 1,200,000 tokens/h, high confidence".
+std::string ForecastSentence(const json& f, int64_t now_ms, const std::string& tz) {
+  const std::string unit = f.at("unit") == "budget" ? "USD" : f.at("unit").get<std::string>();
+  const std::string rate = f.at("unit") == "budget"
+                               ? Usd(static_cast<int64_t>(f.at("ratePerHour").get<double>())) + "/h"
+                               : Grouped(static_cast<int64_t>(std::llround(f.at("ratePerHour").get<double>()))) +
+                                     " " + unit + "/h";
+  std::string when;
+  if (f.at("exhaustsAtMs").is_null() || !f.at("withinHorizon").get<bool>()) {
+    when = "not expected to run out within the horizon";
+  } else if (!f.at("beforeReset").get<bool>()) {
+    when = "resets before it would run out";
+  } else {
+    when = fmt::format("runs out {} ({})", LocalTime(I(f, "exhaustsAtMs"), tz), Until(now_ms, I(f, "exhaustsAtMs")));
+  }
+  return fmt::format("{} {}: {}; {}, {} confidence ({})", f.at("provider").get<std::string>(),
+                     f.at("window").get<std::string>(), when, rate,
+                     Confidence(f.at("confidence").get<double>()), f.at("method").get<std::string>());
+}
+
+// The `router predict` table.
+std::string RenderPredict(const json& predict) {
+  const std::string tz = predict.at("timezone").get<std::string>();
+  const int64_t now = I(predict, "generatedAtMs");
+  std::string out = fmt::format("quota forecasts at {} ({}), horizon {} h\n", LocalTime(now, tz), tz,
+                                I(predict, "horizonHours"));
+  if (predict.at("forecasts").empty()) {
+    return out + "No limited quota windows are configured (providers.<id>.windows with a limit).\n";
+  }
+  out += fmt::format("\n  {:<14} {:<12} {:>28} {:>18} {:<24} {:<10} {}\n", "PROVIDER", "WINDOW", "USED / LIMIT",
+                     "RATE / HOUR", "RUNS OUT", "CONFIDENCE", "BASIS");
+  for (const json& f : predict.at("forecasts")) {
+    const bool money = f.at("unit") == "budget";
+    auto amount = [&](const char* key) { return money ? Usd(I(f, key)) : Grouped(I(f, key)); };
+    const std::string rate = money ? Usd(static_cast<int64_t>(f.at("ratePerHour").get<double>()))
+                                   : Grouped(static_cast<int64_t>(std::llround(f.at("ratePerHour").get<double>())));
+    std::string runs_out = "-";
+    if (!f.at("exhaustsAtMs").is_null() && f.at("withinHorizon").get<bool>()) {
+      runs_out = f.at("beforeReset").get<bool>() ? LocalTime(I(f, "exhaustsAtMs"), tz) : "after reset";
+    }
+    out += fmt::format("  {:<14} {:<12} {:>28} {:>18} {:<24} {:<10} {}\n", f.at("provider").get<std::string>(),
+                       f.at("window").get<std::string>(),
+                       amount("used") + " / " + amount("limit") + (money ? "" : " " + f.at("unit").get<std::string>()),
+                       rate, runs_out,
+                       fmt::format("{:.2f} {}", f.at("confidence").get<double>(), Confidence(f.at("confidence").get<double>())),
+                       f.at("basis").get<std::string>());
+  }
+  const json& nearest = predict.at("nearest");
+  out += nearest.is_null() ? "\nNo window is forecast to run out within the horizon.\n"
+                           : "\nnearest: " + ForecastSentence(nearest, now, tz) + "\n";
+  return out;
+}
+
 // "" until the router has routed a call this month.
 std::string RoutingLine(const json& status) {
   const json& month = status.at("routing").at("thisMonth");
@@ -174,6 +230,9 @@ std::string RenderStatus(const json& status) {
   }
   out += Row("TOTAL", status.at("totals"));
   out += RoutingLine(status);
+  if (!status.at("forecast").is_null()) {
+    out += "forecast: " + ForecastSentence(status.at("forecast"), I(status, "generatedAtMs"), tz) + "\n";
+  }
   return out;
 }
 
@@ -216,10 +275,24 @@ std::string SummarizeStatus(const json& status) {
   for (const json& alert : status.at("alerts")) {
     out += " Alert: " + alert.at("message").get<std::string>() + ".";
   }
+  if (!status.at("forecast").is_null()) {
+    out += " Forecast: " + ForecastSentence(status.at("forecast"), now, status.at("timezone").get<std::string>()) + ".";
+  }
   const json& routed = status.at("routing").at("thisMonth");
   if (I(routed, "routedCalls") > 0) {
     out += fmt::format(" Routing saved {} this month over {} routed calls.", Usd(I(routed, "savedMicros")),
                        Grouped(I(routed, "routedCalls")));
+  }
+  return out;
+}
+
+std::string SummarizePredict(const json& predict) {
+  const std::string tz = predict.at("timezone").get<std::string>();
+  const int64_t now = I(predict, "generatedAtMs");
+  if (predict.at("forecasts").empty()) return "No limited quota windows are configured, so there is nothing to run out.";
+  std::string out;
+  for (const json& f : predict.at("forecasts")) {
+    out += (out.empty() ? "" : " ") + ForecastSentence(f, now, tz) + ".";
   }
   return out;
 }
@@ -247,6 +320,7 @@ std::string Render(const json& result, const std::string& timezone) {
   const std::string schema = result.at("schema").get<std::string>();
   if (schema == "router.status/1") return RenderStatus(result);
   if (schema == "router.route/1") return RenderRoute(result);
+  if (schema == "router.predict/1") return RenderPredict(result);
   if (schema == "router.providers/1") return RenderProviders(result, timezone);
   if (schema == "router.set-usage/1") {
     return fmt::format("{} {}: usage set to {} at {}\n{}", result.at("provider").get<std::string>(),

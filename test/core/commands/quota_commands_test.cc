@@ -558,9 +558,11 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   REQUIRE(ledger->Append(UserCall(kNow + 2 * kMin, "stray", 1, 7'000'000)).ok());  // 8.5 of 10 USD
   clock.Advance(kMin);
   checked = Ok(commands::CheckAlerts(ctx));
-  REQUIRE(checked.at("new").size() == 2);
+  REQUIRE(checked.at("new").size() == 3);
   CHECK(checked.at("new")[0] == "openai daily window critical: 95% used");
   CHECK(checked.at("new")[1] == "daily budget warning: 85% of the cap spent today");
+  // At 95% with use going on, the forecast now puts exhaustion inside the horizon.
+  CHECK(checked.at("new")[2].get<std::string>().rfind("openai daily: forecast to run out at ", 0) == 0);
   CHECK(Ok(commands::CheckAlerts(ctx)).at("new").empty());
 
   status = Ok(commands::Status(ctx, {}));

@@ -282,6 +282,31 @@ TEST_CASE("Activity reports calls, failures and first/last seen per model", "[le
   CHECK(rows[2].last_seen_ms == 500);
 }
 
+TEST_CASE("HourlyTotals sums each hour of one provider over its models", "[ledger]") {
+  constexpr int64_t kHour = 3'600'000;
+  auto ledger = MustOpen(":memory:");
+  REQUIRE(ledger->AppendBatch({
+      Rec(kHour + 10, "a", "x", 5, 1, 100),
+      Rec(kHour + 20, "a", "y", 7, 2, 200),
+      Rec(3 * kHour + 5, "a", "x", 11, 0, 0),
+      Rec(3 * kHour + 6, "b", "x", 1000, 0, 0),  // another provider
+      Rec(5 * kHour, "a", "x", 13, 0, 0),        // outside the range
+  }).ok());
+  auto hours = ledger->HourlyTotals("a", 0, 5 * kHour);
+  REQUIRE(hours.ok());
+  REQUIRE(hours->size() == 2);  // the empty hours 0, 2 and 4 are left out
+  CHECK(hours.value()[0].hour_ms == kHour);
+  CHECK(hours.value()[0].totals.calls == 2);
+  CHECK(hours.value()[0].totals.input_tokens == 12);
+  CHECK(hours.value()[0].totals.output_tokens == 3);
+  CHECK(hours.value()[0].totals.cost_micros == 300);
+  CHECK(hours.value()[1].hour_ms == 3 * kHour);
+  CHECK(hours.value()[1].totals.input_tokens == 11);
+  auto none = ledger->HourlyTotals("c", 0, 5 * kHour);
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+}
+
 TEST_CASE("AppendBatch stores all records or none", "[ledger]") {
   auto ledger = MustOpen(":memory:");
   REQUIRE(ledger->Append(Rec(1, "a", "m", 1, 1, 1)).ok());

@@ -10,10 +10,12 @@
 
 namespace router::commands {
 
-// Runs `name` ("status", "providers", "set-usage", "reset", "mode", "undo", "check-alerts")
-// with `args` (an object; see each command in status.h):
+// Runs `name` ("status", "providers", "set-usage", "reset", "mode", "undo", "check-alerts",
+// "route", "predict") with `args` (an object; see each command in status.h, route.h, predict.h):
 //   status {provider?}   set-usage {provider, value, window?}   reset {provider, window?}
-//   mode {mode?}         providers, undo, check-alerts {}
+//   mode {mode?}         providers, undo, check-alerts {}       predict {provider?, hours?}
+//   route {prompt, model?, agent?, session?, runId?, trigger?, jobId?, attachments?,
+//          contextChars?, log?}
 // Unknown names and malformed args are kInvalidArgument naming the field.
 [[nodiscard]] Result<nlohmann::json> Run(const Context& ctx, const std::string& name,
                                          const nlohmann::json& args);

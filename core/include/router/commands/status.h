@@ -10,6 +10,7 @@
 //                      startMs, resetsAtMs, rolling, schedule,
 //                      basis:{kind:"ledger"|"manual"|"reset"|"api", atMs, reading, stale}}],
 //             alerts:[{atMs, provider, window, level, message}],
+//             forecast: <predict.h's nearest: the earliest predicted exhaustion> | null,
 //             periods:{today:{sinceMs}, last7Days:{sinceMs}, thisMonth:{sinceMs}},
 //             totals:{today:T, last7Days:T, thisMonth:T},
 //             providers:[{provider, configured, today:T, last7Days:T, thisMonth:T,

@@ -78,6 +78,12 @@ struct ContextChars {
   int64_t agent_baseline = 0;  // smallest input_chars among the agent's 20 newest ok calls; 0 = none
 };
 
+// Totals of one hour, summed over models (see Ledger::HourlyTotals).
+struct HourTotals {
+  int64_t hour_ms = 0;  // start of the hour, epoch ms
+  Totals totals;
+};
+
 // Routed calls (joined to their decision by run_id) in one period.
 struct RoutingTotals {
   int64_t decisions = 0;      // decisions logged in the period (applied or not)
@@ -120,6 +126,12 @@ class Ledger {
   [[nodiscard]] Result<std::vector<ModelTotals>> SumRange(int64_t start_ms, int64_t end_ms,
                                                           const std::string& provider) const;
   [[nodiscard]] Result<std::vector<ModelActivity>> Activity() const;
+  // Per-hour totals of `provider` (summed over models) for hours with since_ms <= hour_ms <
+  // until_ms, oldest first; hours without calls are left out. Reads only the hourly rollups, so a
+  // boundary hour counts whole.
+  [[nodiscard]] Result<std::vector<HourTotals>> HourlyTotals(const std::string& provider,
+                                                             int64_t since_ms,
+                                                             int64_t until_ms) const;
 
   // Appends an event and returns its id. With a non-empty `dedupe_key` an event is stored at most
   // once per key; a repeat returns 0 and stores nothing (alerts are logged once per window).

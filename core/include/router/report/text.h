@@ -12,10 +12,13 @@ namespace router::report {
 std::string RenderStatus(const nlohmann::json& status);
 // Two or three sentences for chat ("what's my token usage looking like?").
 std::string SummarizeStatus(const nlohmann::json& status);
+// One sentence per forecast, for chat ("when will I run out of Codex tokens?").
+// REQUIRES: router.predict/1 shape.
+std::string SummarizePredict(const nlohmann::json& predict);
 // The `router providers` table. REQUIRES: router.providers/1 shape.
 std::string RenderProviders(const nlohmann::json& providers, const std::string& timezone);
 // Any command's result, chosen by its `schema` (status, providers, set-usage, reset, mode, undo,
-// alerts, route). Times are shown in `timezone`. Throws nlohmann::json::exception on a foreign shape.
+// alerts, route, predict). Times are shown in `timezone`. Throws nlohmann::json::exception on a foreign shape.
 std::string Render(const nlohmann::json& result, const std::string& timezone);
 
 // 1234567 -> "1,234,567".

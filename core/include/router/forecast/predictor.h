@@ -1,0 +1,66 @@
+#pragma once
+// When will each quota window run out? Pure functions over hourly usage in the window's own unit
+// (tokens, messages, requests or micro-USD), so every estimator is testable without a clock or a
+// ledger; PredictWindows reads the ledger's hourly rollups and calls them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "router/base/status.h"
+#include "router/calendar/zone.h"
+#include "router/config/options.h"
+#include "router/ledger/ledger.h"
+#include "router/quota/tracker.h"
+
+namespace router::forecast {
+
+// Usage per hour in one unit: values[i] covers [start_ms + i h, start_ms + (i + 1) h). The last
+// entry is the current, partial hour (ending at now).
+struct HourlySeries {
+  int64_t start_ms = 0;  // a whole hour
+  std::vector<double> values;
+};
+
+// How a forecast was made, least to most history.
+enum class Method {
+  kNoUsage,   // nothing used recently: no exhaustion predicted
+  kSimple,    // under a day of history: the mean rate so far, low confidence
+  kWeighted,  // recency-weighted rate with a trend
+  kProfile,   // weighted rate shaped by a time-of-day / day-of-week profile (>= 7 days of history)
+};
+const char* Name(Method method);
+
+struct Forecast {
+  std::string provider;
+  std::string window;
+  config::QuotaUnit unit = config::QuotaUnit::kTokens;
+  int64_t limit = 0;      // 0 = no limit: nothing to run out of
+  int64_t used = 0;       // now, as quota::EvaluateWindows reports it
+  int64_t remaining = 0;
+  double rate_per_hour = 0;  // the recency-weighted rate now, in unit per hour
+  double trend_per_day = 0;  // relative change of the rate per day (0.1 = +10%/day), 0 if unknown
+  Method method = Method::kNoUsage;
+  double confidence = 0;     // 0..1: how much history backs the estimate
+  std::string basis;         // one line: "3 h of history: simple estimate, low confidence"
+  std::optional<int64_t> exhausts_at_ms;  // projected, within the horizon; nullopt = not expected
+  int64_t resets_at_ms = 0;  // the window's next reset; 0 for rolling windows
+  bool before_reset = false;  // exhausts_at_ms comes before resets_at_ms (always true if rolling)
+  bool within_horizon = false;  // exhausts_at_ms <= now + horizon
+};
+
+// One window's forecast. `history` is the provider's usage in the window's unit, at least the last
+// 28 days when available. Rolling windows age usage out: exhaustion is the first hour when usage
+// inside the trailing window (history plus projection) reaches the limit. `horizon_ms` bounds the
+// projection.
+Forecast Predict(const quota::WindowState& window, const HourlySeries& history, int64_t now_ms,
+                 int64_t horizon_ms, const calendar::Zone& zone);
+
+// Every limited window of every configured provider, from the ledger (hourly rollups, so the cost
+// does not grow with the row count). Blocking.
+[[nodiscard]] Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,
+                                                           const ledger::Ledger& ledger, int64_t now_ms,
+                                                           int horizon_hours);
+
+}  // namespace router::forecast

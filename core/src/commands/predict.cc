@@ -1,0 +1,104 @@
+#include "router/commands/predict.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "router/calendar/zone.h"
+
+namespace router::commands {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kHourMs = 3'600'000;
+
+bool Counts(const forecast::Forecast& f) {
+  return f.exhausts_at_ms && f.within_horizon && f.before_reset;
+}
+
+}  // namespace
+
+json ForecastJson(const forecast::Forecast& f) {
+  return {{"provider", f.provider},
+          {"window", f.window},
+          {"unit", config::Name(f.unit)},
+          {"limit", f.limit},
+          {"used", f.used},
+          {"remaining", f.remaining},
+          {"ratePerHour", std::round(f.rate_per_hour * 100) / 100},
+          {"trendPerDay", std::round(f.trend_per_day * 1000) / 1000},
+          {"method", forecast::Name(f.method)},
+          {"confidence", std::round(f.confidence * 100) / 100},
+          {"basis", f.basis},
+          {"exhaustsAtMs", f.exhausts_at_ms ? json(*f.exhausts_at_ms) : json(nullptr)},
+          {"resetsAtMs", f.resets_at_ms > 0 ? json(f.resets_at_ms) : json(nullptr)},
+          {"beforeReset", f.before_reset},
+          {"withinHorizon", f.within_horizon}};
+}
+
+json NearestJson(const std::vector<forecast::Forecast>& forecasts) {
+  const forecast::Forecast* nearest = nullptr;
+  for (const auto& f : forecasts) {
+    if (Counts(f) && (nearest == nullptr || *f.exhausts_at_ms < *nearest->exhausts_at_ms)) nearest = &f;
+  }
+  return nearest != nullptr ? ForecastJson(*nearest) : json(nullptr);
+}
+
+Result<json> Predict(const Context& ctx, const std::string& provider, std::optional<int> hours) {
+  if (hours && (*hours < 1 || *hours > 720)) {
+    return Status::InvalidArgument("hours must be a whole number from 1 to 720, got " + std::to_string(*hours));
+  }
+  if (!provider.empty() && ctx.options.FindProvider(provider) == nullptr) {
+    return Status::InvalidArgument("unknown provider \"" + provider +
+                                   "\": add it under providers in the model-router config");
+  }
+  const int horizon = hours.value_or(ctx.options.prediction_horizon_hours);
+  const int64_t now = ctx.clock.NowMs();
+  auto zone = calendar::Zone::Find(ctx.options.timezone);
+  if (!zone.ok()) return zone.status();
+  auto forecasts = forecast::PredictWindows(ctx.options, ctx.ledger, now, horizon);
+  if (!forecasts.ok()) return forecasts.status();
+  std::vector<forecast::Forecast> shown;
+  for (auto& f : forecasts.value()) {
+    if (provider.empty() || f.provider == provider) shown.push_back(std::move(f));
+  }
+  json list = json::array();
+  for (const auto& f : shown) list.push_back(ForecastJson(f));
+  return json{{"schema", "router.predict/1"},
+              {"generatedAtMs", now},
+              {"timezone", zone->name()},
+              {"horizonHours", horizon},
+              {"forecasts", std::move(list)},
+              {"nearest", NearestJson(shown)}};
+}
+
+Result<std::vector<std::string>> AppendForecastAlerts(ledger::Ledger& ledger,
+                                                      const std::vector<forecast::Forecast>& forecasts,
+                                                      const std::string& timezone, int64_t now_ms) {
+  auto zone = calendar::Zone::Find(timezone);
+  if (!zone.ok()) return zone.status();
+  std::vector<std::string> fresh;
+  for (const auto& f : forecasts) {
+    if (!Counts(f)) continue;
+    // A calendar window warns once per period; a rolling one has no period, so once per hour.
+    const int64_t period = f.resets_at_ms > 0 ? f.resets_at_ms : now_ms / kHourMs * kHourMs;
+    const std::string message = fmt::format(
+        "{} {}: forecast to run out at {}, before it resets ({} confidence)", f.provider, f.window,
+        zone->FormatMinute(*f.exhausts_at_ms), f.confidence >= 0.7 ? "high" : f.confidence >= 0.4 ? "medium" : "low");
+    ledger::Event event;
+    event.at_ms = now_ms;
+    event.kind = "alert";
+    event.provider = f.provider;
+    event.window = f.window;
+    event.payload = json{{"level", "forecast"}, {"message", message}, {"exhaustsAtMs", *f.exhausts_at_ms},
+                         {"windowStartMs", -1}}
+                        .dump();
+    auto id = ledger.AppendEvent(event, fmt::format("forecast|{}|{}|{}", f.provider, f.window, period));
+    if (!id.ok()) return id.status();
+    if (id.value() != 0) fresh.push_back(message);
+  }
+  return fresh;
+}
+
+}  // namespace router::commands

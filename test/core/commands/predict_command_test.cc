@@ -1,0 +1,116 @@
+// `predict` through the dispatcher, the status field it feeds and the forecast alert it logs once.
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "router/base/clock.h"
+#include "router/commands/dispatch.h"
+#include "router/report/text.h"
+#include "testing.h"
+
+namespace router::commands {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kHour = 3'600'000;
+constexpr int64_t kNow = 1'790'000'000'000 / kHour * kHour + 30 * 60'000;  // half past an hour
+
+struct Fixture {
+  explicit Fixture(const std::string& config)
+      : options(testing::ParseOptions(config)), ledger(testing::MemoryLedger()), clock(kNow) {}
+  Result<json> Run(const std::string& name, const json& args) {
+    return commands::Run({options, *ledger, clock}, name, args);
+  }
+  json Ok(const std::string& name, const json& args = json::object()) {
+    auto result = Run(name, args);
+    INFO(result.status().message());
+    REQUIRE(result.ok());
+    return result.value();
+  }
+  // `tokens` per call, one call every `every_ms` over the `span_ms` before now.
+  void Spend(int64_t tokens, int64_t every_ms, int64_t span_ms) {
+    std::vector<ledger::UsageRecord> calls;
+    for (int64_t at = kNow - span_ms; at < kNow; at += every_ms) calls.push_back(testing::UserCall(at, "p", tokens));
+    REQUIRE(ledger->AppendBatch(calls).ok());
+  }
+
+  config::PluginOptions options;
+  std::unique_ptr<ledger::Ledger> ledger;
+  FakeClock clock;
+};
+
+constexpr const char* kDaily = R"({"timezone": "UTC", "predictionHorizonHours": 24, "providers": {"p": {
+    "windows": [{"name": "daily", "limit": 100000, "schedule": {"type": "daily", "hour": 0}}]}}})";
+
+TEST_CASE("predict lists every limited window with its estimate", "[commands][predict]") {
+  Fixture f(kDaily);
+  f.Spend(1'000, 10 * 60'000, 3 * kHour);  // 18 calls, 18,000 tokens in 3 h: 6,000/h, 82,000 left
+  const json p = f.Ok("predict");
+  CHECK(p["schema"] == "router.predict/1");
+  CHECK(p["generatedAtMs"] == kNow);
+  CHECK(p["horizonHours"] == 24);
+  REQUIRE(p["forecasts"].size() == 1);
+  const json& daily = p["forecasts"][0];
+  CHECK(daily["provider"] == "p");
+  CHECK(daily["window"] == "daily");
+  CHECK(daily["unit"] == "tokens");
+  CHECK(daily["used"] == 18'000);
+  CHECK(daily["remaining"] == 82'000);
+  CHECK(daily["method"] == "simple");  // hours of history only
+  CHECK(daily["confidence"].get<double>() <= 0.3);
+  CHECK(daily["ratePerHour"].get<double>() > 0);
+  CHECK(daily["resetsAtMs"].is_number());
+  const std::string text = report::Render(p, "UTC");
+  CHECK(text.find("quota forecasts at") != std::string::npos);
+  CHECK(text.find("18,000 / 100,000 tokens") != std::string::npos);
+  CHECK(report::SummarizePredict(p).find("p daily: ") == 0);
+
+  CHECK(f.Ok("predict", {{"hours", 2}})["horizonHours"] == 2);
+  CHECK(f.Ok("predict", {{"provider", "p"}})["forecasts"].size() == 1);
+}
+
+TEST_CASE("a forecast inside the horizon shows in status and is logged once", "[commands][predict]") {
+  Fixture f(kDaily);
+  f.Spend(12'000, 10 * 60'000, 2 * kHour);  // 12 calls, 144,000 tokens in 2 h: ~72,000/h
+  f.options.providers[0].windows[0].limit = 200'000;  // 56,000 left: gone in under an hour
+  const json p = f.Ok("predict");
+  REQUIRE(p["nearest"].is_object());
+  CHECK(p["nearest"]["window"] == "daily");
+  CHECK(p["nearest"]["beforeReset"] == true);
+  CHECK(p["nearest"]["exhaustsAtMs"].get<int64_t>() > kNow);
+  CHECK(p["nearest"]["exhaustsAtMs"].get<int64_t>() < kNow + 2 * kHour);
+
+  const json first = f.Ok("check-alerts");
+  bool warned = false;
+  for (const json& m : first["new"]) warned |= m.get<std::string>().find("p daily: forecast to run out at") == 0;
+  CHECK(warned);
+  for (const json& m : f.Ok("check-alerts")["new"]) {
+    CHECK(m.get<std::string>().find("forecast") == std::string::npos);  // once per window period
+  }
+  const json status = f.Ok("status");
+  CHECK(status["forecast"]["window"] == "daily");
+  CHECK(report::RenderStatus(status).find("forecast: p daily: runs out") != std::string::npos);
+}
+
+TEST_CASE("predict with nothing to forecast, and bad arguments", "[commands][predict]") {
+  Fixture none(R"({"timezone": "UTC"})");
+  const json empty = none.Ok("predict");
+  CHECK(empty["forecasts"].empty());
+  CHECK(empty["nearest"].is_null());
+  CHECK(report::Render(empty, "UTC").find("No limited quota windows") != std::string::npos);
+  CHECK(none.Ok("status")["forecast"].is_null());
+
+  Fixture f(kDaily);
+  CHECK(f.Ok("predict")["forecasts"][0]["method"] == "none");  // no usage yet
+  auto bad_hours = f.Run("predict", {{"hours", 0}});
+  REQUIRE_FALSE(bad_hours.ok());
+  CHECK(bad_hours.status().message().find("argument hours must be a whole number from 1 to 720") == 0);
+  auto unknown = f.Run("predict", {{"provider", "nope"}});
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.status().message().find("unknown provider \"nope\"") == 0);
+}
+
+}  // namespace
+}  // namespace router::commands
