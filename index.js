@@ -82,7 +82,8 @@ export default {
         const cronRun = toCronRun(ctx);
         if (cronRun) getRecorder().noteCronRun(...cronRun);
         const args = toRouteArgs(event, ctx);
-        if (!args) return undefined;
+        // Explicit models are left alone unless configured: such turns never wait on the ledger.
+        if (!args || (ctx.modelProviderId !== "router" && !getRecorder().routesExplicit)) return undefined;
         const { value } = await getRecorder().run("route", args);
         if (!value.choice) {
           if (value.requested.alias) warn(`${args.model} not routed: ${value.reason}`);

@@ -62,6 +62,7 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
                         InstanceMethod<&RecorderWrap::NoteInputChars>("noteInputChars"),
                         InstanceAccessor<&RecorderWrap::LedgerPath>("ledgerPath"),
                         InstanceAccessor<&RecorderWrap::Warnings>("catalogWarnings"),
+                        InstanceAccessor<&RecorderWrap::RoutesExplicit>("routesExplicit"),
                         InstanceAccessor<&RecorderWrap::Timezone>("timezone")});
   }
 
@@ -168,6 +169,11 @@ class RecorderWrap : public Napi::ObjectWrap<RecorderWrap> {
   // The catalog's warnings (unknown models), for the plugin to log once.
   Napi::Value Warnings(const Napi::CallbackInfo& info) {
     return FromJson(info.Env(), json(configured_->router.catalog().warnings()));
+  }
+
+  // Whether turns on explicit, non-router models are routed too (routing.overrideExplicit).
+  Napi::Value RoutesExplicit(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), configured_->options.routing.override_explicit);
   }
 
   Napi::Value LedgerPath(const Napi::CallbackInfo& info) {

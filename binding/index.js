@@ -25,6 +25,8 @@ export class Recorder {
     this.timezone = this.#native.timezone;
     /** Problems with the model catalog (unknown models scored conservatively), one line each. */
     this.catalogWarnings = this.#native.catalogWarnings;
+    /** Whether turns on explicit, non-router models are routed too (routing.overrideExplicit). */
+    this.routesExplicit = this.#native.routesExplicit;
   }
 
   /** Queues one `llm_output` attempt; returns log-worthy problems or undefined. Never blocks. */

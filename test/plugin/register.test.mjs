@@ -250,6 +250,21 @@ test("before_model_resolve rewrites router/* turns, logs the decision and keeps 
   assert.ok(!fs.readFileSync(path.join(stateDir, "model-router", "ledger.sqlite")).includes("sk-routing-secret"));
 });
 
+test("turns on explicit models never touch the ledger unless overrideExplicit is on", async () => {
+  // A ledger that cannot be opened: any turn that reads it logs a warning.
+  const config = { ...ROUTING_CONFIG, ledger: { path: "/proc/no-such-dir/ledger.sqlite" } };
+  const ctx = { runId: "r", agentId: "main", trigger: "user", modelProviderId: "cloud", modelId: "cheap" };
+  const kept = registerPlugin({ stateDir: tmp(), config, openclawConfig: ROUTING_OPENCLAW });
+  assert.equal(await kept.hooks.get("before_model_resolve")({ prompt: "hi" }, ctx), undefined);
+  assert.deepEqual(kept.warnings, []);
+  assert.equal(await kept.hooks.get("before_model_resolve")({ prompt: "hi" }, { ...ctx, modelProviderId: "router", modelId: "auto" }), undefined);
+  assert.match(kept.warnings.join("\n"), /routing skipped: .*ledger/);
+
+  const rerouting = registerPlugin({ stateDir: tmp(), config: { ...ROUTING_CONFIG, routing: { overrideExplicit: true } }, openclawConfig: ROUTING_OPENCLAW });
+  assert.deepEqual(await rerouting.hooks.get("before_model_resolve")({ prompt: "thanks!" }, ctx),
+    { providerOverride: "cloud", modelOverride: "cheap" });
+});
+
 test("llm_input's size is recorded with the attempt; its text is not", async () => {
   const stateDir = tmp();
   const registered = registerPlugin({ stateDir });
