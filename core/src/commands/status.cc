@@ -172,7 +172,8 @@ Result<Evaluation> EvaluateAndLogAlerts(const Context& ctx, int64_t now_ms) {
   if (!budget.ok()) return budget.status();
   auto fresh = quota::AppendAlerts(ctx.ledger, windows.value(), budget.value(), now_ms);
   if (!fresh.ok()) return fresh.status();
-  auto forecasts = forecast::PredictWindows(ctx.options, ctx.ledger, now_ms, ctx.options.prediction_horizon_hours);
+  auto forecasts = forecast::PredictWindows(ctx.options, ctx.ledger, windows.value(), now_ms,
+                                            ctx.options.prediction_horizon_hours);
   if (!forecasts.ok()) return forecasts.status();
   auto warned = AppendForecastAlerts(ctx.ledger, forecasts.value(), ctx.options.timezone, now_ms);
   if (!warned.ok()) return warned.status();

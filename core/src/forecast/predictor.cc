@@ -332,11 +332,18 @@ Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& option
                                              int horizon_hours) {
   auto windows = quota::EvaluateWindows(options, ledger, now_ms);
   if (!windows.ok()) return windows.status();
+  return PredictWindows(options, ledger, windows.value(), now_ms, horizon_hours);
+}
+
+Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,
+                                             const ledger::Ledger& ledger,
+                                             const std::vector<quota::WindowState>& windows,
+                                             int64_t now_ms, int horizon_hours) {
   const int64_t until_ms = (now_ms / kHourMs + 1) * kHourMs;  // through the current hour
   const int64_t since_ms = until_ms - kHistoryDays * kMsPerDay;
   std::map<std::string, std::vector<ledger::HourTotals>> hours_by_provider;
   std::vector<Forecast> forecasts;
-  for (const quota::WindowState& w : windows.value()) {
+  for (const quota::WindowState& w : windows) {
     if (w.source == config::QuotaSource::kUnlimited || w.limit <= 0) continue;
     const config::ProviderOptions* provider = options.FindProvider(w.provider);
     auto zone = calendar::Zone::Find(

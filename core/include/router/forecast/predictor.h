@@ -62,5 +62,11 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
 [[nodiscard]] Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,
                                                            const ledger::Ledger& ledger, int64_t now_ms,
                                                            int horizon_hours);
+// The same for windows already evaluated at now_ms (quota::EvaluateWindows), so a caller that
+// has them (status, alert checks) does not evaluate them twice.
+[[nodiscard]] Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,
+                                                           const ledger::Ledger& ledger,
+                                                           const std::vector<quota::WindowState>& windows,
+                                                           int64_t now_ms, int horizon_hours);
 
 }  // namespace router::forecast
