@@ -9,9 +9,11 @@
 // predictor and the baseline forecast the current window; the truth is the first instant the
 // trace's real use reaches the limit within the horizon and before the window resets.
 // The baseline: the last 24 h of use divided by the hours since the oldest use in those 24 h, as
-// a constant hourly rate from the window's current use (no aging, no profile).
+// a constant hourly rate from the window's current use (no aging, no profile). The predictor's
+// error is scored on its point forecast, its warnings on Warns() (probability-gated).
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -38,7 +40,6 @@ using router::config::Schedule;
 using router::forecast::HourlySeries;
 
 constexpr int64_t kHour = router::kMsPerHour;
-constexpr int64_t kHorizon = 24 * kHour;
 constexpr int64_t kLead = 2 * kHour;
 constexpr int kWarmupHours = 6;
 
@@ -65,6 +66,7 @@ struct Trace {
   std::vector<std::pair<int64_t, double>> readings;  // use outside the ledger, learnt by set-usage
   Schedule schedule;
   int64_t limit = 0;
+  int64_t horizon_ms = 24 * kHour;
 };
 
 Schedule Daily() { return Schedule{}; }
@@ -112,7 +114,7 @@ class Truth {
   // The first instant after now when the window reaches the limit, within the horizon and before
   // the window resets.
   std::optional<int64_t> Exhaustion(const router::quota::Span& span, int64_t now) const {
-    const int64_t end = span.rolling ? now + kHorizon : std::min(now + kHorizon, span.end_ms);
+    const int64_t end = span.rolling ? now + trace_.horizon_ms : std::min(now + trace_.horizon_ms, span.end_ms);
     const double limit = static_cast<double>(trace_.limit);
     int64_t prev = now;
     double prev_used = Used(span, now);
@@ -138,21 +140,23 @@ class Truth {
 };
 
 struct Score {
+  int64_t horizon_ms;
   std::vector<double> errors;  // |forecast - truth| / horizon where the truth is within it
   int warnings = 0;
   int false_alarms = 0;
   // Per exhaustion event: whether each step before it warned, oldest first.
   std::map<int64_t, std::vector<std::pair<int64_t, bool>>> events;
 
-  void Add(int64_t now, std::optional<int64_t> truth, std::optional<int64_t> warning) {
-    if (warning) {
+  // `forecast`: the projected exhaustion within the horizon and before the reset, if any.
+  void Add(int64_t now, std::optional<int64_t> truth, std::optional<int64_t> forecast, bool warned) {
+    if (warned) {
       ++warnings;
       if (!truth) ++false_alarms;
     }
     if (truth) {
-      const int64_t forecast = warning ? *warning : now + kHorizon;
-      errors.push_back(std::fabs(static_cast<double>(forecast - *truth)) / kHorizon);
-      events[*truth].emplace_back(now, warning.has_value());
+      errors.push_back(std::fabs(static_cast<double>(forecast.value_or(now + horizon_ms) - *truth)) /
+                       static_cast<double>(horizon_ms));
+      events[*truth].emplace_back(now, warned);
     }
   }
   double MedianError() const {
@@ -183,9 +187,23 @@ struct Result {
   int steps = 0;
 };
 
-Result Backtest(const Trace& trace, const Zone& zone) {
+// How often forecasts with a given probability came true, in tenths of probability.
+struct Calibration {
+  std::array<int, 10> forecasts{};
+  std::array<int, 10> exhausted{};
+  std::array<double, 10> probability{};
+  void Add(double p, bool happened) {
+    const auto bin = static_cast<size_t>(std::min(9.0, std::floor(p * 10)));
+    ++forecasts[bin];
+    exhausted[bin] += happened ? 1 : 0;
+    probability[bin] += p;
+  }
+};
+
+Result Backtest(const Trace& trace, const Zone& zone, Calibration& calibration) {
   const Truth truth(trace);
-  Result result;
+  const int64_t horizon = trace.horizon_ms;
+  Result result{{horizon, {}, 0, 0, {}}, {horizon, {}, 0, 0, {}}, 0};
   const int64_t length = trace.schedule.period_ms;
   for (size_t hour = kWarmupHours; hour < trace.hourly.size() - 24; ++hour) {
     const int64_t now = trace.start_ms + static_cast<int64_t>(hour) * kHour + kHour / 2;
@@ -198,6 +216,10 @@ Result Backtest(const Trace& trace, const Zone& zone) {
     if (w.used >= w.limit) continue;  // already out: nothing to forecast
     const int64_t window_from = w.span.rolling ? now - length : w.span.start_ms;
     if (truth.Outside(window_from - 1, now) > 0) w.basis.kind = "manual";
+    // Use from elsewhere that a reading will reveal later is invisible to any forecaster until
+    // then: forecasts made before it are not scored (for either method).
+    const int64_t scored_until = w.span.rolling ? now + horizon : std::min(now + horizon, w.span.end_ms);
+    if (truth.Outside(now, scored_until) > 0) continue;
     ++result.steps;
     const std::optional<int64_t> actual = truth.Exhaustion(w.span, now);
 
@@ -207,11 +229,13 @@ Result Backtest(const Trace& trace, const Zone& zone) {
                         {trace.hourly.begin() + static_cast<long>(first),
                          trace.hourly.begin() + static_cast<long>(hour) + 1}};
     series.values.back() /= 2;
-    const auto forecast = router::forecast::Predict(w, series, now, kHorizon, zone);
+    const auto forecast = router::forecast::Predict(w, series, now, horizon, zone);
+    calibration.Add(forecast.probability, actual.has_value());
     result.predictor.Add(now, actual,
                          forecast.exhausts_at_ms && forecast.before_reset && forecast.within_horizon
                              ? forecast.exhausts_at_ms
-                             : std::nullopt);
+                             : std::nullopt,
+                         router::forecast::Warns(forecast));
 
     // Baseline: the last 24 h at a constant rate.
     double last_day = 0;
@@ -228,9 +252,9 @@ Result Backtest(const Trace& trace, const Zone& zone) {
       const double rate = last_day / (static_cast<double>(now - oldest) / kHour);
       const auto at =
           now + static_cast<int64_t>(static_cast<double>(w.limit - w.used) / rate * kHour);
-      if (at <= now + kHorizon && (w.span.rolling || at < w.span.end_ms)) naive = at;
+      if (at <= now + horizon && (w.span.rolling || at < w.span.end_ms)) naive = at;
     }
-    result.baseline.Add(now, actual, naive);
+    result.baseline.Add(now, actual, naive, naive.has_value());
   }
   return result;
 }
@@ -291,7 +315,7 @@ Trace Generate(const std::string& family, const Zone& zone, uint64_t seed) {
     t.limit = 24'000;  // the mean day: heavier days run out in the evening
   } else if (family == "workday-diurnal") {
     t.schedule = Rolling(5);
-    t.limit = 16'500;  // 5 working hours at 1.1x the mean
+    t.limit = 16'500;  // 5 working hours at 1.1x the mean: only heavy days run out
   } else if (family == "bursty cron") {
     t.limit = 28'800;  // the mean day: heavy days run out at a spike
   } else if (family == "weekend lull") {
@@ -370,23 +394,42 @@ int main(int argc, char** argv) {
                              "weekly reset", "manual set-usage"}) {
     traces.push_back(Generate(family, zone.value(), seed++));
   }
+  // The same 5 h window looked at no further ahead than its own length: beyond that, whether it
+  // runs out depends on a day that has not started, and these traces draw each day's demand
+  // independently.
+  Trace window_ahead = traces[1];
+  window_ahead.family += ", 5 h ahead";
+  window_ahead.horizon_ms = 5 * kHour;
+  traces.insert(traces.begin() + 2, std::move(window_ahead));
   if (!ledger_path.empty()) {
     for (Trace& t : FromLedger(ledger_path, zone.value())) traces.push_back(std::move(t));
   }
   std::printf(
-      "Horizon 24 h, %d-day traces, a forecast every hour. Error: median |forecast - actual| "
-      "as a share of the horizon (no forecast counts as the horizon's end). Warned: "
-      "exhaustions with an unbroken warning from >= 2 h before. False alarms: share of "
+      "Horizon 24 h unless named, %d-day traces, a forecast every hour. Error: median |forecast "
+      "- actual| as a share of the horizon (no forecast counts as the horizon's end). Warned: "
+      "exhaustions with an unbroken warning from >= 2 h before (the predictor warns at >= %.0f%% "
+      "probability, the baseline whenever its projection runs out). False alarms: share of "
       "warnings with no exhaustion within the horizon.\n\n",
-      kDays);
+      kDays, 100 * router::forecast::kWarnProbability);
   std::printf(
       "| trace | method | forecasts | exhaustions | median error | warned >= 2 h | false alarms "
       "|\n");
   std::printf("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+  Calibration calibration;
   for (const Trace& trace : traces) {
-    const Result r = Backtest(trace, zone.value());
+    const Result r = Backtest(trace, zone.value(), calibration);
     PrintRow(trace.family, "predictor", r.steps, r.predictor);
     PrintRow(trace.family, "baseline", r.steps, r.baseline);
+  }
+  std::printf(
+      "\nCalibration over all traces: how often the window really ran out when the predictor "
+      "gave it a probability in each band.\n\n| probability | forecasts | mean probability | ran "
+      "out |\n| --- | ---: | ---: | ---: |\n");
+  for (size_t bin = 0; bin < 10; ++bin) {
+    const int n = calibration.forecasts[bin];
+    if (n == 0) continue;
+    std::printf("| %zu-%zu%% | %d | %.0f%% | %.0f%% |\n", bin * 10, bin * 10 + 10, n,
+                100 * calibration.probability[bin] / n, 100.0 * calibration.exhausted[bin] / n);
   }
   return 0;
 }

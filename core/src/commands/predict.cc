@@ -13,10 +13,6 @@ using nlohmann::json;
 
 constexpr int64_t kHourMs = 3'600'000;
 
-bool Counts(const forecast::Forecast& f) {
-  return f.exhausts_at_ms && f.within_horizon && f.before_reset;
-}
-
 }  // namespace
 
 json ForecastJson(const forecast::Forecast& f) {
@@ -32,6 +28,8 @@ json ForecastJson(const forecast::Forecast& f) {
           {"confidence", std::round(f.confidence * 100) / 100},
           {"basis", f.basis},
           {"exhaustsAtMs", f.exhausts_at_ms ? json(*f.exhausts_at_ms) : json(nullptr)},
+          {"probability", std::round(f.probability * 100) / 100},
+          {"warns", forecast::Warns(f)},
           {"resetsAtMs", f.resets_at_ms > 0 ? json(f.resets_at_ms) : json(nullptr)},
           {"beforeReset", f.before_reset},
           {"withinHorizon", f.within_horizon}};
@@ -40,7 +38,7 @@ json ForecastJson(const forecast::Forecast& f) {
 json NearestJson(const std::vector<forecast::Forecast>& forecasts) {
   const forecast::Forecast* nearest = nullptr;
   for (const auto& f : forecasts) {
-    if (Counts(f) && (nearest == nullptr || *f.exhausts_at_ms < *nearest->exhausts_at_ms)) nearest = &f;
+    if (forecast::Warns(f) && (nearest == nullptr || *f.exhausts_at_ms < *nearest->exhausts_at_ms)) nearest = &f;
   }
   return nearest != nullptr ? ForecastJson(*nearest) : json(nullptr);
 }
@@ -80,12 +78,13 @@ Result<std::vector<std::string>> AppendForecastAlerts(ledger::Ledger& ledger,
   if (!zone.ok()) return zone.status();
   std::vector<std::string> fresh;
   for (const auto& f : forecasts) {
-    if (!Counts(f)) continue;
+    if (!forecast::Warns(f)) continue;
     // A calendar window warns once per period; a rolling one has no period, so once per hour.
     const int64_t period = f.resets_at_ms > 0 ? f.resets_at_ms : now_ms / kHourMs * kHourMs;
     const std::string message = fmt::format(
-        "{} {}: forecast to run out at {}, before it resets ({} confidence)", f.provider, f.window,
-        zone->FormatMinute(*f.exhausts_at_ms), f.confidence >= 0.7 ? "high" : f.confidence >= 0.4 ? "medium" : "low");
+        "{} {}: forecast to run out at {}, before it resets ({:.0f}% likely, {} confidence)", f.provider,
+        f.window, zone->FormatMinute(*f.exhausts_at_ms), std::round(f.probability * 100),
+        f.confidence >= 0.7 ? "high" : f.confidence >= 0.4 ? "medium" : "low");
     ledger::Event event;
     event.at_ms = now_ms;
     event.kind = "alert";

@@ -22,22 +22,30 @@ constexpr double kWeightedFromHours = 24;
 constexpr double kProfileFromHours = 7 * 24;
 constexpr double kTrendFromHours = 48;
 
+// The model: use in an hour = level x profile(hour) x factor(day) x noise. The level is the mean
+// use per profile-weighted hour over the last week; each local day has a factor (busy days,
+// quiet days) that persists into the next day with a persistence learnt from the user's own
+// days; noise is hour-to-hour variation. Today's factor combines the persisted one with today's
+// pace so far, each weighted by how noisy it is, which also gives the forecast its spread.
 // Constants below were chosen with bench/forecast_backtest.cc (horizon 24 h, six trace families),
 // sweeping each over the values named and keeping the one with the lowest median error and
 // fewest false alarms across families.
-// Recency weighting of the level (4, 6, 8, 12 h tried): a short half-life follows intraday
-// changes; kReversionHalfLifeHours keeps it from being carried far ahead.
-constexpr double kHalfLifeHours = 4;
-// Further ahead the level reverts to the mean of the last week (6, 12, 24, 48 h tried): one busy
-// afternoon says little about tomorrow.
-constexpr double kReversionHalfLifeHours = 24;
 constexpr double kLongRunHours = 7 * 24;
-// The profile's shrinkage toward the hour-of-day shape, in pseudo-observations per slot (1, 2, 4,
-// 16 tried): a slot has only 1..4 observations in 28 days, but heavier shrinkage blurred weekly
-// patterns (the weekly-reset trace) more than it damped noise.
-constexpr double kProfilePrior = 1;
+// Until this many complete days exist, persistence and day-to-day spread are assumed, not learnt.
+constexpr int kLearnFromDays = 5;
+constexpr double kDefaultPersistence = 0.5;
+constexpr double kDefaultDayVariance = 0.09;  // factors spread by +-30 %
+constexpr double kMinDayVariance = 0.0025;    // +-5 %: no history is that regular
+constexpr double kDefaultHourCv = 0.5;
+constexpr double kMinHourVariance = 0.01;     // +-10 % per hour, for the same reason
+constexpr double kMaxLeverage = 0.8;
+// The profile's shrinkage toward the hour-of-day shape (toward flat for the hour-of-day profile),
+// in pseudo-observations per slot (0.5, 1, 2, 4 tried): a slot has only 1..4 observations in 28
+// days; 2 damped noise (fewer false alarms everywhere) while 4 began to blur the weekly pattern
+// of the weekly-reset trace.
+constexpr double kProfilePrior = 2;
 // The day-over-day trend is noisy: it is clamped, and only this share of it is extrapolated
-// (0, 0.25, 0.5, 1 tried).
+// (0, 0.25, 0.5, 1 tried; 1 cried wolf on the weekly-reset trace).
 constexpr double kTrendClamp = 0.5;
 constexpr double kTrendDamping = 0.5;
 // The projected rate never drifts beyond these multiples of the level through the trend.
@@ -54,7 +62,9 @@ struct Hour {
   int64_t start_ms;
   double duration;  // 1, or less for the current hour
   double value;
-  double shape;  // the profile's factor for this hour (1 without a profile)
+  double shape = 1;     // the profile's factor for this hour (1 without a profile)
+  double leverage = 0;  // the hour's own weight in its profile slot
+  size_t day = 0;       // index of its local day
 };
 
 int Slot(const calendar::Zone& zone, int64_t at_ms) {
@@ -62,14 +72,21 @@ int Slot(const calendar::Zone& zone, int64_t at_ms) {
   return calendar::DayOfWeek(c.year, c.month, c.day) * 24 + c.hour;
 }
 
-// Hour-of-week factors (mean 1) from complete hours, each slot shrunk toward the hour-of-day mean.
-std::array<double, kSlots> BuildProfile(const std::vector<Hour>& hours,
-                                        const calendar::Zone& zone) {
+// Factors per hour-of-week slot (mean 1) from the complete hours before `until_ms` (today's hours
+// are evidence for today's factor, not for the shape), and how many hours each rests on.
+// Weekly: each slot shrunk toward its hour of day; otherwise every day has the hour-of-day shape,
+// shrunk toward flat.
+struct Profile {
+  std::array<double, kSlots> factor;
+  std::array<double, kSlots> observations;
+};
+Profile BuildProfile(const std::vector<Hour>& hours, const calendar::Zone& zone, bool weekly,
+                     int64_t until_ms) {
   std::array<double, kSlots> sum{}, count{};
   std::array<double, 24> day_sum{}, day_count{};
   double total = 0, n = 0;
   for (const Hour& h : hours) {
-    if (h.duration < 1) continue;
+    if (h.duration < 1 || h.start_ms >= until_ms) continue;
     const int slot = Slot(zone, h.start_ms);
     sum[slot] += h.value;
     count[slot] += 1;
@@ -78,21 +95,33 @@ std::array<double, kSlots> BuildProfile(const std::vector<Hour>& hours,
     total += h.value;
     n += 1;
   }
-  std::array<double, kSlots> profile{};
-  profile.fill(1);
+  Profile profile{};
+  profile.factor.fill(1);
   if (total <= 0) return profile;
   const double mean = total / n;
+  auto shrink = [](double observed, double observations, double prior) {
+    return (observations * observed + kProfilePrior * prior) / (observations + kProfilePrior);
+  };
   double profile_sum = 0;
   for (int s = 0; s < kSlots; ++s) {
-    const double hour_of_day =
-        day_count[s % 24] > 0 ? day_sum[s % 24] / day_count[s % 24] / mean : 1;
-    const double raw = count[s] > 0 ? sum[s] / count[s] / mean : hour_of_day;
-    profile[s] = (count[s] * raw + kProfilePrior * hour_of_day) / (count[s] + kProfilePrior);
-    profile_sum += profile[s];
+    const int hour = s % 24;
+    const double hour_of_day = day_count[hour] > 0 ? day_sum[hour] / day_count[hour] / mean : 1;
+    profile.factor[s] = !weekly      ? shrink(hour_of_day, day_count[hour], 1)
+                        : count[s] > 0 ? shrink(sum[s] / count[s] / mean, count[s], hour_of_day)
+                                       : hour_of_day;
+    profile.observations[s] = weekly ? count[s] : day_count[hour];
+    profile_sum += profile.factor[s];
   }
-  for (double& p : profile) p *= kSlots / profile_sum;
+  for (double& p : profile.factor) p *= kSlots / profile_sum;
   return profile;
 }
+
+// An hour's noise variance in units of hour_variance: proportional to its expected use squared,
+// plus a term that keeps quiet hours (a small expected use) from claiming small absolute noise.
+double HourSpread(double expected, double level) { return expected * expected + expected * level; }
+
+// The standard normal distribution function.
+double Phi(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 // Cumulative use as a piecewise-linear function of time: history, then projection.
 class Cumulative {
@@ -152,6 +181,7 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
   }
   auto exhausted_now = [&] {
     f.exhausts_at_ms = now_ms;
+    f.probability = 1;
     f.before_reset = true;
     f.within_horizon = true;
   };
@@ -178,72 +208,145 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
   f.method = history_hours < kWeightedFromHours  ? Method::kSimple
              : history_hours < kProfileFromHours ? Method::kWeighted
                                                  : Method::kProfile;
-  std::array<double, kSlots> profile{};
-  profile.fill(1);
-  if (f.method == Method::kProfile) {
-    profile = BuildProfile(hours, zone);
-    for (Hour& h : hours) h.shape = profile[static_cast<size_t>(Slot(zone, h.start_ms))];
+  const int64_t today_ms = zone.StartOfDay(now_ms);
+  Profile profile{};
+  profile.factor.fill(1);
+  if (f.method != Method::kSimple) {
+    profile = BuildProfile(hours, zone, f.method == Method::kProfile, today_ms);
+    for (Hour& h : hours) {
+      const auto slot = static_cast<size_t>(Slot(zone, h.start_ms));
+      h.shape = profile.factor[slot];
+      h.leverage = 1 / (profile.observations[slot] + kProfilePrior);
+    }
   }
-  auto shape_at = [&](int64_t at_ms) {
-    return f.method == Method::kProfile ? profile[static_cast<size_t>(Slot(zone, at_ms))] : 1.0;
-  };
+  auto shape_at = [&](int64_t at_ms) { return profile.factor[static_cast<size_t>(Slot(zone, at_ms))]; };
 
-  // The level: use per hour of profile-expected activity, recency-weighted except in kSimple.
-  double weighted_use = 0, weighted_time = 0, weighted_age = 0, long_use = 0, long_time = 0;
+  // The level: use per profile-weighted hour over the last week (all of it in kSimple).
+  double long_use = 0, long_time = 0;
   for (const Hour& h : hours) {
-    const double age = (static_cast<double>(now_ms - h.start_ms) / kHourMs) - h.duration / 2;
-    const double weight = f.method == Method::kSimple ? 1 : std::exp2(-age / kHalfLifeHours);
-    weighted_use += weight * h.value;
-    weighted_time += weight * h.duration * h.shape;
-    weighted_age += weight * h.duration * age;
-    if (age < kLongRunHours) {
-      long_use += h.value;
-      long_time += h.duration * h.shape;
-    }
+    if (static_cast<double>(now_ms - h.start_ms) / kHourMs > kLongRunHours) continue;
+    long_use += h.value;
+    long_time += h.duration * h.shape;
   }
-  const double level = weighted_time > 0 ? weighted_use / weighted_time : 0;
-  const double long_level = long_time > 0 ? long_use / long_time : level;
-  // The level describes the rate this long ago: the trend is extrapolated from there.
-  const double level_age_hours = f.method == Method::kSimple ? 0 : weighted_age / weighted_time;
+  const double level = long_time > 0 ? long_use / long_time : 0;
 
-  // Trend: the last 24 h against the 24 h before, each per hour of expected activity.
-  if (f.method != Method::kSimple && history_hours >= kTrendFromHours) {
-    double recent = 0, recent_time = 0, older = 0, older_time = 0;
-    for (size_t back = 0; back < hours.size() && back < 48; ++back) {
-      const Hour& h = hours[hours.size() - 1 - back];
-      (back < 24 ? recent : older) += h.value;
-      (back < 24 ? recent_time : older_time) += h.duration * h.shape;
+  // Day factors: each local day's use against what the level and profile expect of it.
+  struct Day {
+    int64_t start_ms;
+    double use = 0, expected = 0, spread = 0;
+  };
+  std::vector<Day> days;
+  for (Hour& h : hours) {
+    const int64_t day = zone.StartOfDay(h.start_ms);
+    if (days.empty() || days.back().start_ms != day) days.push_back({day});
+    h.day = days.size() - 1;
+    const double expected = level * h.shape * h.duration;
+    days.back().use += h.value;
+    days.back().expected += expected;
+    days.back().spread += HourSpread(expected, level);
+  }
+  std::vector<double> factors;  // complete days, oldest first
+  for (const Day& d : days) {
+    if (d.start_ms < today_ms && d.expected > 0) factors.push_back(d.use / d.expected);
+  }
+  auto factor_of = [&](const Day& d) { return d.expected > 0 ? d.use / d.expected : 1.0; };
+
+  // Persistence (lag-one autocorrelation of the day factors) and the spread of each day around
+  // what the day before predicts.
+  double persistence = kDefaultPersistence, day_variance = kDefaultDayVariance;
+  if (f.method != Method::kSimple && static_cast<int>(factors.size()) >= kLearnFromDays) {
+    double mean = 0;
+    for (double x : factors) mean += x;
+    mean /= static_cast<double>(factors.size());
+    double covariance = 0, variance = 0;
+    for (size_t i = 0; i < factors.size(); ++i) {
+      variance += (factors[i] - mean) * (factors[i] - mean);
+      if (i > 0) covariance += (factors[i] - mean) * (factors[i - 1] - mean);
     }
-    if (recent > 0 && older > 0 && recent_time > 0 && older_time > 0) {
-      f.trend_per_day =
-          std::clamp((recent / recent_time) / (older / older_time) - 1, -kTrendClamp, kTrendClamp);
+    persistence = variance > 0 ? std::clamp(covariance / variance, 0.0, 1.0) : 1.0;
+    double innovation = 0;
+    for (size_t i = 1; i < factors.size(); ++i) {
+      const double e = factors[i] - mean - persistence * (factors[i - 1] - mean);
+      innovation += e * e;
+    }
+    day_variance = std::max(kMinDayVariance, innovation / static_cast<double>(factors.size() - 1));
+  }
+
+  // Hour-to-hour noise: residuals of complete hours of the last week against level x profile x
+  // their day's factor, relative to what was expected. Each hour helped fit its own profile slot
+  // and day factor, which pulls the fit toward it: residuals are scaled up by that leverage (as in
+  // leave-one-out), or a noisy history would look regular.
+  double residual_sq = 0, spread = 0;
+  for (const Hour& h : hours) {
+    if (h.duration < 1 || static_cast<double>(now_ms - h.start_ms) / kHourMs > kLongRunHours) continue;
+    const Day& day = days[h.day];
+    const bool fitted_day = f.method != Method::kSimple && day.expected > 0;
+    const double fit = level * h.shape;
+    const double expected = fit * (fitted_day ? factor_of(day) : 1.0);
+    const double leverage = std::min(kMaxLeverage, h.leverage + (fitted_day ? fit / day.expected : 0));
+    residual_sq += (h.value - expected) * (h.value - expected) / ((1 - leverage) * (1 - leverage));
+    spread += HourSpread(expected, level);
+  }
+  const double hour_variance =
+      spread > 0 ? std::max(kMinHourVariance, residual_sq / spread) : kDefaultHourCv * kDefaultHourCv;
+
+  // Trend: a least-squares line through the last week's complete day factors, damped and
+  // clamped. Days revert toward this line rather than toward the week's mean, so steadily growing
+  // use is not pulled back to where it was days ago.
+  double mean_factor = 1, slope = 0, mean_day = 0;
+  if (f.method != Method::kSimple && history_hours >= kTrendFromHours) {
+    double n = 0, sum_x = 0, sum_y = 0, sum_xx = 0, sum_xy = 0;
+    for (const Day& d : days) {
+      const double x = std::round(static_cast<double>(d.start_ms - today_ms) / kMsPerDay);
+      if (d.start_ms >= today_ms || d.expected <= 0 || -x > kLongRunHours / kHoursPerDay) continue;
+      const double y = factor_of(d);
+      n += 1;
+      sum_x += x;
+      sum_y += y;
+      sum_xx += x * x;
+      sum_xy += x * y;
+    }
+    if (n >= 2 && sum_y > 0) {
+      mean_factor = sum_y / n;
+      mean_day = sum_x / n;
+      const double raw = (n * sum_xy - sum_x * sum_y) / (n * sum_xx - sum_x * sum_x);
+      f.trend_per_day = std::clamp(raw / mean_factor, -kTrendClamp, kTrendClamp);
+      slope = kTrendDamping * f.trend_per_day * mean_factor;
     }
   }
-  auto growth_at = [&](int64_t at_ms) {
-    const double days =
-        (static_cast<double>(at_ms - now_ms) / kHourMs + level_age_hours) / kHoursPerDay;
-    return std::clamp(1 + kTrendDamping * f.trend_per_day * days, kMinGrowth, kMaxGrowth);
+  // The damped line at `days` from the start of today (fractional; negative in the past).
+  auto line_at = [&](double days_from_today) {
+    return std::clamp(mean_factor + slope * (days_from_today - mean_day), kMinGrowth * mean_factor,
+                      kMaxGrowth * mean_factor);
   };
-  auto level_at = [&](int64_t at_ms) {
-    if (f.method == Method::kSimple) return level;
-    const double ahead = static_cast<double>(at_ms - now_ms) / kHourMs;
-    return long_level + (level - long_level) * std::exp2(-ahead / kReversionHalfLifeHours);
-  };
-  f.rate_per_hour = level * shape_at(now_ms) * growth_at(now_ms);
+
+  // Today's factor: the line plus yesterday's persisted departure from it, updated by today's
+  // pace so far.
+  double today = line_at(0), today_variance = kDefaultDayVariance;
+  if (f.method != Method::kSimple) {
+    const int64_t yesterday_ms = zone.StartOfDaysBefore(now_ms, 1);
+    double prior = today;
+    for (const Day& d : days) {
+      if (d.start_ms == yesterday_ms) prior = today + persistence * (factor_of(d) - line_at(-1));
+    }
+    today = prior;
+    today_variance = day_variance;
+    const Day& current = days.back();
+    if (current.start_ms == today_ms && current.expected > 0) {
+      const double pace = current.use / current.expected;
+      const double scale = std::max(prior, 0.2);
+      const double pace_variance =
+          scale * scale * hour_variance * current.spread / (current.expected * current.expected);
+      const double precision = 1 / day_variance + 1 / pace_variance;
+      today = (prior / day_variance + pace / pace_variance) / precision;
+      today_variance = 1 / precision;
+    }
+  }
+
+  f.rate_per_hour = level * shape_at(now_ms) * today;
 
   // Confidence from the amount of history and the residual volatility over the last week.
-  double residual_sq = 0, observed = 0;
-  int counted = 0;
-  for (size_t back = 0; back < hours.size() && back < static_cast<size_t>(kLongRunHours); ++back) {
-    const Hour& h = hours[hours.size() - 1 - back];
-    const double residual = h.value - level * h.shape * h.duration;
-    residual_sq += residual * residual;
-    observed += h.value;
-    ++counted;
-  }
-  const double mean = observed / counted;
-  const double cv = mean > 0 ? std::sqrt(residual_sq / counted) / mean : 0;
-  f.confidence = history_hours / (history_hours + kConfidenceHalfHours) / (1 + cv);
+  f.confidence = history_hours / (history_hours + kConfidenceHalfHours) / (1 + std::sqrt(hour_variance));
   if (f.method == Method::kSimple) f.confidence = std::min(f.confidence, kSimpleMaxConfidence);
 
   switch (f.method) {
@@ -251,13 +354,12 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
       f.basis = HistoryText(history_hours) + " of history: simple average, low confidence";
       break;
     case Method::kWeighted:
-      f.basis = HistoryText(history_hours) + " of history: recency-weighted rate" +
-                (history_hours >= kTrendFromHours ? " with trend" : "");
+      f.basis = HistoryText(history_hours) + " of history: today's pace against the hour-of-day profile" +
+                (history_hours >= kTrendFromHours ? ", with trend" : "");
       break;
     case Method::kProfile:
     case Method::kNoUsage:  // returned above
-      f.basis = HistoryText(history_hours) +
-                " of history: weighted rate shaped by the hour-of-week profile";
+      f.basis = HistoryText(history_hours) + " of history: today's pace against the hour-of-week profile";
       break;
   }
   if (window.basis.kind != "ledger")
@@ -269,7 +371,16 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
   }
   if (horizon_ms <= 0) return f;
 
-  // History, then the projection hour by hour (steps end on whole hours) up to the horizon.
+  // History, then the projection hour by hour (steps end on whole hours) up to the horizon. Each
+  // step's spread: the error in today's factor (carried into later days by the persistence),
+  // later days' own surprises, and hour-to-hour noise.
+  struct Step {
+    int64_t from_ms, to_ms;
+    double persisted;  // expected use at factor 1, times persistence^days ahead
+    double surprise;   // expected use at factor 1, times the sd of later days' own surprises
+    double mean;
+  };
+  std::vector<Step> steps;
   Cumulative cumulative;
   double total = 0;
   cumulative.Add(hours.front().start_ms, 0);
@@ -279,14 +390,38 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
   }
   if (cumulative.points().back().first < now_ms) cumulative.Add(now_ms, total);
   const int64_t end_ms = now_ms + horizon_ms;
+  int days_ahead = 0;
+  int64_t day_ms = today_ms;
+  double carried = 1, surprise_variance = 0;  // persistence^days, accumulated surprise variance
   for (int64_t from = now_ms; from < end_ms;) {
     const int64_t to = std::min(end_ms, (from / kHourMs + 1) * kHourMs);
-    const int64_t mid = (from + to) / 2;
-    const double rate = level_at(mid) * shape_at(from) * growth_at(mid);
-    total += rate * static_cast<double>(to - from) / kHourMs;
+    if (const int64_t d = zone.StartOfDay(from); d != day_ms) {
+      day_ms = d;
+      ++days_ahead;
+      surprise_variance = surprise_variance * persistence * persistence + day_variance;
+      carried *= persistence;
+    }
+    const double base = level * shape_at(from) * static_cast<double>(to - from) / kHourMs;
+    const double day_fraction = static_cast<double>((from + to) / 2 - today_ms) / kMsPerDay;
+    const double factor = line_at(day_fraction) + carried * (today - line_at(0));
+    steps.push_back({from, to, base * carried, base * std::sqrt(surprise_variance), base * factor});
+    total += base * factor;
     cumulative.Add(to, total);
     from = to;
   }
+  // The variance of projected use within (from, to], steps counted by their overlap.
+  auto variance_between = [&](int64_t from, int64_t to) {
+    double persisted = 0, surprise = 0, noise = 0;
+    for (const Step& st : steps) {
+      const int64_t overlap = std::min(to, st.to_ms) - std::max(from, st.from_ms);
+      if (overlap <= 0) continue;
+      const double share = static_cast<double>(overlap) / static_cast<double>(st.to_ms - st.from_ms);
+      persisted += share * st.persisted;
+      surprise += share * st.surprise;
+      noise += share * share * HourSpread(st.mean, level);
+    }
+    return persisted * persisted * today_variance + surprise * surprise + noise * hour_variance;
+  };
 
   // Use in the window at t: calendar windows keep what is used now and add the projection (as if
   // no reset came: the reset decides before_reset only); rolling windows also lose what ages out.
@@ -298,6 +433,12 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
     const double aged = window.span.rolling ? cumulative.At(t - length) - aged_now : 0;
     return used_now + cumulative.At(t) - cum_now - aged;
   };
+  const double limit = static_cast<double>(window.limit);
+  auto chance_by = [&](int64_t t) {
+    const double sd = std::sqrt(variance_between(window.span.rolling ? std::max(now_ms, t - length) : now_ms, t));
+    const double margin = used_at(t) - limit;
+    return sd > 0 ? Phi(margin / sd) : margin >= 0 ? 1.0 : 0.0;
+  };
   // used_at is linear between the projection's points and (for rolling windows) the points
   // shifted by the window length, so checking those and interpolating is exact.
   std::vector<int64_t> checks;
@@ -307,24 +448,30 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
       checks.push_back(t + length);
   }
   std::sort(checks.begin(), checks.end());
-  const double limit = static_cast<double>(window.limit);
+  checks.erase(std::unique(checks.begin(), checks.end()), checks.end());
   int64_t prev_t = now_ms;
   double prev_used = used_now;
   for (int64_t t : checks) {
-    if (t == prev_t) continue;
     const double used = used_at(t);
-    if (used >= limit) {
+    if (window.span.rolling) f.probability = std::max(f.probability, chance_by(t));
+    if (used >= limit && !f.exhausts_at_ms) {
       const double share = (limit - prev_used) / (used - prev_used);
       f.exhausts_at_ms =
           prev_t + static_cast<int64_t>(std::ceil(share * static_cast<double>(t - prev_t)));
       f.before_reset = window.span.rolling || *f.exhausts_at_ms < window.span.end_ms;
       f.within_horizon = true;
-      break;
     }
     prev_t = t;
     prev_used = used;
   }
+  // A calendar window's use only grows: the chance is that of being out by the reset.
+  if (!window.span.rolling) f.probability = chance_by(std::min(end_ms, window.span.end_ms));
   return f;
+}
+
+bool Warns(const Forecast& forecast) {
+  return forecast.exhausts_at_ms && forecast.before_reset && forecast.within_horizon &&
+         forecast.probability >= kWarnProbability;
 }
 
 Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,

@@ -94,8 +94,8 @@ std::string Usd(int64_t micros) {
 
 std::string Confidence(double c) { return c >= 0.7 ? "high" : c >= 0.4 ? "medium" : "low"; }
 
-// One forecast in a sentence: "anthropic 5h: runs out 2026-11-23 14:20 (in 3h 10m), before its
-// reset; 1,200,000 tokens/h, high confidence".
+// One forecast in a sentence: "anthropic 5h: runs out 2026-11-23 14:20 (in 3h 10m), 85% likely;
+// 1,200,000 tokens/h, high confidence (profile)". "may run out" when it is not likely enough to warn.
 std::string ForecastSentence(const json& f, int64_t now_ms, const std::string& tz) {
   const std::string unit = f.at("unit") == "budget" ? "USD" : f.at("unit").get<std::string>();
   const std::string rate = f.at("unit") == "budget"
@@ -108,7 +108,9 @@ std::string ForecastSentence(const json& f, int64_t now_ms, const std::string& t
   } else if (!f.at("beforeReset").get<bool>()) {
     when = "resets before it would run out";
   } else {
-    when = fmt::format("runs out {} ({})", LocalTime(I(f, "exhaustsAtMs"), tz), Until(now_ms, I(f, "exhaustsAtMs")));
+    when = fmt::format("{} {} ({}), {:.0f}% likely", f.at("warns").get<bool>() ? "runs out" : "may run out",
+                       LocalTime(I(f, "exhaustsAtMs"), tz), Until(now_ms, I(f, "exhaustsAtMs")),
+                       f.at("probability").get<double>() * 100);
   }
   return fmt::format("{} {}: {}; {}, {} confidence ({})", f.at("provider").get<std::string>(),
                      f.at("window").get<std::string>(), when, rate,
@@ -124,7 +126,7 @@ std::string RenderPredict(const json& predict) {
   if (predict.at("forecasts").empty()) {
     return out + "No limited quota windows are configured (providers.<id>.windows with a limit).\n";
   }
-  out += fmt::format("\n  {:<14} {:<12} {:>28} {:>18} {:<24} {:<10} {}\n", "PROVIDER", "WINDOW", "USED / LIMIT",
+  out += fmt::format("\n  {:<14} {:<12} {:>28} {:>18} {:<30} {:<10} {}\n", "PROVIDER", "WINDOW", "USED / LIMIT",
                      "RATE / HOUR", "RUNS OUT", "CONFIDENCE", "BASIS");
   for (const json& f : predict.at("forecasts")) {
     const bool money = f.at("unit") == "budget";
@@ -133,9 +135,12 @@ std::string RenderPredict(const json& predict) {
                                    : Grouped(static_cast<int64_t>(std::llround(f.at("ratePerHour").get<double>())));
     std::string runs_out = "-";
     if (!f.at("exhaustsAtMs").is_null() && f.at("withinHorizon").get<bool>()) {
-      runs_out = f.at("beforeReset").get<bool>() ? LocalTime(I(f, "exhaustsAtMs"), tz) : "after reset";
+      runs_out = f.at("beforeReset").get<bool>()
+                     ? fmt::format("{} ({:.0f}%)", LocalTime(I(f, "exhaustsAtMs"), tz),
+                                   f.at("probability").get<double>() * 100)
+                     : "after reset";
     }
-    out += fmt::format("  {:<14} {:<12} {:>28} {:>18} {:<24} {:<10} {}\n", f.at("provider").get<std::string>(),
+    out += fmt::format("  {:<14} {:<12} {:>28} {:>18} {:<30} {:<10} {}\n", f.at("provider").get<std::string>(),
                        f.at("window").get<std::string>(),
                        amount("used") + " / " + amount("limit") + (money ? "" : " " + f.at("unit").get<std::string>()),
                        rate, runs_out,
@@ -143,7 +148,7 @@ std::string RenderPredict(const json& predict) {
                        f.at("basis").get<std::string>());
   }
   const json& nearest = predict.at("nearest");
-  out += nearest.is_null() ? "\nNo window is forecast to run out within the horizon.\n"
+  out += nearest.is_null() ? "\nNo window is likely to run out within the horizon.\n"
                            : "\nnearest: " + ForecastSentence(nearest, now, tz) + "\n";
   return out;
 }

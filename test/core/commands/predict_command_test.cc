@@ -6,6 +6,7 @@
 
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
+#include "router/forecast/predictor.h"
 #include "router/report/text.h"
 #include "testing.h"
 
@@ -81,17 +82,41 @@ TEST_CASE("a forecast inside the horizon shows in status and is logged once", "[
   CHECK(p["nearest"]["beforeReset"] == true);
   CHECK(p["nearest"]["exhaustsAtMs"].get<int64_t>() > kNow);
   CHECK(p["nearest"]["exhaustsAtMs"].get<int64_t>() < kNow + 2 * kHour);
+  CHECK(p["nearest"]["probability"].get<double>() >= forecast::kWarnProbability);
+  CHECK(p["nearest"]["warns"] == true);
 
   const json first = f.Ok("check-alerts");
   bool warned = false;
   for (const json& m : first["new"]) warned |= m.get<std::string>().find("p daily: forecast to run out at") == 0;
   CHECK(warned);
+  CHECK(first["new"].dump().find("% likely") != std::string::npos);
   for (const json& m : f.Ok("check-alerts")["new"]) {
     CHECK(m.get<std::string>().find("forecast") == std::string::npos);  // once per window period
   }
   const json status = f.Ok("status");
   CHECK(status["forecast"]["window"] == "daily");
   CHECK(report::RenderStatus(status).find("forecast: p daily: runs out") != std::string::npos);
+}
+
+TEST_CASE("a forecast that only might run out is shown but does not warn", "[commands][predict]") {
+  Fixture f(kDaily);
+  // 18,000 tokens since 11:30 UTC, now 14:30: about 5,100/h from the first hour with use, so about
+  // 67,000 by midnight against 64,000. Three hours say little about the rest of the day, so that
+  // is close to a coin flip.
+  f.Spend(1'000, 10 * 60'000, 3 * kHour);
+  f.options.providers[0].windows[0].limit = 64'000;
+  const json p = f.Ok("predict");
+  const json& daily = p["forecasts"][0];
+  REQUIRE(daily["exhaustsAtMs"].is_number());
+  CHECK(daily["beforeReset"] == true);
+  CHECK(daily["probability"].get<double>() > 0.3);
+  CHECK(daily["probability"].get<double>() < forecast::kWarnProbability);
+  CHECK(daily["warns"] == false);
+  CHECK(p["nearest"].is_null());
+  CHECK(report::SummarizePredict(p).find("p daily: may run out") == 0);
+  CHECK(report::Render(p, "UTC").find("No window is likely to run out") != std::string::npos);
+  for (const json& m : f.Ok("check-alerts")["new"]) CHECK(m.get<std::string>().find("forecast") == std::string::npos);
+  CHECK(f.Ok("status")["forecast"].is_null());
 }
 
 TEST_CASE("predict with nothing to forecast, and bad arguments", "[commands][predict]") {

@@ -554,14 +554,14 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   CHECK(checked.at("new").empty());
 
   // The next crossings: critical for openai, the daily money budget's soft threshold.
-  (void)Ok(commands::SetUsage(ctx, "openai", "190", ""));
+  (void)Ok(commands::SetUsage(ctx, "openai", "198", ""));
   REQUIRE(ledger->Append(UserCall(kNow + 2 * kMin, "stray", 1, 7'000'000)).ok());  // 8.5 of 10 USD
   clock.Advance(kMin);
   checked = Ok(commands::CheckAlerts(ctx));
   REQUIRE(checked.at("new").size() == 3);
-  CHECK(checked.at("new")[0] == "openai daily window critical: 95% used");
+  CHECK(checked.at("new")[0] == "openai daily window critical: 99% used");
   CHECK(checked.at("new")[1] == "daily budget warning: 85% of the cap spent today");
-  // At 95% with use going on, the forecast now puts exhaustion inside the horizon.
+  // At 99% with use going on, running out before the reset is now likely.
   CHECK(checked.at("new")[2].get<std::string>().rfind("openai daily: forecast to run out at ", 0) == 0);
   CHECK(Ok(commands::CheckAlerts(ctx)).at("new").empty());
 
@@ -580,7 +580,7 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   REQUIRE(only.at("quotas").size() == 1);
   CHECK(only.at("quotas")[0].at("provider") == "openai");
   REQUIRE(only.at("alerts").size() == 2);
-  CHECK(only.at("alerts")[1].at("message") == "openai daily window critical: 95% used");
+  CHECK(only.at("alerts")[1].at("message") == "openai daily window critical: 99% used");
 
   // Tomorrow after 07:00 the daily window and the budget day are new: yesterday's alerts go.
   clock.Set(kNextReset7 + kHour);

@@ -135,7 +135,7 @@ TEST_CASE("Predict: the hour-of-week profile puts exhaustion in working hours", 
   }
   const Forecast f = Run(Window(1000, 500), Series(values));
   CHECK(f.method == Method::kProfile);
-  CHECK(f.basis == "13 d of history: weighted rate shaped by the hour-of-week profile");
+  CHECK(f.basis == "13 d of history: today's pace against the hour-of-week profile");
   CHECK(f.rate_per_hour < 10);  // midnight is quiet
   REQUIRE(f.exhausts_at_ms.has_value());
   const auto civil = Utc().ToCivil(*f.exhausts_at_ms);
@@ -183,7 +183,8 @@ TEST_CASE("Predict: a manual reading above the ledger brings exhaustion forward"
   const Forecast f = Run(manual, Steady(72, 100));
   CHECK(f.used == 4000);
   CHECK(f.basis ==
-        "3 d of history: recency-weighted rate with trend; starts from the manual reading");
+        "3 d of history: today's pace against the hour-of-day profile, with trend; starts from the "
+        "manual reading");
   REQUIRE(f.exhausts_at_ms.has_value());
   CHECK(std::llabs(*f.exhausts_at_ms - (kNow + 10 * kHour)) <= kMin);
   CHECK_FALSE(ledger_only.exhausts_at_ms.has_value());  // 40 h away, beyond the horizon
@@ -202,6 +203,72 @@ TEST_CASE("Predict: the horizon bounds the projection", "[forecast]") {
   REQUIRE(exhausted.exhausts_at_ms.has_value());
   CHECK(*exhausted.exhausts_at_ms == kNow);
   CHECK(exhausted.remaining == 0);
+}
+
+TEST_CASE("Predict: the probability of running out follows the margin and the noise",
+          "[forecast]") {
+  // 72 h at 100/h; the daily window resets in 10 h, so about 1,000 more will be used by then.
+  const auto chance = [](int64_t limit, const HourlySeries& history) {
+    return Run(Window(limit, 1000, kNow + 10 * kHour), history).probability;
+  };
+  const Forecast sure = Run(Window(1500, 1000, kNow + 10 * kHour), Steady(14 * 24, 100));
+  CHECK(sure.probability > 0.99);
+  CHECK(router::forecast::Warns(sure));
+  // Three days do not yet show how regular the days are: the same margin is less certain.
+  const double early = Run(Window(1500, 1000, kNow + 10 * kHour), Steady(72, 100)).probability;
+  CHECK(early > router::forecast::kWarnProbability);
+  CHECK(early < sure.probability);
+  const Forecast never = Run(Window(4000, 1000, kNow + 10 * kHour), Steady(72, 100));
+  CHECK(never.probability < 0.01);
+  CHECK_FALSE(router::forecast::Warns(never));
+  // The limit right at the projection: a coin flip, shown but not warned about.
+  CHECK(chance(2000, Steady(72, 100)) == Approx(0.5).margin(0.1));
+  // Erratic hours with the same mean widen the spread: a close call is less certain either way.
+  std::vector<double> erratic(72, 0);
+  for (size_t i = 0; i < erratic.size(); ++i) erratic[i] = i % 2 == 0 ? 10 : 190;
+  CHECK(chance(1800, Series(erratic)) < chance(1800, Steady(72, 100)));
+  CHECK(chance(2300, Series(erratic)) > chance(2300, Steady(72, 100)));
+  // An exhausted window is certain; a reset before the projected exhaustion makes it unlikely.
+  CHECK(Run(Window(1000, 1000), Steady(72, 100)).probability == 1);
+  const Forecast after_reset = Run(Window(3000, 1000, kNow + 10 * kHour), Steady(72, 100));
+  CHECK(after_reset.exhausts_at_ms.has_value());
+  CHECK(after_reset.probability < 0.01);
+  CHECK_FALSE(router::forecast::Warns(after_reset));
+}
+
+TEST_CASE("Predict: a busy yesterday carries into today as far as the user's days persist",
+          "[forecast]") {
+  // Two weeks of whole days at 50 or 150 per hour, yesterday busy, now at midnight.
+  const auto days = [](auto busy) {
+    std::vector<double> values;
+    for (int day = 13; day >= 0; --day) values.insert(values.end(), 24, busy(day) ? 150.0 : 50.0);
+    return Series(values);
+  };
+  // Alternating: a busy day is followed by a quiet one, so yesterday says little about today.
+  const Forecast alternating = Run(Window(1'000'000, 0), days([](int ago) { return ago % 2 == 0; }));
+  // Busy weeks: days come in runs, so a busy yesterday means a busy today.
+  const Forecast runs = Run(Window(1'000'000, 0), days([](int ago) { return ago < 7; }));
+  CHECK(alternating.method == Method::kProfile);
+  CHECK(alternating.rate_per_hour < 110);
+  CHECK(runs.rate_per_hour > 130);
+}
+
+TEST_CASE("Predict: today's pace so far moves today's forecast", "[forecast]") {
+  // A week and a half at 100/h; now is 06:00 and today ran at 300/h or at the usual 100/h.
+  const int64_t six = kNow + 6 * kHour;
+  std::vector<double> usual(10 * 24 + 6, 100);
+  std::vector<double> busy = usual;
+  for (size_t i = busy.size() - 6; i < busy.size(); ++i) busy[i] = 300;
+  const auto at_six = [&](const std::vector<double>& values) {
+    return Predict(Window(1'000'000, 0), {six - static_cast<int64_t>(values.size()) * kHour, values},
+                   six, 24 * kHour, Utc());
+  };
+  const Forecast calm = at_six(usual);
+  const Forecast hot = at_six(busy);
+  CHECK(calm.rate_per_hour == Approx(100).epsilon(0.05));
+  // Between the usual days and today's pace: very regular days make a strong prior.
+  CHECK(hot.rate_per_hour > 1.5 * calm.rate_per_hour);
+  CHECK(hot.rate_per_hour < 300);
 }
 
 TEST_CASE("Predict: confidence grows with history and falls with volatility", "[forecast]") {

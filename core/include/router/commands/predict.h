@@ -3,8 +3,10 @@
 //   {schema:"router.predict/1", generatedAtMs, timezone, horizonHours,
 //    forecasts:[F], nearest: F | null}
 //   F = {provider, window, unit, limit, used, remaining, ratePerHour, trendPerDay, method,
-//        confidence, basis, exhaustsAtMs|null, resetsAtMs|null, beforeReset, withinHorizon}
-// `nearest` is the earliest exhaustion within the horizon that comes before its window resets.
+//        confidence, basis, exhaustsAtMs|null, probability, warns, resetsAtMs|null, beforeReset,
+//        withinHorizon}
+// `warns` is forecast::Warns (likely to run out before the reset, within the horizon); `nearest`
+// is the earliest such exhaustion.
 
 #include <optional>
 #include <string>
@@ -22,11 +24,11 @@ namespace router::commands {
                                              std::optional<int> hours);
 
 nlohmann::json ForecastJson(const forecast::Forecast& f);
-// The earliest exhaustion within the horizon before its reset, or null.
+// The earliest warning-worthy exhaustion (forecast::Warns), or null.
 nlohmann::json NearestJson(const std::vector<forecast::Forecast>& forecasts);
 
-// Logs an alert the first time a window's forecast falls inside the horizon (once per window
-// period; hourly at most for rolling windows); returns the new messages.
+// Logs an alert the first time a window's forecast warns (forecast::Warns; once per window
+// period, hourly at most for rolling windows); returns the new messages.
 [[nodiscard]] Result<std::vector<std::string>> AppendForecastAlerts(ledger::Ledger& ledger,
                                                                     const std::vector<forecast::Forecast>& forecasts,
                                                                     const std::string& timezone, int64_t now_ms);

@@ -27,9 +27,14 @@ struct HourlySeries {
 enum class Method {
   kNoUsage,   // nothing used recently: no exhaustion predicted
   kSimple,    // under a day of history: the mean rate so far, low confidence
-  kWeighted,  // recency-weighted rate with a trend
-  kProfile,   // weighted rate shaped by a time-of-day / day-of-week profile (>= 7 days of history)
+  kWeighted,  // today's pace against an hour-of-day profile, day-to-day persistence, trend
+  kProfile,   // the same with an hour-of-week profile (>= 7 days of history)
 };
+
+// A forecast warns (status, alerts) only when running out is at least this likely: a point
+// forecast that barely crosses the limit is a coin flip, not a warning. Chosen with
+// bench/forecast_backtest.cc.
+inline constexpr double kWarnProbability = 0.7;
 const char* Name(Method method);
 
 struct Forecast {
@@ -39,16 +44,23 @@ struct Forecast {
   int64_t limit = 0;      // 0 = no limit: nothing to run out of
   int64_t used = 0;       // now, as quota::EvaluateWindows reports it
   int64_t remaining = 0;
-  double rate_per_hour = 0;  // the recency-weighted rate now, in unit per hour
-  double trend_per_day = 0;  // relative change of the rate per day (0.1 = +10%/day), 0 if unknown
+  double rate_per_hour = 0;  // the rate now (level x profile x today's factor), in unit per hour
+  double trend_per_day = 0;  // fitted change of the day factors per day (0.1 = +10%/day), 0 if unknown
   Method method = Method::kNoUsage;
   double confidence = 0;     // 0..1: how much history backs the estimate
   std::string basis;         // one line: "3 h of history: simple estimate, low confidence"
-  std::optional<int64_t> exhausts_at_ms;  // projected, within the horizon; nullopt = not expected
+  std::optional<int64_t> exhausts_at_ms;  // the median projection reaches the limit; nullopt = not
+                                          // within the horizon
+  // Chance that the window runs out before it resets (rolling: within the horizon), from the
+  // spread of the user's own day-to-day and hour-to-hour variation.
+  double probability = 0;
   int64_t resets_at_ms = 0;  // the window's next reset; 0 for rolling windows
   bool before_reset = false;  // exhausts_at_ms comes before resets_at_ms (always true if rolling)
   bool within_horizon = false;  // exhausts_at_ms <= now + horizon
 };
+
+// Whether `forecast` is worth a warning: likely to run out within the horizon, before the reset.
+bool Warns(const Forecast& forecast);
 
 // One window's forecast. `history` is the provider's usage in the window's unit, at least the last
 // 28 days when available. Rolling windows age usage out: exhaustion is the first hour when usage
