@@ -48,7 +48,7 @@ constexpr double kProfilePrior = 2;
 // (0, 0.25, 0.5, 1 tried; 1 cried wolf on the weekly-reset trace).
 constexpr double kTrendClamp = 0.5;
 constexpr double kTrendDamping = 0.5;
-// The projected rate never drifts beyond these multiples of the level through the trend.
+// The trend line never drifts beyond these multiples of the week's mean day factor.
 constexpr double kMinGrowth = 0.5;
 constexpr double kMaxGrowth = 2;
 // Confidence = hours / (hours + kConfidenceHalfHours) / (1 + cv), where cv is the coefficient of
@@ -390,14 +390,12 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
   }
   if (cumulative.points().back().first < now_ms) cumulative.Add(now_ms, total);
   const int64_t end_ms = now_ms + horizon_ms;
-  int days_ahead = 0;
   int64_t day_ms = today_ms;
   double carried = 1, surprise_variance = 0;  // persistence^days, accumulated surprise variance
   for (int64_t from = now_ms; from < end_ms;) {
     const int64_t to = std::min(end_ms, (from / kHourMs + 1) * kHourMs);
     if (const int64_t d = zone.StartOfDay(from); d != day_ms) {
       day_ms = d;
-      ++days_ahead;
       surprise_variance = surprise_variance * persistence * persistence + day_variance;
       carried *= persistence;
     }
