@@ -65,6 +65,7 @@ struct Hour {
   double shape = 1;     // the profile's factor for this hour (1 without a profile)
   double leverage = 0;  // the hour's own weight in its profile slot
   size_t day = 0;       // index of its local day
+  size_t slot = 0;      // hour-of-week slot, set when a profile is built
 };
 
 int Slot(const calendar::Zone& zone, int64_t at_ms) {
@@ -80,14 +81,13 @@ struct Profile {
   std::array<double, kSlots> factor;
   std::array<double, kSlots> observations;
 };
-Profile BuildProfile(const std::vector<Hour>& hours, const calendar::Zone& zone, bool weekly,
-                     int64_t until_ms) {
+Profile BuildProfile(const std::vector<Hour>& hours, bool weekly, int64_t until_ms) {
   std::array<double, kSlots> sum{}, count{};
   std::array<double, 24> day_sum{}, day_count{};
   double total = 0, n = 0;
   for (const Hour& h : hours) {
     if (h.duration < 1 || h.start_ms >= until_ms) continue;
-    const int slot = Slot(zone, h.start_ms);
+    const size_t slot = h.slot;
     sum[slot] += h.value;
     count[slot] += 1;
     day_sum[slot % 24] += h.value;
@@ -212,11 +212,11 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
   Profile profile{};
   profile.factor.fill(1);
   if (f.method != Method::kSimple) {
-    profile = BuildProfile(hours, zone, f.method == Method::kProfile, today_ms);
+    for (Hour& h : hours) h.slot = static_cast<size_t>(Slot(zone, h.start_ms));
+    profile = BuildProfile(hours, f.method == Method::kProfile, today_ms);
     for (Hour& h : hours) {
-      const auto slot = static_cast<size_t>(Slot(zone, h.start_ms));
-      h.shape = profile.factor[slot];
-      h.leverage = 1 / (profile.observations[slot] + kProfilePrior);
+      h.shape = profile.factor[h.slot];
+      h.leverage = 1 / (profile.observations[h.slot] + kProfilePrior);
     }
   }
   auto shape_at = [&](int64_t at_ms) { return profile.factor[static_cast<size_t>(Slot(zone, at_ms))]; };
@@ -245,11 +245,11 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
     days.back().expected += expected;
     days.back().spread += HourSpread(expected, level);
   }
+  auto factor_of = [&](const Day& d) { return d.expected > 0 ? d.use / d.expected : 1.0; };
   std::vector<double> factors;  // complete days, oldest first
   for (const Day& d : days) {
-    if (d.start_ms < today_ms && d.expected > 0) factors.push_back(d.use / d.expected);
+    if (d.start_ms < today_ms && d.expected > 0) factors.push_back(factor_of(d));
   }
-  auto factor_of = [&](const Day& d) { return d.expected > 0 ? d.use / d.expected : 1.0; };
 
   // Persistence (lag-one autocorrelation of the day factors) and the spread of each day around
   // what the day before predicts.
