@@ -10,7 +10,8 @@
 // trace's real use reaches the limit within the horizon and before the window resets.
 // The baseline: the last 24 h of use divided by the hours since the oldest use in those 24 h, as
 // a constant hourly rate from the window's current use (no aging, no profile). The predictor's
-// error is scored on its point forecast, its warnings on Warns() (probability-gated).
+// error is scored on its time if it runs out (exhausts_at_ms), its warnings on Warns()
+// (probability-gated); a table of other warning probabilities shows the trade-off.
 
 #include <algorithm>
 #include <array>
@@ -182,8 +183,12 @@ struct Score {
   }
 };
 
+// The warning thresholds of the trade-off table: warning earlier costs false alarms.
+constexpr std::array<double, 5> kThresholds{0.1, 0.3, 0.5, 0.7, 0.9};
+
 struct Result {
   Score predictor, baseline;
+  std::vector<Score> at_threshold;  // the predictor warning at each of kThresholds
   int steps = 0;
 };
 
@@ -203,7 +208,8 @@ struct Calibration {
 Result Backtest(const Trace& trace, const Zone& zone, Calibration& calibration) {
   const Truth truth(trace);
   const int64_t horizon = trace.horizon_ms;
-  Result result{{horizon, {}, 0, 0, {}}, {horizon, {}, 0, 0, {}}, 0};
+  Result result{{horizon, {}, 0, 0, {}}, {horizon, {}, 0, 0, {}}, {}, 0};
+  result.at_threshold.assign(kThresholds.size(), Score{horizon, {}, 0, 0, {}});
   const int64_t length = trace.schedule.period_ms;
   for (size_t hour = kWarmupHours; hour < trace.hourly.size() - 24; ++hour) {
     const int64_t now = trace.start_ms + static_cast<int64_t>(hour) * kHour + kHour / 2;
@@ -231,11 +237,11 @@ Result Backtest(const Trace& trace, const Zone& zone, Calibration& calibration) 
     series.values.back() /= 2;
     const auto forecast = router::forecast::Predict(w, series, now, horizon, zone);
     calibration.Add(forecast.probability, actual.has_value());
-    result.predictor.Add(now, actual,
-                         forecast.exhausts_at_ms && forecast.before_reset && forecast.within_horizon
-                             ? forecast.exhausts_at_ms
-                             : std::nullopt,
-                         router::forecast::Warns(forecast));
+    result.predictor.Add(now, actual, forecast.exhausts_at_ms, router::forecast::Warns(forecast));
+    for (size_t i = 0; i < kThresholds.size(); ++i) {
+      result.at_threshold[i].Add(now, actual, forecast.exhausts_at_ms,
+                                 forecast.exhausts_at_ms && forecast.probability >= kThresholds[i]);
+    }
 
     // Baseline: the last 24 h at a constant rate.
     double last_day = 0;
@@ -269,7 +275,7 @@ Clock LocalAt(const Zone& zone, int64_t at_ms) {
   return {c.hour, router::calendar::DayOfWeek(c.year, c.month, c.day)};
 }
 
-constexpr int kDays = 56;
+constexpr int kDays = 224;
 
 Trace Generate(const std::string& family, const Zone& zone, uint64_t seed) {
   Random random(seed);
@@ -370,12 +376,15 @@ std::vector<Trace> FromLedger(const std::string& path, const Zone& zone) {
   return traces;
 }
 
-void PrintRow(const std::string& family, const char* method, int steps, const Score& s) {
+std::string WarnedText(const Score& s) {
   const auto [eligible, warned] = s.Warned();
+  return eligible > 0 ? std::to_string(100 * warned / eligible) + "%" : "n/a";
+}
+double FalseAlarms(const Score& s) { return s.warnings > 0 ? 100.0 * s.false_alarms / s.warnings : 0.0; }
+
+void PrintRow(const std::string& family, const char* method, int steps, const Score& s) {
   std::printf("| %s | %s | %d | %d | %.1f%% | %s | %.1f%% |\n", family.c_str(), method, steps,
-              eligible, 100 * s.MedianError(),
-              eligible > 0 ? (std::to_string(100 * warned / eligible) + "%").c_str() : "n/a",
-              s.warnings > 0 ? 100.0 * s.false_alarms / s.warnings : 0.0);
+              s.Warned().first, 100 * s.MedianError(), WarnedText(s).c_str(), FalseAlarms(s));
 }
 
 }  // namespace
@@ -406,7 +415,9 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "Horizon 24 h unless named, %d-day traces, a forecast every hour. Error: median |forecast "
-      "- actual| as a share of the horizon (no forecast counts as the horizon's end). Warned: "
+      "- actual| as a share of the horizon, over the forecasts made before an exhaustion; the "
+      "predictor's forecast is its time if it runs out, and no forecast counts as the horizon's "
+      "end. Warned: "
       "exhaustions with an unbroken warning from >= 2 h before (the predictor warns at >= %.0f%% "
       "probability, the baseline whenever its projection runs out). False alarms: share of "
       "warnings with no exhaustion within the horizon.\n\n",
@@ -416,10 +427,25 @@ int main(int argc, char** argv) {
       "|\n");
   std::printf("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
   Calibration calibration;
+  std::vector<Result> results;
   for (const Trace& trace : traces) {
-    const Result r = Backtest(trace, zone.value(), calibration);
-    PrintRow(trace.family, "predictor", r.steps, r.predictor);
-    PrintRow(trace.family, "baseline", r.steps, r.baseline);
+    results.push_back(Backtest(trace, zone.value(), calibration));
+    PrintRow(trace.family, "predictor", results.back().steps, results.back().predictor);
+    PrintRow(trace.family, "baseline", results.back().steps, results.back().baseline);
+  }
+  std::printf(
+      "\nWarned >= 2 h / false alarms with the predictor warning from other probabilities, and the "
+      "baseline's.\n\n| trace | baseline |");
+  for (double threshold : kThresholds) std::printf(" >= %.0f%% |", 100 * threshold);
+  std::printf("\n| --- | ---: |");
+  for (size_t i = 0; i < kThresholds.size(); ++i) std::printf(" ---: |");
+  std::printf("\n");
+  for (size_t t = 0; t < traces.size(); ++t) {
+    std::printf("| %s | %s / %.1f%% |", traces[t].family.c_str(), WarnedText(results[t].baseline).c_str(),
+                FalseAlarms(results[t].baseline));
+    for (const Score& s : results[t].at_threshold)
+      std::printf(" %s / %.1f%% |", WarnedText(s).c_str(), FalseAlarms(s));
+    std::printf("\n");
   }
   std::printf(
       "\nCalibration over all traces: how often the window really ran out when the predictor "

@@ -27,12 +27,10 @@ json ForecastJson(const forecast::Forecast& f) {
           {"method", forecast::Name(f.method)},
           {"confidence", std::round(f.confidence * 100) / 100},
           {"basis", f.basis},
-          {"exhaustsAtMs", f.exhausts_at_ms ? json(*f.exhausts_at_ms) : json(nullptr)},
           {"probability", std::round(f.probability * 100) / 100},
+          {"exhaustsAtMs", f.exhausts_at_ms ? json(*f.exhausts_at_ms) : json(nullptr)},
           {"warns", forecast::Warns(f)},
-          {"resetsAtMs", f.resets_at_ms > 0 ? json(f.resets_at_ms) : json(nullptr)},
-          {"beforeReset", f.before_reset},
-          {"withinHorizon", f.within_horizon}};
+          {"resetsAtMs", f.resets_at_ms > 0 ? json(f.resets_at_ms) : json(nullptr)}};
 }
 
 json NearestJson(const std::vector<forecast::Forecast>& forecasts) {

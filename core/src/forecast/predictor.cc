@@ -123,6 +123,16 @@ double HourSpread(double expected, double level) { return expected * expected + 
 // The standard normal distribution function.
 double Phi(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
+// Its inverse, by bisection (monotone, and called once per forecast).
+double InversePhi(double p) {
+  double low = -10, high = 10;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = (low + high) / 2;
+    (Phi(mid) < p ? low : high) = mid;
+  }
+  return (low + high) / 2;
+}
+
 // Cumulative use as a piecewise-linear function of time: history, then projection.
 class Cumulative {
  public:
@@ -182,8 +192,6 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
   auto exhausted_now = [&] {
     f.exhausts_at_ms = now_ms;
     f.probability = 1;
-    f.before_reset = true;
-    f.within_horizon = true;
   };
 
   // The history from its first hour with use up to now.
@@ -421,8 +429,8 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
     return persisted * persisted * today_variance + surprise * surprise + noise * hour_variance;
   };
 
-  // Use in the window at t: calendar windows keep what is used now and add the projection (as if
-  // no reset came: the reset decides before_reset only); rolling windows also lose what ages out.
+  // Use in the window at t: calendar windows keep what is used now and add the projection;
+  // rolling windows also lose what ages out.
   const int64_t length = window.span.end_ms - window.span.start_ms;
   const double used_now = static_cast<double>(window.used);
   const double cum_now = cumulative.At(now_ms);
@@ -432,44 +440,58 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
     return used_now + cumulative.At(t) - cum_now - aged;
   };
   const double limit = static_cast<double>(window.limit);
+  // The spread of the window's use at t comes from the projected use still inside it then.
+  auto sd_at = [&](int64_t t) {
+    return std::sqrt(variance_between(window.span.rolling ? std::max(now_ms, t - length) : now_ms, t));
+  };
   auto chance_by = [&](int64_t t) {
-    const double sd = std::sqrt(variance_between(window.span.rolling ? std::max(now_ms, t - length) : now_ms, t));
+    const double sd = sd_at(t);
     const double margin = used_at(t) - limit;
     return sd > 0 ? Phi(margin / sd) : margin >= 0 ? 1.0 : 0.0;
   };
+  // A calendar window only counts until it resets.
+  const int64_t last_ms = window.span.rolling ? end_ms : std::min(end_ms, window.span.end_ms);
   // used_at is linear between the projection's points and (for rolling windows) the points
-  // shifted by the window length, so checking those and interpolating is exact.
-  std::vector<int64_t> checks;
+  // shifted by the window length, so checking those and interpolating is exact for the median;
+  // the spread is interpolated within an hour.
+  std::vector<int64_t> checks{last_ms};
   for (const auto& [t, _] : cumulative.points()) {
-    if (t > now_ms && t <= end_ms) checks.push_back(t);
-    if (window.span.rolling && t + length > now_ms && t + length <= end_ms)
+    if (t > now_ms && t < last_ms) checks.push_back(t);
+    if (window.span.rolling && t + length > now_ms && t + length < last_ms)
       checks.push_back(t + length);
   }
   std::sort(checks.begin(), checks.end());
   checks.erase(std::unique(checks.begin(), checks.end()), checks.end());
+  // A calendar window's use only grows: the chance is that of being out by the reset. A rolling
+  // window's is that of its most likely moment.
+  if (window.span.rolling) {
+    for (int64_t t : checks) f.probability = std::max(f.probability, chance_by(t));
+  } else {
+    f.probability = chance_by(last_ms);
+  }
+  if (f.probability < kMentionProbability) return f;
+
+  // When it runs out if it does. Each path is, to first order, the median plus z standard
+  // deviations; those that run out are the ones above the (1 - p) quantile, and the median of
+  // those is the (1 - p / 2) path: its first crossing is the forecast.
+  const double z = InversePhi(1 - f.probability / 2);
   int64_t prev_t = now_ms;
-  double prev_used = used_now;
+  double prev_over = used_now - limit;
   for (int64_t t : checks) {
-    const double used = used_at(t);
-    if (window.span.rolling) f.probability = std::max(f.probability, chance_by(t));
-    if (used >= limit && !f.exhausts_at_ms) {
-      const double share = (limit - prev_used) / (used - prev_used);
-      f.exhausts_at_ms =
-          prev_t + static_cast<int64_t>(std::ceil(share * static_cast<double>(t - prev_t)));
-      f.before_reset = window.span.rolling || *f.exhausts_at_ms < window.span.end_ms;
-      f.within_horizon = true;
+    const double over = used_at(t) + z * sd_at(t) - limit;
+    if (over >= 0) {
+      const double share = -prev_over / (over - prev_over);
+      f.exhausts_at_ms = prev_t + static_cast<int64_t>(std::ceil(share * static_cast<double>(t - prev_t)));
+      break;
     }
     prev_t = t;
-    prev_used = used;
+    prev_over = over;
   }
-  // A calendar window's use only grows: the chance is that of being out by the reset.
-  if (!window.span.rolling) f.probability = chance_by(std::min(end_ms, window.span.end_ms));
   return f;
 }
 
 bool Warns(const Forecast& forecast) {
-  return forecast.exhausts_at_ms && forecast.before_reset && forecast.within_horizon &&
-         forecast.probability >= kWarnProbability;
+  return forecast.exhausts_at_ms && forecast.probability >= kWarnProbability;
 }
 
 Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,

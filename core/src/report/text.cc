@@ -102,16 +102,12 @@ std::string ForecastSentence(const json& f, int64_t now_ms, const std::string& t
                                ? Usd(static_cast<int64_t>(f.at("ratePerHour").get<double>())) + "/h"
                                : Grouped(static_cast<int64_t>(std::llround(f.at("ratePerHour").get<double>()))) +
                                      " " + unit + "/h";
-  std::string when;
-  if (f.at("exhaustsAtMs").is_null() || !f.at("withinHorizon").get<bool>()) {
-    when = "not expected to run out within the horizon";
-  } else if (!f.at("beforeReset").get<bool>()) {
-    when = "resets before it would run out";
-  } else {
-    when = fmt::format("{} {} ({}), {:.0f}% likely", f.at("warns").get<bool>() ? "runs out" : "may run out",
-                       LocalTime(I(f, "exhaustsAtMs"), tz), Until(now_ms, I(f, "exhaustsAtMs")),
-                       f.at("probability").get<double>() * 100);
-  }
+  const std::string when =
+      f.at("exhaustsAtMs").is_null()
+          ? "not expected to run out within the horizon"
+          : fmt::format("{} {} ({}), {:.0f}% likely", f.at("warns").get<bool>() ? "runs out" : "may run out",
+                        LocalTime(I(f, "exhaustsAtMs"), tz), Until(now_ms, I(f, "exhaustsAtMs")),
+                        f.at("probability").get<double>() * 100);
   return fmt::format("{} {}: {}; {}, {} confidence ({})", f.at("provider").get<std::string>(),
                      f.at("window").get<std::string>(), when, rate,
                      Confidence(f.at("confidence").get<double>()), f.at("method").get<std::string>());
@@ -133,13 +129,10 @@ std::string RenderPredict(const json& predict) {
     auto amount = [&](const char* key) { return money ? Usd(I(f, key)) : Grouped(I(f, key)); };
     const std::string rate = money ? Usd(static_cast<int64_t>(f.at("ratePerHour").get<double>()))
                                    : Grouped(static_cast<int64_t>(std::llround(f.at("ratePerHour").get<double>())));
-    std::string runs_out = "-";
-    if (!f.at("exhaustsAtMs").is_null() && f.at("withinHorizon").get<bool>()) {
-      runs_out = f.at("beforeReset").get<bool>()
-                     ? fmt::format("{} ({:.0f}%)", LocalTime(I(f, "exhaustsAtMs"), tz),
-                                   f.at("probability").get<double>() * 100)
-                     : "after reset";
-    }
+    const std::string runs_out = f.at("exhaustsAtMs").is_null()
+                                     ? "-"
+                                     : fmt::format("{} ({:.0f}%)", LocalTime(I(f, "exhaustsAtMs"), tz),
+                                                   f.at("probability").get<double>() * 100);
     out += fmt::format("  {:<14} {:<12} {:>28} {:>18} {:<30} {:<10} {}\n", f.at("provider").get<std::string>(),
                        f.at("window").get<std::string>(),
                        amount("used") + " / " + amount("limit") + (money ? "" : " " + f.at("unit").get<std::string>()),

@@ -94,23 +94,28 @@ TEST_CASE("Predict: under a day of history is a simple, low-confidence average",
   CHECK(f.confidence > 0);
   CHECK(f.confidence <= 0.3);
   CHECK(f.rate_per_hour == Approx(100));
+  // The mean rate reaches the limit in 15 h; five hours say little about the next 24, so it may
+  // not run out at all, and if it does that is more likely sooner.
+  CHECK(f.probability > 0.5);
+  CHECK(f.probability < 0.95);
   REQUIRE(f.exhausts_at_ms.has_value());
-  CHECK(*f.exhausts_at_ms == kNow + 15 * kHour);
-  CHECK(f.before_reset);
-  CHECK(f.within_horizon);
+  CHECK(*f.exhausts_at_ms < kNow + 15 * kHour);
+  CHECK(*f.exhausts_at_ms > kNow + 10 * kHour);
 }
 
 TEST_CASE("Predict: a steady rate exhausts on time with the weighted estimator", "[forecast]") {
-  const Forecast f = Run(Window(3000, 1000), Steady(72, 100));
+  // Six regular days: running out is near certain, so its time is where the rate meets the limit.
+  const Forecast f = Run(Window(3000, 1000), Steady(6 * 24, 100));
   CHECK(f.method == Method::kWeighted);
   CHECK(f.rate_per_hour == Approx(100));
   CHECK(f.trend_per_day == Approx(0).margin(1e-9));
+  CHECK(f.probability > 0.99);
   REQUIRE(f.exhausts_at_ms.has_value());
   CHECK(std::llabs(*f.exhausts_at_ms - (kNow + 20 * kHour)) <= kMin);
   CHECK(f.remaining == 2000);
 }
 
-TEST_CASE("Predict: a rising trend exhausts earlier than flat use of the same last day",
+TEST_CASE("Predict: a rising trend makes running out likelier than flat use of the same last day",
           "[forecast]") {
   std::vector<double> rising;
   double last_day = 0;
@@ -118,13 +123,17 @@ TEST_CASE("Predict: a rising trend exhausts earlier than flat use of the same la
     rising.push_back(20 + 2.0 * i);
     if (i >= 72) last_day += rising.back();
   }
-  const Forecast up = Run(Window(3000, 0), Series(rising));
-  const Forecast flat = Run(Window(3000, 0), Steady(96, last_day / 24));
+  // The limit is the last day's use: flat use reaches it right at the horizon, a coin flip.
+  const auto limit = static_cast<int64_t>(last_day);
+  const Forecast up = Run(Window(limit, 0), Series(rising));
+  const Forecast flat = Run(Window(limit, 0), Steady(96, last_day / 24));
   CHECK(up.method == Method::kWeighted);
   CHECK(up.trend_per_day > 0.1);
-  REQUIRE(up.exhausts_at_ms.has_value());
-  REQUIRE(flat.exhausts_at_ms.has_value());
-  CHECK(*up.exhausts_at_ms < *flat.exhausts_at_ms);
+  CHECK(flat.trend_per_day == Approx(0).margin(1e-9));
+  CHECK(flat.probability == Approx(0.5).margin(0.1));
+  CHECK(up.probability > flat.probability + 0.2);
+  CHECK(router::forecast::Warns(up));
+  CHECK_FALSE(router::forecast::Warns(flat));
 }
 
 TEST_CASE("Predict: the hour-of-week profile puts exhaustion in working hours", "[forecast]") {
@@ -144,27 +153,45 @@ TEST_CASE("Predict: the hour-of-week profile puts exhaustion in working hours", 
   CHECK(std::llabs(*f.exhausts_at_ms - (kNow + 14 * kHour)) <= 30 * kMin);  // 5 working hours
 }
 
-TEST_CASE("Predict: a reset before the projected exhaustion is not 'before reset'", "[forecast]") {
-  const Forecast f = Run(Window(3000, 1000, kNow + 10 * kHour), Steady(72, 100));
+TEST_CASE("Predict: a reset before the limit is reached means no exhaustion", "[forecast]") {
+  // 100/h would reach the limit in 20 h; the window resets in 10.
+  const Forecast f = Run(Window(3000, 1000, kNow + 10 * kHour), Steady(6 * 24, 100));
   CHECK(f.resets_at_ms == kNow + 10 * kHour);
-  REQUIRE(f.exhausts_at_ms.has_value());  // still reported, as if the window did not reset
-  CHECK(std::llabs(*f.exhausts_at_ms - (kNow + 20 * kHour)) <= kMin);
-  CHECK_FALSE(f.before_reset);
-  CHECK(f.within_horizon);
+  CHECK(f.probability < router::forecast::kMentionProbability);
+  CHECK_FALSE(f.exhausts_at_ms.has_value());
+  const Forecast later = Run(Window(3000, 1000, kNow + 22 * kHour), Steady(6 * 24, 100));
+  REQUIRE(later.exhausts_at_ms.has_value());  // close to the reset: a little before 20 h
+  CHECK(*later.exhausts_at_ms <= kNow + 20 * kHour);
+  CHECK(*later.exhausts_at_ms > kNow + 19 * kHour);
+}
+
+TEST_CASE("Predict: the time is when it runs out if it does", "[forecast]") {
+  // Three days at 100/h and a daily window with 2,300 left: the rate alone reaches it at 23 h,
+  // just before the reset, so running out is a close call. The forecast time is the median of the
+  // runs that do run out: by then half of them have, so the chance of being out by that time is
+  // half the chance of being out at all.
+  const int64_t reset = kNow + 24 * kHour;
+  const Forecast f = Run(Window(3000, 700, reset), Steady(72, 100));
+  CHECK(f.probability > 0.3);
+  CHECK(f.probability < 0.7);
+  REQUIRE(f.exhausts_at_ms.has_value());
+  CHECK(*f.exhausts_at_ms < kNow + 23 * kHour);
+  const double by_then = Run(Window(3000, 700, reset), Steady(72, 100), *f.exhausts_at_ms - kNow).probability;
+  CHECK(by_then == Approx(f.probability / 2).margin(0.02));
 }
 
 TEST_CASE("Predict: rolling windows age old use out", "[forecast]") {
   SECTION("steady use holds a rolling window level") {
-    const Forecast rolling = Run(Rolling(600, 500, 5 * kHour), Steady(72, 100));
+    const Forecast rolling = Run(Rolling(600, 500, 5 * kHour), Steady(6 * 24, 100));
     CHECK(rolling.resets_at_ms == 0);
     CHECK_FALSE(rolling.exhausts_at_ms.has_value());
-    const Forecast calendar = Run(Window(600, 500), Steady(72, 100));
+    const Forecast calendar = Run(Window(600, 500), Steady(6 * 24, 100));
     REQUIRE(calendar.exhausts_at_ms.has_value());
     CHECK(std::llabs(*calendar.exhausts_at_ms - (kNow + kHour)) <= kMin);
   }
   SECTION("a burst about to age out averts exhaustion") {
-    std::vector<double> values(72, 100);
-    values[67] = 1000;  // 5 h to 4 h ago: leaves the window within the hour
+    std::vector<double> values(6 * 24, 100);
+    values[values.size() - 5] = 1000;  // 5 h to 4 h ago: leaves the window within the hour
     const Forecast calendar = Run(Window(1450, 1400), Series(values));
     REQUIRE(calendar.exhausts_at_ms.has_value());
     CHECK(*calendar.exhausts_at_ms < kNow + kHour);
@@ -175,15 +202,15 @@ TEST_CASE("Predict: rolling windows age old use out", "[forecast]") {
 }
 
 TEST_CASE("Predict: a manual reading above the ledger brings exhaustion forward", "[forecast]") {
-  const Forecast ledger_only = Run(Window(5000, 1000), Steady(72, 100));
+  const Forecast ledger_only = Run(Window(5000, 1000), Steady(6 * 24, 100));
   WindowState manual = Window(5000, 4000);
   manual.basis.kind = "manual";
   manual.basis.at_ms = kNow - kHour;
   manual.basis.reading = 3900;
-  const Forecast f = Run(manual, Steady(72, 100));
+  const Forecast f = Run(manual, Steady(6 * 24, 100));
   CHECK(f.used == 4000);
   CHECK(f.basis ==
-        "3 d of history: today's pace against the hour-of-day profile, with trend; starts from the "
+        "6 d of history: today's pace against the hour-of-day profile, with trend; starts from the "
         "manual reading");
   REQUIRE(f.exhausts_at_ms.has_value());
   CHECK(std::llabs(*f.exhausts_at_ms - (kNow + 10 * kHour)) <= kMin);
@@ -191,10 +218,10 @@ TEST_CASE("Predict: a manual reading above the ledger brings exhaustion forward"
 }
 
 TEST_CASE("Predict: the horizon bounds the projection", "[forecast]") {
-  const Forecast day = Run(Window(6000, 1000), Steady(72, 100), 24 * kHour);
+  const Forecast day = Run(Window(6000, 1000), Steady(6 * 24, 100), 24 * kHour);
   CHECK_FALSE(day.exhausts_at_ms.has_value());
-  CHECK_FALSE(day.within_horizon);
-  const Forecast three_days = Run(Window(6000, 1000), Steady(72, 100), 72 * kHour);
+  CHECK(day.probability < router::forecast::kMentionProbability);
+  const Forecast three_days = Run(Window(6000, 1000), Steady(6 * 24, 100), 72 * kHour);
   REQUIRE(three_days.exhausts_at_ms.has_value());
   CHECK(std::llabs(*three_days.exhausts_at_ms - (kNow + 50 * kHour)) <= kMin);
   const Forecast none = Run(Window(6000, 1000), Steady(72, 100), 0);
@@ -231,7 +258,7 @@ TEST_CASE("Predict: the probability of running out follows the margin and the no
   // An exhausted window is certain; a reset before the projected exhaustion makes it unlikely.
   CHECK(Run(Window(1000, 1000), Steady(72, 100)).probability == 1);
   const Forecast after_reset = Run(Window(3000, 1000, kNow + 10 * kHour), Steady(72, 100));
-  CHECK(after_reset.exhausts_at_ms.has_value());
+  CHECK_FALSE(after_reset.exhausts_at_ms.has_value());
   CHECK(after_reset.probability < 0.01);
   CHECK_FALSE(router::forecast::Warns(after_reset));
 }
@@ -300,10 +327,10 @@ TEST_CASE("PredictWindows forecasts messages, requests and budget windows from t
       "free": {"quotaSource": "unlimited", "windows": [
         {"name": "daily", "limit": 10, "schedule": {"type": "daily"}}]}}})");
   auto ledger = MemoryLedger();
-  // Three days: each hour 2 messages to chat, 3 requests to api and $0.05 (50'000 micro-USD) to
+  // Six days: each hour 2 messages to chat, 3 requests to api and $0.05 (50'000 micro-USD) to
   // paid.
   std::vector<router::ledger::UsageRecord> records;
-  for (int64_t at = kNow - 72 * kHour + kMin; at < kNow; at += kHour) {
+  for (int64_t at = kNow - 6 * 24 * kHour + kMin; at < kNow; at += kHour) {
     records.push_back(UserCall(at, "chat", 10, 0, true));
     records.push_back(UserCall(at + kMin, "chat", 10, 0, true));
     for (int i = 0; i < 3; ++i) records.push_back(UserCall(at + i * kMin, "api", 10));
@@ -330,7 +357,7 @@ TEST_CASE("PredictWindows forecasts messages, requests and budget windows from t
   CHECK(chat.used == 0);                     // midnight: the daily window just reset
   REQUIRE(chat.exhausts_at_ms.has_value());  // 40 messages at 2 per hour: 20 h
   CHECK(std::llabs(*chat.exhausts_at_ms - (kNow + 20 * kHour)) <= kMin);
-  CHECK(chat.before_reset);
+  CHECK(chat.probability > 0.99);
 
   const Forecast api = find("api");
   CHECK(api.unit == QuotaUnit::kRequests);
@@ -343,7 +370,7 @@ TEST_CASE("PredictWindows forecasts messages, requests and budget windows from t
   CHECK(paid.unit == QuotaUnit::kBudget);
   CHECK(paid.limit == 2'000'000);
   CHECK(paid.rate_per_hour == Approx(50'000));
-  REQUIRE(paid.exhausts_at_ms.has_value());  // $2 at $0.05/h: 40 h, after tomorrow's reset
-  CHECK(std::llabs(*paid.exhausts_at_ms - (kNow + 40 * kHour)) <= kMin);
-  CHECK_FALSE(paid.before_reset);
+  // $2 at $0.05/h: 40 h, after tomorrow's reset.
+  CHECK_FALSE(paid.exhausts_at_ms.has_value());
+  CHECK(paid.probability < router::forecast::kMentionProbability);
 }

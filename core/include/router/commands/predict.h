@@ -3,10 +3,10 @@
 //   {schema:"router.predict/1", generatedAtMs, timezone, horizonHours,
 //    forecasts:[F], nearest: F | null}
 //   F = {provider, window, unit, limit, used, remaining, ratePerHour, trendPerDay, method,
-//        confidence, basis, exhaustsAtMs|null, probability, warns, resetsAtMs|null, beforeReset,
-//        withinHorizon}
-// `warns` is forecast::Warns (likely to run out before the reset, within the horizon); `nearest`
-// is the earliest such exhaustion.
+//        confidence, basis, probability, exhaustsAtMs|null, warns, resetsAtMs|null}
+// `probability` is the chance of running out within the horizon (before a calendar window
+// resets), `exhaustsAtMs` when it happens if it does; `warns` is forecast::Warns (likely
+// enough to warn about); `nearest` is the earliest warned exhaustion.
 
 #include <optional>
 #include <string>

@@ -35,6 +35,9 @@ enum class Method {
 // forecast that barely crosses the limit is a coin flip, not a warning. Chosen with
 // bench/forecast_backtest.cc.
 inline constexpr double kWarnProbability = 0.7;
+// Below this chance a forecast names no time: the window is not expected to run out. A reader's
+// cut-off, not a tuned one (lower ones only add "0.1% likely" lines).
+inline constexpr double kMentionProbability = 0.05;
 const char* Name(Method method);
 
 struct Forecast {
@@ -49,14 +52,13 @@ struct Forecast {
   Method method = Method::kNoUsage;
   double confidence = 0;     // 0..1: how much history backs the estimate
   std::string basis;         // one line: "3 h of history: simple estimate, low confidence"
-  std::optional<int64_t> exhausts_at_ms;  // the median projection reaches the limit; nullopt = not
-                                          // within the horizon
-  // Chance that the window runs out before it resets (rolling: within the horizon), from the
-  // spread of the user's own day-to-day and hour-to-hour variation.
+  // Chance that the window runs out within the horizon (and before a calendar window resets),
+  // from the spread of the user's own day-to-day and hour-to-hour variation.
   double probability = 0;
+  // When it runs out if it does: the median time over the projected paths that run out. nullopt
+  // when that chance is under kMentionProbability.
+  std::optional<int64_t> exhausts_at_ms;
   int64_t resets_at_ms = 0;  // the window's next reset; 0 for rolling windows
-  bool before_reset = false;  // exhausts_at_ms comes before resets_at_ms (always true if rolling)
-  bool within_horizon = false;  // exhausts_at_ms <= now + horizon
 };
 
 // Whether `forecast` is worth a warning: likely to run out within the horizon, before the reset.
