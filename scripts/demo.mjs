@@ -73,7 +73,7 @@ try {
     say(`${model.padEnd(17)} -> ${served.padEnd(12)} ${turn.code === 0 ? "ok    " : "failed"} (${((Date.now() - started) / 1000).toFixed(1)} s): ${message.slice(0, 60)}`);
   }
 
-  for (const args of [["router", "status"], ["router", "providers"],
+  for (const args of [["router", "status"], ["router", "providers"], ["router", "predict"],
     ["router", "route", "Can you write a SQL query that finds duplicate emails?", "--agent", "main"],
     ["router", "route", "good night!", "--agent", "main"]]) {
     say(`\n$ openclaw ${args.join(" ")}`);

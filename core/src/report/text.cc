@@ -123,7 +123,7 @@ std::string RenderPredict(const json& predict) {
     return out + "No limited quota windows are configured (providers.<id>.windows with a limit).\n";
   }
   out += fmt::format("\n  {:<14} {:<12} {:>28} {:>18} {:<30} {:<10} {}\n", "PROVIDER", "WINDOW", "USED / LIMIT",
-                     "RATE / HOUR", "RUNS OUT", "CONFIDENCE", "BASIS");
+                     "RATE / HOUR", "RUNS OUT (CHANCE)", "CONFIDENCE", "BASIS");
   for (const json& f : predict.at("forecasts")) {
     const bool money = f.at("unit") == "budget";
     auto amount = [&](const char* key) { return money ? Usd(I(f, key)) : Grouped(I(f, key)); };
