@@ -183,6 +183,17 @@ constexpr const char* kHourlySums =
     " SUM(cache_write_tokens), SUM(cost_micros)"
     " FROM usage_hourly WHERE hour_ms >= ?1 AND hour_ms < ?2";
 
+// The ten Totals columns of a sums query (see kRawSums), starting at column `first`.
+Totals ColumnTotals(sqlite3_stmt* q, int first) {
+  Totals t;
+  int col = first;
+  for (int64_t* field : {&t.calls, &t.failures, &t.invalid, &t.messages, &t.requests, &t.input_tokens,
+                         &t.output_tokens, &t.cache_read_tokens, &t.cache_write_tokens, &t.cost_micros}) {
+    *field = sqlite3_column_int64(q, col++);
+  }
+  return t;
+}
+
 Status SqliteError(sqlite3* db, int rc, const std::string& what) {
   const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const int primary = rc & 0xff;
@@ -346,16 +357,9 @@ struct Ledger::Impl {
     }
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-      Totals t;
-      int col = 2;
-      for (int64_t* field : {&t.calls, &t.failures, &t.invalid, &t.messages, &t.requests,
-                             &t.input_tokens, &t.output_tokens, &t.cache_read_tokens,
-                             &t.cache_write_tokens, &t.cost_micros}) {
-        *field = sqlite3_column_int64(q, col++);
-      }
       Add(out[{reinterpret_cast<const char*>(sqlite3_column_text(q, 0)),
                reinterpret_cast<const char*>(sqlite3_column_text(q, 1))}],
-          t);
+          ColumnTotals(q, 2));
     }
     return rc == SQLITE_DONE ? Status::Ok() : SqliteError(db.get(), rc, "ledger " + path + ": sum");
   }
@@ -488,16 +492,7 @@ Result<std::vector<HourTotals>> Ledger::HourlyTotals(const std::string& provider
   std::vector<HourTotals> hours;
   int rc;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    HourTotals h;
-    h.hour_ms = sqlite3_column_int64(q, 0);
-    int col = 1;
-    for (int64_t* field : {&h.totals.calls, &h.totals.failures, &h.totals.invalid,
-                           &h.totals.messages, &h.totals.requests, &h.totals.input_tokens,
-                           &h.totals.output_tokens, &h.totals.cache_read_tokens,
-                           &h.totals.cache_write_tokens, &h.totals.cost_micros}) {
-      *field = sqlite3_column_int64(q, col++);
-    }
-    hours.push_back(h);
+    hours.push_back({sqlite3_column_int64(q, 0), ColumnTotals(q, 1)});
   }
   if (rc != SQLITE_DONE) {
     return SqliteError(impl_->db.get(), rc, "ledger " + impl_->path + ": hourly");
