@@ -82,7 +82,7 @@ Result<std::vector<std::string>> AppendForecastAlerts(ledger::Ledger& ledger,
     const std::string message = fmt::format(
         "{} {}: forecast to run out at {}, before it resets ({:.0f}% likely, {} confidence)", f.provider,
         f.window, zone->FormatMinute(*f.exhausts_at_ms), std::round(f.probability * 100),
-        f.confidence >= 0.7 ? "high" : f.confidence >= 0.4 ? "medium" : "low");
+        forecast::ConfidenceLabel(f.confidence));
     ledger::Event event;
     event.at_ms = now_ms;
     event.kind = "alert";

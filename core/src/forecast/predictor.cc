@@ -175,6 +175,10 @@ const char* Name(Method method) {
   return "none";
 }
 
+const char* ConfidenceLabel(double confidence) {
+  return confidence >= 0.7 ? "high" : confidence >= 0.4 ? "medium" : "low";
+}
+
 Forecast Predict(const quota::WindowState& window, const HourlySeries& history, int64_t now_ms,
                  int64_t horizon_ms, const calendar::Zone& zone) {
   Forecast f;

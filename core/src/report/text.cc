@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "router/calendar/zone.h"
+#include "router/forecast/predictor.h"
 
 namespace router::report {
 namespace {
@@ -92,8 +93,6 @@ std::string Usd(int64_t micros) {
   return fmt::format("${:.2f}", usd);
 }
 
-std::string Confidence(double c) { return c >= 0.7 ? "high" : c >= 0.4 ? "medium" : "low"; }
-
 // One forecast in a sentence: "anthropic 5h: runs out 2026-11-23 14:20 (in 3h 10m), 85% likely;
 // 1,200,000 tokens/h, high confidence (profile)". "may run out" when it is not likely enough to warn.
 std::string ForecastSentence(const json& f, int64_t now_ms, const std::string& tz) {
@@ -110,7 +109,7 @@ std::string ForecastSentence(const json& f, int64_t now_ms, const std::string& t
                         f.at("probability").get<double>() * 100);
   return fmt::format("{} {}: {}; {}, {} confidence ({})", f.at("provider").get<std::string>(),
                      f.at("window").get<std::string>(), when, rate,
-                     Confidence(f.at("confidence").get<double>()), f.at("method").get<std::string>());
+                     forecast::ConfidenceLabel(f.at("confidence").get<double>()), f.at("method").get<std::string>());
 }
 
 // The `router predict` table.
@@ -137,7 +136,7 @@ std::string RenderPredict(const json& predict) {
                        f.at("window").get<std::string>(),
                        amount("used") + " / " + amount("limit") + (money ? "" : " " + f.at("unit").get<std::string>()),
                        rate, runs_out,
-                       fmt::format("{:.2f} {}", f.at("confidence").get<double>(), Confidence(f.at("confidence").get<double>())),
+                       fmt::format("{:.2f} {}", f.at("confidence").get<double>(), forecast::ConfidenceLabel(f.at("confidence").get<double>())),
                        f.at("basis").get<std::string>());
   }
   const json& nearest = predict.at("nearest");

@@ -311,6 +311,11 @@ TEST_CASE("Predict: confidence grows with history and falls with volatility", "[
   for (size_t i = 0; i < erratic.size(); i += 4) erratic[i] = 400;  // same mean, in bursts
   CHECK(Run(Window(1'000'000, 0), Series(erratic)).confidence <
         Run(Window(1'000'000, 0), Steady(96, 100)).confidence);
+  using router::forecast::ConfidenceLabel;
+  CHECK(std::string(ConfidenceLabel(0.7)) == "high");
+  CHECK(std::string(ConfidenceLabel(0.69)) == "medium");
+  CHECK(std::string(ConfidenceLabel(0.4)) == "medium");
+  CHECK(std::string(ConfidenceLabel(0.39)) == "low");
 }
 
 TEST_CASE("PredictWindows forecasts messages, requests and budget windows from the ledger",

@@ -39,6 +39,8 @@ inline constexpr double kWarnProbability = 0.7;
 // cut-off, not a tuned one (lower ones only add "0.1% likely" lines).
 inline constexpr double kMentionProbability = 0.05;
 const char* Name(Method method);
+// "high" (>= 0.7), "medium" (>= 0.4) or "low": how the text and alerts name a confidence.
+const char* ConfidenceLabel(double confidence);
 
 struct Forecast {
   std::string provider;
