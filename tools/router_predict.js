@@ -6,7 +6,7 @@ export function createPredictTool({ getRecorder, summarizePredict }) {
     name: "router_predict",
     label: "Quota forecasts",
     description:
-      "Forecasts from the model-router plugin: for each quota window (tokens, messages, requests or USD), the current use, the usage rate, when it is projected to run out, whether that is before the window resets, and how confident the forecast is.",
+      "Forecasts from the model-router plugin: for each quota window (tokens, messages, requests or USD), the current use, the usage rate, the chance of running out before the window resets (within the horizon) and when, and how confident the forecast is.",
     parameters: {
       type: "object",
       additionalProperties: false,
