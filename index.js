@@ -1,7 +1,7 @@
 // OpenClaw entry: registration only. Everything that computes lives in the native core.
 import os from "node:os";
 import path from "node:path";
-import { Recorder, summarizePredict, summarizeStatus } from "./binding/index.js";
+import { Runtime, summarizePredict, summarizeStatus } from "./binding/index.js";
 import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
 import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
@@ -9,17 +9,17 @@ import { createTools } from "./tools/index.js";
 
 const EXIT_FLUSH_MS = 3000;
 const ALERT_CHECK_INTERVAL_MS = 30_000;
-const recorders = new Set();
+const runtimes = new Set();
 let exitHookInstalled = false;
 
 // `openclaw agent --local` calls process.exit ~250 ms after the last llm_output; 'exit' handlers
 // run synchronously, so queued usage is committed here. Once per process, not per instance.
-function flushOnExit(recorder) {
-  recorders.add(recorder);
+function flushOnExit(runtime) {
+  runtimes.add(runtime);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once("exit", () => {
-    for (const r of recorders) {
+    for (const r of runtimes) {
       try {
         r.flushSync(EXIT_FLUSH_MS);
       } catch (err) {
@@ -45,21 +45,22 @@ export default {
   name: "Model Router",
   description: "Records model usage and cost; quotas, forecasts and per-turn routing.",
   register(api) {
-    let recorder;
+    let runtime;
     // Lazy: register() must stay cheap, and a bad config should surface where it is used.
-    const getRecorder = () => {
-      recorder ??= new Recorder({
+    const getRuntime = () => {
+      if (runtime) return runtime;
+      runtime = new Runtime({
         config: api.pluginConfig ?? {},
         stateDir: resolveStateDir(api),
         openclawModels: toModelCatalog(api.config),
       });
-      flushOnExit(recorder);
-      for (const warning of recorder.catalogWarnings) api.logger.warn(`model-router: ${warning}`);
-      return recorder;
+      flushOnExit(runtime);
+      for (const warning of runtime.catalogWarnings) api.logger.warn(`model-router: ${warning}`);
+      return runtime;
     };
 
     api.registerCli(
-      ({ program }) => registerCli(program, { getRecorder }),
+      ({ program }) => registerCli(program, { getRuntime }),
       { descriptors: [{ name: "router", description: "Model usage, cost, quotas and routing", hasSubcommands: true }] },
     );
     // Agent hooks are dispatched to discovery-mode instances too, so only cli-metadata skips them.
@@ -80,16 +81,16 @@ export default {
     api.on("before_model_resolve", async (event, ctx) => {
       try {
         const cronRun = toCronRun(ctx);
-        if (cronRun) getRecorder().noteCronRun(...cronRun);
+        if (cronRun) getRuntime().noteCronRun(...cronRun);
         const args = toRouteArgs(event, ctx);
-        // Explicit models are left alone unless configured: such turns never wait on the ledger.
-        if (!args || (ctx.modelProviderId !== "router" && !getRecorder().routesExplicit)) return undefined;
-        const { value } = await getRecorder().run("route", args);
-        if (!value.choice) {
-          if (value.requested.alias) warn(`${args.model} not routed: ${value.reason}`);
+        // null: a turn the core does not route (explicit model), answered without the ledger.
+        const turn = args ? await getRuntime().routeTurn(args) : null;
+        if (!turn) return undefined;
+        if (!turn.routed) {
+          if (turn.alias) warn(`${args.model} not routed: ${turn.reason}`);
           return undefined;
         }
-        return { providerOverride: value.choice.provider, modelOverride: value.choice.model };
+        return { providerOverride: turn.provider, modelOverride: turn.model };
       } catch (err) {
         warn(`routing skipped: ${err.message}`);
         return undefined;
@@ -99,7 +100,7 @@ export default {
     api.on("llm_input", (event, ctx) => {
       try {
         const input = toInputChars(event, ctx);
-        if (input) getRecorder().noteInputChars(...input);
+        if (input) getRuntime().noteInputChars(...input);
       } catch (err) {
         warn(err.message);
       }
@@ -108,7 +109,7 @@ export default {
     api.on("model_call_ended", (event, ctx) => {
       try {
         const runId = toModelCallRun(event, ctx);
-        if (runId) getRecorder().noteModelCall(runId);
+        if (runId) getRuntime().noteModelCall(runId);
       } catch (err) {
         warn(err.message);
       }
@@ -119,7 +120,7 @@ export default {
     const checkAlerts = () => {
       if (Date.now() - lastAlertCheck < ALERT_CHECK_INTERVAL_MS) return;
       lastAlertCheck = Date.now();
-      getRecorder()
+      getRuntime()
         .run("check-alerts", {})
         .then(({ value }) => value.new.forEach((message) => api.logger.warn(`model-router: ${message}`)))
         .catch((err) => warn(`quota check failed: ${err.message}`));
@@ -128,7 +129,7 @@ export default {
     // Observe-only: never throws into OpenClaw, never waits on the disk.
     api.on("llm_output", (event, ctx) => {
       try {
-        const problems = getRecorder().record(toUsageEvent(event, ctx));
+        const problems = getRuntime().record(toUsageEvent(event, ctx));
         if (problems) for (const problem of problems) api.logger.warn(`model-router: ${problem}`);
         checkAlerts();
       } catch (err) {
@@ -136,7 +137,7 @@ export default {
       }
     });
 
-    for (const tool of createTools({ getRecorder, summarizeStatus, summarizePredict })) api.registerTool(tool);
-    registerRouteEndpoint(api, getRecorder);
+    for (const tool of createTools({ getRuntime, summarizeStatus, summarizePredict })) api.registerTool(tool);
+    registerRouteEndpoint(api, getRuntime);
   },
 };

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "latency.h"
-#include "router/app/pricer.h"
+#include "router/pricing/pricer.h"
 #include "router/config/options.h"
 #include "router/route/router.h"
 #include "router/score/capabilities.h"
@@ -26,7 +26,7 @@ int main() {
     std::fprintf(stderr, "%s\n", options.status().ToString().c_str());
     return 1;
   }
-  const router::app::Pricer pricer(options.value(), {});
+  const router::pricing::Pricer pricer({options->price_overrides, {}, options->LocalProviderIds()});
   const router::route::Router router(
       options.value(), router::route::Catalog(options.value(), nlohmann::json::object(), pricer,
                                               router::score::CapabilityTable::Builtin()));

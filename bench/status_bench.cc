@@ -17,6 +17,7 @@
 #include "router/forecast/predictor.h"
 #include "router/quota/tracker.h"
 #include "router/route/router.h"
+#include "router/runtime/runtime.h"
 #include "router/base/clock.h"
 
 namespace {
@@ -99,7 +100,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   router::FakeClock clock(now);
-  const router::commands::Context ctx{options.value(), *ledger.value(), clock};
+  const router::route::Router router(
+      options.value(), router::route::Catalog(options.value(), nlohmann::json::object(), router::runtime::BuildPricer(options.value(), {}),
+                                          router::score::CapabilityTable::Builtin()));
+  const router::commands::Context ctx{options.value(), *ledger.value(), clock, router};
   const double status_ms = MedianMs(21, [&] { (void)router::commands::Run(ctx, "status", {}); });
   const double windows_ms = MedianMs(21, [&] {
     (void)router::quota::EvaluateWindows(options.value(), *ledger.value(), now);

@@ -15,18 +15,20 @@ async function withCallerStack(promise, callSite) {
   }
 }
 
-/** Process-wide usage recorder for one ledger file (see core/include/router/app/recorder.h). */
-export class Recorder {
+/**
+ * The native core for one plugin instance (core/include/router/runtime/runtime.h): records usage,
+ * runs commands and routes turns. Instances on the same ledger file share one queue and
+ * connection. Types: ./index.d.ts.
+ */
+export class Runtime {
   #native;
 
   constructor(options) {
-    this.#native = addon.openRecorder(options);
+    this.#native = addon.openRuntime(options);
     this.ledgerPath = this.#native.ledgerPath;
     this.timezone = this.#native.timezone;
     /** Problems with the model catalog (unknown models scored conservatively), one line each. */
     this.catalogWarnings = this.#native.catalogWarnings;
-    /** Whether turns on explicit, non-router models are routed too (routing.overrideExplicit). */
-    this.routesExplicit = this.#native.routesExplicit;
   }
 
   /** Queues one `llm_output` attempt; returns log-worthy problems or undefined. Never blocks. */
@@ -66,6 +68,15 @@ export class Recorder {
     return { text, value: JSON.parse(text) };
   }
 
+  /**
+   * Routes one turn (args as the `route` command takes them) and logs the decision. Resolves
+   * null at once for a turn the router does not decide (an explicit model, unless
+   * routing.overrideExplicit), else {routed, provider, model, alias, reason, decisionId}.
+   */
+  routeTurn(args) {
+    return withCallerStack(this.#native.routeTurn(args), new Error());
+  }
+
   /** Human text for a command's JSON text. */
   render(text) {
     return addon.render(text, this.timezone);
@@ -73,3 +84,5 @@ export class Recorder {
 }
 
 export const { summarizeStatus, summarizePredict } = addon;
+/** The router's model ids ("auto", "coding", ...), as the core knows them. */
+export const routerModels = addon.routerModels;

@@ -6,13 +6,13 @@ function print(text) {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }
 
-export function registerCli(program, { getRecorder }) {
+export function registerCli(program, { getRuntime }) {
   const run = (name, argsOf) => async (...cliArgs) => {
     const opts = cliArgs.at(-2) ?? {};
     try {
-      const recorder = getRecorder();
-      const { text } = await recorder.run(name, argsOf(...cliArgs));
-      print(opts.json ? text : recorder.render(text));
+      const runtime = getRuntime();
+      const { text } = await runtime.run(name, argsOf(...cliArgs));
+      print(opts.json ? text : runtime.render(text));
     } catch (err) {
       process.stderr.write(`model-router: ${err?.message ?? err}\n`);
       process.exitCode = 1;

@@ -4,9 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -14,16 +12,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "router/app/pricer.h"
-#include "router/app/recorder.h"
 #include "router/classify/classifier.h"
 #include "router/commands/dispatch.h"
-#include "router/config/json5.h"
-#include "router/config/options.h"
-#include "router/ledger/ledger.h"
+#include "router/config/openclaw_file.h"
 #include "router/report/text.h"
-#include "router/route/router.h"
-#include "router/score/capabilities.h"
+#include "router/runtime/runtime.h"
 
 namespace {
 
@@ -86,85 +79,6 @@ std::string DefaultStateDir() {
   if (!Env("OPENCLAW_STATE_DIR").empty()) return Env("OPENCLAW_STATE_DIR");
   const std::string home = !Env("OPENCLAW_HOME").empty() ? Env("OPENCLAW_HOME") : Env("HOME");
   return home + "/.openclaw";
-}
-
-// OpenClaw substitutes ${VAR} (uppercase names) in config strings, and $${VAR} stands for a
-// literal ${VAR}; a missing variable is an error. Applied to the plugin's own config only.
-router::Status SubstituteEnv(json& value, const std::string& path) {
-  if (value.is_string()) {
-    static const std::regex kVar(R"(\$?\$\{([A-Z_][A-Z0-9_]*)\})");
-    const std::string text = value.get<std::string>();
-    std::string out;
-    auto last = text.cbegin();
-    for (std::sregex_iterator it(text.begin(), text.end(), kVar), end; it != end; ++it) {
-      out.append(last, (*it)[0].first);
-      const std::string whole = (*it)[0].str();
-      if (whole.rfind("$$", 0) == 0) {
-        out += whole.substr(1);
-      } else {
-        const char* env = std::getenv((*it)[1].str().c_str());
-        if (env == nullptr) {
-          return router::Status::InvalidArgument("config key " + path + " refers to $" + "{" +
-                                                 (*it)[1].str() + "}, which is not set");
-        }
-        out += env;
-      }
-      last = (*it)[0].second;
-    }
-    out.append(last, text.cend());
-    value = out;
-  } else if (value.is_object()) {
-    for (auto& [key, item] : value.items()) ROUTER_RETURN_IF_ERROR(SubstituteEnv(item, path + "." + key));
-  } else if (value.is_array()) {
-    for (size_t i = 0; i < value.size(); ++i) {
-      ROUTER_RETURN_IF_ERROR(SubstituteEnv(value[i], path + "[" + std::to_string(i) + "]"));
-    }
-  }
-  return router::Status::Ok();
-}
-
-bool UsesInclude(const json& value) {
-  if (value.is_object()) {
-    if (value.contains("$include")) return true;
-    for (const auto& [key, item] : value.items()) {
-      if (UsesInclude(item)) return true;
-    }
-  }
-  return false;
-}
-
-struct OpenClawConfig {
-  json plugin = json::object();  // plugins.entries.model-router.config
-  json models = json::object();  // models.providers (the router reads ids, costs and limits)
-};
-
-// The parts of OpenClaw's config this CLI reads; defaults when there is no file yet.
-router::Result<OpenClawConfig> ReadConfig(const std::string& path) {
-  OpenClawConfig out;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return out;  // no config yet: defaults, as OpenClaw itself does
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = router::config::ParseJson5(text.str());
-  if (!parsed.ok()) return router::Status::InvalidArgument(path + ": " + parsed.status().message());
-  if (UsesInclude(parsed.value())) {
-    return router::Status::InvalidArgument(
-        path + " uses $include, which openclaw-router does not resolve; run `openclaw router …` "
-               "instead, or point --config at a file without $include");
-  }
-  const json& root = parsed.value();
-  if (root.is_object() && root.contains("plugins") && root["plugins"].is_object() &&
-      root["plugins"].contains("entries") && root["plugins"]["entries"].is_object() &&
-      root["plugins"]["entries"].contains("model-router")) {
-    const json& entry = root["plugins"]["entries"]["model-router"];
-    if (entry.is_object() && entry.contains("config")) out.plugin = entry["config"];
-  }
-  ROUTER_RETURN_IF_ERROR(SubstituteEnv(out.plugin, "plugins.entries.model-router.config"));
-  if (root.is_object() && root.contains("models") && root["models"].is_object() &&
-      root["models"].contains("providers") && root["models"]["providers"].is_object()) {
-    out.models = root["models"]["providers"];
-  }
-  return out;
 }
 
 // One JSON line per input line, so results stay aligned with the input for evaluation; a bad
@@ -334,28 +248,18 @@ int main(int argc, char** argv) {
   std::string config_path = args->config_path;
   if (config_path.empty()) config_path = Env("OPENCLAW_CONFIG_PATH");
   if (config_path.empty()) config_path = state_dir + "/openclaw.json";
-  auto openclaw_config = ReadConfig(config_path);
-  if (!openclaw_config.ok()) return Fail(openclaw_config.status().message());
-  auto options = router::config::Parse(openclaw_config->plugin);
-  if (!options.ok()) return Fail(options.status().message());
-
-  router::ledger::LedgerOptions ledger_options = options->ledger;
-  ledger_options.path = router::app::ResolveLedgerPath(options.value(), state_dir);
-  auto ledger = router::ledger::Ledger::Open(ledger_options);
-  if (!ledger.ok()) return Fail(ledger.status().message());
-
-  const json& models = openclaw_config->models;
-  const router::route::Router router(
-      options.value(), router::route::Catalog(options.value(), models,
-                                              router::app::Pricer(options.value(), router::app::OpenClawModelCosts(models)),
-                                              router::score::CapabilityTable::Builtin()));
-  const router::commands::Context ctx{options.value(), *ledger.value(), router::SystemClock::Instance(), &router};
-  auto result = router::commands::Run(ctx, command->first, command->second);
+  auto openclaw = router::config::ReadOpenClawConfig(config_path, router::config::ProcessEnv());
+  if (!openclaw.ok()) return Fail(openclaw.status().message());
+  router::runtime::Environment env;
+  env.state_dir = state_dir;
+  auto runtime = router::runtime::Runtime::Open({openclaw->plugin, openclaw->models}, env);
+  if (!runtime.ok()) return Fail(runtime.status().message());
+  auto result = runtime.value()->Run(command->first, command->second);
   if (!result.ok()) return Fail(result.status().message());
   if (args->json) {
     std::cout << router::commands::ToText(result.value());
   } else {
-    std::cout << router::report::Render(result.value(), options->timezone);
+    std::cout << router::report::Render(result.value(), runtime.value()->options().timezone);
   }
   return 0;
 }

@@ -1,56 +1,25 @@
 // The `router` model provider and the gateway's decision-only endpoint. Deciding happens in the
 // native core (`route` command); this file only maps OpenClaw's shapes.
 
-const ROUTER_MODELS = [
-  ["auto", "Router: cheapest good-enough model for each turn"],
-  ["coding", "Router: coding models"],
-  ["reasoning", "Router: reasoning models"],
-  ["simple", "Router: small talk and quick answers"],
-  ["creative", "Router: creative writing"],
-  ["local", "Router: local models only"],
-];
+import { createRequire } from "node:module";
 
-// Where a `router/*` turn would go if it were never rewritten (routing failed): a closed local
-// port, so such a turn fails at once instead of reaching some real endpoint.
-const UNROUTED_BASE_URL = "http://127.0.0.1:9/v1";
-
-function routerModel(id, name) {
-  return {
-    id,
-    name,
-    provider: "router",
-    api: "openai-completions",
-    baseUrl: UNROUTED_BASE_URL,
-    reasoning: false,
-    input: ["text", "image"],
-    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    contextWindow: 1_000_000,
-    maxTokens: 64_000,
-  };
-}
+// The router's models, one list: the manifest's modelCatalog (a test holds it to the core's).
+const ROUTER_CATALOG = createRequire(import.meta.url)("../openclaw.plugin.json").modelCatalog.providers.router;
 
 /** The provider behind `router/auto` & co. `before_model_resolve` rewrites every turn on it. */
 export function routerProvider() {
-  const names = new Map(ROUTER_MODELS);
+  const { baseUrl, api, models } = ROUTER_CATALOG;
+  const byId = new Map(models.map((model) => [model.id, model]));
   return {
     id: "router",
     label: "Model Router",
     auth: [],
     envVars: [],
-    resolveDynamicModel: (ctx) => (names.has(ctx?.modelId) ? routerModel(ctx.modelId, names.get(ctx.modelId)) : undefined),
-    catalog: {
-      order: "simple",
-      run: async () => ({
-        provider: {
-          baseUrl: UNROUTED_BASE_URL,
-          api: "openai-completions",
-          models: ROUTER_MODELS.map(([id, name]) => {
-            const { provider: _provider, api: _api, baseUrl: _baseUrl, ...model } = routerModel(id, name);
-            return model;
-          }),
-        },
-      }),
+    resolveDynamicModel: (ctx) => {
+      const model = byId.get(ctx?.modelId);
+      return model ? { ...model, provider: "router", api, baseUrl } : undefined;
     },
+    catalog: { order: "simple", run: async () => ({ provider: { baseUrl, api, models } }) },
   };
 }
 
@@ -76,7 +45,7 @@ async function readJsonBody(req) {
  * `POST /router/v1/route` (gateway auth) with {prompt, agent?, model?, attachments?, contextChars?}:
  * the same router.route/1 JSON as `openclaw router route --json`. Nothing is logged or called.
  */
-export function registerRouteEndpoint(api, getRecorder) {
+export function registerRouteEndpoint(api, getRuntime) {
   if (typeof api.registerHttpRoute !== "function") return;
   api.registerHttpRoute({
     path: "/router/v1/route",
@@ -96,7 +65,7 @@ export function registerRouteEndpoint(api, getRecorder) {
           return reply(400, `${JSON.stringify({ error: "request body must be a JSON object" })}\n`);
         }
         const { prompt, agent, model, attachments, contextChars } = body;
-        const { text } = await getRecorder().run("route", { prompt, agent, model, attachments, contextChars, log: false });
+        const { text } = await getRuntime().run("route", { prompt, agent, model, attachments, contextChars, log: false });
         return reply(200, text);
       } catch (err) {
         const status = err?.status ?? (err?.code === "ROUTER_INVALID_ARGUMENT" ? 400 : 500);

@@ -1,7 +1,7 @@
 // The only place that knows OpenClaw's hook payload shapes. Picks the few fields the core needs;
 // assistant text and prompts never cross into native code or the ledger.
 
-/** `llm_output` (event, ctx) -> the flat object `Recorder.record` takes. */
+/** `llm_output` (event, ctx) -> the flat object `Runtime.record` takes. */
 export function toUsageEvent(event, ctx) {
   return {
     provider: event?.provider,

@@ -1,7 +1,7 @@
 // Agent tool: "when will I run out of Codex tokens?" `details.routerPredict` is the same
 // router.predict/1 JSON as `openclaw router predict --json`.
 
-export function createPredictTool({ getRecorder, summarizePredict }) {
+export function createPredictTool({ getRuntime, summarizePredict }) {
   return {
     name: "router_predict",
     label: "Quota forecasts",
@@ -16,7 +16,7 @@ export function createPredictTool({ getRecorder, summarizePredict }) {
       },
     },
     async execute(_toolCallId, params) {
-      const { text, value } = await getRecorder().run("predict", { provider: params?.provider, hours: params?.hours });
+      const { text, value } = await getRuntime().run("predict", { provider: params?.provider, hours: params?.hours });
       return {
         content: [{ type: "text", text: summarizePredict(text) }],
         details: { routerPredict: value },

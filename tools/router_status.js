@@ -1,7 +1,7 @@
 // Agent tool: "what's my token usage looking like?" `details.routerStatus` is the same
 // router.status/1 JSON as `openclaw router status --json`.
 
-export function createStatusTool({ getRecorder, summarizeStatus }) {
+export function createStatusTool({ getRuntime, summarizeStatus }) {
   return {
     name: "router_status",
     label: "Model usage, quotas and cost",
@@ -15,7 +15,7 @@ export function createStatusTool({ getRecorder, summarizeStatus }) {
       },
     },
     async execute(_toolCallId, params) {
-      const { text, value } = await getRecorder().run("status", { provider: params?.provider });
+      const { text, value } = await getRuntime().run("status", { provider: params?.provider });
       return {
         content: [{ type: "text", text: summarizeStatus(text) }],
         details: { routerStatus: value },

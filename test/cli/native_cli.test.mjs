@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Recorder } from "../../binding/index.js";
+import { Runtime } from "../../binding/index.js";
 
 const CLI = fileURLToPath(new URL("../../build/Release/openclaw-router", import.meta.url));
 
@@ -46,7 +46,7 @@ function sandbox() {
     timezone: "UTC", dailyBudgetUsd: 5, ledger: { path: env.ROUTER_TEST_LEDGER },
     providers: { fakeai: { quotaType: "tokens", windows: [{ name: "daily", limit: 10000, schedule: { type: "daily", hour: 0 } }] } },
   };
-  return { stateDir, env, cli, recorder: new Recorder({ config, stateDir }) };
+  return { stateDir, env, cli, recorder: new Runtime({ config, stateDir }) };
 }
 
 const CALL = {
@@ -156,7 +156,7 @@ test("route --json is the plugin's decision; the config's API key never shows", 
 
   const native = cli(["route", "thanks, that's all!", "--model", "router/simple", "--json"]);
   assert.equal(native.status, 0, native.stderr);
-  const recorder = new Recorder({ config, stateDir, openclawModels: models });
+  const recorder = new Runtime({ config, stateDir, openclawModels: models });
   const { text } = await recorder.run("route", { prompt: "thanks, that's all!", model: "router/simple" });
   assert.deepEqual(withoutClock(native.stdout), withoutClock(text));
   assert.equal(JSON.parse(native.stdout).choice.ref, "cloud/cheap");

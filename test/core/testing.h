@@ -14,6 +14,9 @@
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
 #include "router/ledger/record.h"
+#include "router/pricing/pricer.h"
+#include "router/route/router.h"
+#include "router/score/capabilities.h"
 
 namespace router::testing {
 
@@ -50,6 +53,13 @@ inline config::PluginOptions ParseOptions(const std::string& json_text) {
   INFO(parsed.status().message());
   REQUIRE(parsed.ok());
   return std::move(parsed).value();
+}
+
+// A router over `options` with no OpenClaw models, for command contexts that do not route.
+inline route::Router RouterFor(const config::PluginOptions& options) {
+  const pricing::Pricer pricer({options.price_overrides, {}, options.LocalProviderIds()});
+  return route::Router(options, route::Catalog(options, nlohmann::json::object(), pricer,
+                                               score::CapabilityTable::Builtin()));
 }
 
 // A user-triggered call to `provider`/"m" at `at_ms` with `input` tokens and `cost_micros`

@@ -582,6 +582,14 @@ const ProviderOptions* PluginOptions::FindProvider(const std::string& id) const 
   return nullptr;
 }
 
+std::set<std::string> PluginOptions::LocalProviderIds() const {
+  std::set<std::string> ids;
+  for (const auto& provider : providers) {
+    if (provider.tier == Tier::kLocal) ids.insert(provider.id);
+  }
+  return ids;
+}
+
 Result<PluginOptions> Parse(const json& config) {
   RawPlugin raw;
   ROUTER_RETURN_IF_ERROR(ParseObject(config, "", PluginFields(), raw));

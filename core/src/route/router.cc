@@ -67,7 +67,7 @@ void ApplyOpenClawModel(const json& entry, score::ModelProfile& profile) {
 }  // namespace
 
 Catalog::Catalog(const config::PluginOptions& options, const json& openclaw_models,
-                 const app::Pricer& pricer, const score::CapabilityTable& table) {
+                 const pricing::Pricer& pricer, const score::CapabilityTable& table) {
   std::set<std::string> seen;
   auto add = [&](const std::string& provider, const std::string& model, const json* entry) {
     if (provider == kRouterProvider || model.empty() || !seen.insert(provider + "/" + model).second) {
@@ -159,6 +159,10 @@ Router::Router(const config::PluginOptions& options, Catalog catalog,
   for (const auto& [task, threshold] : options.quality_thresholds) thresholds_[task] = threshold;
 }
 
+bool RoutesTurn(const config::RoutingOptions& routing, const std::string& provider) {
+  return provider == kRouterProvider || routing.override_explicit;
+}
+
 Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& state) const {
   Decision d;
   d.requested_provider = request.provider;
@@ -169,7 +173,7 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
                                    "\"; use router/auto, router/coding, router/reasoning, "
                                    "router/simple, router/creative or router/local");
   }
-  if (!via_router && !options_.routing.override_explicit) {
+  if (!RoutesTurn(options_.routing, request.provider)) {
     d.classified_by = "none";
     d.reason = "explicit model " + request.provider + "/" + request.model +
                " kept (routing.overrideExplicit is off)";

@@ -20,9 +20,12 @@ constexpr int64_t kNow = 1'790'000'000'000 / kHour * kHour + 30 * 60'000;  // ha
 
 struct Fixture {
   explicit Fixture(const std::string& config)
-      : options(testing::ParseOptions(config)), ledger(testing::MemoryLedger()), clock(kNow) {}
+      : options(testing::ParseOptions(config)),
+        router(testing::RouterFor(options)),
+        ledger(testing::MemoryLedger()),
+        clock(kNow) {}
   Result<json> Run(const std::string& name, const json& args) {
-    return commands::Run({options, *ledger, clock}, name, args);
+    return commands::Run({options, *ledger, clock, router}, name, args);
   }
   json Ok(const std::string& name, const json& args = json::object()) {
     auto result = Run(name, args);
@@ -38,6 +41,7 @@ struct Fixture {
   }
 
   config::PluginOptions options;
+  route::Router router;
   std::unique_ptr<ledger::Ledger> ledger;
   FakeClock clock;
 };

@@ -28,6 +28,8 @@ using router::ledger::Ledger;
 using router::ledger::LedgerOptions;
 using router::ledger::UsageRecord;
 namespace commands = router::commands;
+namespace route = router::route;
+namespace testing = router::testing;
 
 namespace {
 
@@ -166,7 +168,8 @@ TEST_CASE("set-usage picks the only fitting window and status adds later usage",
   const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const commands::Context ctx{options, *ledger, clock};
+  const route::Router router = testing::RouterFor(options);
+  const commands::Context ctx{options, *ledger, clock, router};
 
   // Before: the ledger alone.
   json status = Ok(commands::Status(ctx, {}));
@@ -248,7 +251,8 @@ TEST_CASE("set-usage rejects what it cannot place", "[commands]") {
   const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const commands::Context ctx{options, *ledger, clock};
+  const route::Router router = testing::RouterFor(options);
+  const commands::Context ctx{options, *ledger, clock, router};
 
   // Several windows fit: the message lists them.
   const std::string ambiguous =
@@ -270,7 +274,7 @@ TEST_CASE("set-usage rejects what it cannot place", "[commands]") {
         "usage value \"abc\": not a non-negative number; use 79%, 1.2M, 500k or $3.50");
 
   const PluginOptions empty = ParseOptions("{}");
-  CHECK(Error(commands::SetUsage({empty, *ledger, clock}, "openai", "5", "")) ==
+  CHECK(Error(commands::SetUsage({empty, *ledger, clock, testing::RouterFor(empty)}, "openai", "5", "")) ==
         "provider \"openai\" is not configured; add it under providers in the plugin config");
 
   // Nothing was recorded.
@@ -293,7 +297,8 @@ TEST_CASE("set-usage without --window on a provider's only window", "[commands]"
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
   FakeClock clock(kNow);
-  const commands::Context ctx{options, *opened.value(), clock};
+  const route::Router router = testing::RouterFor(options);
+  const commands::Context ctx{options, *opened.value(), clock, router};
 
   auto bare = commands::SetUsage(ctx, "usd", "3.5", "");
   INFO(bare.status().message());
@@ -312,7 +317,8 @@ TEST_CASE("reset counts usage from now on", "[commands]") {
   const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const commands::Context ctx{options, *ledger, clock};
+  const route::Router router = testing::RouterFor(options);
+  const commands::Context ctx{options, *ledger, clock, router};
 
   SECTION("every window of the provider") {
     const json out = Ok(commands::Reset(ctx, "anthropic", ""));
@@ -372,7 +378,8 @@ TEST_CASE("mode shows the config mode and records a new one", "[commands]") {
   const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const commands::Context ctx{options, *ledger, clock};
+  const route::Router router = testing::RouterFor(options);
+  const commands::Context ctx{options, *ledger, clock, router};
 
   json out = Ok(commands::Mode(ctx, std::nullopt));
   CHECK(out.at("schema") == "router.mode/1");
@@ -381,7 +388,7 @@ TEST_CASE("mode shows the config mode and records a new one", "[commands]") {
   CHECK_FALSE(out.contains("setAtMs"));
 
   const PluginOptions defaults = ParseOptions(R"({"timezone": "America/Chicago"})");
-  CHECK(Ok(commands::Mode({defaults, *ledger, clock}, std::nullopt)).at("mode") == "dry-run");
+  CHECK(Ok(commands::Mode({defaults, *ledger, clock, testing::RouterFor(defaults)}, std::nullopt)).at("mode") == "dry-run");
 
   out = Ok(commands::Mode(ctx, std::string("manual")));
   CHECK(out.at("schema") == "router.mode/1");
@@ -415,7 +422,8 @@ TEST_CASE("undo reverts the newest set-usage, reset or mode change", "[commands]
   const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const commands::Context ctx{options, *ledger, clock};
+  const route::Router router = testing::RouterFor(options);
+  const commands::Context ctx{options, *ledger, clock, router};
 
   const json set = Ok(commands::SetUsage(ctx, "openai", "50", ""));
   clock.Advance(kMin);
@@ -467,7 +475,8 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const commands::Context ctx{options, *ledger, clock};
+  const route::Router router = testing::RouterFor(options);
+  const commands::Context ctx{options, *ledger, clock, router};
 
   json status = Ok(commands::Status(ctx, {}));
   // Quotas in config order; ollama has none.
@@ -519,7 +528,7 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   {
     auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
     REQUIRE(opened.ok());
-    const json empty = Ok(commands::Status({options, *opened.value(), clock}, {}));
+    const json empty = Ok(commands::Status({options, *opened.value(), clock, testing::RouterFor(options)}, {}));
     REQUIRE(empty.at("providers").size() == 3);
     for (const auto& p : empty.at("providers")) {
       CHECK(p.at("configured") == true);
@@ -595,7 +604,7 @@ TEST_CASE("router.status/1 budget is null without dailyBudgetUsd", "[commands]")
     "providers": {"openai": {"windows": [{"name": "daily", "limit": 0, "schedule": {"type": "daily"}}]}}})");
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const json status = Ok(commands::Status({options, *ledger, clock}, {}));
+  const json status = Ok(commands::Status({options, *ledger, clock, testing::RouterFor(options)}, {}));
   CHECK(status.at("budget").is_null());
   REQUIRE(status.at("quotas").size() == 1);
   const json& q = status.at("quotas")[0];
@@ -612,7 +621,7 @@ TEST_CASE("router.providers/1 lists configured providers with their settings", "
   const PluginOptions options = ParseOptions(kConfig);
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const json out = Ok(commands::Providers({options, *ledger, clock}));
+  const json out = Ok(commands::Providers({options, *ledger, clock, testing::RouterFor(options)}));
   CHECK(out.at("schema") == "router.providers/1");
   CHECK(out.at("generatedAtMs") == kNow);
   const json& providers = out.at("providers");
@@ -652,7 +661,7 @@ TEST_CASE("router.providers/1 lists configured providers with their settings", "
   // Without calls a configured provider is still listed, with no activity.
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
-  const json fresh = Ok(commands::Providers({options, *opened.value(), clock}));
+  const json fresh = Ok(commands::Providers({options, *opened.value(), clock, testing::RouterFor(options)}));
   REQUIRE(fresh.at("providers").size() == 3);
   const json idle = fresh.at("providers")[2];
   CHECK(idle.at("provider") == "openai");
@@ -671,7 +680,8 @@ TEST_CASE("set-usage and reset refuse unlimited providers instead of ignoring th
   auto ledger = router::ledger::Ledger::Open({":memory:", 5000});
   REQUIRE(ledger.ok());
   router::FakeClock clock(1'790'000'000'000);
-  const router::commands::Context ctx{options.value(), *ledger.value(), clock};
+  const router::route::Router router = router::testing::RouterFor(options.value());
+  const router::commands::Context ctx{options.value(), *ledger.value(), clock, router};
   auto set = router::commands::SetUsage(ctx, "local", "5", "");
   REQUIRE_FALSE(set.ok());
   CHECK(set.status().message().find("quotaSource unlimited") != std::string::npos);

@@ -93,7 +93,7 @@ void CheckTotals(const json& t, int64_t calls, int64_t failures, int64_t input, 
 TEST_CASE("router.status/1 totals per period, provider and model", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Status({LondonOptions(), *ledger, clock}, {});
+  auto result = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
   REQUIRE(result.ok());
   const json& out = result.value();
 
@@ -144,7 +144,7 @@ TEST_CASE("router.status/1 totals per period, provider and model", "[commands]")
 TEST_CASE("router.status/1 with a provider filter", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Status({LondonOptions(), *ledger, clock}, {"other"});
+  auto result = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {"other"});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("provider") == "other");
@@ -155,7 +155,7 @@ TEST_CASE("router.status/1 with a provider filter", "[commands]") {
   CheckTotals(out.at("totals").at("last7Days"), 1, 0, 5000, 500, 0, 2'500'000);
   CheckTotals(out.at("totals").at("thisMonth"), 1, 0, 5000, 500, 0, 2'500'000);
 
-  auto none = router::commands::Status({LondonOptions(), *ledger, clock}, {"nobody"});
+  auto none = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {"nobody"});
   REQUIRE(none.ok());
   CHECK(none->at("providers").empty());
   CheckTotals(none->at("totals").at("thisMonth"), 0, 0, 0, 0, 0, 0);
@@ -166,7 +166,7 @@ TEST_CASE("router.status/1 follows the clock", "[commands]") {
   FakeClock clock(kNow);
   // One day later (2026-07-26 15:00 BST) "today" is empty; the 3-day-old call is 4 days old.
   clock.Advance(router::kMsPerDay);
-  auto result = router::commands::Status({LondonOptions(), *ledger, clock}, {});
+  auto result = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
   REQUIRE(result.ok());
   CHECK(result->at("generatedAtMs") == kNow + router::kMsPerDay);
   CHECK(result->at("periods").at("today").at("sinceMs") == kToday + router::kMsPerDay);
@@ -187,7 +187,7 @@ TEST_CASE("router.status/1 periods across DST and a month boundary", "[commands]
       Rec(S(1775026800), "a", "m", 1000, 0, 1000),  // 2026-04-01 08:00 BST: this month
   }).ok());
   FakeClock clock(S(1775120400));
-  auto result = router::commands::Status({LondonOptions(), *ledger, clock}, {});
+  auto result = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("periods").at("today").at("sinceMs") == S(1775084400));
@@ -202,7 +202,7 @@ TEST_CASE("router.status/1 on an empty ledger", "[commands]") {
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
   FakeClock clock(kNow);
-  auto result = router::commands::Status({LondonOptions(), *opened.value(), clock}, {});
+  auto result = router::commands::Status({LondonOptions(), *opened.value(), clock, router::testing::RouterFor(LondonOptions())}, {});
   REQUIRE(result.ok());
   CHECK(result->at("ledger").at("records") == 0);
   CHECK(result->at("providers").is_array());
@@ -214,7 +214,7 @@ TEST_CASE("router.status/1 on an empty ledger", "[commands]") {
 TEST_CASE("router.providers/1 lists all-time activity", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Providers({LondonOptions(), *ledger, clock});
+  auto result = router::commands::Providers({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("schema") == "router.providers/1");
@@ -253,7 +253,7 @@ TEST_CASE("router.providers/1 lists all-time activity", "[commands]") {
 
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
-  auto empty = router::commands::Providers({LondonOptions(), *opened.value(), clock});
+  auto empty = router::commands::Providers({LondonOptions(), *opened.value(), clock, router::testing::RouterFor(LondonOptions())});
   REQUIRE(empty.ok());
   CHECK(empty->at("providers").is_array());
   CHECK(empty->at("providers").empty());

@@ -83,7 +83,7 @@ const router::config::PluginOptions& Options(const std::string& timezone) {
 
 json StatusJson(Ledger& ledger) {
   FakeClock clock(kNow);
-  auto status = router::commands::Status({Options("Europe/London"), ledger, clock}, {});
+  auto status = router::commands::Status({Options("Europe/London"), ledger, clock, router::testing::RouterFor(Options("Europe/London"))}, {});
   REQUIRE(status.ok());
   return status.value();
 }
@@ -242,7 +242,7 @@ TEST_CASE("SummarizeStatus gives today's numbers and the largest spender", "[rep
 TEST_CASE("RenderProviders lists calls and first/last seen in local time", "[report]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto providers = router::commands::Providers({Options("UTC"), *ledger, clock});
+  auto providers = router::commands::Providers({Options("UTC"), *ledger, clock, router::testing::RouterFor(Options("UTC"))});
   REQUIRE(providers.ok());
 
   SECTION("Europe/London") {
@@ -288,7 +288,7 @@ TEST_CASE("RenderProviders groups large counts and handles an empty ledger", "[r
 
   auto ledger = MemoryLedger();
   FakeClock clock(kNow);
-  auto providers = router::commands::Providers({Options("UTC"), *ledger, clock});
+  auto providers = router::commands::Providers({Options("UTC"), *ledger, clock, router::testing::RouterFor(Options("UTC"))});
   REQUIRE(providers.ok());
   CHECK(RenderProviders(providers.value(), "UTC") ==
         "No providers seen yet: the ledger has no model calls.\n");
@@ -302,7 +302,7 @@ TEST_CASE("Status text and summary show quota windows, the daily budget and aler
         "windows": [{"name": "daily", "limit": 2000000, "schedule": {"type": "daily"}}]}}})"));
   REQUIRE(options.ok());
   FakeClock clock(kNow);
-  auto status = router::commands::Status({options.value(), *ledger, clock}, {});
+  auto status = router::commands::Status({options.value(), *ledger, clock, router::testing::RouterFor(options.value())}, {});
   REQUIRE(status.ok());
   const json& quota = status->at("quotas").at(0);
   const int64_t used = quota.at("used").get<int64_t>();

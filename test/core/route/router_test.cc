@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "router/app/pricer.h"
+#include "router/pricing/pricer.h"
 #include "router/route/router.h"
 #include "testing.h"
 
@@ -44,7 +44,7 @@ constexpr const char* kConfig = R"({
 struct Fixture {
   explicit Fixture(const std::string& config = kConfig, const json& openclaw = json::object())
       : options(ParseOptions(config)),
-        pricer(options, app::OpenClawModelCosts(openclaw)),
+        pricer({options.price_overrides, pricing::OpenClawModelCosts(openclaw), options.LocalProviderIds()}),
         router(options, Catalog(options, openclaw, pricer, score::CapabilityTable::Builtin())) {}
 
   Decision Decide(const std::string& prompt, const std::string& model = "auto",
@@ -62,7 +62,7 @@ struct Fixture {
   }
 
   config::PluginOptions options;
-  app::Pricer pricer;
+  pricing::Pricer pricer;
   Router router;
 };
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "router/commands/status.h"
+#include "router/commands/context.h"
 
 namespace router::commands {
 

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "router/commands/status.h"
+#include "router/commands/context.h"
 #include "router/forecast/predictor.h"
 
 namespace router::commands {

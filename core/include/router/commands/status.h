@@ -36,25 +36,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "router/base/clock.h"
 #include "router/base/status.h"
-#include "router/config/options.h"
-#include "router/ledger/ledger.h"
-
-namespace router::route {
-class Router;
-}
+#include "router/commands/context.h"
 
 namespace router::commands {
-
-// What every command needs. The ledger is written by set-usage, reset, mode, undo and by alert
-// logging (status logs threshold crossings it sees).
-struct Context {
-  const config::PluginOptions& options;
-  ledger::Ledger& ledger;
-  const Clock& clock;
-  const route::Router* router = nullptr;  // required by `route` only
-};
 
 struct StatusRequest {
   std::string provider;  // only this provider when non-empty

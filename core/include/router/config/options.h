@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,8 @@ struct PluginOptions {
   RoutingOptions routing;
 
   const ProviderOptions* FindProvider(const std::string& id) const;
+  // Ids of the providers whose tier is local (their calls are free).
+  std::set<std::string> LocalProviderIds() const;
 };
 
 // Parses and validates `config` (null or an object). Unknown keys and bad values are errors whose

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "router/app/pricer.h"
+#include "router/pricing/pricer.h"
 #include "router/base/status.h"
 #include "router/classify/classifier.h"
 #include "router/config/options.h"
@@ -26,7 +26,13 @@ namespace router::route {
 inline constexpr const char* kRouterProvider = "router";
 // Its models: "auto" classifies the turn, "local" keeps it on local models, the others name the
 // task class and skip classification.
+// The manifest's modelCatalog.providers.router lists the same ids (a test holds them equal).
 inline constexpr const char* kRouterModels[] = {"auto", "coding", "reasoning", "simple", "creative", "local"};
+
+// Whether the router decides a turn on `provider`: always for "router", for any other provider
+// only with routing.overrideExplicit. The one place that answers it: the hook skips the ledger
+// round trip for the turns it rules out.
+bool RoutesTurn(const config::RoutingOptions& routing, const std::string& provider);
 
 // One model the router may pick.
 struct Candidate {
@@ -51,7 +57,7 @@ class Catalog {
  public:
   Catalog() = default;
   Catalog(const config::PluginOptions& options, const nlohmann::json& openclaw_models,
-          const app::Pricer& pricer, const score::CapabilityTable& table);
+          const pricing::Pricer& pricer, const score::CapabilityTable& table);
 
   const std::vector<Candidate>& models() const { return models_; }
   // Warnings from building (unknown models get conservative profiles), one line each.

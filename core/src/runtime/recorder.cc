@@ -1,17 +1,10 @@
-#include "router/app/recorder.h"
-
-#include <filesystem>
+#include "router/runtime/recorder.h"
 
 #include <nlohmann/json.hpp>
 
-namespace router::app {
+namespace router::runtime {
 
-std::string ResolveLedgerPath(const config::PluginOptions& options, const std::string& state_dir) {
-  if (!options.ledger.path.empty()) return options.ledger.path;
-  return (std::filesystem::path(state_dir) / "model-router" / "ledger.sqlite").string();
-}
-
-Recorder::Recorder(ledger::LedgerOptions options, Pricer pricer, const Clock& clock)
+Recorder::Recorder(ledger::LedgerOptions options, pricing::Pricer pricer, const Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
       pricer_(std::move(pricer)),
@@ -47,4 +40,4 @@ Result<std::shared_ptr<ledger::Ledger>> Recorder::Ledger() {
   return ledger_;
 }
 
-}  // namespace router::app
+}  // namespace router::runtime

@@ -1,17 +1,17 @@
-#include "router/app/pricer.h"
+#include "router/pricing/pricer.h"
 
 #include <nlohmann/json.hpp>
 
-namespace router::app {
+namespace router::pricing {
 namespace {
 
 // "provider/<normalized model>" for every entry, so a lookup costs one normalization and two
 // map finds. The first entry in key order wins when two spellings normalize alike.
-std::map<std::string, pricing::Price> Normalized(const std::map<std::string, pricing::Price>& prices) {
-  std::map<std::string, pricing::Price> out;
+std::map<std::string, Price> Normalized(const std::map<std::string, Price>& prices) {
+  std::map<std::string, Price> out;
   for (const auto& [ref, price] : prices) {
     const size_t slash = ref.find('/');
-    out.emplace(ref.substr(0, slash) + "/" + pricing::NormalizeModelId(ref.substr(slash + 1)), price);
+    out.emplace(ref.substr(0, slash) + "/" + NormalizeModelId(ref.substr(slash + 1)), price);
   }
   return out;
 }
@@ -22,18 +22,15 @@ const pricing::Price* Pricer::Prices::Find(const std::string& provider,
                                            const std::string& model) const {
   auto it = exact.find(provider + "/" + model);
   if (it != exact.end()) return &it->second;
-  it = normalized.find(provider + "/" + pricing::NormalizeModelId(model));
+  it = normalized.find(provider + "/" + NormalizeModelId(model));
   return it == normalized.end() ? nullptr : &it->second;
 }
 
 
-Pricer::Pricer(const config::PluginOptions& options, std::map<std::string, pricing::Price> openclaw_costs)
-    : overrides_{options.price_overrides, Normalized(options.price_overrides)},
-      openclaw_costs_{openclaw_costs, Normalized(openclaw_costs)} {
-  for (const auto& provider : options.providers) {
-    local_providers_[provider.id] = provider.tier == config::Tier::kLocal;
-  }
-}
+Pricer::Pricer(PriceSources sources)
+    : overrides_{sources.overrides, Normalized(sources.overrides)},
+      openclaw_costs_{sources.openclaw_costs, Normalized(sources.openclaw_costs)},
+      local_providers_(std::move(sources.local_providers)) {}
 
 const pricing::Price* Pricer::Find(const std::string& provider, const std::string& model,
                                    ledger::CostSource* source) const {
@@ -44,7 +41,7 @@ const pricing::Price* Pricer::Find(const std::string& provider, const std::strin
     from = ledger::CostSource::kConfig;
   }
   if (price == nullptr) {
-    const auto* known = pricing::PriceTable::Builtin().Find(provider, model);
+    const auto* known = PriceTable::Builtin().Find(provider, model);
     if (known != nullptr) price = &known->price;
     from = ledger::CostSource::kTable;
   }
@@ -54,19 +51,18 @@ const pricing::Price* Pricer::Find(const std::string& provider, const std::strin
 
 void Pricer::Price(ledger::UsageRecord& record) const {
   if (record.outcome != ledger::Outcome::kOk || record.cost_source != ledger::CostSource::kNone) return;
-  auto local = local_providers_.find(record.provider);
-  if (local != local_providers_.end() && local->second) return;  // local models are free
+  if (local_providers_.count(record.provider) > 0) return;  // local models are free
   ledger::CostSource source = ledger::CostSource::kNone;
   if (const pricing::Price* price = Find(record.provider, record.model, &source)) {
-    record.cost_micros = pricing::CostMicros(*price, {record.input_tokens, record.output_tokens,
+    record.cost_micros = CostMicros(*price, {record.input_tokens, record.output_tokens,
                                                       record.cache_read_tokens,
                                                       record.cache_write_tokens});
     record.cost_source = source;
   }
 }
 
-std::map<std::string, pricing::Price> OpenClawModelCosts(const nlohmann::json& providers) {
-  std::map<std::string, pricing::Price> costs;
+std::map<std::string, Price> OpenClawModelCosts(const nlohmann::json& providers) {
+  std::map<std::string, Price> costs;
   if (!providers.is_object()) return costs;
   for (const auto& [provider, entry] : providers.items()) {
     if (!entry.is_object() || !entry.contains("models") || !entry["models"].is_array()) continue;
@@ -75,7 +71,7 @@ std::map<std::string, pricing::Price> OpenClawModelCosts(const nlohmann::json& p
           !model.contains("cost") || !model["cost"].is_object()) {
         continue;
       }
-      pricing::Price price;
+      Price price;
       bool valid = true;
       const std::pair<const char*, int64_t*> fields[] = {{"input", &price.input},
                                                          {"output", &price.output},
@@ -84,7 +80,7 @@ std::map<std::string, pricing::Price> OpenClawModelCosts(const nlohmann::json& p
       for (const auto& [key, out] : fields) {
         const auto& cost = model["cost"];
         if (!cost.contains(key)) continue;
-        auto micros = cost[key].is_number() ? pricing::PerMillionFromUsd(cost[key].get<double>(), key)
+        auto micros = cost[key].is_number() ? PerMillionFromUsd(cost[key].get<double>(), key)
                                             : Result<int64_t>(Status::InvalidArgument(key));
         valid = valid && micros.ok();
         if (micros.ok()) *out = micros.value();
@@ -95,4 +91,4 @@ std::map<std::string, pricing::Price> OpenClawModelCosts(const nlohmann::json& p
   return costs;
 }
 
-}  // namespace router::app
+}  // namespace router::pricing

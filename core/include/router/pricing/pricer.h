@@ -5,28 +5,35 @@
 // Calls to providers whose tier is local cost nothing.
 
 #include <map>
+#include <set>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "router/base/status.h"
-#include "router/config/options.h"
 #include "router/ledger/record.h"
 #include "router/pricing/price_table.h"
 
-namespace router::app {
+namespace router::pricing {
+
+// Where prices come from, as plain values (the runtime fills them from the plugin config and
+// OpenClaw's model config).
+struct PriceSources {
+  std::map<std::string, Price> overrides;       // the plugin's `priceOverrides`
+  std::map<std::string, Price> openclaw_costs;  // see OpenClawModelCosts
+  std::set<std::string> local_providers;        // providers whose tier is local: free
+};
 
 class Pricer {
  public:
-  // `openclaw_costs`: "provider/model" -> price, from OpenClaw's model config.
-  Pricer(const config::PluginOptions& options, std::map<std::string, pricing::Price> openclaw_costs);
+  explicit Pricer(PriceSources sources);
 
   // Fills cost_micros and cost_source of an ok record that has no OpenClaw cost yet.
   void Price(ledger::UsageRecord& record) const;
   // The price Price() would charge for provider/model, ignoring the local-tier rule, with where
   // it came from; nullptr when unknown. Valid as long as this Pricer.
   const pricing::Price* Find(const std::string& provider, const std::string& model,
-                             ledger::CostSource* source = nullptr) const;
+                                      ledger::CostSource* source = nullptr) const;
 
  private:
   // Matched by exact "provider/model", then with the model id normalized (date suffixes,
@@ -38,11 +45,11 @@ class Pricer {
   };
   Prices overrides_;
   Prices openclaw_costs_;
-  std::map<std::string, bool> local_providers_;
+  std::set<std::string> local_providers_;
 };
 
 // OpenClaw's `models.providers` object -> "provider/model" -> price (USD per 1M in, micro-USD per
 // 1M out). Entries without a usable `cost` are skipped.
 std::map<std::string, pricing::Price> OpenClawModelCosts(const nlohmann::json& providers);
 
-}  // namespace router::app
+}  // namespace router::pricing

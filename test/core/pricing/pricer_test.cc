@@ -1,4 +1,4 @@
-#include "router/app/pricer.h"
+#include "router/pricing/pricer.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -6,8 +6,8 @@
 #include "router/config/options.h"
 
 using nlohmann::json;
-using router::app::OpenClawModelCosts;
-using router::app::Pricer;
+using router::pricing::OpenClawModelCosts;
+using router::pricing::Pricer;
 using router::ledger::CostSource;
 using router::ledger::Outcome;
 using router::ledger::UsageRecord;
@@ -32,14 +32,14 @@ UsageRecord Call(const std::string& provider, const std::string& model) {
 
 }  // namespace
 
-TEST_CASE("Pricer follows the order of truth", "[app]") {
+TEST_CASE("Pricer follows the order of truth", "[pricing]") {
   const auto options = Options(R"({
     "priceOverrides": {"anthropic/claude-sonnet-4-6": {"input": 1, "output": 2, "cacheRead": 0.5}},
     "providers": {"ollama": {"tier": "local"}}})");
   const auto openclaw = OpenClawModelCosts(json::parse(R"({
     "custom": {"apiKey": "sk-never-read", "models": [{"id": "mine", "cost": {"input": 4, "output": 8, "cacheRead": 0, "cacheWrite": 0}}]},
     "anthropic": {"models": [{"id": "claude-sonnet-4-6", "cost": {"input": 9, "output": 9}}]}})"));
-  const Pricer pricer(options, openclaw);
+  const Pricer pricer({options.price_overrides, openclaw, options.LocalProviderIds()});
 
   SECTION("OpenClaw's own cost is kept") {
     UsageRecord r = Call("anthropic", "claude-sonnet-4-6");
@@ -87,7 +87,7 @@ TEST_CASE("Pricer follows the order of truth", "[app]") {
   }
 }
 
-TEST_CASE("OpenClawModelCosts reads ids and costs and skips the rest", "[app]") {
+TEST_CASE("OpenClawModelCosts reads ids and costs and skips the rest", "[pricing]") {
   const auto costs = OpenClawModelCosts(json::parse(R"({
     "a": {"models": [{"id": "m1", "cost": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}},
                      {"id": "m2"}, {"cost": {"input": 1}}, {"id": "m3", "cost": {"input": -1}}]},

@@ -1,6 +1,6 @@
 #pragma once
-// One per ledger file per process: the plugin's 2–4 OpenClaw instances in a process share it, so
-// they share one queue, one connection and one run registry.
+// Records usage from hook events: one per ledger file per process (see Runtime), with the queue
+// (AsyncWriter), the shared connection and the run registry.
 
 #include <memory>
 #include <mutex>
@@ -9,24 +9,21 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "router/app/pricer.h"
 #include "router/base/clock.h"
 #include "router/base/status.h"
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
 #include "router/ledger/writer.h"
+#include "router/pricing/pricer.h"
 #include "router/usage/llm_output.h"
 
-namespace router::app {
-
-// `ledger.path` from config, else `<state_dir>/model-router/ledger.sqlite`.
-std::string ResolveLedgerPath(const config::PluginOptions& options, const std::string& state_dir);
+namespace router::runtime {
 
 class Recorder {
  public:
-  // REQUIRES: options.path is set (see ResolveLedgerPath). Opens nothing until first use.
+  // REQUIRES: options.path is set (see runtime.h's ResolveLedgerPath). Opens nothing until first use.
   // `pricer` prices the calls OpenClaw did not.
-  Recorder(ledger::LedgerOptions options, Pricer pricer, const Clock& clock = SystemClock::Instance());
+  Recorder(ledger::LedgerOptions options, pricing::Pricer pricer, const Clock& clock = SystemClock::Instance());
 
   // Hook path: cheap, never blocks on I/O, never fails (see usage::FromLlmOutput). Returns why
   // the payload was malformed (the call is still recorded, as invalid), or "".
@@ -46,11 +43,11 @@ class Recorder {
  private:
   ledger::LedgerOptions options_;
   const Clock& clock_;
-  Pricer pricer_;
+  pricing::Pricer pricer_;
   std::mutex mu_;
   std::shared_ptr<ledger::Ledger> ledger_;  // guarded by mu_
   usage::RunRegistry runs_;
   ledger::AsyncWriter writer_;  // last: its thread uses the members above
 };
 
-}  // namespace router::app
+}  // namespace router::runtime

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Recorder, summarizeStatus } from "../../binding/index.js";
+import { Runtime, routerModels, summarizeStatus } from "../../binding/index.js";
 
 const BINDING = fileURLToPath(new URL("../../binding/index.js", import.meta.url));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "router-binding-"));
@@ -19,23 +19,23 @@ const CALL = {
   usage: { input: 1034, output: 56, cacheRead: 200, cacheWrite: 0, total: 1290, cost: { total: 0.004002 } },
 };
 
-test("openRecorder checks its arguments", () => {
-  assert.throws(() => new Recorder(), TypeError);
-  assert.throws(() => new Recorder({ config: {} }), /openRecorder\(\{config\?: object, stateDir: string, openclawModels\?: object\}\)/);
+test("openRuntime checks its arguments", () => {
+  assert.throws(() => new Runtime(), TypeError);
+  assert.throws(() => new Runtime({ config: {} }), /openRuntime\(\{config\?: object, stateDir: string, openclawModels\?: object\}\)/);
 });
 
 test("a bad config throws ROUTER_INVALID_ARGUMENT naming the key", () => {
-  assert.throws(() => new Recorder({ config: { ledger: { busyTimeoutMs: "soon" } }, stateDir: tmp() }), (err) => {
+  assert.throws(() => new Runtime({ config: { ledger: { busyTimeoutMs: "soon" } }, stateDir: tmp() }), (err) => {
     assert.equal(err.code, "ROUTER_INVALID_ARGUMENT");
     assert.match(err.message, /"ledger\.busyTimeoutMs" must be an integer from 100 to 60000/);
     return true;
   });
-  assert.throws(() => new Recorder({ config: { ledgr: {} }, stateDir: tmp() }), /unknown key "ledgr"/);
+  assert.throws(() => new Runtime({ config: { ledgr: {} }, stateDir: tmp() }), /unknown key "ledgr"/);
 });
 
 test("recorded calls come back in status and providers", async () => {
   const dir = tmp();
-  const recorder = new Recorder({ config: { timezone: "UTC" }, stateDir: dir });
+  const recorder = new Runtime({ config: { timezone: "UTC" }, stateDir: dir });
   assert.equal(recorder.ledgerPath, path.join(dir, "model-router", "ledger.sqlite"));
   assert.equal(recorder.record(CALL), undefined);
   assert.equal(recorder.record({ ...CALL, usage: undefined }), undefined);  // a failed attempt
@@ -55,7 +55,7 @@ test("recorded calls come back in status and providers", async () => {
 });
 
 test("run() checks its arguments and rejects unknown commands with a code", async () => {
-  const recorder = new Recorder({ config: {}, stateDir: tmp() });
+  const recorder = new Runtime({ config: {}, stateDir: tmp() });
   await assert.rejects(recorder.run(), TypeError);
   await assert.rejects(recorder.run("launch"), (err) => {
     assert.equal(err.code, "ROUTER_INVALID_ARGUMENT");
@@ -69,7 +69,7 @@ test("set-usage, status, undo round trip through the binding", async () => {
   const config = {
     providers: { fakeai: { quotaType: "tokens", windows: [{ name: "daily", limit: 10000, schedule: { type: "daily" } }] } },
   };
-  const recorder = new Recorder({ config, stateDir: tmp() });
+  const recorder = new Runtime({ config, stateDir: tmp() });
   recorder.record(CALL);  // 1034 + 56 tokens
   const { value: set } = await recorder.run("set-usage", { provider: "fakeai", value: "50%" });
   assert.equal(set.schema, "router.set-usage/1");
@@ -84,7 +84,7 @@ test("set-usage, status, undo round trip through the binding", async () => {
 });
 
 test("a malformed payload is reported, recorded as invalid, and loses nothing", async () => {
-  const recorder = new Recorder({ config: {}, stateDir: tmp() });
+  const recorder = new Runtime({ config: {}, stateDir: tmp() });
   recorder.record(CALL);
   const problems = recorder.record({ ...CALL, usage: { input: "lots" } });
   assert.equal(problems.length, 1);
@@ -99,8 +99,8 @@ test("a malformed payload is reported, recorded as invalid, and loses nothing", 
 
 test("instances for the same ledger share one queue", async () => {
   const dir = tmp();
-  const a = new Recorder({ config: {}, stateDir: dir });
-  const b = new Recorder({ config: {}, stateDir: dir });
+  const a = new Runtime({ config: {}, stateDir: dir });
+  const b = new Runtime({ config: {}, stateDir: dir });
   a.record(CALL);
   b.record(CALL);
   await a.flush();  // flushing one flushes the shared queue
@@ -115,11 +115,11 @@ test("a newer-schema or foreign file is refused with ROUTER_CORRUPTION and left 
   fs.writeFileSync(garbage, "this is not a database, it is a shopping list\n".repeat(200));
   for (const [file, pattern] of [[newer, /schema version 7, newer than this build's/], [garbage, /not a readable SQLite database/]]) {
     const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-    const recorder = new Recorder({ config: { ledger: { path: file } }, stateDir: dir });
+    const recorder = new Runtime({ config: { ledger: { path: file } }, stateDir: dir });
     await assert.rejects(recorder.run("status"), (err) => {
       assert.equal(err.code, "ROUTER_CORRUPTION");
       assert.match(err.message, pattern);
-      assert.match(err.stack, /recorder\.test\.mjs/, "the stack points at the caller");
+      assert.match(err.stack, /runtime\.test\.mjs/, "the stack points at the caller");
       return true;
     });
     assert.equal(crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex"), digest);
@@ -127,7 +127,7 @@ test("a newer-schema or foreign file is refused with ROUTER_CORRUPTION and left 
 });
 
 test("renderers reject a foreign shape with a TypeError", () => {
-  const recorder = new Recorder({ config: {}, stateDir: tmp() });
+  const recorder = new Runtime({ config: {}, stateDir: tmp() });
   assert.throws(() => recorder.render(JSON.stringify({ hello: 1 })), /unexpected report shape/);
   assert.throws(() => recorder.render("{not json"), /not JSON/);
   assert.throws(() => summarizeStatus(), TypeError);
@@ -138,8 +138,8 @@ test("several processes write one ledger at once while it is read, without lock 
   const writers = 3;
   const perWriter = 400;
   const script = `
-    import { Recorder } from ${JSON.stringify(BINDING)};
-    const r = new Recorder({ config: {}, stateDir: ${JSON.stringify(dir)} });
+    import { Runtime } from ${JSON.stringify(BINDING)};
+    const r = new Runtime({ config: {}, stateDir: ${JSON.stringify(dir)} });
     const problems = [];
     for (let i = 0; i < ${perWriter}; i++) {
       problems.push(...(r.record({ provider: "p" + process.argv[1], model: "m", trigger: "user",
@@ -153,7 +153,7 @@ test("several processes write one ledger at once while it is read, without lock 
       const child = spawn(process.execPath, ["--input-type=module", "-e", script, String(i)], { stdio: ["ignore", "inherit", "inherit"] });
       child.on("exit", resolve);
     }));
-  const reader = new Recorder({ config: {}, stateDir: dir });
+  const reader = new Runtime({ config: {}, stateDir: dir });
   let reads = 0;
   let done = false;
   const exits = Promise.all(children).finally(() => { done = true; });
@@ -166,4 +166,25 @@ test("several processes write one ledger at once while it is read, without lock 
   assert.equal(status.totals.today.calls, writers * perWriter);
   assert.equal(status.totals.today.costMicros, writers * perWriter);
   assert.ok(reads > 0);
+});
+
+test("the manifest's router models are the core's", () => {
+  const manifest = JSON.parse(fs.readFileSync(new URL("../../openclaw.plugin.json", import.meta.url), "utf8"));
+  assert.deepEqual(manifest.modelCatalog.providers.router.models.map((m) => m.id), [...routerModels]);
+});
+
+test("routeTurn answers explicit turns at once and routes router/* turns, logged", async () => {
+  const runtime = new Runtime({ config: { timezone: "UTC", providers: { openai: { models: ["gpt-5-mini", "gpt-5"] } } }, stateDir: tmp() });
+  assert.equal(await runtime.routeTurn({ prompt: "hi", model: "openai/gpt-5", runId: "r0" }), null);
+  const turn = await runtime.routeTurn({ prompt: "what's the capital of France?", model: "router/auto", runId: "r1" });
+  assert.equal(turn.routed, true);
+  assert.equal(turn.provider, "openai");
+  assert.ok(["gpt-5-mini", "gpt-5"].includes(turn.model), turn.model);
+  assert.equal(turn.alias, "auto");
+  assert.ok(turn.decisionId > 0, "the decision is logged");
+  const { value: status } = await runtime.run("status");
+  assert.equal(status.routing.today.decisions, 1, "only the router/* turn was logged");
+  await assert.rejects(runtime.routeTurn({ prompt: "x", model: "router/fast" }), /unknown router model "fast"/);
+  assert.throws(() => runtime.routeTurn({ prompt: "x", model: "nope" }), /argument model must be "provider\/model"/);
+  assert.throws(() => runtime.routeTurn("x"), TypeError);
 });

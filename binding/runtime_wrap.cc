@@ -1,0 +1,187 @@
+#include "runtime_wrap.h"
+
+#include <string>
+#include <vector>
+
+#include "convert.h"
+#include "promise_worker.h"
+#include "router/commands/dispatch.h"
+
+namespace router::binding {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kOpenSignature =
+    "openRuntime({config?: object, stateDir: string, openclawModels?: object})";
+
+int64_t TimeoutArg(const Napi::CallbackInfo& info, const char* signature) {
+  const bool given = info.Length() == 1 && !info[0].IsUndefined();
+  if (info.Length() > 1 || (given && !info[0].IsNumber())) throw Napi::TypeError::New(info.Env(), signature);
+  return given ? info[0].As<Napi::Number>().Int64Value() : 5000;
+}
+
+Napi::Value TurnRouteToJs(Napi::Env env, const commands::TurnRoute& turn) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("routed", turn.routed);
+  out.Set("provider", turn.provider);
+  out.Set("model", turn.model);
+  out.Set("alias", turn.alias);
+  out.Set("reason", turn.reason);
+  out.Set("decisionId", static_cast<double>(turn.decision_id));
+  return out;
+}
+
+}  // namespace
+
+Napi::Function RuntimeWrap::Define(Napi::Env env) {
+  return DefineClass(env, "Runtime",
+                     {InstanceMethod<&RuntimeWrap::Record>("record"),
+                      InstanceMethod<&RuntimeWrap::NoteCronRun>("noteCronRun"),
+                      InstanceMethod<&RuntimeWrap::NoteModelCall>("noteModelCall"),
+                      InstanceMethod<&RuntimeWrap::NoteInputChars>("noteInputChars"),
+                      InstanceMethod<&RuntimeWrap::Flush>("flush"),
+                      InstanceMethod<&RuntimeWrap::FlushSync>("flushSync"),
+                      InstanceMethod<&RuntimeWrap::Run>("run"),
+                      InstanceMethod<&RuntimeWrap::RouteTurn>("routeTurn"),
+                      InstanceAccessor<&RuntimeWrap::LedgerPath>("ledgerPath"),
+                      InstanceAccessor<&RuntimeWrap::CatalogWarnings>("catalogWarnings"),
+                      InstanceAccessor<&RuntimeWrap::Timezone>("timezone")});
+}
+
+// Throws ROUTER_INVALID_ARGUMENT for bad config.
+Napi::Value RuntimeWrap::Open(const Napi::CallbackInfo& info, Napi::FunctionReference& constructor) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 1 || !info[0].IsObject() || !info[0].As<Napi::Object>().Get("stateDir").IsString()) {
+    throw Napi::TypeError::New(env, kOpenSignature);
+  }
+  const Napi::Object args = info[0].As<Napi::Object>();
+  const Napi::Value models = args.Get("openclawModels");
+  runtime::Inputs inputs{ToJson(args.Get("config")), models.IsObject() ? ToJson(models) : json::object()};
+  runtime::Environment environment;
+  environment.state_dir = args.Get("stateDir").As<Napi::String>();
+  auto opened = runtime::Runtime::Open(inputs, environment);
+  if (!opened.ok()) throw ToJsError(env, opened.status());
+  auto* held = new std::shared_ptr<runtime::Runtime>(std::move(opened).value());
+  return constructor.New({Napi::External<std::shared_ptr<runtime::Runtime>>::New(
+      env, held, [](Napi::Env, std::shared_ptr<runtime::Runtime>* p) { delete p; })});
+}
+
+RuntimeWrap::RuntimeWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RuntimeWrap>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(info.Env(), "use openRuntime({config, stateDir}) to get a Runtime");
+  }
+  runtime_ = *info[0].As<Napi::External<std::shared_ptr<runtime::Runtime>>>().Data();
+}
+
+// record(event: object): string[] | undefined — problems worth a log line, if any.
+Napi::Value RuntimeWrap::Record(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 1) throw Napi::TypeError::New(env, "record(event: object)");
+  runtime::Recorder& recorder = runtime_->recorder();
+  std::string note = recorder.RecordLlmOutput(ToJson(info[0]));
+  std::vector<std::string> warnings = recorder.TakeWarnings();
+  if (!note.empty()) warnings.insert(warnings.begin(), "llm_output recorded as invalid: " + note);
+  if (warnings.empty()) return env.Undefined();
+  return FromJson(env, warnings);
+}
+
+Napi::Value RuntimeWrap::NoteCronRun(const Napi::CallbackInfo& info) {
+  if (info.Length() != 2 || !info[0].IsString() || !info[1].IsString()) {
+    throw Napi::TypeError::New(info.Env(), "noteCronRun(runId: string, jobId: string)");
+  }
+  runtime_->recorder().NoteCronRun(info[0].As<Napi::String>(), info[1].As<Napi::String>());
+  return info.Env().Undefined();
+}
+
+Napi::Value RuntimeWrap::NoteModelCall(const Napi::CallbackInfo& info) {
+  if (info.Length() != 1 || !info[0].IsString()) {
+    throw Napi::TypeError::New(info.Env(), "noteModelCall(runId: string)");
+  }
+  runtime_->recorder().NoteModelCall(info[0].As<Napi::String>());
+  return info.Env().Undefined();
+}
+
+// noteInputChars(runId, chars): characters the run's current attempt sent (llm_input).
+Napi::Value RuntimeWrap::NoteInputChars(const Napi::CallbackInfo& info) {
+  if (info.Length() != 2 || !info[0].IsString() || !info[1].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), "noteInputChars(runId: string, chars: number)");
+  }
+  runtime_->recorder().NoteInputChars(info[0].As<Napi::String>(), info[1].As<Napi::Number>().Int64Value());
+  return info.Env().Undefined();
+}
+
+// flush(timeoutMs = 5000): Promise<void> — resolves once queued usage is committed.
+Napi::Value RuntimeWrap::Flush(const Napi::CallbackInfo& info) {
+  const int64_t timeout = TimeoutArg(info, "flush(timeoutMs?: number)");
+  auto runtime = runtime_;
+  return PromiseWorker<bool>::Start(
+      info.Env(),
+      [runtime, timeout]() -> Result<bool> {
+        ROUTER_RETURN_IF_ERROR(runtime->recorder().Flush(timeout));
+        return true;
+      },
+      [](Napi::Env env, const bool&) { return env.Undefined(); });
+}
+
+// flushSync(timeoutMs = 5000): blocks the calling thread; for process 'exit' only.
+Napi::Value RuntimeWrap::FlushSync(const Napi::CallbackInfo& info) {
+  const int64_t timeout = TimeoutArg(info, "flushSync(timeoutMs?: number)");
+  router::Status st = runtime_->recorder().Flush(timeout);
+  if (!st.ok()) throw ToJsError(info.Env(), st);
+  return info.Env().Undefined();
+}
+
+// run(name: string, args?: object): Promise<string> — the command's JSON text, exactly what
+// `--json` prints (see core/include/router/commands/dispatch.h).
+Napi::Value RuntimeWrap::Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString() ||
+      (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsObject())) {
+    throw Napi::TypeError::New(env, "run(name: string, args?: object)");
+  }
+  const std::string name = info[0].As<Napi::String>();
+  const json args = info.Length() > 1 && info[1].IsObject() ? ToJson(info[1]) : json::object();
+  auto runtime = runtime_;
+  return PromiseWorker<std::string>::Start(
+      env,
+      [runtime, name, args]() -> Result<std::string> {
+        auto result = runtime->Run(name, args);
+        if (!result.ok()) return result.status();
+        return commands::ToText(result.value());
+      },
+      [](Napi::Env e, const std::string& text) { return Napi::String::New(e, text); });
+}
+
+// routeTurn(args: object): Promise<TurnRoute | null> — args as the `route` command takes them;
+// null at once, without touching the ledger, for a turn the router does not decide.
+Napi::Value RuntimeWrap::RouteTurn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "routeTurn(args: object)");
+  auto parsed = commands::ParseRouteArgs(ToJson(info[0]));
+  if (!parsed.ok()) throw ToJsError(env, parsed.status());
+  if (!runtime_->RoutesTurn(parsed->request.provider)) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Resolve(env.Null());
+    return deferred.Promise();
+  }
+  auto runtime = runtime_;
+  route::RouteRequest request = std::move(parsed->request);
+  return PromiseWorker<commands::TurnRoute>::Start(
+      env, [runtime, request]() { return runtime->RouteTurn(request); }, TurnRouteToJs);
+}
+
+Napi::Value RuntimeWrap::LedgerPath(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), runtime_->ledger_path());
+}
+
+// The catalog's warnings (unknown models), for the plugin to log once.
+Napi::Value RuntimeWrap::CatalogWarnings(const Napi::CallbackInfo& info) {
+  return FromJson(info.Env(), json(runtime_->router().catalog().warnings()));
+}
+
+Napi::Value RuntimeWrap::Timezone(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), runtime_->options().timezone);
+}
+
+}  // namespace router::binding
