@@ -17,33 +17,33 @@ AsyncWriter::AsyncWriter(Opener open) : open_(std::move(open)), thread_([this] {
 AsyncWriter::~AsyncWriter() {
   (void)Flush(kShutdownDrainMs);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.NotifyAll();
   thread_.join();
 }
 
 void AsyncWriter::Enqueue(UsageRecord record) {
   bool was_empty;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     was_empty = queue_.empty();
     queue_.push_back(std::move(record));
     ++enqueued_;
   }
   // The writer sleeps only on an empty queue; otherwise it is busy or backing off and will see
   // the record anyway, so the caller skips the wake-up syscall.
-  if (was_empty) wake_.notify_one();
+  if (was_empty) wake_.NotifyOne();
 }
 
 Status AsyncWriter::Flush(int64_t timeout_ms) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   const uint64_t target = enqueued_;
   ++flush_waiters_;
-  wake_.notify_all();  // cut the writer's linger short
-  const bool done = progress_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                                       [&] { return settled_ >= target; });
+  wake_.NotifyAll();  // cut the writer's linger short
+  const bool done = progress_.WaitFor(mu_, std::chrono::milliseconds(timeout_ms),
+                                      [&]() REQUIRES(mu_) { return settled_ >= target; });
   --flush_waiters_;
   if (done) return Status::Ok();
   if (!last_error_.ok()) return last_error_;
@@ -53,7 +53,7 @@ Status AsyncWriter::Flush(int64_t timeout_ms) {
 
 std::vector<std::string> AsyncWriter::TakeWarnings() {
   if (!has_warnings_.load(std::memory_order_acquire)) return {};  // the hook's common case
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   has_warnings_.store(false, std::memory_order_relaxed);
   std::vector<std::string> out;
   out.swap(warnings_);
@@ -61,7 +61,7 @@ std::vector<std::string> AsyncWriter::TakeWarnings() {
 }
 
 size_t AsyncWriter::Pending() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return queue_.size() + inflight_;
 }
 
@@ -94,29 +94,30 @@ std::pair<size_t, Status> AsyncWriter::WriteBatch(const std::vector<UsageRecord>
 void AsyncWriter::Run() {
   std::vector<UsageRecord> inflight;  // taken from queue_ in O(1), written outside the lock
   int64_t backoff_ms = 0;
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (;;) {
     if (backoff_ms > 0) {
-      wake_.wait_for(lock, std::chrono::milliseconds(backoff_ms), [&] { return stopping_; });
+      wake_.WaitFor(mu_, std::chrono::milliseconds(backoff_ms),
+                    [&]() REQUIRES(mu_) { return stopping_; });
       if (stopping_) return;  // the destructor's drain already gave up on this error
     } else {
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      wake_.Wait(mu_, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is settled
-      wake_.wait_for(lock, std::chrono::milliseconds(kLingerMs),
-                     [&] { return stopping_ || flush_waiters_ > 0; });
+      wake_.WaitFor(mu_, std::chrono::milliseconds(kLingerMs),
+                    [&]() REQUIRES(mu_) { return stopping_ || flush_waiters_ > 0; });
     }
     if (inflight.empty()) {
       inflight.swap(queue_);  // the hook's thread never waits on a copy
       inflight_ = inflight.size();
     }
-    lock.unlock();
+    mu_.Unlock();  // SQLite work happens outside the lock
 
     std::vector<std::string> dropped;
     auto [settled, st] = WriteBatch(inflight, dropped);
     if (!st.ok() && st.code() != Status::Code::kUnavailable) ledger_.reset();  // reopen next time
     inflight.erase(inflight.begin(), inflight.begin() + static_cast<std::ptrdiff_t>(settled));
 
-    lock.lock();
+    mu_.Lock();
     inflight_ = inflight.size();
     settled_ += settled;
     warnings_.insert(warnings_.end(), dropped.begin(), dropped.end());
@@ -131,7 +132,7 @@ void AsyncWriter::Run() {
     }
     last_error_ = st;
     if (!warnings_.empty()) has_warnings_.store(true, std::memory_order_release);
-    progress_.notify_all();
+    progress_.NotifyAll();
   }
 }
 

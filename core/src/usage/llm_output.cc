@@ -73,38 +73,38 @@ RunRegistry::Run& RunRegistry::Touch(const std::string& run_id) {
 
 void RunRegistry::NoteCronJob(const std::string& run_id, const std::string& job_id) {
   if (run_id.empty() || job_id.empty()) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Run& run = Touch(run_id);
   if (run.cron_job_id.empty()) run.cron_job_id = job_id;  // a run belongs to one job
 }
 
 void RunRegistry::NoteModelCall(const std::string& run_id) {
   if (run_id.empty()) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   ++Touch(run_id).model_calls;
 }
 
 void RunRegistry::NoteInputChars(const std::string& run_id, int64_t chars) {
   if (run_id.empty() || chars <= 0) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Touch(run_id).input_chars = chars;  // each attempt sends the whole context again
 }
 
 int64_t RunRegistry::TakeInputChars(const std::string& run_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = runs_.find(run_id);
   if (it == runs_.end()) return 0;
   return std::exchange(it->second.input_chars, 0);
 }
 
 std::string RunRegistry::CronJobFor(const std::string& run_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = runs_.find(run_id);
   return it == runs_.end() ? std::string() : it->second.cron_job_id;
 }
 
 int64_t RunRegistry::TakeModelCalls(const std::string& run_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = runs_.find(run_id);
   if (it == runs_.end()) return 1;
   const int64_t calls = std::max<int64_t>(1, it->second.model_calls);
@@ -114,7 +114,7 @@ int64_t RunRegistry::TakeModelCalls(const std::string& run_id) {
 
 bool RunRegistry::ClaimMessage(const std::string& run_id) {
   if (run_id.empty()) return true;  // cannot dedupe without an id: count the turn
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Run& run = Touch(run_id);
   if (run.message_counted) return false;
   run.message_counted = true;

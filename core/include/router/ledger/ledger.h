@@ -11,6 +11,8 @@
 
 namespace router::ledger {
 
+// ---- Usage: sums over recorded calls (core/src/ledger/usage.cc) ----
+
 // Sums over a set of calls.
 struct Totals {
   int64_t calls = 0;     // llm_output attempts
@@ -34,17 +36,6 @@ struct ModelTotals {
   Totals totals;
 };
 
-// A user action or a system note kept beside the usage (set-usage, reset, mode, alerts, ...).
-struct Event {
-  int64_t id = 0;
-  int64_t at_ms = 0;
-  std::string kind;      // set-usage | reset | mode | undo | alert | api-snapshot
-  std::string provider;  // "" when not about one provider
-  std::string window;    // "" when not about one window
-  std::string payload;   // JSON text; its shape depends on kind
-  bool undone = false;
-};
-
 // Per provider and model: one Totals per requested period start, in the order given.
 struct ModelPeriods {
   std::string provider;
@@ -62,6 +53,27 @@ struct ModelActivity {
   int64_t last_seen_ms = 0;
 };
 
+// Totals of one hour, summed over models (see Ledger::HourlyTotals).
+struct HourTotals {
+  int64_t hour_ms = 0;  // start of the hour, epoch ms
+  Totals totals;
+};
+
+// ---- Events: user actions and system notes (core/src/ledger/events.cc) ----
+
+// A user action or a system note kept beside the usage (set-usage, reset, mode, alerts, ...).
+struct Event {
+  int64_t id = 0;
+  int64_t at_ms = 0;
+  std::string kind;      // set-usage | reset | mode | undo | alert | api-snapshot
+  std::string provider;  // "" when not about one provider
+  std::string window;    // "" when not about one window
+  std::string payload;   // JSON text; its shape depends on kind
+  bool undone = false;
+};
+
+// ---- Routing decisions and calibration (core/src/ledger/decisions.cc) ----
+
 // Chars-per-token evidence for one provider/model: ok calls with input_chars > 0.
 struct CharsPerToken {
   std::string provider;
@@ -78,12 +90,6 @@ struct ContextChars {
   int64_t agent_baseline = 0;  // smallest input_chars among the agent's 20 newest ok calls; 0 = none
 };
 
-// Totals of one hour, summed over models (see Ledger::HourlyTotals).
-struct HourTotals {
-  int64_t hour_ms = 0;  // start of the hour, epoch ms
-  Totals totals;
-};
-
 // Routed calls (joined to their decision by run_id) in one period.
 struct RoutingTotals {
   int64_t decisions = 0;      // decisions logged in the period (applied or not)
@@ -93,15 +99,19 @@ struct RoutingTotals {
   int64_t baseline_micros = 0;  // their tokens priced at the decision's baseline prices
 };
 
+// ---- The ledger ----
+
 constexpr int kSchemaVersion = 3;
 
 // Durable usage ledger in one SQLite file (WAL, STRICT tables). Several processes may use the
 // same file at once (the gateway writes while a CLI reads); writers wait up to busy_timeout_ms.
-// Thread-safe: calls are serialized on one connection.
+// Thread-safe: calls are serialized on one connection behind one mutex (core/src/ledger/
+// connection.h), so a call never runs concurrently with another on the same Ledger.
 class Ledger {
  public:
   // Opens or creates the file (and its folder) and migrates it to kSchemaVersion. A file with a
   // newer schema, or one that is not a SQLite database, gives kCorruption and is left untouched.
+  // (core/src/ledger/schema.cc)
   [[nodiscard]] static Result<std::unique_ptr<Ledger>> Open(const LedgerOptions& options);
 
   Ledger(const Ledger&) = delete;
@@ -109,6 +119,8 @@ class Ledger {
   ~Ledger();
 
   const std::string& path() const;
+
+  // -- Usage (core/src/ledger/usage.cc) --
 
   [[nodiscard]] Status Append(const UsageRecord& record);
   // All records in one transaction: all are stored or none. A record the schema refuses (e.g. a
@@ -132,6 +144,9 @@ class Ledger {
   [[nodiscard]] Result<std::vector<HourTotals>> HourlyTotals(const std::string& provider,
                                                              int64_t since_ms,
                                                              int64_t until_ms) const;
+  [[nodiscard]] Result<int64_t> CountRecords() const;
+
+  // -- Events (core/src/ledger/events.cc) --
 
   // Appends an event and returns its id. With a non-empty `dedupe_key` an event is stored at most
   // once per key; a repeat returns 0 and stores nothing (alerts are logged once per window).
@@ -143,7 +158,8 @@ class Ledger {
   // The newest event that `undo` may revert (set-usage, reset or mode, not yet undone), if any.
   [[nodiscard]] Result<std::vector<Event>> LastUndoable() const;
   [[nodiscard]] Status MarkUndone(int64_t event_id);
-  [[nodiscard]] Result<int64_t> CountRecords() const;
+
+  // -- Routing decisions and calibration (core/src/ledger/decisions.cc) --
 
   // Routing decisions. AppendDecision returns the new row id.
   [[nodiscard]] Result<int64_t> AppendDecision(const DecisionRecord& decision);
@@ -162,7 +178,7 @@ class Ledger {
                                                            int64_t until_ms) const;
 
  private:
-  struct Impl;
+  struct Impl;  // the connection, its cached statements and the mutex (connection.h)
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

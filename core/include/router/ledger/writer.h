@@ -1,17 +1,17 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "router/base/mutex.h"
 #include "router/base/status.h"
+#include "router/base/thread_annotations.h"
 #include "router/ledger/ledger.h"
 
 namespace router::ledger {
@@ -33,34 +33,36 @@ class AsyncWriter {
   AsyncWriter& operator=(const AsyncWriter&) = delete;
 
   // Queues a record; returns immediately.
-  void Enqueue(UsageRecord record);
+  void Enqueue(UsageRecord record) EXCLUDES(mu_);
   // Waits until everything queued before this call is committed, or `timeout_ms` passes.
   // Returns the last write error when it gave up.
-  [[nodiscard]] Status Flush(int64_t timeout_ms);
+  [[nodiscard]] Status Flush(int64_t timeout_ms) EXCLUDES(mu_);
   // Write problems seen since the last call, oldest first (each distinct message once).
-  std::vector<std::string> TakeWarnings();
+  std::vector<std::string> TakeWarnings() EXCLUDES(mu_);
   // Records queued but not yet committed.
-  size_t Pending() const;
+  size_t Pending() const EXCLUDES(mu_);
 
  private:
-  void Run();
+  // The writer thread's loop. It holds mu_ except while WriteBatch runs, so callers never wait
+  // on SQLite.
+  void Run() EXCLUDES(mu_);
   std::pair<size_t, Status> WriteBatch(const std::vector<UsageRecord>& batch,
-                                       std::vector<std::string>& dropped);
+                                       std::vector<std::string>& dropped) EXCLUDES(mu_);
 
-  Opener open_;
-  std::shared_ptr<Ledger> ledger_;  // only touched by the writer thread
-  mutable std::mutex mu_;
-  std::condition_variable wake_;      // new work or stop
-  std::condition_variable progress_;  // a batch committed or failed
-  std::vector<UsageRecord> queue_;
-  size_t inflight_ = 0;     // records taken by the writer thread, not yet settled
-  uint64_t enqueued_ = 0;   // records ever queued
-  uint64_t settled_ = 0;    // records ever committed, or dropped as unstorable
-  Status last_error_;
-  std::vector<std::string> warnings_;
+  const Opener open_;
+  std::shared_ptr<Ledger> ledger_;  // only touched by the writer thread, so not guarded
+  mutable Mutex mu_;
+  CondVar wake_;      // new work or stop
+  CondVar progress_;  // a batch committed or failed
+  std::vector<UsageRecord> queue_ GUARDED_BY(mu_);
+  size_t inflight_ GUARDED_BY(mu_) = 0;    // records taken by the writer thread, not yet settled
+  uint64_t enqueued_ GUARDED_BY(mu_) = 0;  // records ever queued
+  uint64_t settled_ GUARDED_BY(mu_) = 0;   // records ever committed, or dropped as unstorable
+  Status last_error_ GUARDED_BY(mu_);
+  std::vector<std::string> warnings_ GUARDED_BY(mu_);
   std::atomic<bool> has_warnings_{false};  // lets TakeWarnings skip the lock when there are none
-  int flush_waiters_ = 0;   // callers blocked in Flush: the writer skips its linger
-  bool stopping_ = false;
+  int flush_waiters_ GUARDED_BY(mu_) = 0;  // callers blocked in Flush: the writer skips its linger
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

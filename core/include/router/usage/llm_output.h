@@ -6,12 +6,13 @@
 
 #include <cstddef>
 #include <list>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "router/base/mutex.h"
+#include "router/base/thread_annotations.h"
 #include "router/ledger/record.h"
 
 namespace router::usage {
@@ -23,18 +24,18 @@ namespace router::usage {
 class RunRegistry {
  public:
   explicit RunRegistry(size_t capacity = 4096) : capacity_(capacity) {}
-  void NoteCronJob(const std::string& run_id, const std::string& job_id);
-  void NoteModelCall(const std::string& run_id);
+  void NoteCronJob(const std::string& run_id, const std::string& job_id) EXCLUDES(mu_);
+  void NoteModelCall(const std::string& run_id) EXCLUDES(mu_);
   // Characters the current attempt sent (`llm_input`: system prompt + history + prompt).
-  void NoteInputChars(const std::string& run_id, int64_t chars);
+  void NoteInputChars(const std::string& run_id, int64_t chars) EXCLUDES(mu_);
   // The job id noted for `run_id`, or "".
-  std::string CronJobFor(const std::string& run_id) const;
+  std::string CronJobFor(const std::string& run_id) const EXCLUDES(mu_);
   // Model calls noted since the last take (at least 1: every attempt made one), then resets.
-  int64_t TakeModelCalls(const std::string& run_id);
+  int64_t TakeModelCalls(const std::string& run_id) EXCLUDES(mu_);
   // True the first time it is called for `run_id`.
-  bool ClaimMessage(const std::string& run_id);
+  bool ClaimMessage(const std::string& run_id) EXCLUDES(mu_);
   // Input chars noted since the last take (0 = none), then resets.
-  int64_t TakeInputChars(const std::string& run_id);
+  int64_t TakeInputChars(const std::string& run_id) EXCLUDES(mu_);
 
  private:
   struct Run {
@@ -43,12 +44,12 @@ class RunRegistry {
     int64_t input_chars = 0;
     bool message_counted = false;
   };
-  Run& Touch(const std::string& run_id);  // REQUIRES: mu_ held
+  Run& Touch(const std::string& run_id) REQUIRES(mu_);
 
   size_t capacity_;
-  mutable std::mutex mu_;
-  std::list<std::string> order_;  // run ids, oldest first
-  std::unordered_map<std::string, Run> runs_;
+  mutable Mutex mu_;
+  std::list<std::string> order_ GUARDED_BY(mu_);  // run ids, oldest first
+  std::unordered_map<std::string, Run> runs_ GUARDED_BY(mu_);
 };
 
 // Builds the record for one attempt at `at_ms`. Never fails: a malformed field makes the record

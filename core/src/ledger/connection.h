@@ -1,0 +1,109 @@
+#pragma once
+// Internal to the ledger: the one SQLite connection every Ledger call goes through, and the
+// helpers the subject files share. The Ledger's calls are defined by subject: schema.cc (open and
+// migrations), usage.cc (calls and their sums), events.cc (user actions and notes) and
+// decisions.cc (routing decisions and calibration).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <sqlite3.h>
+
+#include "router/base/mutex.h"
+#include "router/base/status.h"
+#include "router/base/thread_annotations.h"
+#include "router/ledger/ledger.h"
+
+namespace router::ledger {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+constexpr int64_t kHourMs = 3'600'000;
+
+// The largest multiple of `step` not above `value` (also for negative values).
+int64_t FloorTo(int64_t value, int64_t step);
+
+// Binds the whole string, embedded NULs included; SQLite copies it.
+void BindText(sqlite3_stmt* stmt, int index, const std::string& value);
+// Column `col` of the current row as text; "" for NULL.
+std::string ColumnText(sqlite3_stmt* q, int col);
+
+// A SQLite result code as a Status: busy or locked is kUnavailable (worth retrying), a
+// constraint is kInvalidArgument (the record can never be stored), a damaged file kCorruption,
+// anything else kIo. `db` may be null (no message to read then).
+Status SqliteError(sqlite3* db, int rc, const std::string& what);
+
+struct Ledger::Impl {
+  explicit Impl(std::string file) : path(std::move(file)) {}
+
+  const std::string path;  // fixed at open, so read without mu
+
+  // Serializes every use of the connection: an AppendBatch transaction must not interleave with
+  // another call's statements, and the cached statements below are shared by all calls.
+  mutable Mutex mu;
+  DbPtr db GUARDED_BY(mu);
+  // Prepared once at open, since appending runs them for every record (usage.cc).
+  StmtPtr insert GUARDED_BY(mu);
+  StmtPtr rollup GUARDED_BY(mu);
+  StmtPtr begin GUARDED_BY(mu);
+  StmtPtr commit GUARDED_BY(mu);
+  StmtPtr rollback GUARDED_BY(mu);
+
+  // ---- Statements (connection.cc) ----
+
+  // SqliteError for this connection, as "ledger <path>: <what>: ...".
+  Status Error(int rc, const std::string& what) const REQUIRES(mu);
+  // Runs `sql` (one or more statements, no results).
+  Status Exec(const char* sql, const std::string& what) const REQUIRES(mu);
+  // Prepares one statement; the caller owns it and uses it with mu still held.
+  Result<StmtPtr> Prepare(const std::string& sql) const REQUIRES(mu);
+  // Runs a cached no-result statement (BEGIN/COMMIT/ROLLBACK) and resets it.
+  Status Step(sqlite3_stmt* stmt, const char* what) const REQUIRES(mu);
+  // Steps `q` once and expects a row (SQLITE_ROW) / the end (SQLITE_DONE).
+  Status StepRow(sqlite3_stmt* q, const char* what) const REQUIRES(mu);
+  Status StepDone(sqlite3_stmt* q, const char* what) const REQUIRES(mu);
+
+  // Steps `q` to its end and returns read(q) for each row, in order.
+  template <typename Row, typename Read>
+  Result<std::vector<Row>> ReadRows(sqlite3_stmt* q, const char* what, Read read) const
+      REQUIRES(mu) {
+    std::vector<Row> rows;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) rows.push_back(read(q));
+    if (rc != SQLITE_DONE) return Error(rc, what);
+    return rows;
+  }
+
+  // ---- Schema (schema.cc) ----
+
+  // Opens the file with the given busy timeout.
+  Status Connect(int busy_timeout_ms) REQUIRES(mu);
+  // Checks the file's schema version, sets the pragmas and migrates it to kSchemaVersion.
+  Status Upgrade() REQUIRES(mu);
+  Result<int> UserVersion() const REQUIRES(mu);
+  Status Migrate() REQUIRES(mu);
+
+  // ---- Usage (usage.cc) ----
+
+  // Prepares insert, rollup, begin, commit and rollback.
+  Status PrepareAppend() REQUIRES(mu);
+  // Inserts one call and adds it to its hour's rollup, inside the caller's transaction.
+  Status Insert(const UsageRecord& record) REQUIRES(mu);
+  // Adds the rows of a sums query (kRawSums or kHourlySums) for start_ms <= time < end_ms into
+  // `out` by provider/model; `provider` filters when non-empty.
+  Status SumInto(const char* sql, int64_t start_ms, int64_t end_ms, const std::string& provider,
+                 std::map<std::pair<std::string, std::string>, Totals>& out) const REQUIRES(mu);
+};
+
+}  // namespace router::ledger
