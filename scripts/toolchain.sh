@@ -10,7 +10,7 @@ NODE_VERSION=24.21.0
 OPENCLAW_VERSION=2026.9.6
 TOOLCHAIN="$ROUTER_ROOT/.toolchain"
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config sqlite3 libsqlite3-dev libcurl4-openssl-dev
-  nlohmann-json3-dev libfmt-dev catch2 libhowardhinnant-date-dev curl)
+  nlohmann-json3-dev libfmt-dev catch2 libhowardhinnant-date-dev curl clang clang-format clang-tidy)
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 

@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include <curl/curl.h>
+
+#include "router/base/mutex.h"
 
 namespace router::http {
 namespace {
@@ -43,35 +43,36 @@ class Gate {
  public:
   // Takes a slot, waiting until `deadline` at most; false when none came free in time.
   bool Acquire(Clock::time_point deadline) {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (!freed_.wait_until(lock, deadline, [this] { return in_flight_ < limit_; })) return false;
+    const auto wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
+    router::MutexLock lock(&mu_);
+    if (!freed_.WaitFor(mu_, wait, [this]() REQUIRES(mu_) { return in_flight_ < limit_; })) return false;
     ++in_flight_;
     return true;
   }
   void Release() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      router::MutexLock lock(&mu_);
       --in_flight_;
     }
-    freed_.notify_one();
+    freed_.NotifyOne();
   }
   void SetLimit(int limit) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      router::MutexLock lock(&mu_);
       limit_ = limit;
     }
-    freed_.notify_all();
+    freed_.NotifyAll();
   }
-  int limit() const {
-    std::lock_guard<std::mutex> lock(mu_);
+  int limit() {
+    router::MutexLock lock(&mu_);
     return limit_;
   }
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable freed_;
-  int limit_ = 2;
-  int in_flight_ = 0;
+  router::Mutex mu_;
+  router::CondVar freed_;
+  int limit_ GUARDED_BY(mu_) = 2;
+  int in_flight_ GUARDED_BY(mu_) = 0;
 };
 
 Gate& ProcessGate() {

@@ -32,7 +32,7 @@ std::vector<std::string> Recorder::TakeWarnings() { return writer_.TakeWarnings(
 Status Recorder::Flush(int64_t timeout_ms) { return writer_.Flush(timeout_ms); }
 
 Result<std::shared_ptr<ledger::Ledger>> Recorder::Ledger() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (ledger_) return ledger_;
   auto opened = ledger::Ledger::Open(options_);
   if (!opened.ok()) return opened.status();

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 #include <map>
-#include <mutex>
 
+#include "router/base/mutex.h"
 #include "router/commands/dispatch.h"
 #include "router/score/capabilities.h"
 
@@ -15,17 +15,33 @@ constexpr int64_t kRunFlushMs = 2000;
 
 // Process-wide, keyed by ledger path: every plugin instance in a process feeds the same queue and
 // connection. Recorders live until exit, when their destructors drain the queue.
+class RecorderRegistry {
+ public:
+  std::shared_ptr<Recorder> Get(const ledger::LedgerOptions& options, const pricing::Pricer& pricer,
+                                const Clock& clock) {
+    MutexLock lock(&mu_);
+    auto& slot = recorders_[options.path];
+    if (!slot) slot = std::make_shared<Recorder>(options, pricer, clock);
+    return slot;
+  }
+  // At exit: drops every Recorder, whose destructor commits its queue.
+  void Clear() {
+    MutexLock lock(&mu_);
+    recorders_.clear();
+  }
+
+ private:
+  Mutex mu_;
+  std::map<std::string, std::shared_ptr<Recorder>> recorders_ GUARDED_BY(mu_);
+};
+
 std::shared_ptr<Recorder> SharedRecorder(const ledger::LedgerOptions& options,
                                          const pricing::Pricer& pricer, const Clock& clock) {
-  static std::mutex mu;
-  static auto* recorders = new std::map<std::string, std::shared_ptr<Recorder>>();
+  static auto* registry = new RecorderRegistry();  // never destroyed: Drain empties it at exit
   static struct Drain {
-    ~Drain() { recorders->clear(); }  // flush queued usage at exit
+    ~Drain() { registry->Clear(); }
   } drain;
-  std::lock_guard<std::mutex> lock(mu);
-  auto& slot = (*recorders)[options.path];
-  if (!slot) slot = std::make_shared<Recorder>(options, pricer, clock);
-  return slot;
+  return registry->Get(options, pricer, clock);
 }
 
 }  // namespace

@@ -3,13 +3,13 @@
 // (AsyncWriter), the shared connection and the run registry.
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "router/base/clock.h"
+#include "router/base/mutex.h"
 #include "router/base/status.h"
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
@@ -44,8 +44,8 @@ class Recorder {
   ledger::LedgerOptions options_;
   const Clock& clock_;
   pricing::Pricer pricer_;
-  std::mutex mu_;
-  std::shared_ptr<ledger::Ledger> ledger_;  // guarded by mu_
+  Mutex mu_;
+  std::shared_ptr<ledger::Ledger> ledger_ GUARDED_BY(mu_);
   usage::RunRegistry runs_;
   ledger::AsyncWriter writer_;  // last: its thread uses the members above
 };
