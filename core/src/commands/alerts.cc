@@ -1,5 +1,6 @@
 #include "router/commands/alerts.h"
 
+#include "router/commands/keys.h"
 #include "router/commands/predict.h"
 #include "status_parts.h"
 
@@ -27,7 +28,7 @@ Result<Evaluation> EvaluateAndLogAlerts(const Context& ctx, int64_t now_ms) {
 Result<json> CheckAlerts(const Context& ctx) {
   auto evaluation = EvaluateAndLogAlerts(ctx, ctx.clock.NowMs());
   if (!evaluation.ok()) return evaluation.status();
-  return json{{"schema", "router.alerts/1"}, {"new", evaluation->fresh}};
+  return json{{keys::kSchema, keys::kAlertsSchema}, {keys::kNew, evaluation->fresh}};
 }
 
 }  // namespace router::commands

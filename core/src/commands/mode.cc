@@ -1,5 +1,6 @@
 #include "router/commands/mode.h"
 
+#include "router/commands/keys.h"
 #include "status_parts.h"
 
 namespace router::commands {
@@ -14,32 +15,33 @@ Result<json> ModeJson(const Context& ctx) {
     if (it->undone) continue;
     const json payload = json::parse(it->payload, nullptr, false);
     if (payload.is_object() && payload.contains("mode")) {
-      return json{{"mode", payload.at("mode")}, {"source", "ledger"}, {"setAtMs", it->at_ms}};
+      return json{{keys::kMode, payload.at("mode")},
+                  {keys::kSource, keys::kSourceLedger},
+                  {keys::kSetAtMs, it->at_ms}};
     }
   }
-  return json{{"mode", config::Name(ctx.options.mode)}, {"source", "config"}};
+  return json{{keys::kMode, config::Name(ctx.options.mode)}, {keys::kSource, keys::kSourceConfig}};
 }
 
 Result<json> Mode(const Context& ctx, const std::optional<std::string>& mode) {
   auto current = ModeJson(ctx);
   if (!current.ok()) return current.status();
   json out = current.value();
-  out["schema"] = "router.mode/1";
+  out[keys::kSchema] = keys::kModeSchema;
   if (!mode) return out;
   auto parsed = config::ParseMode(*mode);
   if (!parsed.ok()) {
     return Status::InvalidArgument("mode \"" + *mode + "\": use manual, dry-run or auto");
   }
   const int64_t now = ctx.clock.NowMs();
-  const json payload = {{"mode", config::Name(parsed.value())}, {"previous", current->at("mode")}};
+  const json payload = {{"mode", config::Name(parsed.value())},
+                        {"previous", current->at(keys::kMode)}};
   auto id = ctx.ledger.AppendEvent({0, now, "mode", "", "", payload.dump(), false});
   if (!id.ok()) return id.status();
-  return json{{"schema", "router.mode/1"},
-              {"mode", config::Name(parsed.value())},
-              {"source", "ledger"},
-              {"setAtMs", now},
-              {"previous", current->at("mode")},
-              {"eventId", id.value()}};
+  return json{
+      {keys::kSchema, keys::kModeSchema},          {keys::kMode, config::Name(parsed.value())},
+      {keys::kSource, keys::kSourceLedger},        {keys::kSetAtMs, now},
+      {keys::kPrevious, current->at(keys::kMode)}, {keys::kEventId, id.value()}};
 }
 
 Result<json> Undo(const Context& ctx) {
@@ -55,16 +57,16 @@ Result<json> Undo(const Context& ctx) {
   auto id =
       ctx.ledger.AppendEvent({0, now, "undo", event.provider, event.window, payload.dump(), false});
   if (!id.ok()) return id.status();
-  return json{{"schema", "router.undo/1"},
-              {"eventId", id.value()},
-              {"atMs", now},
-              {"undone",
-               {{"id", event.id},
-                {"kind", event.kind},
-                {"provider", event.provider},
-                {"window", event.window},
-                {"atMs", event.at_ms},
-                {"payload", json::parse(event.payload, nullptr, false)}}}};
+  return json{{keys::kSchema, keys::kUndoSchema},
+              {keys::kEventId, id.value()},
+              {keys::kAtMs, now},
+              {keys::kUndone,
+               {{keys::kId, event.id},
+                {keys::kKind, event.kind},
+                {keys::kProvider, event.provider},
+                {keys::kWindow, event.window},
+                {keys::kAtMs, event.at_ms},
+                {keys::kPayload, json::parse(event.payload, nullptr, false)}}}};
 }
 
 }  // namespace router::commands

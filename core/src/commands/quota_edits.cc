@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "router/base/money.h"
+#include "router/commands/keys.h"
 #include "router/quota/tracker.h"
 #include "status_parts.h"
 
@@ -167,15 +168,15 @@ Result<json> SetUsage(const Context& ctx, const std::string& provider, const std
   for (const auto& w : after.value()) {
     if (w.window == target.window) quota_after = QuotaJson(w);
   }
-  return json{{"schema", "router.set-usage/1"},
-              {"eventId", id.value()},
-              {"atMs", now},
-              {"provider", provider},
-              {"window", target.window},
-              {"unit", config::Name(target.unit)},
-              {"input", value},
-              {"used", used.value()},
-              {"quota", quota_after}};
+  return json{{keys::kSchema, keys::kSetUsageSchema},
+              {keys::kEventId, id.value()},
+              {keys::kAtMs, now},
+              {keys::kProvider, provider},
+              {keys::kWindow, target.window},
+              {keys::kUnit, config::Name(target.unit)},
+              {keys::kInput, value},
+              {keys::kUsed, used.value()},
+              {keys::kQuota, quota_after}};
 }
 
 Result<json> Reset(const Context& ctx, const std::string& provider, const std::string& window) {
@@ -194,8 +195,12 @@ Result<json> Reset(const Context& ctx, const std::string& provider, const std::s
   for (const auto& w : after.value()) {
     if (window.empty() || w.window == window) quotas.push_back(QuotaJson(w));
   }
-  return json{{"schema", "router.reset/1"}, {"eventId", id.value()}, {"atMs", now},
-              {"provider", provider},       {"window", window},      {"quotas", std::move(quotas)}};
+  return json{{keys::kSchema, keys::kResetSchema},
+              {keys::kEventId, id.value()},
+              {keys::kAtMs, now},
+              {keys::kProvider, provider},
+              {keys::kWindow, window},
+              {keys::kQuotas, std::move(quotas)}};
 }
 
 }  // namespace router::commands

@@ -6,6 +6,7 @@
 
 #include "router/base/money.h"
 #include "router/calendar/zone.h"
+#include "router/commands/keys.h"
 #include "router/commands/predict.h"
 #include "router/quota/tracker.h"
 #include "router/quota/window.h"
@@ -16,33 +17,33 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kPeriodNames[] = {"today", "last7Days", "thisMonth"};
+constexpr const char* kPeriodNames[] = {keys::kToday, keys::kLast7Days, keys::kThisMonth};
 constexpr size_t kPeriods = 3;
 
 json TotalsJson(const ledger::Totals& t) {
-  return {{"calls", t.calls},
-          {"failures", t.failures},
-          {"invalid", t.invalid},
-          {"messages", t.messages},
-          {"requests", t.requests},
-          {"inputTokens", t.input_tokens},
-          {"outputTokens", t.output_tokens},
-          {"cacheReadTokens", t.cache_read_tokens},
-          {"cacheWriteTokens", t.cache_write_tokens},
-          {"costMicros", t.cost_micros},
-          {"costUsd", MicrosToUsd(t.cost_micros)}};
+  return {{keys::kCalls, t.calls},
+          {keys::kFailures, t.failures},
+          {keys::kInvalid, t.invalid},
+          {keys::kMessages, t.messages},
+          {keys::kRequests, t.requests},
+          {keys::kInputTokens, t.input_tokens},
+          {keys::kOutputTokens, t.output_tokens},
+          {keys::kCacheReadTokens, t.cache_read_tokens},
+          {keys::kCacheWriteTokens, t.cache_write_tokens},
+          {keys::kCostMicros, t.cost_micros},
+          {keys::kCostUsd, MicrosToUsd(t.cost_micros)}};
 }
 
 // Savings: what the routed calls' tokens would have cost on each decision's baseline model.
 json RoutingJson(const ledger::RoutingTotals& r) {
   const int64_t saved = r.baseline_micros - r.cost_micros;
-  return {{"decisions", r.decisions},
-          {"applied", r.applied},
-          {"routedCalls", r.routed_calls},
-          {"costMicros", r.cost_micros},
-          {"baselineMicros", r.baseline_micros},
-          {"savedMicros", saved},
-          {"savedUsd", MicrosToUsd(saved)}};
+  return {{keys::kDecisions, r.decisions},
+          {keys::kApplied, r.applied},
+          {keys::kRoutedCalls, r.routed_calls},
+          {keys::kCostMicros, r.cost_micros},
+          {keys::kBaselineMicros, r.baseline_micros},
+          {keys::kSavedMicros, saved},
+          {keys::kSavedUsd, MicrosToUsd(saved)}};
 }
 
 void PutPeriods(json& out, const std::vector<ledger::Totals>& periods) {
@@ -52,11 +53,11 @@ void PutPeriods(json& out, const std::vector<ledger::Totals>& periods) {
 json BudgetJson(const quota::BudgetState& b) {
   if (b.cap_micros == 0) return nullptr;
   const int64_t remaining = std::max<int64_t>(0, b.cap_micros - b.spent_micros);
-  return {{"capMicros", b.cap_micros},         {"capUsd", MicrosToUsd(b.cap_micros)},
-          {"spentMicros", b.spent_micros},     {"spentUsd", MicrosToUsd(b.spent_micros)},
-          {"remainingMicros", remaining},      {"remainingUsd", MicrosToUsd(remaining)},
-          {"softThreshold", b.soft_threshold}, {"level", quota::LevelName(b.level)},
-          {"resetsAtMs", b.day_end_ms}};
+  return {{keys::kCapMicros, b.cap_micros},         {keys::kCapUsd, MicrosToUsd(b.cap_micros)},
+          {keys::kSpentMicros, b.spent_micros},     {keys::kSpentUsd, MicrosToUsd(b.spent_micros)},
+          {keys::kRemainingMicros, remaining},      {keys::kRemainingUsd, MicrosToUsd(remaining)},
+          {keys::kSoftThreshold, b.soft_threshold}, {keys::kLevel, quota::LevelName(b.level)},
+          {keys::kResetsAtMs, b.day_end_ms}};
 }
 
 // Alerts logged for the windows as they stand now (and for today's budget). The payload keys are
@@ -80,12 +81,13 @@ Result<json> CurrentAlerts(const Context& ctx, const std::vector<quota::WindowSt
                       (w.span.rolling ? e.at_ms >= w.span.start_ms : start == w.span.start_ms));
     }
     if (!current) continue;
-    json alert = {{"atMs", e.at_ms},
-                  {"provider", e.provider},
-                  {"window", e.window},
-                  {"level", payload.value("level", "")},
-                  {"message", payload.value("message", "")}};
-    const std::string key = e.provider + "|" + e.window + "|" + alert["level"].get<std::string>();
+    json alert = {{keys::kAtMs, e.at_ms},
+                  {keys::kProvider, e.provider},
+                  {keys::kWindow, e.window},
+                  {keys::kLevel, payload.value("level", "")},
+                  {keys::kMessage, payload.value("message", "")}};
+    const std::string key =
+        e.provider + "|" + e.window + "|" + alert[keys::kLevel].get<std::string>();
     if (auto seen = listed.find(key); seen != listed.end()) {
       out[seen->second] = std::move(alert);
     } else {
@@ -103,17 +105,17 @@ void PutQuotaState(const Evaluation& evaluation, const json& alerts, const std::
   for (const auto& w : evaluation.windows) {
     if (only.empty() || w.provider == only) quotas.push_back(QuotaJson(w));
   }
-  out["quotas"] = std::move(quotas);
+  out[keys::kQuotas] = std::move(quotas);
   json alert_list = json::array();
   for (const auto& a : alerts) {
-    if (only.empty() || a.at("provider") == only) alert_list.push_back(a);
+    if (only.empty() || a.at(keys::kProvider) == only) alert_list.push_back(a);
   }
-  out["alerts"] = std::move(alert_list);
+  out[keys::kAlerts] = std::move(alert_list);
   std::vector<forecast::Forecast> forecasts;
   for (const auto& f : evaluation.forecasts) {
     if (only.empty() || f.provider == only) forecasts.push_back(f);
   }
-  out["forecast"] = NearestJson(forecasts);
+  out[keys::kForecast] = NearestJson(forecasts);
 }
 
 // The provider and model rows of `rows` and their totals. Configured providers (of `only` when
@@ -131,7 +133,7 @@ void PutSpend(const Context& ctx, const std::string& only,
     std::vector<ledger::Totals> provider_totals(kPeriods);
     json model_list = json::array();
     for (const auto* row : models) {
-      json model = {{"model", row->model}};
+      json model = {{keys::kModel, row->model}};
       PutPeriods(model, row->periods);
       model_list.push_back(std::move(model));
       for (size_t p = 0; p < kPeriods; ++p) {
@@ -139,38 +141,39 @@ void PutSpend(const Context& ctx, const std::string& only,
         ledger::Add(totals[p], row->periods[p]);
       }
     }
-    json entry = {{"provider", name}, {"configured", ctx.options.FindProvider(name) != nullptr}};
+    json entry = {{keys::kProvider, name},
+                  {keys::kConfigured, ctx.options.FindProvider(name) != nullptr}};
     PutPeriods(entry, provider_totals);
-    entry["models"] = std::move(model_list);
+    entry[keys::kModels] = std::move(model_list);
     providers.push_back(std::move(entry));
   }
-  PutPeriods(out["totals"], totals);
-  out["providers"] = std::move(providers);
+  PutPeriods(out[keys::kTotals], totals);
+  out[keys::kProviders] = std::move(providers);
 }
 
 }  // namespace
 
 json QuotaJson(const quota::WindowState& w) {
   json out = {
-      {"provider", w.provider},
-      {"window", w.window},
-      {"unit", config::Name(w.unit)},
-      {"source", config::Name(w.source)},
-      {"limit", w.limit},
-      {"used", w.used},
-      {"remaining", w.limit > 0 ? std::max<int64_t>(0, w.limit - w.used) : 0},
-      {"percent", w.limit > 0 ? json(std::round(w.fraction() * 1000) / 10) : json(nullptr)},
-      {"level", quota::LevelName(w.level)},
-      {"startMs", w.span.start_ms},
-      {"resetsAtMs",
+      {keys::kProvider, w.provider},
+      {keys::kWindow, w.window},
+      {keys::kUnit, config::Name(w.unit)},
+      {keys::kSource, config::Name(w.source)},
+      {keys::kLimit, w.limit},
+      {keys::kUsed, w.used},
+      {keys::kRemaining, w.limit > 0 ? std::max<int64_t>(0, w.limit - w.used) : 0},
+      {keys::kPercent, w.limit > 0 ? json(std::round(w.fraction() * 1000) / 10) : json(nullptr)},
+      {keys::kLevel, quota::LevelName(w.level)},
+      {keys::kStartMs, w.span.start_ms},
+      {keys::kResetsAtMs,
        w.span.rolling || w.span.end_ms == quota::kNeverMs ? json(nullptr) : json(w.span.end_ms)},
-      {"rolling", w.span.rolling},
-      {"schedule", w.schedule},
-      {"basis",
-       {{"kind", w.basis.kind},
-        {"atMs", w.basis.at_ms},
-        {"reading", w.basis.reading},
-        {"stale", w.basis.stale}}}};
+      {keys::kRolling, w.span.rolling},
+      {keys::kSchedule, w.schedule},
+      {keys::kBasis,
+       {{keys::kKind, w.basis.kind},
+        {keys::kAtMs, w.basis.at_ms},
+        {keys::kReading, w.basis.reading},
+        {keys::kStale, w.basis.stale}}}};
   return out;
 }
 
@@ -191,22 +194,23 @@ Result<json> Status(const Context& ctx, const StatusRequest& request) {
   auto mode = ModeJson(ctx);
   if (!mode.ok()) return mode.status();
 
-  json out = {{"schema", "router.status/1"},
-              {"generatedAtMs", now},
-              {"timezone", zone->name()},
-              {"ledger", {{"path", ctx.ledger.path()}, {"records", records.value()}}},
-              {"mode", mode.value()},
-              {"budget", BudgetJson(evaluation->budget)}};
-  if (!request.provider.empty()) out["provider"] = request.provider;
+  json out = {
+      {keys::kSchema, keys::kStatusSchema},
+      {keys::kGeneratedAtMs, now},
+      {keys::kTimezone, zone->name()},
+      {keys::kLedger, {{keys::kPath, ctx.ledger.path()}, {keys::kRecords, records.value()}}},
+      {keys::kMode, mode.value()},
+      {keys::kBudget, BudgetJson(evaluation->budget)}};
+  if (!request.provider.empty()) out[keys::kProvider] = request.provider;
   PutQuotaState(evaluation.value(), alerts.value(), request.provider, out);
   for (size_t p = 0; p < kPeriods; ++p) {
-    out["periods"][kPeriodNames[p]] = {{"sinceMs", since[p]}};
+    out[keys::kPeriods][kPeriodNames[p]] = {{keys::kSinceMs, since[p]}};
   }
   PutSpend(ctx, request.provider, rows.value(), out);
   auto routing = ctx.ledger.Routing(since, now);
   if (!routing.ok()) return routing.status();
   for (size_t p = 0; p < kPeriods; ++p) {
-    out["routing"][kPeriodNames[p]] = RoutingJson(routing.value()[p]);
+    out[keys::kRouting][kPeriodNames[p]] = RoutingJson(routing.value()[p]);
   }
   return out;
 }

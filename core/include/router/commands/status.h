@@ -1,7 +1,7 @@
 #pragma once
 // status: spend, quotas, budget, mode, alerts and routing savings in one document. Both front ends
 // (`openclaw router …` through the addon, and the native CLI) call the commands in this directory,
-// so `--json`, tool `details` and the tests share one shape per result:
+// so `--json`, tool `details` and the tests share one shape per result (keys in keys.h):
 //
 // status:    {schema:"router.status/1", generatedAtMs, timezone, ledger:{path,records},
 //             mode:{mode, source:"config"|"ledger", setAtMs?},
