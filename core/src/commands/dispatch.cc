@@ -1,6 +1,10 @@
 #include "router/commands/dispatch.h"
 
+#include "router/commands/alerts.h"
+#include "router/commands/mode.h"
 #include "router/commands/predict.h"
+#include "router/commands/providers.h"
+#include "router/commands/quota_edits.h"
 #include "router/commands/route.h"
 #include "router/commands/status.h"
 #include "args.h"

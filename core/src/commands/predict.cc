@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "router/calendar/zone.h"
+#include "router/commands/keys.h"
 
 namespace router::commands {
 namespace {
@@ -16,21 +17,21 @@ constexpr int64_t kHourMs = 3'600'000;
 }  // namespace
 
 json ForecastJson(const forecast::Forecast& f) {
-  return {{"provider", f.provider},
-          {"window", f.window},
-          {"unit", config::Name(f.unit)},
-          {"limit", f.limit},
-          {"used", f.used},
-          {"remaining", f.remaining},
-          {"ratePerHour", std::round(f.rate_per_hour * 100) / 100},
-          {"trendPerDay", std::round(f.trend_per_day * 1000) / 1000},
-          {"method", forecast::Name(f.method)},
-          {"confidence", std::round(f.confidence * 100) / 100},
-          {"basis", f.basis},
-          {"probability", std::round(f.probability * 100) / 100},
-          {"exhaustsAtMs", f.exhausts_at_ms ? json(*f.exhausts_at_ms) : json(nullptr)},
-          {"warns", forecast::Warns(f)},
-          {"resetsAtMs", f.resets_at_ms > 0 ? json(f.resets_at_ms) : json(nullptr)}};
+  return {{keys::kProvider, f.provider},
+          {keys::kWindow, f.window},
+          {keys::kUnit, config::Name(f.unit)},
+          {keys::kLimit, f.limit},
+          {keys::kUsed, f.used},
+          {keys::kRemaining, f.remaining},
+          {keys::kRatePerHour, std::round(f.rate_per_hour * 100) / 100},
+          {keys::kTrendPerDay, std::round(f.trend_per_day * 1000) / 1000},
+          {keys::kMethod, forecast::Name(f.method)},
+          {keys::kConfidence, std::round(f.confidence * 100) / 100},
+          {keys::kBasis, f.basis},
+          {keys::kProbability, std::round(f.probability * 100) / 100},
+          {keys::kExhaustsAtMs, f.exhausts_at_ms ? json(*f.exhausts_at_ms) : json(nullptr)},
+          {keys::kWarns, forecast::Warns(f)},
+          {keys::kResetsAtMs, f.resets_at_ms > 0 ? json(f.resets_at_ms) : json(nullptr)}};
 }
 
 json NearestJson(const std::vector<forecast::Forecast>& forecasts) {
@@ -61,12 +62,12 @@ Result<json> Predict(const Context& ctx, const std::string& provider, std::optio
   }
   json list = json::array();
   for (const auto& f : shown) list.push_back(ForecastJson(f));
-  return json{{"schema", "router.predict/1"},
-              {"generatedAtMs", now},
-              {"timezone", zone->name()},
-              {"horizonHours", horizon},
-              {"forecasts", std::move(list)},
-              {"nearest", NearestJson(shown)}};
+  return json{{keys::kSchema, keys::kPredictSchema},
+              {keys::kGeneratedAtMs, now},
+              {keys::kTimezone, zone->name()},
+              {keys::kHorizonHours, horizon},
+              {keys::kForecasts, std::move(list)},
+              {keys::kNearest, NearestJson(shown)}};
 }
 
 Result<std::vector<std::string>> AppendForecastAlerts(ledger::Ledger& ledger,

@@ -1,5 +1,6 @@
 #include "router/commands/route.h"
 
+#include "router/commands/keys.h"
 #include "args.h"
 
 namespace router::commands {
@@ -72,7 +73,7 @@ Result<RouteArgs> ParseRouteArgs(const json& a) {
 Result<json> Route(const Context& ctx, const route::RouteRequest& request, bool log) {
   auto decided = Decide(ctx, request, log);
   if (!decided.ok()) return decided.status();
-  if (decided->decision_id > 0) decided->detail["decisionId"] = decided->decision_id;
+  if (decided->decision_id > 0) decided->detail[keys::kDecisionId] = decided->decision_id;
   return std::move(decided->detail);
 }
 

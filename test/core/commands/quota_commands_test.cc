@@ -11,6 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "router/base/clock.h"
+#include "router/commands/alerts.h"
+#include "router/commands/mode.h"
+#include "router/commands/providers.h"
+#include "router/commands/quota_edits.h"
 #include "router/commands/status.h"
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"

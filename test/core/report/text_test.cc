@@ -10,6 +10,7 @@
 
 #include "router/base/clock.h"
 #include "router/calendar/zone.h"
+#include "router/commands/providers.h"
 #include "router/commands/status.h"
 #include "router/ledger/ledger.h"
 #include "router/report/text.h"

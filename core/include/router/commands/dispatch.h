@@ -11,7 +11,8 @@
 namespace router::commands {
 
 // Runs `name` ("status", "providers", "set-usage", "reset", "mode", "undo", "check-alerts",
-// "route", "predict") with `args` (an object; see each command in status.h, route.h, predict.h):
+// "route", "predict") with `args` (an object; see each command's header: status.h, providers.h,
+// quota_edits.h, mode.h, alerts.h, route.h, predict.h):
 //   status {provider?}   set-usage {provider, value, window?}   reset {provider, window?}
 //   mode {mode?}         providers, undo, check-alerts {}       predict {provider?, hours?}
 //   route {prompt, model?, agent?, session?, runId?, trigger?, jobId?, attachments?,

@@ -1,0 +1,156 @@
+#pragma once
+// The keys and schema names of the commands' JSON results. The commands that write a result and
+// report/, which reads it back, both spell every key through these constants, so a key renamed
+// here is renamed on both sides at once (test/core/report/keys_test.cc fails when one side
+// spells a key some other way). Each result's full shape is documented beside its command
+// (status.h, providers.h, quota_edits.h, mode.h, alerts.h, predict.h; route's in
+// router/route/router.h). A key used by several shapes is declared with the first shape that
+// has it; later groups name it under "also". Ledger event payloads are a different contract and
+// keep their own keys.
+
+namespace router::commands::keys {
+
+// The `schema` value of each result.
+inline constexpr char kStatusSchema[] = "router.status/1";
+inline constexpr char kProvidersSchema[] = "router.providers/1";
+inline constexpr char kSetUsageSchema[] = "router.set-usage/1";
+inline constexpr char kResetSchema[] = "router.reset/1";
+inline constexpr char kModeSchema[] = "router.mode/1";
+inline constexpr char kUndoSchema[] = "router.undo/1";
+inline constexpr char kAlertsSchema[] = "router.alerts/1";
+inline constexpr char kPredictSchema[] = "router.predict/1";
+inline constexpr char kRouteSchema[] = "router.route/1";
+
+// status: the document and its sections.
+inline constexpr char kSchema[] = "schema";
+inline constexpr char kGeneratedAtMs[] = "generatedAtMs";
+inline constexpr char kTimezone[] = "timezone";
+inline constexpr char kLedger[] = "ledger";
+inline constexpr char kPath[] = "path";
+inline constexpr char kRecords[] = "records";
+inline constexpr char kMode[] = "mode";
+inline constexpr char kBudget[] = "budget";
+inline constexpr char kProvider[] = "provider";  // also the filter status was asked for
+inline constexpr char kQuotas[] = "quotas";
+inline constexpr char kAlerts[] = "alerts";
+inline constexpr char kForecast[] = "forecast";
+inline constexpr char kPeriods[] = "periods";
+inline constexpr char kSinceMs[] = "sinceMs";
+inline constexpr char kTotals[] = "totals";
+inline constexpr char kProviders[] = "providers";
+inline constexpr char kRouting[] = "routing";
+// The three periods of periods, totals, routing and each provider and model row.
+inline constexpr char kToday[] = "today";
+inline constexpr char kLast7Days[] = "last7Days";
+inline constexpr char kThisMonth[] = "thisMonth";
+// A provider row: also kProvider, the periods.
+inline constexpr char kConfigured[] = "configured";
+inline constexpr char kModels[] = "models";
+inline constexpr char kModel[] = "model";
+// An alert: also kProvider, kWindow, kLevel, kAtMs.
+inline constexpr char kMessage[] = "message";
+
+// status mode (and the mode result): also kMode, kSetAtMs. kSource's values are below.
+inline constexpr char kSource[] = "source";
+inline constexpr char kSetAtMs[] = "setAtMs";
+inline constexpr char kSourceConfig[] = "config";  // the mode comes from the plugin config
+inline constexpr char kSourceLedger[] = "ledger";  // the mode was set with `router mode`
+
+// A quota entry (status quotas, set-usage quota, reset quotas): also kProvider, kSource.
+inline constexpr char kWindow[] = "window";
+inline constexpr char kUnit[] = "unit";
+inline constexpr char kLimit[] = "limit";
+inline constexpr char kUsed[] = "used";
+inline constexpr char kRemaining[] = "remaining";
+inline constexpr char kPercent[] = "percent";
+inline constexpr char kLevel[] = "level";
+inline constexpr char kStartMs[] = "startMs";
+inline constexpr char kResetsAtMs[] = "resetsAtMs";
+inline constexpr char kRolling[] = "rolling";
+inline constexpr char kSchedule[] = "schedule";
+inline constexpr char kBasis[] = "basis";
+// Its basis.
+inline constexpr char kKind[] = "kind";
+inline constexpr char kAtMs[] = "atMs";
+inline constexpr char kReading[] = "reading";
+inline constexpr char kStale[] = "stale";
+
+// The daily budget: also kLevel, kResetsAtMs.
+inline constexpr char kCapMicros[] = "capMicros";
+inline constexpr char kCapUsd[] = "capUsd";
+inline constexpr char kSpentMicros[] = "spentMicros";
+inline constexpr char kSpentUsd[] = "spentUsd";
+inline constexpr char kRemainingMicros[] = "remainingMicros";
+inline constexpr char kRemainingUsd[] = "remainingUsd";
+inline constexpr char kSoftThreshold[] = "softThreshold";
+
+// Totals T over one period.
+inline constexpr char kCalls[] = "calls";
+inline constexpr char kFailures[] = "failures";
+inline constexpr char kInvalid[] = "invalid";
+inline constexpr char kMessages[] = "messages";
+inline constexpr char kRequests[] = "requests";
+inline constexpr char kInputTokens[] = "inputTokens";
+inline constexpr char kOutputTokens[] = "outputTokens";
+inline constexpr char kCacheReadTokens[] = "cacheReadTokens";
+inline constexpr char kCacheWriteTokens[] = "cacheWriteTokens";
+inline constexpr char kCostMicros[] = "costMicros";
+inline constexpr char kCostUsd[] = "costUsd";
+
+// Routing R over one period: also kCostMicros.
+inline constexpr char kDecisions[] = "decisions";
+inline constexpr char kApplied[] = "applied";
+inline constexpr char kRoutedCalls[] = "routedCalls";
+inline constexpr char kBaselineMicros[] = "baselineMicros";
+inline constexpr char kSavedMicros[] = "savedMicros";
+inline constexpr char kSavedUsd[] = "savedUsd";
+
+// providers: each provider and model: also kProvider, kConfigured, kModels, kModel, kCalls,
+// kFailures.
+inline constexpr char kQuotaSource[] = "quotaSource";
+inline constexpr char kQuotaType[] = "quotaType";
+inline constexpr char kTier[] = "tier";
+inline constexpr char kFirstSeenMs[] = "firstSeenMs";
+inline constexpr char kLastSeenMs[] = "lastSeenMs";
+
+// set-usage, reset, mode, undo and alerts: also kAtMs, kProvider, kWindow, kUnit, kUsed, kQuotas,
+// kMode, kSource, kSetAtMs, kKind.
+inline constexpr char kEventId[] = "eventId";
+inline constexpr char kInput[] = "input";        // set-usage: the value as given
+inline constexpr char kQuota[] = "quota";        // set-usage: the window after the change
+inline constexpr char kPrevious[] = "previous";  // mode: present when this call changed it
+inline constexpr char kUndone[] = "undone";      // undo: the event reverted
+inline constexpr char kId[] = "id";
+inline constexpr char kPayload[] = "payload";
+inline constexpr char kNew[] = "new";  // alerts: messages logged by this call
+
+// predict and a forecast entry F: also kGeneratedAtMs, kTimezone, kProvider, kWindow, kUnit,
+// kLimit, kUsed, kRemaining, kBasis, kResetsAtMs.
+inline constexpr char kHorizonHours[] = "horizonHours";
+inline constexpr char kForecasts[] = "forecasts";
+inline constexpr char kNearest[] = "nearest";
+inline constexpr char kRatePerHour[] = "ratePerHour";
+inline constexpr char kTrendPerDay[] = "trendPerDay";
+inline constexpr char kMethod[] = "method";
+inline constexpr char kConfidence[] = "confidence";
+inline constexpr char kProbability[] = "probability";
+inline constexpr char kExhaustsAtMs[] = "exhaustsAtMs";
+inline constexpr char kWarns[] = "warns";
+
+// route: route::ToJson writes these (not through this header yet); report reads them, the route
+// command adds kDecisionId. Also kInputTokens, kOutputTokens, kCostMicros.
+inline constexpr char kChoice[] = "choice";
+inline constexpr char kReason[] = "reason";
+inline constexpr char kRanked[] = "ranked";
+inline constexpr char kRejected[] = "rejected";
+inline constexpr char kWarnings[] = "warnings";
+inline constexpr char kRef[] = "ref";
+inline constexpr char kLocal[] = "local";
+inline constexpr char kScore[] = "score";
+inline constexpr char kThreshold[] = "threshold";
+inline constexpr char kPriced[] = "priced";
+inline constexpr char kWhy[] = "why";
+inline constexpr char kDetail[] = "detail";
+inline constexpr char kDecisionId[] = "decisionId";
+
+}  // namespace router::commands::keys
