@@ -387,11 +387,14 @@ std::string RenderProviders(const json& providers, const std::string& timezone) 
   if (list.empty()) return "No providers seen yet: the ledger has no model calls.\n";
   std::string out = fmt::format("{:<34} {:>8} {:>8} {:>17} {:>17}\n", "PROVIDER / MODEL", "CALLS",
                                 "FAILED", "FIRST SEEN", "LAST SEEN");
+  // A configured provider without calls has no first or last time.
+  auto seen = [&](const json& e, const char* key) {
+    return e.at(key).is_null() ? std::string("-") : LocalTime(I(e, key), timezone);
+  };
   auto row = [&](const std::string& label, const json& e) {
     return fmt::format("{:<34} {:>8} {:>8} {:>17} {:>17}\n", label, Grouped(I(e, keys::kCalls)),
-                       Grouped(I(e, keys::kFailures)),
-                       LocalTime(I(e, keys::kFirstSeenMs), timezone),
-                       LocalTime(I(e, keys::kLastSeenMs), timezone));
+                       Grouped(I(e, keys::kFailures)), seen(e, keys::kFirstSeenMs),
+                       seen(e, keys::kLastSeenMs));
   };
   for (const json& provider : list) {
     out += row(S(provider, keys::kProvider), provider);

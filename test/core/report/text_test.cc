@@ -324,3 +324,14 @@ TEST_CASE("Status text and summary show quota windows, the daily budget and aler
   CHECK(Contains(text, "ALERT "));
   CHECK(Contains(text, "mode: dry-run (from config)"));
 }
+
+TEST_CASE("RenderProviders shows a configured provider without calls with no times", "[report]") {
+  auto ledger = MemoryLedger();
+  FakeClock clock(kNow);
+  const auto options = router::testing::ParseOptions(R"({"timezone": "UTC", "providers": {"idle": {}}})");
+  auto providers =
+      router::commands::Providers({options, *ledger, clock, router::testing::RouterFor(options)});
+  REQUIRE(providers.ok());
+  const std::string text = RenderProviders(providers.value(), "UTC");
+  CHECK(RowWords(text, "idle") == Words_t{"idle", "0", "0", "-", "-"});
+}
