@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "decide_steps.h"
 #include "router/base/money.h"
 #include "router/quota/tracker.h"
 
@@ -62,6 +68,31 @@ void ApplyOpenClawModel(const json& entry, score::ModelProfile& profile) {
   if (input != entry.end() && input->is_array()) {
     profile.vision = std::find(input->begin(), input->end(), json("image")) != input->end();
   }
+}
+
+json RefJson(const Candidate& c) {
+  return json{{"provider", c.provider}, {"model", c.model}, {"ref", c.ref}};
+}
+
+json RankedJson(const Ranked& r) {
+  const Candidate& c = *r.candidate;
+  json item = RefJson(c);
+  item.update({{"score", Shown(r.score)},
+               {"threshold", r.threshold},
+               {"clears", r.clears},
+               {"local", c.local},
+               {"priced", c.priced},
+               {"tier", config::Name(c.tier)},
+               {"priority", c.priority},
+               {"speed", c.profile.dim(score::Dimension::kSpeed)},
+               {"contextWindow", c.profile.context_window},
+               {"charsPerToken", std::round(r.calibration.chars_per_token * 100) / 100},
+               {"cachedShare", std::round(r.calibration.cached_share * 100) / 100},
+               {"inputTokens", r.input_tokens},
+               {"outputTokens", r.output_tokens},
+               {"costMicros", r.cost_micros},
+               {"costUsd", MicrosToUsd(r.cost_micros)}});
+  return item;
 }
 
 }  // namespace
@@ -159,6 +190,203 @@ Router::Router(const config::PluginOptions& options, Catalog catalog,
   for (const auto& [task, threshold] : options.quality_thresholds) thresholds_[task] = threshold;
 }
 
+namespace internal {
+
+void ClassifyTurn(const classify::Classifier& classifier, const RouteRequest& request,
+                  Decision* d) {
+  classify::ClassifyOptions classify_options;
+  classify_options.attachments = request.attachments;
+  d->classification = classifier.Classify(request.prompt, classify_options);
+  const bool alias_names_class = d->alias != "auto" && d->alias != "local";
+  d->classified_by = alias_names_class ? "alias" : "classifier";
+  d->task_class = alias_names_class ? d->alias : classify::Name(d->classification.task);
+}
+
+void EstimateContext(const RouteRequest& request, const ledger::ContextChars& context,
+                     Decision* d) {
+  d->prompt_chars = static_cast<int64_t>(request.prompt.size());
+  if (request.context_chars >= 0) {
+    d->context_chars = request.context_chars;
+    d->context_source = "request";
+  } else if (context.session_last > 0) {
+    d->context_chars = context.session_last;
+    d->context_source = "session";
+  } else if (context.agent_baseline > 0) {
+    d->context_chars = context.agent_baseline;
+    d->context_source = "agent";
+  } else {
+    d->context_source = "none";
+  }
+}
+
+void ApplyBudget(const RouteState& state, Decision* d) {
+  if (!state.budget_cap_micros) return;
+  d->budget_remaining_micros =
+      std::max<int64_t>(0, *state.budget_cap_micros - state.budget_spent_micros);
+  d->hard_cap = *d->budget_remaining_micros == 0;
+}
+
+Turn TurnOf(const Decision& d, const RouteRequest& request, const config::PluginOptions& options,
+            double threshold) {
+  Turn turn;
+  turn.task_class = d.task_class;
+  turn.local_only = d.alias == "local";
+  turn.hard_cap = d.hard_cap;
+  turn.budget_remaining_micros = d.budget_remaining_micros;
+  turn.total_chars = d.context_chars + d.prompt_chars;
+  turn.expected_output_tokens = options.routing.expected_output_tokens;
+  turn.context_margin = options.routing.context_margin;
+  turn.threshold = threshold;
+  turn.attachments = request.attachments > 0;
+  turn.user_trigger = request.trigger == "user";
+  turn.preference = options.local_model_preference;
+  return turn;
+}
+
+std::string QuotaShortfall(const Candidate& c, const Ranked& r, const RouteState& state,
+                           bool user_trigger) {
+  auto limits = state.limits.find(c.provider);
+  if (limits == state.limits.end()) return {};
+  for (const ProviderLimit& limit : limits->second) {
+    int64_t needed = 0;
+    switch (limit.unit) {
+      case config::QuotaUnit::kTokens: needed = r.input_tokens + r.output_tokens; break;
+      case config::QuotaUnit::kMessages: needed = user_trigger ? 1 : 0; break;
+      case config::QuotaUnit::kRequests: needed = 1; break;
+      case config::QuotaUnit::kBudget: needed = c.local ? 0 : r.cost_micros; break;
+    }
+    if (limit.remaining <= 0 || limit.remaining < needed) {
+      return fmt::format("{} window \"{}\" has {} {} left, the turn needs ~{}", c.provider,
+                         limit.window, limit.remaining, config::Name(limit.unit), needed);
+    }
+  }
+  return {};
+}
+
+std::optional<Rejection> Screen(const Candidate& c, const Turn& turn, const RouteState& state,
+                                Ranked* r) {
+  auto reject = [&c](const char* why, std::string detail) {
+    return std::optional<Rejection>(Rejection{&c, why, std::move(detail)});
+  };
+  if (turn.local_only && !c.local) {
+    return reject("alias", "router/local keeps the turn on local models");
+  }
+  if (c.local && turn.preference == config::LocalPreference::kNever) {
+    return reject("local-preference", "localModelPreference is \"never\"");
+  }
+  if (c.local && turn.preference == config::LocalPreference::kSimpleOnly &&
+      turn.task_class != "simple" && !turn.hard_cap && !turn.local_only) {
+    return reject("local-preference",
+                  "localModelPreference is \"simple-only\" and the task is " + turn.task_class);
+  }
+  r->candidate = &c;
+  r->calibration = CalibrationOf(state, c);
+  r->input_tokens = CeilDiv(turn.total_chars, r->calibration.chars_per_token);
+  r->output_tokens = turn.expected_output_tokens;
+  if (c.profile.max_output > 0) r->output_tokens = std::min(r->output_tokens, c.profile.max_output);
+  const int64_t window = c.profile.context_window;
+  if (window > 0 && static_cast<double>(r->input_tokens + r->output_tokens) >
+                        static_cast<double>(window) * (1.0 - turn.context_margin)) {
+    return reject("context", fmt::format("needs ~{} tokens; window {} with {:.0f}% kept free",
+                                         r->input_tokens + r->output_tokens, window,
+                                         turn.context_margin * 100));
+  }
+  if (turn.attachments && !c.profile.vision) {
+    return reject("vision", "the turn has attachments and the model takes no images");
+  }
+  r->cost_micros = 0;
+  if (!c.local) {
+    r->cost_micros = EstimateCost(c.price, r->calibration, r->input_tokens, r->output_tokens);
+    if (turn.hard_cap && !(c.priced && r->cost_micros == 0)) {
+      return reject("hard-cap", "the daily budget is spent; only free or local models remain");
+    }
+    if (turn.budget_remaining_micros && r->cost_micros > *turn.budget_remaining_micros) {
+      return reject("budget", "turn ~" + Usd(r->cost_micros) + ", daily budget has " +
+                                  Usd(*turn.budget_remaining_micros) + " left");
+    }
+  }
+  if (std::string shortfall = QuotaShortfall(c, *r, state, turn.user_trigger); !shortfall.empty()) {
+    return reject("quota", std::move(shortfall));
+  }
+  r->score = score::TaskScore(c.profile, turn.task_class);
+  r->threshold = turn.threshold;
+  r->clears = r->score >= turn.threshold;
+  return std::nullopt;
+}
+
+void Rank(bool prefer_local, std::vector<Ranked>* ranked) {
+  std::stable_sort(
+      ranked->begin(), ranked->end(),
+      [prefer_local](const Ranked& a, const Ranked& b) { return RanksBefore(a, b, prefer_local); });
+}
+
+// A careful user would pin the configured baseline, else the best model for the class they pay
+// for: savings against anything cheaper would flatter the router.
+const Candidate* PickBaseline(const std::vector<Candidate>& models,
+                              const std::string& baseline_model, const std::string& task_class) {
+  const Candidate* baseline = nullptr;
+  if (!baseline_model.empty()) {
+    for (const Candidate& c : models) {
+      if (c.ref == baseline_model) baseline = &c;
+    }
+    return baseline;
+  }
+  double best = -1;
+  for (const Candidate& c : models) {
+    if (c.local || !c.priced) continue;
+    const double s = score::TaskScore(c.profile, task_class);
+    if (s > best || (s == best && baseline != nullptr && c.price.output > baseline->price.output)) {
+      best = s;
+      baseline = &c;
+    }
+  }
+  return baseline;
+}
+
+int64_t BaselineCost(const Candidate& baseline, const RouteState& state, int64_t total_chars,
+                     int64_t output_tokens) {
+  const Calibration calibration = CalibrationOf(state, baseline);
+  return EstimateCost(baseline.price, calibration,
+                      CeilDiv(total_chars, calibration.chars_per_token), output_tokens);
+}
+
+std::string Reason(const Decision& d, double threshold, bool prefer_local, bool no_models) {
+  const std::string task = fmt::format("{} ({})", d.task_class,
+                                       d.classified_by == "alias"
+                                           ? "router/" + d.alias
+                                           : fmt::format("confidence {:.2f}{}", d.classification.confidence,
+                                                         d.classification.fell_back ? ", fallback" : ""));
+  if (d.ranked.empty()) {
+    std::map<std::string, int> why;
+    for (const auto& r : d.rejected) ++why[r.why];
+    std::string counts;
+    for (const auto& [key, n] : why) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, key);
+    return fmt::format("{}: no model fits{}", task,
+                       no_models ? " (no models configured)" : " (rejected: " + counts + ")");
+  }
+  const Ranked& top = d.ranked.front();
+  const Candidate& chosen = *top.candidate;
+  if (d.hard_cap) {
+    return fmt::format("{}: daily budget spent; {} is the best free/local model (score {:.2f})",
+                       task, chosen.ref, Shown(top.score));
+  }
+  if (prefer_local && chosen.local) {
+    return fmt::format("{}: {} (localModelPreference \"prefer\", score {:.2f})", task, chosen.ref,
+                       Shown(top.score));
+  }
+  if (top.clears) {
+    const int clearing = static_cast<int>(
+        std::count_if(d.ranked.begin(), d.ranked.end(), [](const Ranked& r) { return r.clears; }));
+    return fmt::format("{}: {} is the cheapest of {} model{} clearing {:.2f} (score {:.2f}, ~{})",
+                       task, chosen.ref, clearing, clearing == 1 ? "" : "s", threshold,
+                       Shown(top.score), Usd(top.cost_micros));
+  }
+  return fmt::format("{}: no model clears {:.2f}; {} scores best of those that fit ({:.2f})", task,
+                     threshold, chosen.ref, Shown(top.score));
+}
+
+}  // namespace internal
+
 bool RoutesTurn(const config::RoutingOptions& routing, const std::string& provider) {
   return provider == kRouterProvider || routing.override_explicit;
 }
@@ -181,215 +409,41 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
   }
   d.alias = via_router ? request.model : "auto";
   d.warnings = catalog_.warnings();
-
-  classify::ClassifyOptions classify_options;
-  classify_options.attachments = request.attachments;
-  d.classification = classifier_.Classify(request.prompt, classify_options);
-  const bool alias_names_class = d.alias != "auto" && d.alias != "local";
-  d.classified_by = alias_names_class ? "alias" : "classifier";
-  d.task_class = alias_names_class ? d.alias : classify::Name(d.classification.task);
-  const double threshold = thresholds_.count(d.task_class) ? thresholds_.at(d.task_class) : 0.0;
-
-  d.prompt_chars = static_cast<int64_t>(request.prompt.size());
-  if (request.context_chars >= 0) {
-    d.context_chars = request.context_chars;
-    d.context_source = "request";
-  } else if (state.context.session_last > 0) {
-    d.context_chars = state.context.session_last;
-    d.context_source = "session";
-  } else if (state.context.agent_baseline > 0) {
-    d.context_chars = state.context.agent_baseline;
-    d.context_source = "agent";
-  } else {
-    d.context_source = "none";
-  }
-  const int64_t total_chars = d.context_chars + d.prompt_chars;
-
-  if (state.budget_cap_micros) {
-    d.budget_remaining_micros = std::max<int64_t>(0, *state.budget_cap_micros - state.budget_spent_micros);
-    d.hard_cap = *d.budget_remaining_micros == 0;
-  }
-  const auto preference = options_.local_model_preference;
-  const double margin = options_.routing.context_margin;
+  internal::ClassifyTurn(classifier_, request, &d);
+  internal::EstimateContext(request, state.context, &d);
+  internal::ApplyBudget(state, &d);
+  const auto threshold = thresholds_.find(d.task_class);
+  const internal::Turn turn = internal::TurnOf(
+      d, request, options_, threshold != thresholds_.end() ? threshold->second : 0.0);
 
   d.ranked.reserve(catalog_.models().size());
   for (const Candidate& c : catalog_.models()) {
-    auto reject = [&](const char* why, std::string detail) {
-      d.rejected.push_back({&c, why, std::move(detail)});
-    };
-    if (d.alias == "local" && !c.local) {
-      reject("alias", "router/local keeps the turn on local models");
-      continue;
-    }
-    if (c.local && preference == config::LocalPreference::kNever) {
-      reject("local-preference", "localModelPreference is \"never\"");
-      continue;
-    }
-    if (c.local && preference == config::LocalPreference::kSimpleOnly && d.task_class != "simple" &&
-        !d.hard_cap && d.alias != "local") {
-      reject("local-preference", "localModelPreference is \"simple-only\" and the task is " + d.task_class);
-      continue;
-    }
     Ranked r;
-    r.candidate = &c;
-    r.calibration = CalibrationOf(state, c);
-    r.input_tokens = CeilDiv(total_chars, r.calibration.chars_per_token);
-    r.output_tokens = options_.routing.expected_output_tokens;
-    if (c.profile.max_output > 0) r.output_tokens = std::min(r.output_tokens, c.profile.max_output);
-    const int64_t window = c.profile.context_window;
-    if (window > 0 && static_cast<double>(r.input_tokens + r.output_tokens) >
-                          static_cast<double>(window) * (1.0 - margin)) {
-      reject("context", fmt::format("needs ~{} tokens; window {} with {:.0f}% kept free",
-                                    r.input_tokens + r.output_tokens, window, margin * 100));
-      continue;
-    }
-    if (request.attachments > 0 && !c.profile.vision) {
-      reject("vision", "the turn has attachments and the model takes no images");
-      continue;
-    }
-    if (!c.local) {
-      r.cost_micros = EstimateCost(c.price, r.calibration, r.input_tokens, r.output_tokens);
-      if (d.hard_cap && !(c.priced && r.cost_micros == 0)) {
-        reject("hard-cap", "the daily budget is spent; only free or local models remain");
-        continue;
-      }
-      if (d.budget_remaining_micros && r.cost_micros > *d.budget_remaining_micros) {
-        reject("budget", "turn ~" + Usd(r.cost_micros) + ", daily budget has " +
-                             Usd(*d.budget_remaining_micros) + " left");
-        continue;
-      }
-    }
-    std::string quota_detail;
-    if (auto limits = state.limits.find(c.provider); limits != state.limits.end()) {
-      for (const ProviderLimit& limit : limits->second) {
-        int64_t needed = 0;
-        switch (limit.unit) {
-          case config::QuotaUnit::kTokens: needed = r.input_tokens + r.output_tokens; break;
-          case config::QuotaUnit::kMessages: needed = request.trigger == "user" ? 1 : 0; break;
-          case config::QuotaUnit::kRequests: needed = 1; break;
-          case config::QuotaUnit::kBudget: needed = c.local ? 0 : r.cost_micros; break;
-        }
-        if (limit.remaining <= 0 || limit.remaining < needed) {
-          quota_detail = fmt::format("{} window \"{}\" has {} {} left, the turn needs ~{}", c.provider,
-                                     limit.window, limit.remaining, config::Name(limit.unit), needed);
-          break;
-        }
-      }
-    }
-    if (!quota_detail.empty()) {
-      reject("quota", quota_detail);
-      continue;
-    }
-    r.score = score::TaskScore(c.profile, d.task_class);
-    r.threshold = threshold;
-    r.clears = r.score >= threshold;
-    d.ranked.push_back(r);
-  }
-
-  const bool prefer_local = preference == config::LocalPreference::kPrefer;
-  auto order = [&](const Ranked& a, const Ranked& b) {
-    const Candidate& x = *a.candidate;
-    const Candidate& y = *b.candidate;
-    if (prefer_local && x.local != y.local) return x.local;
-    if (a.clears != b.clears) return a.clears;
-    if (!a.clears && a.score != b.score) return a.score > b.score;
-    if (x.priced != y.priced) return x.priced;
-    if (a.cost_micros != b.cost_micros) return a.cost_micros < b.cost_micros;
-    if (x.priority != y.priority) return x.priority > y.priority;
-    const double xs = x.profile.dim(score::Dimension::kSpeed);
-    const double ys = y.profile.dim(score::Dimension::kSpeed);
-    if (xs != ys) return xs > ys;
-    if (a.score != b.score) return a.score > b.score;
-    return x.ref < y.ref;
-  };
-  std::stable_sort(d.ranked.begin(), d.ranked.end(), order);
-
-  // Savings are measured against what a careful user would pin: the configured baseline, else
-  // the best-scoring priced cloud model for this class.
-  double best = -1;
-  for (const Candidate& c : catalog_.models()) {
-    if (!options_.routing.baseline_model.empty()) {
-      if (c.ref == options_.routing.baseline_model) d.baseline = &c;
-      continue;
-    }
-    if (c.local || !c.priced) continue;
-    const double s = score::TaskScore(c.profile, d.task_class);
-    if (s > best || (s == best && d.baseline != nullptr && c.price.output > d.baseline->price.output)) {
-      best = s;
-      d.baseline = &c;
+    if (auto rejection = internal::Screen(c, turn, state, &r)) {
+      d.rejected.push_back(std::move(*rejection));
+    } else {
+      d.ranked.push_back(r);
     }
   }
+  const bool prefer_local = options_.local_model_preference == config::LocalPreference::kPrefer;
+  internal::Rank(prefer_local, &d.ranked);
+  d.baseline =
+      internal::PickBaseline(catalog_.models(), options_.routing.baseline_model, d.task_class);
   if (d.baseline != nullptr) {
-    const Calibration calibration = CalibrationOf(state, *d.baseline);
-    d.baseline_cost_micros =
-        EstimateCost(d.baseline->price, calibration, CeilDiv(total_chars, calibration.chars_per_token),
-                     options_.routing.expected_output_tokens);
+    d.baseline_cost_micros = internal::BaselineCost(*d.baseline, state, turn.total_chars,
+                                                    options_.routing.expected_output_tokens);
   }
-
   d.routed = !d.ranked.empty();
-  const std::string task = fmt::format("{} ({})", d.task_class,
-                                       d.classified_by == "alias"
-                                           ? "router/" + d.alias
-                                           : fmt::format("confidence {:.2f}{}", d.classification.confidence,
-                                                         d.classification.fell_back ? ", fallback" : ""));
-  if (!d.routed) {
-    std::map<std::string, int> why;
-    for (const auto& r : d.rejected) ++why[r.why];
-    std::string counts;
-    for (const auto& [key, n] : why) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, key);
-    d.reason = fmt::format("{}: no model fits{}", task,
-                           catalog_.models().empty() ? " (no models configured)" : " (rejected: " + counts + ")");
-    return d;
-  }
-  const Ranked& top = d.ranked.front();
-  const Candidate& chosen = *top.candidate;
-  const int clearing = static_cast<int>(std::count_if(d.ranked.begin(), d.ranked.end(),
-                                                      [](const Ranked& r) { return r.clears; }));
-  if (d.hard_cap) {
-    d.reason = fmt::format("{}: daily budget spent; {} is the best free/local model (score {:.2f})",
-                           task, chosen.ref, Shown(top.score));
-  } else if (prefer_local && chosen.local) {
-    d.reason = fmt::format("{}: {} (localModelPreference \"prefer\", score {:.2f})", task, chosen.ref,
-                           Shown(top.score));
-  } else if (top.clears) {
-    d.reason = fmt::format("{}: {} is the cheapest of {} model{} clearing {:.2f} (score {:.2f}, ~{})",
-                           task, chosen.ref, clearing, clearing == 1 ? "" : "s", threshold, Shown(top.score),
-                           Usd(top.cost_micros));
-  } else {
-    d.reason = fmt::format("{}: no model clears {:.2f}; {} scores best of those that fit ({:.2f})", task,
-                           threshold, chosen.ref, Shown(top.score));
-  }
+  d.reason = internal::Reason(d, turn.threshold, prefer_local, catalog_.models().empty());
   return d;
 }
 
 json ToJson(const Decision& d, const RouteState& state) {
-  auto ref_json = [](const Candidate& c) {
-    return json{{"provider", c.provider}, {"model", c.model}, {"ref", c.ref}};
-  };
   json ranked = json::array();
-  for (const Ranked& r : d.ranked) {
-    const Candidate& c = *r.candidate;
-    json item = ref_json(c);
-    item.update({{"score", Shown(r.score)},
-                 {"threshold", r.threshold},
-                 {"clears", r.clears},
-                 {"local", c.local},
-                 {"priced", c.priced},
-                 {"tier", config::Name(c.tier)},
-                 {"priority", c.priority},
-                 {"speed", c.profile.dim(score::Dimension::kSpeed)},
-                 {"contextWindow", c.profile.context_window},
-                 {"charsPerToken", std::round(r.calibration.chars_per_token * 100) / 100},
-                 {"cachedShare", std::round(r.calibration.cached_share * 100) / 100},
-                 {"inputTokens", r.input_tokens},
-                 {"outputTokens", r.output_tokens},
-                 {"costMicros", r.cost_micros},
-                 {"costUsd", MicrosToUsd(r.cost_micros)}});
-    ranked.push_back(std::move(item));
-  }
+  for (const Ranked& r : d.ranked) ranked.push_back(RankedJson(r));
   json rejected = json::array();
   for (const Rejection& r : d.rejected) {
-    json item = ref_json(*r.candidate);
+    json item = RefJson(*r.candidate);
     item.update({{"why", r.why}, {"detail", r.detail}});
     rejected.push_back(std::move(item));
   }
@@ -403,7 +457,7 @@ json ToJson(const Decision& d, const RouteState& state) {
   }
   json baseline = nullptr;
   if (d.baseline != nullptr) {
-    baseline = ref_json(*d.baseline);
+    baseline = RefJson(*d.baseline);
     baseline.update({{"costMicros", d.baseline_cost_micros}, {"costUsd", MicrosToUsd(d.baseline_cost_micros)}});
   }
   const bool classified = d.classified_by != "none";
@@ -413,7 +467,7 @@ json ToJson(const Decision& d, const RouteState& state) {
                          {"model", d.requested_model},
                          {"alias", d.alias.empty() ? json(nullptr) : json(d.alias)}}},
           {"routed", d.routed},
-          {"choice", choice != nullptr ? ref_json(*choice) : json(nullptr)},
+          {"choice", choice != nullptr ? RefJson(*choice) : json(nullptr)},
           {"reason", d.reason},
           {"class", classified ? json(d.task_class) : json(nullptr)},
           {"confidence", classified ? json(std::round(d.classification.confidence * 1000) / 1000) : json(nullptr)},

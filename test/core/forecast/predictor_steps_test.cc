@@ -1,0 +1,328 @@
+// The steps of forecast::Predict one at a time, on hand-made hours and days in UTC, with values
+// chosen so the expected results can be worked out on paper (the arithmetic is in the comments).
+// kNow is Wed 2026-03-18 00:00Z, a whole hour and the start of a day.
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "forecast/predictor_steps.h"
+#include "router/base/clock.h"
+#include "router/calendar/zone.h"
+
+namespace router::forecast::internal {
+namespace {
+
+constexpr int64_t kHour = kMsPerHour;
+constexpr int64_t kDay = kMsPerDay;
+constexpr int64_t kNow = 1773792000000;  // Wed 2026-03-18 00:00Z
+
+const calendar::Zone& Utc() {
+  static const calendar::Zone zone = calendar::Zone::Find("UTC").value();
+  return zone;
+}
+
+Hour WholeHour(int64_t start_ms, double value) { return {start_ms, 1, value}; }
+
+// A day of `days_before` whole days before today whose use is `factor` times what was expected.
+Day DayWithFactor(int days_before, double factor) {
+  return {kNow - days_before * kDay, 10 * factor, 10, 0};
+}
+
+TEST_CASE("CollectHours starts at the first use and stops at now", "[forecast]") {
+  // 30 whole hours, then the current hour half gone, then an hour after now.
+  std::vector<double> values(32, 10);
+  values[0] = values[1] = 0;  // before the first use: dropped
+  values[5] = -4;             // a negative reading counts as none
+  const int64_t start = kNow - 30 * kHour;
+  const int64_t now = kNow + 30 * kMsPerMinute;
+  double last_day = -1;
+  const std::vector<Hour> hours = CollectHours({start, values}, now, &last_day);
+  REQUIRE(hours.size() == 29);  // hours 2..30
+  CHECK(hours.front().start_ms == start + 2 * kHour);
+  CHECK(hours[3].value == 0);  // values[5]
+  CHECK(hours[3].duration == 1);
+  CHECK(hours.back().start_ms == kNow);
+  CHECK(hours.back().duration == Approx(0.5));
+  // Hours ending after now - 24 h: those starting at kNow - 24 h .. kNow, 25 hours of 10.
+  CHECK(last_day == Approx(250));
+}
+
+TEST_CASE("MethodFor switches at one day and one week of history", "[forecast]") {
+  CHECK(MethodFor(23.9) == Method::kSimple);
+  CHECK(MethodFor(24) == Method::kWeighted);
+  CHECK(MethodFor(167.9) == Method::kWeighted);
+  CHECK(MethodFor(168) == Method::kProfile);
+}
+
+TEST_CASE("BuildProfile shrinks the hour-of-day shape toward flat and keeps its mean at 1",
+          "[forecast]") {
+  // Four complete days: 3 an hour in the morning (00-11), 1 in the afternoon. Mean 2, so the raw
+  // shape is 1.5 / 0.5; with 4 observations and kProfilePrior 2 pseudo-observations at 1:
+  // (4 x 1.5 + 2) / 6 = 4/3 and (4 x 0.5 + 2) / 6 = 2/3, already of mean 1.
+  std::vector<Hour> hours;
+  for (int64_t t = kNow - 4 * kDay; t < kNow + 2 * kHour; t += kHour) {
+    const bool morning = (t - (kNow - 4 * kDay)) % kDay < 12 * kHour;
+    hours.push_back(WholeHour(t, t >= kNow ? 1000 : morning ? 3 : 1));  // today's hours ignored
+  }
+  hours.push_back({kNow - kHour / 2, 0.5, 1000});  // a partial hour: ignored
+  for (Hour& h : hours) h.slot = static_cast<size_t>(Slot(Utc(), h.start_ms));
+  const Profile daily = BuildProfile(hours, false, kNow);
+  for (int s = 0; s < kSlots; ++s) {
+    INFO("slot " << s);
+    CHECK(daily.factor[s] == Approx(s % 24 < 12 ? 4.0 / 3 : 2.0 / 3));
+    CHECK(daily.observations[s] == 4);
+  }
+  // Weekly: a slot seen once is shrunk toward its hour of day, which it equals here (3 / 2);
+  // slots never seen take the hour of day.
+  const Profile weekly = BuildProfile(hours, true, kNow);
+  const size_t sunday_morning = static_cast<size_t>(Slot(Utc(), kNow - 3 * kDay));  // a Sunday
+  CHECK(weekly.factor[sunday_morning] == Approx(1.5));
+  CHECK(weekly.factor[static_cast<size_t>(Slot(Utc(), kNow + 13 * kHour))] == Approx(0.5));
+  CHECK(weekly.observations[sunday_morning] == 1);
+  CHECK(weekly.observations[static_cast<size_t>(Slot(Utc(), kNow))] == 0);  // Wednesday: none
+}
+
+TEST_CASE("Level is the last week's use per profile-weighted hour", "[forecast]") {
+  std::vector<Hour> hours{WholeHour(kNow - 10 * kDay, 1000)};  // older than a week: ignored
+  for (int i = 10; i > 0; --i) {
+    Hour h = WholeHour(kNow - i * kHour, 10);
+    h.shape = 2;  // a busy slot: 10 in it is 5 at shape 1
+    hours.push_back(h);
+  }
+  hours.push_back({kNow, 0.5, 5, 2});  // half an hour of a busy slot
+  CHECK(Level(hours, kNow + kHour / 2) == Approx(105.0 / 21));
+}
+
+TEST_CASE("SplitDays groups hours by local day and sums what the level expects", "[forecast]") {
+  std::vector<Hour> hours{WholeHour(kNow - 2 * kHour, 4),
+                          WholeHour(kNow - kHour, 6),
+                          WholeHour(kNow, 30),
+                          {kNow + kHour, 0.5, 5}};
+  const std::vector<Day> days = SplitDays(10, Utc(), &hours);
+  REQUIRE(days.size() == 2);
+  CHECK(days[0].start_ms == kNow - kDay);
+  CHECK(days[0].use == 10);
+  CHECK(days[0].expected == 20);
+  CHECK(days[0].spread == Approx(2 * HourSpread(10, 10)));
+  CHECK(days[1].start_ms == kNow);
+  CHECK(days[1].use == 35);
+  CHECK(days[1].expected == 15);
+  CHECK(hours[1].day == 0);
+  CHECK(hours[2].day == 1);
+  CHECK(FactorOf(days[1]) == Approx(35.0 / 15));
+  CHECK(FactorOf(Day{kNow}) == 1);  // nothing expected: no evidence either way
+}
+
+TEST_CASE("FitPersistence learns from five days and falls back before", "[forecast]") {
+  const DayPersistence few = FitPersistence({1.5, 0.5, 1.5, 0.5});
+  CHECK(few.persistence == kDefaultPersistence);
+  CHECK(few.day_variance == kDefaultDayVariance);
+
+  // Deviations -2..2 from the mean 3: lag-one covariance 4 over variance 10 = 0.4; the surprises
+  // left (-0.2, 0.4, 1, 1.6) square to 3.76 over 4 pairs.
+  const DayPersistence rising = FitPersistence({1, 2, 3, 4, 5});
+  CHECK(rising.persistence == Approx(0.4));
+  CHECK(rising.day_variance == Approx(0.94));
+
+  // Alternating days are anti-correlated: persistence is clamped at 0, each day a fresh +-0.5.
+  const DayPersistence alternating = FitPersistence({1.5, 0.5, 1.5, 0.5, 1.5, 0.5});
+  CHECK(alternating.persistence == 0);
+  CHECK(alternating.day_variance == Approx(0.25));
+
+  const DayPersistence regular = FitPersistence({1, 1, 1, 1, 1});
+  CHECK(regular.persistence == 1);
+  CHECK(regular.day_variance == kMinDayVariance);
+}
+
+TEST_CASE("CompleteDayFactors leaves out today and days nothing was expected of", "[forecast]") {
+  const std::vector<Day> days{DayWithFactor(3, 0.8),
+                              {kNow - 2 * kDay, 5, 0, 0},
+                              DayWithFactor(1, 1.2),
+                              DayWithFactor(0, 3)};
+  const std::vector<double> factors = CompleteDayFactors(days, kNow);
+  REQUIRE(factors.size() == 2);
+  CHECK(factors[0] == Approx(0.8));
+  CHECK(factors[1] == Approx(1.2));
+}
+
+TEST_CASE("HourVariance: residuals against the fit, floored, with a default without evidence",
+          "[forecast]") {
+  // Hours of 10 and 30 around a level of 20 (flat profile, no leverage): residuals of 10 against
+  // an expected 20, so each contributes 100 / HourSpread(20, 20) = 100 / 800.
+  std::vector<Hour> hours{WholeHour(kNow - 2 * kHour, 10), WholeHour(kNow - kHour, 30)};
+  const std::vector<Day> days{{kNow - kDay, 40, 40, 0}};
+  CHECK(HourVariance(hours, days, 20, false, kNow) == Approx(200.0 / 1600));
+  // A leverage of 0.5 doubles each residual: 4 x the variance.
+  for (Hour& h : hours) h.leverage = 0.5;
+  CHECK(HourVariance(hours, days, 20, false, kNow) == Approx(4 * 200.0 / 1600));
+  // Perfectly regular use is not believed: the floor.
+  const std::vector<Hour> regular{WholeHour(kNow - 2 * kHour, 20), WholeHour(kNow - kHour, 20)};
+  CHECK(HourVariance(regular, days, 20, false, kNow) == kMinHourVariance);
+  // Only a partial hour: no evidence, the default cv.
+  const std::vector<Hour> partial{{kNow, 0.5, 20}};
+  CHECK(HourVariance(partial, {{kNow, 20, 10, 0}}, 20, false, kNow + kHour / 2) ==
+        kDefaultHourCv * kDefaultHourCv);
+}
+
+TEST_CASE("FitTrend fits the last week's complete days, damped and clamped", "[forecast]") {
+  // Factors 0.7, 0.9, 1.1, 1.3 on days -4..-1: mean 1, centre -2.5, slope 0.2 a day.
+  const std::vector<Day> days{DayWithFactor(9, 5),  // older than a week: ignored
+                              DayWithFactor(4, 0.7), DayWithFactor(3, 0.9), DayWithFactor(2, 1.1),
+                              DayWithFactor(1, 1.3), DayWithFactor(0, 5)};  // today: ignored
+  const Trend trend = FitTrend(days, kNow);
+  CHECK(trend.per_day == Approx(0.2));
+  CHECK(trend.slope == Approx(kTrendDamping * 0.2));
+  CHECK(trend.At(-2.5) == Approx(1));
+  CHECK(trend.At(0) == Approx(1 + kTrendDamping * 0.2 * 2.5));
+  CHECK(trend.At(100) == Approx(kMaxGrowth));  // the line is clamped
+  CHECK(trend.At(-100) == Approx(kMinGrowth));
+
+  const Trend steep = FitTrend({DayWithFactor(2, 0.2), DayWithFactor(1, 1.8)}, kNow);
+  CHECK(steep.per_day == kTrendClamp);
+
+  const Trend one_day = FitTrend({DayWithFactor(1, 1.8)}, kNow);
+  CHECK(one_day.per_day == 0);
+  CHECK(one_day.At(3) == 1);
+}
+
+TEST_CASE("EstimateToday persists yesterday and weighs today's pace by its precision",
+          "[forecast]") {
+  Model model;
+  model.method = Method::kWeighted;
+  model.today_ms = kNow;
+  model.persistence = 0.5;
+  model.day_variance = 0.04;
+  model.days = {DayWithFactor(1, 1.4)};
+  // No hour of today yet: the flat line 1 plus half of yesterday's 0.4.
+  const TodayFactor prior = EstimateToday(model, kNow - kDay);
+  CHECK(prior.factor == Approx(1.2));
+  CHECK(prior.variance == 0.04);
+
+  // Today so far at pace 2.2, as noisy as the prior: pace variance = 1.2^2 x hour_variance x
+  // spread / expected^2 = 0.04 for spread 100, expected 10. Equal weights: the mean, half the
+  // variance.
+  model.hour_variance = 0.04 / 1.44;
+  model.days.push_back({kNow, 22, 10, 100});
+  const TodayFactor updated = EstimateToday(model, kNow - kDay);
+  CHECK(updated.factor == Approx(1.7));
+  CHECK(updated.variance == Approx(0.02));
+
+  model.method = Method::kSimple;  // no day to learn from: the line, the default variance
+  const TodayFactor simple = EstimateToday(model, kNow - kDay);
+  CHECK(simple.factor == 1);
+  CHECK(simple.variance == kDefaultDayVariance);
+}
+
+TEST_CASE("Confidence and Basis name the method and the history behind it", "[forecast]") {
+  Model model;
+  model.method = Method::kSimple;
+  model.history_hours = 48;
+  model.hour_variance = 0;
+  CHECK(Confidence(model) == kSimpleMaxConfidence);  // 0.5 uncapped
+  CHECK(Basis(model, "ledger") == "2 d of history: simple average, low confidence");
+  model.method = Method::kWeighted;
+  model.hour_variance = 0.25;  // cv 0.5
+  CHECK(Confidence(model) == Approx(0.5 / 1.5));
+  CHECK(Basis(model, "api") ==
+        "2 d of history: today's pace against the hour-of-day profile, with trend; starts from the "
+        "api reading");
+  model.method = Method::kProfile;
+  model.history_hours = 5;
+  CHECK(Basis(model, "ledger") == "5 h of history: today's pace against the hour-of-week profile");
+}
+
+TEST_CASE("Cumulative interpolates between its points", "[forecast]") {
+  Cumulative c;
+  CHECK(c.At(kNow) == 0);
+  c.Add(kNow, 0);
+  c.Add(kNow + kHour, 10);
+  c.Add(kNow + 3 * kHour, 30);
+  CHECK(c.At(kNow - kHour) == 0);
+  CHECK(c.At(kNow + kHour / 2) == Approx(5));
+  CHECK(c.At(kNow + 2 * kHour) == Approx(20));
+  CHECK(c.At(kNow + 9 * kHour) == 30);
+}
+
+TEST_CASE("VarianceBetween counts a step by its overlap", "[forecast]") {
+  Projection projection;
+  projection.steps.push_back({kNow, kNow + kHour, 4, 2, 10});
+  Model model;
+  model.level = 10;
+  model.today_variance = 0.5;
+  model.hour_variance = 0.1;
+  // The whole step: 4^2 x 0.5 + 2^2 + HourSpread(10, 10) x 0.1.
+  CHECK(VarianceBetween(projection, model, kNow, kNow + kHour) == Approx(8 + 4 + 20));
+  // Half of it: the persisted and surprise terms are halved before squaring, noise by share^2.
+  CHECK(VarianceBetween(projection, model, kNow + kHour / 2, kNow + 5 * kHour) ==
+        Approx(2 + 1 + 5));
+  CHECK(VarianceBetween(projection, model, kNow + kHour, kNow + 2 * kHour) == 0);
+}
+
+// A projection without spread: use 10 in the hour before now, then 30 an hour.
+Projection Certain() {
+  Projection p;
+  p.cumulative.Add(kNow - kHour, 0);
+  p.cumulative.Add(kNow, 10);
+  p.cumulative.Add(kNow + kHour, 40);
+  p.cumulative.Add(kNow + 2 * kHour, 70);
+  return p;
+}
+
+quota::WindowState Window(int64_t limit, int64_t used, quota::Span span) {
+  quota::WindowState w;
+  w.limit = limit;
+  w.used = used;
+  w.span = span;
+  return w;
+}
+
+TEST_CASE("A calendar window's use adds the projection; its crossing is interpolated",
+          "[forecast]") {
+  const Projection projection = Certain();
+  const Model model;
+  const quota::Span span{kNow - kDay, kNow + 2 * kHour, false};
+  const quota::WindowState window = Window(100, 50, span);
+  const WindowUse use(window, projection, model, kNow);
+  CHECK(use.UsedAt(kNow + kHour) == Approx(80));
+  CHECK(use.SdAt(kNow + kHour) == 0);
+  CHECK(use.ChanceBy(kNow + kHour) == 0);
+  CHECK(use.ChanceBy(kNow + 2 * kHour) == 1);
+
+  const std::vector<int64_t> checks =
+      CheckTimes(projection.cumulative, span, kNow, kNow + 2 * kHour);
+  CHECK(checks == std::vector<int64_t>{kNow + kHour, kNow + 2 * kHour});
+  CHECK(ExhaustionProbability(use, checks, kNow + 2 * kHour) == 1);
+  CHECK(ExhaustionProbability(use, {kNow + kHour}, kNow + kHour) == 0);  // reset before running out
+  // 80 after the first hour, 110 after the second: 100 is reached 2/3 into it.
+  const std::optional<int64_t> at = MedianExhaustion(use, checks, 1);
+  REQUIRE(at.has_value());
+  CHECK(std::llabs(*at - (kNow + kHour + 40 * kMsPerMinute)) <= 1);
+  CHECK_FALSE(MedianExhaustion(use, {kNow + kHour}, 1).has_value());
+}
+
+TEST_CASE("A rolling window loses what ages out and counts its worst moment", "[forecast]") {
+  const Projection projection = Certain();
+  const Model model;
+  // Two hours long: by now + 2 h the hour before now (10) has left it; by now + 4 h all but the
+  // use before the history.
+  const quota::Span span{kNow - 2 * kHour, kNow, true};
+  const WindowUse use(Window(95, 50, span), projection, model, kNow);
+  CHECK(use.UsedAt(kNow + kHour) == Approx(50 + 30));
+  CHECK(use.UsedAt(kNow + 2 * kHour) == Approx(50 + 60 - 10));
+  CHECK(use.UsedAt(kNow + 4 * kHour) == Approx(50 + 60 - 70));
+  // Its checks include the projection's points shifted by the window's length.
+  const int64_t last_ms = kNow + 4 * kHour + kHour / 2;
+  const std::vector<int64_t> checks = CheckTimes(projection.cumulative, span, kNow, last_ms);
+  CHECK(checks == std::vector<int64_t>{kNow + kHour, kNow + 2 * kHour, kNow + 3 * kHour,
+                                       kNow + 4 * kHour, last_ms});
+  // Over the limit at now + 2 h only, back under by the end: the peak is what counts.
+  CHECK(use.ChanceBy(last_ms) == 0);
+  CHECK(ExhaustionProbability(use, checks, last_ms) == 1);
+}
+
+}  // namespace
+}  // namespace router::forecast::internal
