@@ -17,11 +17,13 @@ int main() {
     const std::string text = router::bench::MixedPrompt(bytes);
     const int runs = bytes > 200'000 ? 60 : bytes > 10'000 ? 400 : 4'000;  // per round
     int sink = 0;
-    const auto t = router::bench::Measure([&] { sink += static_cast<int>(classifier.Classify(text).task); }, runs);
-    std::printf("%7zu B: p50 %8.2f us  p99 %8.2f us  best-round p99 %8.2f us  p50/byte %4.2f ns"
-                "  (%zu runs, checksum %d)\n",
-                bytes, t.p50_us, t.p99_us, t.best_round_p99_us, t.p50_us * 1000 / static_cast<double>(bytes),
-                t.runs, sink);
+    const auto t = router::bench::Measure(
+        [&] { sink += static_cast<int>(classifier.Classify(text).task); }, runs);
+    std::printf(
+        "%7zu B: p50 %8.2f us  p99 %8.2f us  best-round p99 %8.2f us  p50/byte %4.2f ns"
+        "  (%zu runs, checksum %d)\n",
+        bytes, t.p50_us, t.p99_us, t.best_round_p99_us,
+        t.p50_us * 1000 / static_cast<double>(bytes), t.runs, sink);
   }
   return 0;
 }

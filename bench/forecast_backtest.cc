@@ -123,7 +123,8 @@ class Truth {
   // The first instant after now when the window reaches the limit, within the horizon and before
   // the window resets.
   std::optional<int64_t> Exhaustion(const router::quota::Span& span, int64_t now) const {
-    const int64_t end = span.rolling ? now + trace_.horizon_ms : std::min(now + trace_.horizon_ms, span.end_ms);
+    const int64_t end =
+        span.rolling ? now + trace_.horizon_ms : std::min(now + trace_.horizon_ms, span.end_ms);
     const double limit = static_cast<double>(trace_.limit);
     int64_t prev = now;
     double prev_used = Used(span, now);
@@ -172,11 +173,13 @@ OracleForecast Oracle(const Trace& trace, size_t hour, int64_t now, const router
   }
   std::array<double, kGrid> cdf{};
   auto grid = [&](size_t g) { return low + (high - low) * (static_cast<double>(g) + 0.5) / kGrid; };
-  for (size_t g = 0; g < kGrid; ++g) cdf[g] = (g > 0 ? cdf[g - 1] : 0) + std::pow(grid(g), -informative);
+  for (size_t g = 0; g < kGrid; ++g)
+    cdf[g] = (g > 0 ? cdf[g - 1] : 0) + std::pow(grid(g), -informative);
 
   // Enough hours before now for a day's window start, and through the horizon.
   const size_t first = hour >= 30 ? hour - 30 : 0;
-  const size_t last = std::min(trace.hourly.size(), hour + static_cast<size_t>(trace.horizon_ms / kHour) + 2);
+  const size_t last =
+      std::min(trace.hourly.size(), hour + static_cast<size_t>(trace.horizon_ms / kHour) + 2);
   Trace run;
   run.start_ms = trace.start_ms + static_cast<int64_t>(first) * kHour;
   run.limit = trace.limit;
@@ -184,7 +187,8 @@ OracleForecast Oracle(const Trace& trace, size_t hour, int64_t now, const router
   std::vector<int64_t> times;
   for (int r = 0; r < kRuns; ++r) {
     const double u = random.Uniform(0, cdf.back());
-    double factor = grid(static_cast<size_t>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin()));
+    double factor =
+        grid(static_cast<size_t>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin()));
     run.hourly.assign(trace.hourly.begin() + static_cast<long>(first),
                       trace.hourly.begin() + static_cast<long>(hour) + 1);
     for (size_t j = hour + 1; j < last; ++j) {
@@ -196,7 +200,8 @@ OracleForecast Oracle(const Trace& trace, size_t hour, int64_t now, const router
   OracleForecast forecast;
   forecast.probability = static_cast<double>(times.size()) / kRuns;
   if (!times.empty()) {
-    std::nth_element(times.begin(), times.begin() + static_cast<long>(times.size() / 2), times.end());
+    std::nth_element(times.begin(), times.begin() + static_cast<long>(times.size() / 2),
+                     times.end());
     forecast.exhausts_at_ms = times[times.size() / 2];
   }
   return forecast;
@@ -211,14 +216,16 @@ struct Score {
   std::map<int64_t, std::vector<std::pair<int64_t, bool>>> events;
 
   // `forecast`: the projected exhaustion within the horizon and before the reset, if any.
-  void Add(int64_t now, std::optional<int64_t> truth, std::optional<int64_t> forecast, bool warned) {
+  void Add(int64_t now, std::optional<int64_t> truth, std::optional<int64_t> forecast,
+           bool warned) {
     if (warned) {
       ++warnings;
       if (!truth) ++false_alarms;
     }
     if (truth) {
-      errors.push_back(std::fabs(static_cast<double>(forecast.value_or(now + horizon_ms) - *truth)) /
-                       static_cast<double>(horizon_ms));
+      errors.push_back(
+          std::fabs(static_cast<double>(forecast.value_or(now + horizon_ms) - *truth)) /
+          static_cast<double>(horizon_ms));
       events[*truth].emplace_back(now, warned);
     }
   }
@@ -294,7 +301,8 @@ Result Backtest(const Trace& trace, const Zone& zone, Calibration& calibration) 
     if (truth.Outside(window_from - 1, now) > 0) w.basis.kind = "manual";
     // Use from elsewhere that a reading will reveal later is invisible to any forecaster until
     // then: forecasts made before it are not scored (for either method).
-    const int64_t scored_until = w.span.rolling ? now + horizon : std::min(now + horizon, w.span.end_ms);
+    const int64_t scored_until =
+        w.span.rolling ? now + horizon : std::min(now + horizon, w.span.end_ms);
     if (truth.Outside(now, scored_until) > 0) continue;
     ++result.steps;
     const std::optional<int64_t> actual = truth.Exhaustion(w.span, now);
@@ -466,7 +474,9 @@ std::string WarnedText(const Score& s) {
   const auto [eligible, warned] = s.Warned();
   return eligible > 0 ? std::to_string(100 * warned / eligible) + "%" : "n/a";
 }
-double FalseAlarms(const Score& s) { return s.warnings > 0 ? 100.0 * s.false_alarms / s.warnings : 0.0; }
+double FalseAlarms(const Score& s) {
+  return s.warnings > 0 ? 100.0 * s.false_alarms / s.warnings : 0.0;
+}
 
 void PrintRow(const std::string& family, const char* method, int steps, const Score& s) {
   std::printf("| %s | %s | %d | %d | %.1f%% | %s | %.1f%% |\n", family.c_str(), method, steps,
@@ -518,7 +528,8 @@ int main(int argc, char** argv) {
     results.push_back(Backtest(trace, zone.value(), calibration));
     PrintRow(trace.family, "predictor", results.back().steps, results.back().predictor);
     PrintRow(trace.family, "baseline", results.back().steps, results.back().baseline);
-    if (!trace.base.empty()) PrintRow(trace.family, "oracle", results.back().steps, results.back().oracle);
+    if (!trace.base.empty())
+      PrintRow(trace.family, "oracle", results.back().steps, results.back().oracle);
   }
   std::printf(
       "\nWarned >= 2 h / false alarms with the predictor (and, on independent-days traces, the "
@@ -534,14 +545,15 @@ int main(int argc, char** argv) {
       std::printf(" %s / %.1f%% |", WarnedText(scores[i]).c_str(), FalseAlarms(scores[i]));
     const Score* best = nullptr;
     for (const Score& s : scores) {
-      if (FalseAlarms(s) <= kFalseAlarmTarget && (best == nullptr || s.Warned().second > best->Warned().second))
+      if (FalseAlarms(s) <= kFalseAlarmTarget &&
+          (best == nullptr || s.Warned().second > best->Warned().second))
         best = &s;
     }
     std::printf(" %s |\n", best != nullptr ? WarnedText(*best).c_str() : "n/a");
   };
   for (size_t t = 0; t < traces.size(); ++t) {
-    std::printf("| %s | %s / %.1f%% |", traces[t].family.c_str(), WarnedText(results[t].baseline).c_str(),
-                FalseAlarms(results[t].baseline));
+    std::printf("| %s | %s / %.1f%% |", traces[t].family.c_str(),
+                WarnedText(results[t].baseline).c_str(), FalseAlarms(results[t].baseline));
     print_tradeoff(results[t].at_threshold);
     if (results[t].oracle_at_threshold.empty()) continue;
     std::printf("| %s, oracle | |", traces[t].family.c_str());

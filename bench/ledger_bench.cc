@@ -64,8 +64,10 @@ int main(int argc, char** argv) {
     for (int i = 0; i < n; ++i) {
       if (!ledger->Append(Sample(i)).ok()) return 1;
     }
-    std::printf("ledger append, one transaction each: %.0f records/s (%d records, WAL, synchronous=NORMAL)\n",
-                n / Seconds(start), n);
+    std::printf(
+        "ledger append, one transaction each: %.0f records/s (%d records, WAL, "
+        "synchronous=NORMAL)\n",
+        n / Seconds(start), n);
   }
   {
     auto ledger = Fresh(path);
@@ -104,8 +106,10 @@ int main(int argc, char** argv) {
       if (!writer.Flush(60'000).ok()) return 1;
     }
     std::sort(enqueue_us.begin(), enqueue_us.end());
-    std::printf("async writer: %d records committed in %.2f s (%.0f records/s); Enqueue p50 %.2f us, p99 %.2f us\n",
-                n, Seconds(start), n / Seconds(start), enqueue_us[n / 2], enqueue_us[n * 99 / 100]);
+    std::printf(
+        "async writer: %d records committed in %.2f s (%.0f records/s); Enqueue p50 %.2f us, p99 "
+        "%.2f us\n",
+        n, Seconds(start), n / Seconds(start), enqueue_us[n / 2], enqueue_us[n * 99 / 100]);
   }
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "latency.h"
-#include "router/pricing/pricer.h"
 #include "router/config/options.h"
+#include "router/pricing/pricer.h"
 #include "router/route/router.h"
 #include "router/score/capabilities.h"
 
@@ -53,8 +53,9 @@ int main() {
           sink += decision.ok() ? decision.value().ranked.size() : 0;
         },
         bytes > 10'000 ? 400 : 4'000);
-    std::printf("%7zu B: p50 %8.2f us  p99 %8.2f us  best-round p99 %8.2f us  (%zu runs, checksum %zu)\n",
-                bytes, t.p50_us, t.p99_us, t.best_round_p99_us, t.runs, sink);
+    std::printf(
+        "%7zu B: p50 %8.2f us  p99 %8.2f us  best-round p99 %8.2f us  (%zu runs, checksum %zu)\n",
+        bytes, t.p50_us, t.p99_us, t.best_round_p99_us, t.runs, sink);
   }
   return 0;
 }

@@ -11,14 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "router/base/clock.h"
 #include "router/commands/dispatch.h"
 #include "router/config/options.h"
-#include "router/ledger/ledger.h"
 #include "router/forecast/predictor.h"
+#include "router/ledger/ledger.h"
 #include "router/quota/tracker.h"
 #include "router/route/router.h"
 #include "router/runtime/runtime.h"
-#include "router/base/clock.h"
 
 namespace {
 
@@ -27,7 +27,8 @@ constexpr int64_t kRows = 1'000'000;
 constexpr int64_t kDayMs = 86'400'000;
 
 const char* const kProviders[] = {"anthropic", "openai", "google"};
-const char* const kModels[] = {"claude-sonnet-4-6", "gpt-5-mini", "gemini-2-5-flash", "claude-haiku-4-5"};
+const char* const kModels[] = {"claude-sonnet-4-6", "gpt-5-mini", "gemini-2-5-flash",
+                               "claude-haiku-4-5"};
 
 template <typename F>
 double MedianMs(int runs, F&& f) {
@@ -50,7 +51,8 @@ router::Result<std::unique_ptr<router::ledger::Ledger>> OpenFilled(const std::st
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   auto opened = router::ledger::Ledger::Open({path, 5000});
   if (!opened.ok()) return opened.status();
-  std::printf("building a %lld-call ledger at %s ...\n", static_cast<long long>(kRows), path.c_str());
+  std::printf("building a %lld-call ledger at %s ...\n", static_cast<long long>(kRows),
+              path.c_str());
   std::vector<router::ledger::UsageRecord> batch;
   for (int64_t i = 0; i < kRows; ++i) {
     router::ledger::UsageRecord r;
@@ -101,24 +103,31 @@ int main(int argc, char** argv) {
   }
   router::FakeClock clock(now);
   const router::route::Router router(
-      options.value(), router::route::Catalog(options.value(), nlohmann::json::object(), router::runtime::BuildPricer(options.value(), {}),
-                                          router::score::CapabilityTable::Builtin()));
+      options.value(), router::route::Catalog(options.value(), nlohmann::json::object(),
+                                              router::runtime::BuildPricer(options.value(), {}),
+                                              router::score::CapabilityTable::Builtin()));
   const router::commands::Context ctx{options.value(), *ledger.value(), clock, router};
   const double status_ms = MedianMs(21, [&] { (void)router::commands::Run(ctx, "status", {}); });
-  const double windows_ms = MedianMs(21, [&] {
-    (void)router::quota::EvaluateWindows(options.value(), *ledger.value(), now);
-  });
+  const double windows_ms = MedianMs(
+      21, [&] { (void)router::quota::EvaluateWindows(options.value(), *ledger.value(), now); });
   const double route_state_ms = MedianMs(21, [&] {
-    (void)router::route::BuildState(options.value(), *ledger.value(), now, "agent:main:main", "main");
+    (void)router::route::BuildState(options.value(), *ledger.value(), now, "agent:main:main",
+                                    "main");
   });
-  std::printf("status over %lld calls (30 days, 3 providers, 5 windows): median %.1f ms; quota windows alone: %.2f ms\n",
-              static_cast<long long>(kRows), status_ms, windows_ms);
+  std::printf(
+      "status over %lld calls (30 days, 3 providers, 5 windows): median %.1f ms; quota windows "
+      "alone: %.2f ms\n",
+      static_cast<long long>(kRows), status_ms, windows_ms);
   const double predict_ms = MedianMs(21, [&] {
     (void)router::forecast::PredictWindows(options.value(), *ledger.value(), now, 24);
   });
-  std::printf("routing state (windows, budget, chars-per-token, context) over the same ledger: median %.2f ms\n",
-              route_state_ms);
-  std::printf("forecasts of every window (predict, 28 days of hourly rollups) over the same ledger: median %.2f ms\n",
-              predict_ms);
+  std::printf(
+      "routing state (windows, budget, chars-per-token, context) over the same ledger: median %.2f "
+      "ms\n",
+      route_state_ms);
+  std::printf(
+      "forecasts of every window (predict, 28 days of hourly rollups) over the same ledger: median "
+      "%.2f ms\n",
+      predict_ms);
   return 0;
 }

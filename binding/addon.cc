@@ -23,10 +23,16 @@ class Addon : public Napi::Addon<Addon> {
  private:
   // openRuntime({config, stateDir, openclawModels?}): Runtime. `openclawModels` is OpenClaw's
   // models.providers reduced to model ids, costs, limits and input kinds (see route::Catalog).
-  Napi::Value OpenRuntime(const Napi::CallbackInfo& info) { return RuntimeWrap::Open(info, runtime_class_); }
+  Napi::Value OpenRuntime(const Napi::CallbackInfo& info) {
+    return RuntimeWrap::Open(info, runtime_class_);
+  }
   Napi::Value Render(const Napi::CallbackInfo& info) { return binding::Render(info); }
-  Napi::Value SummarizeStatus(const Napi::CallbackInfo& info) { return binding::SummarizeStatus(info); }
-  Napi::Value SummarizePredict(const Napi::CallbackInfo& info) { return binding::SummarizePredict(info); }
+  Napi::Value SummarizeStatus(const Napi::CallbackInfo& info) {
+    return binding::SummarizeStatus(info);
+  }
+  Napi::Value SummarizePredict(const Napi::CallbackInfo& info) {
+    return binding::SummarizePredict(info);
+  }
 
   Napi::FunctionReference runtime_class_;
 };

@@ -27,7 +27,8 @@ nlohmann::json ToJsonAt(const Napi::Value& value, int depth) {
       if (value.IsArray()) {
         const auto array = value.As<Napi::Array>();
         nlohmann::json out = nlohmann::json::array();
-        for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(ToJsonAt(array.Get(i), depth + 1));
+        for (uint32_t i = 0; i < array.Length(); ++i)
+          out.push_back(ToJsonAt(array.Get(i), depth + 1));
         return out;
       }
       const auto object = value.As<Napi::Object>();
@@ -60,7 +61,8 @@ Napi::Value FromJson(Napi::Env env, const nlohmann::json& value) {
       return Napi::String::New(env, value.get_ref<const std::string&>());
     case nlohmann::json::value_t::array: {
       Napi::Array out = Napi::Array::New(env, value.size());
-      for (size_t i = 0; i < value.size(); ++i) out.Set(static_cast<uint32_t>(i), FromJson(env, value[i]));
+      for (size_t i = 0; i < value.size(); ++i)
+        out.Set(static_cast<uint32_t>(i), FromJson(env, value[i]));
       return out;
     }
     case nlohmann::json::value_t::object: {

@@ -15,7 +15,8 @@ using nlohmann::json;
 json JsonTextArg(const Napi::CallbackInfo& info, const char* signature) {
   if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), signature);
   json value = json::parse(info[0].As<Napi::String>().Utf8Value(), nullptr, false);
-  if (value.is_discarded()) throw Napi::TypeError::New(info.Env(), std::string(signature) + ": not JSON");
+  if (value.is_discarded())
+    throw Napi::TypeError::New(info.Env(), std::string(signature) + ": not JSON");
   return value;
 }
 
@@ -32,8 +33,9 @@ Napi::Value Rendered(const Napi::CallbackInfo& info, RenderFn render) {
 
 Napi::Value Render(const Napi::CallbackInfo& info) {
   json result = JsonTextArg(info, "render(jsonText: string, timezone: string)");
-  const std::string tz =
-      info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : std::string("UTC");
+  const std::string tz = info.Length() > 1 && info[1].IsString()
+                             ? info[1].As<Napi::String>().Utf8Value()
+                             : std::string("UTC");
   return Rendered(info, [&] { return report::Render(result, tz); });
 }
 

@@ -17,7 +17,8 @@ constexpr const char* kOpenSignature =
 
 int64_t TimeoutArg(const Napi::CallbackInfo& info, const char* signature) {
   const bool given = info.Length() == 1 && !info[0].IsUndefined();
-  if (info.Length() > 1 || (given && !info[0].IsNumber())) throw Napi::TypeError::New(info.Env(), signature);
+  if (info.Length() > 1 || (given && !info[0].IsNumber()))
+    throw Napi::TypeError::New(info.Env(), signature);
   return given ? info[0].As<Napi::Number>().Int64Value() : 5000;
 }
 
@@ -50,14 +51,17 @@ Napi::Function RuntimeWrap::Define(Napi::Env env) {
 }
 
 // Throws ROUTER_INVALID_ARGUMENT for bad config.
-Napi::Value RuntimeWrap::Open(const Napi::CallbackInfo& info, Napi::FunctionReference& constructor) {
+Napi::Value RuntimeWrap::Open(const Napi::CallbackInfo& info,
+                              Napi::FunctionReference& constructor) {
   Napi::Env env = info.Env();
-  if (info.Length() != 1 || !info[0].IsObject() || !info[0].As<Napi::Object>().Get("stateDir").IsString()) {
+  if (info.Length() != 1 || !info[0].IsObject() ||
+      !info[0].As<Napi::Object>().Get("stateDir").IsString()) {
     throw Napi::TypeError::New(env, kOpenSignature);
   }
   const Napi::Object args = info[0].As<Napi::Object>();
   const Napi::Value models = args.Get("openclawModels");
-  runtime::Inputs inputs{ToJson(args.Get("config")), models.IsObject() ? ToJson(models) : json::object()};
+  runtime::Inputs inputs{ToJson(args.Get("config")),
+                         models.IsObject() ? ToJson(models) : json::object()};
   runtime::Environment environment;
   environment.state_dir = args.Get("stateDir").As<Napi::String>();
   auto opened = runtime::Runtime::Open(inputs, environment);
@@ -107,7 +111,8 @@ Napi::Value RuntimeWrap::NoteInputChars(const Napi::CallbackInfo& info) {
   if (info.Length() != 2 || !info[0].IsString() || !info[1].IsNumber()) {
     throw Napi::TypeError::New(info.Env(), "noteInputChars(runId: string, chars: number)");
   }
-  runtime_->recorder().NoteInputChars(info[0].As<Napi::String>(), info[1].As<Napi::Number>().Int64Value());
+  runtime_->recorder().NoteInputChars(info[0].As<Napi::String>(),
+                                      info[1].As<Napi::Number>().Int64Value());
   return info.Env().Undefined();
 }
 
@@ -157,7 +162,8 @@ Napi::Value RuntimeWrap::Run(const Napi::CallbackInfo& info) {
 // null at once, without touching the ledger, for a turn the router does not decide.
 Napi::Value RuntimeWrap::RouteTurn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "routeTurn(args: object)");
+  if (info.Length() != 1 || !info[0].IsObject())
+    throw Napi::TypeError::New(env, "routeTurn(args: object)");
   auto parsed = commands::ParseRouteArgs(ToJson(info[0]));
   if (!parsed.ok()) throw ToJsError(env, parsed.status());
   if (!runtime_->RoutesTurn(parsed->request.provider)) {

@@ -92,10 +92,13 @@ int ClassifyLines(std::istream& in, std::ostream& out) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const json input = json::parse(line, nullptr, false);
-    if (input.is_discarded() || !input.is_object() || !input.contains("text") || !input["text"].is_string()) {
+    if (input.is_discarded() || !input.is_object() || !input.contains("text") ||
+        !input["text"].is_string()) {
       ++failures;
       out << json{{"line", line_number},
-                  {"error", "each line must be a JSON object with a string \"text\", e.g. {\"text\": \"hi\"}"}}
+                  {"error",
+                   "each line must be a JSON object with a string \"text\", e.g. {\"text\": "
+                   "\"hi\"}"}}
                  .dump()
           << "\n";
       continue;
@@ -104,11 +107,14 @@ int ClassifyLines(std::istream& in, std::ostream& out) {
     if (input.contains("attachments") && input["attachments"].is_number_unsigned()) {
       options.attachments = input["attachments"].get<int>();
     }
-    json result = router::classify::ToJson(classifier.Classify(input["text"].get<std::string>(), options));
+    json result =
+        router::classify::ToJson(classifier.Classify(input["text"].get<std::string>(), options));
     if (input.contains("id")) result["id"] = input["id"];
     out << result.dump() << "\n";
   }
-  if (failures > 0) std::cerr << "model-router: " << failures << " of " << line_number << " lines were not valid input\n";
+  if (failures > 0)
+    std::cerr << "model-router: " << failures << " of " << line_number
+              << " lines were not valid input\n";
   return failures > 0 ? 1 : 0;
 }
 
@@ -167,7 +173,8 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
   } else if (name == "providers" || name == "undo") {
     ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--json]").c_str()));
   } else if (name == "set-usage") {
-    ROUTER_RETURN_IF_ERROR(arity(2, 2, "set-usage <provider> <79% | 1.2M | $3.50> [--window NAME] [--json]"));
+    ROUTER_RETURN_IF_ERROR(
+        arity(2, 2, "set-usage <provider> <79% | 1.2M | $3.50> [--window NAME] [--json]"));
     cmd = {{"provider", p[1]}, {"value", p[2]}};
   } else if (name == "reset") {
     ROUTER_RETURN_IF_ERROR(arity(1, 1, "reset <provider> [--window NAME] [--json]"));
@@ -179,8 +186,9 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     ROUTER_RETURN_IF_ERROR(arity(0, 1, "predict [provider] [--hours N] [--json]"));
     if (p.size() > 1) cmd["provider"] = p[1];
   } else if (name == "route") {
-    ROUTER_RETURN_IF_ERROR(arity(1, 1, "route <prompt | -> [--model REF] [--agent ID] [--attachments N] "
-                                       "[--context-chars N] [--json]"));
+    ROUTER_RETURN_IF_ERROR(arity(1, 1,
+                                 "route <prompt | -> [--model REF] [--agent ID] [--attachments N] "
+                                 "[--context-chars N] [--json]"));
     std::string prompt = p[1];
     if (prompt == "-") {
       std::stringstream text;
@@ -190,13 +198,15 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     cmd = {{"prompt", prompt}};
     if (!args.model.empty()) cmd["model"] = args.model;
     if (!args.agent.empty()) cmd["agent"] = args.agent;
-    for (const auto& [flag, key, text] : {std::tuple<const char*, const char*, const std::string&>{
-                                              "--attachments", "attachments", args.attachments},
-                                          {"--context-chars", "contextChars", args.context_chars}}) {
+    for (const auto& [flag, key, text] :
+         {std::tuple<const char*, const char*, const std::string&>{"--attachments", "attachments",
+                                                                   args.attachments},
+          {"--context-chars", "contextChars", args.context_chars}}) {
       if (text.empty()) continue;
       const json number = json::parse(text, nullptr, false);
       if (!number.is_number_unsigned()) {
-        return router::Status::InvalidArgument(std::string(flag) + " must be a whole number, got \"" + text + "\"");
+        return router::Status::InvalidArgument(std::string(flag) +
+                                               " must be a whole number, got \"" + text + "\"");
       }
       cmd[key] = number;
     }
@@ -204,16 +214,19 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     return router::Status::InvalidArgument("unknown command \"" + name + "\"; see --help");
   }
   if (!args.hours.empty()) {
-    if (name != "predict") return router::Status::InvalidArgument("--hours applies to predict only");
+    if (name != "predict")
+      return router::Status::InvalidArgument("--hours applies to predict only");
     const json number = json::parse(args.hours, nullptr, false);
     if (!number.is_number_unsigned()) {
-      return router::Status::InvalidArgument("--hours must be a whole number, got \"" + args.hours + "\"");
+      return router::Status::InvalidArgument("--hours must be a whole number, got \"" + args.hours +
+                                             "\"");
     }
     cmd["hours"] = number;
   }
   if (name != "route" && (!args.model.empty() || !args.agent.empty() || !args.attachments.empty() ||
                           !args.context_chars.empty())) {
-    return router::Status::InvalidArgument("--model, --agent, --attachments and --context-chars apply to route only");
+    return router::Status::InvalidArgument(
+        "--model, --agent, --attachments and --context-chars apply to route only");
   }
   if (!args.window.empty()) {
     if (name != "set-usage" && name != "reset") {
@@ -238,7 +251,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args->positional.front() == "classify") {
-    if (args->positional.size() != 1) return Fail("usage: openclaw-router classify < prompts.jsonl", 2);
+    if (args->positional.size() != 1)
+      return Fail("usage: openclaw-router classify < prompts.jsonl", 2);
     return ClassifyLines(std::cin, std::cout);
   }
   auto command = ToCommand(args.value());

@@ -23,8 +23,8 @@ inline classify::TaskClass KeywordClassify(std::string_view text) {
   if (any({"act as", "pretend", "you are a", "role play", "roleplay", "persona", "in character"})) {
     return TaskClass::kRoleplay;
   }
-  if (any({"```", "code", "function", "python", "javascript", "program", "script", "compile",
-           "sql", "api", "bug", "regex", "c++"})) {
+  if (any({"```", "code", "function", "python", "javascript", "program", "script", "compile", "sql",
+           "api", "bug", "regex", "c++"})) {
     return TaskClass::kCoding;
   }
   if (any({"calculate", "solve", "equation", "integral", "probability", "prove", "how many",

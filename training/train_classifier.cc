@@ -105,7 +105,8 @@ Model Train(const std::vector<Example>& data, const std::vector<size_t>& rows) {
         }
       }
       for (int i = 0; i < kD; ++i) {
-        for (int c = 0; c < kK; ++c) step(&m.d[i][c], &gd[i][c], g[c] * e.dense[i] + kDenseL2 * m.d[i][c]);
+        for (int c = 0; c < kK; ++c)
+          step(&m.d[i][c], &gd[i][c], g[c] * e.dense[i] + kDenseL2 * m.d[i][c]);
       }
       for (int c = 0; c < kK; ++c) step(&m.b[c], &gb[c], g[c]);
     }
@@ -157,16 +158,18 @@ struct Tally {
 };
 
 void PrintTallies(const char* title, const Tally& model, const Tally& keywords) {
-  std::printf("\n%s\n\n| class | n | model recall | model F1 | model misses went to | "
-              "keyword recall | keyword F1 |\n|---|---|---|---|---|---|---|\n",
-              title);
+  std::printf(
+      "\n%s\n\n| class | n | model recall | model F1 | model misses went to | "
+      "keyword recall | keyword F1 |\n|---|---|---|---|---|---|---|\n",
+      title);
   for (int c = 0; c < kK; ++c) {
     if (model.Support(c) == 0) continue;
     std::string misses;
     for (int p = 0; p < kK; ++p) {
       if (p == c || model.confusion[c][p] == 0) continue;
-      misses += (misses.empty() ? "" : ", ") + std::string(cls::Name(static_cast<cls::TaskClass>(p))) +
-                " " + std::to_string(model.confusion[c][p]);
+      misses += (misses.empty() ? "" : ", ") +
+                std::string(cls::Name(static_cast<cls::TaskClass>(p))) + " " +
+                std::to_string(model.confusion[c][p]);
     }
     std::printf("| %s | %d | %.3f | %.3f | %s | %.3f | %.3f |\n",
                 cls::Name(static_cast<cls::TaskClass>(c)), model.Support(c), model.Recall(c),
@@ -203,8 +206,9 @@ void HoldOut(const char* title, const std::vector<Example>& data, Key key, bool 
   Tally model, keywords, latin_model, latin_keywords;
   std::printf("\n## %s: %zu folds\n", title, only_fold ? size_t{1} : folds.size());
   if (per_fold_lines) {
-    std::printf("\n| held out | n | measurable classes | unmeasurable (sole source) | accuracy | "
-                "keyword accuracy |\n|---|---|---|---|---|---|\n");
+    std::printf(
+        "\n| held out | n | measurable classes | unmeasurable (sole source) | accuracy | "
+        "keyword accuracy |\n|---|---|---|---|---|---|\n");
   }
   for (const std::string& fold : folds) {
     if (only_fold != nullptr && fold != only_fold) continue;
@@ -227,7 +231,8 @@ void HoldOut(const char* title, const std::vector<Example>& data, Key key, bool 
       const int kw = static_cast<int>(router::training::KeywordClassify(e.text));
       model.Add(e.label, pred);
       fold_model.Add(e.label, pred);
-      // The baseline can also answer summarization/extraction: never right here, so count as a miss.
+      // The baseline can also answer summarization/extraction: never right here, so count as a
+      // miss.
       const int kw_learned = kw < kK ? kw : (e.label + 1) % kK;
       keywords.Add(e.label, kw_learned);
       fold_keywords.Add(e.label, kw_learned);
@@ -245,13 +250,14 @@ void HoldOut(const char* title, const std::vector<Example>& data, Key key, bool 
     const int n = fold_model.Total();
     std::printf("| %s | %zu | %s | %s | %s | %s |\n", fold.c_str(), test.size(),
                 join(measurable).c_str(), join(unmeasurable).c_str(),
-                Percent(fold_model.Correct(), n).c_str(), Percent(fold_keywords.Correct(), n).c_str());
+                Percent(fold_model.Correct(), n).c_str(),
+                Percent(fold_keywords.Correct(), n).c_str());
   }
   PrintTallies((std::string(title) + ", pooled over measurable examples").c_str(), model, keywords);
   if (latin_model.Total() != model.Total()) {
-    PrintTallies((std::string(title) + ", only prompts with < 15% non-ASCII bytes (supplementary)")
-                     .c_str(),
-                 latin_model, latin_keywords);
+    PrintTallies(
+        (std::string(title) + ", only prompts with < 15% non-ASCII bytes (supplementary)").c_str(),
+        latin_model, latin_keywords);
   }
 }
 
@@ -290,7 +296,8 @@ nlohmann::json ToWeightFile(const Model& m, const std::vector<Example>& data) {
   cls::Features f;
   for (const Example& e : data) {
     cls::ExtractFeatures(e.text, kBuckets, &f);
-    for (uint32_t b : f.seen_keys) seen[b >> 3] = static_cast<uint8_t>(seen[b >> 3] | (1u << (b & 7)));
+    for (uint32_t b : f.seen_keys)
+      seen[b >> 3] = static_cast<uint8_t>(seen[b >> 3] | (1u << (b & 7)));
   }
   nlohmann::json classes = nlohmann::json::array();
   for (int c = 0; c < kK; ++c) classes.push_back(cls::Name(static_cast<cls::TaskClass>(c)));
@@ -303,7 +310,8 @@ nlohmann::json ToWeightFile(const Model& m, const std::vector<Example>& data) {
   nlohmann::json bias = nlohmann::json::array();
   for (double v : m.b) bias.push_back(Round4(v));
   return {{"format", "router-classifier/2"},
-          {"trainedOn", "training/train_classifier.cc over the 7 prompt files (see training/README.md)"},
+          {"trainedOn",
+           "training/train_classifier.cc over the 7 prompt files (see training/README.md)"},
           {"classes", classes},
           {"buckets", kBuckets},
           {"scale", scale},
@@ -336,9 +344,10 @@ bool Load(const std::filesystem::path& dir, std::vector<Example>* out) {
       e.source = path.stem().string();
       const std::string sl = j.value("source_label", "");
       // awesome_chatgpt_prompts labels are one per prompt; its only real split is for_devs.
-      e.group = e.source == "awesome_chatgpt_prompts"
-                    ? e.source + (sl.find("for_devs=TRUE") != std::string::npos ? "/devs" : "/other")
-                    : e.source + ":" + sl;
+      e.group =
+          e.source == "awesome_chatgpt_prompts"
+              ? e.source + (sl.find("for_devs=TRUE") != std::string::npos ? "/devs" : "/other")
+              : e.source + ":" + sl;
       out->push_back(std::move(e));
     }
   }
@@ -361,7 +370,8 @@ int main(int argc, char** argv) {
   for (Example& e : data) {
     cls::ExtractFeatures(e.text, kBuckets, &f);
     std::sort(f.hashed.begin(), f.hashed.end());
-    const float norm = f.hashed.empty() ? 0.f : 1.0f / std::sqrt(static_cast<float>(f.hashed.size()));
+    const float norm =
+        f.hashed.empty() ? 0.f : 1.0f / std::sqrt(static_cast<float>(f.hashed.size()));
     for (size_t i = 0; i < f.hashed.size();) {
       size_t k = i;
       while (k < f.hashed.size() && f.hashed[k] == f.hashed[i]) ++k;
@@ -373,10 +383,11 @@ int main(int argc, char** argv) {
   std::printf("# Classifier evaluation (%zu prompts, %u buckets, %d epochs, seed %llu)\n",
               data.size(), kBuckets, kEpochs, static_cast<unsigned long long>(kSeed));
 
-  HoldOut("Leave-one-source-out (whole files)", data, [](const Example& e) { return e.source; },
-          true);
-  HoldOut("Leave-one-sub-source-out (BBH task family, BFCL subset, Arena category, for_devs)", data,
-          [](const Example& e) { return e.group; }, false);
+  HoldOut(
+      "Leave-one-source-out (whole files)", data, [](const Example& e) { return e.source; }, true);
+  HoldOut(
+      "Leave-one-sub-source-out (BBH task family, BFCL subset, Arena category, for_devs)", data,
+      [](const Example& e) { return e.group; }, false);
   {
     // Within-source stratified 80/20 split: every (source, label) cell contributes 20% to test.
     std::map<std::string, std::vector<size_t>> cells;
@@ -389,9 +400,12 @@ int main(int argc, char** argv) {
       for (size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng() % i]);
       for (size_t i = 0; i < rows.size() / 5; ++i) is_test[rows[i]] = true;
     }
-    HoldOut("Within-source stratified split (80/20)", data,
-            [&](const Example& e) { return is_test[static_cast<size_t>(&e - data.data())] ? "test" : "train"; },
-            false, "test");
+    HoldOut(
+        "Within-source stratified split (80/20)", data,
+        [&](const Example& e) {
+          return is_test[static_cast<size_t>(&e - data.data())] ? "test" : "train";
+        },
+        false, "test");
   }
 
   std::vector<size_t> all(data.size());
@@ -406,11 +420,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "written file does not load: %s\n", loaded.status().ToString().c_str());
     return 1;
   }
-  std::map<std::string, std::array<int, 4>> per_source;  // agree with float, rule fired, fallback, n
+  std::map<std::string, std::array<int, 4>>
+      per_source;  // agree with float, rule fired, fallback, n
   for (const Example& e : data) {
     const cls::Classification c = loaded->Classify(e.text);
     auto& s = per_source[e.source];
-    const bool rule = c.task == cls::TaskClass::kSummarization || c.task == cls::TaskClass::kExtraction;
+    const bool rule =
+        c.task == cls::TaskClass::kSummarization || c.task == cls::TaskClass::kExtraction;
     const int top = static_cast<int>(std::max_element(c.scores.begin(), c.scores.begin() + kK) -
                                      c.scores.begin());
     s[0] += !rule && top == Argmax(Probs(m, e));
@@ -418,9 +434,10 @@ int main(int argc, char** argv) {
     s[2] += c.fell_back;
     s[3] += 1;
   }
-  std::printf("\nShipped model through router::classify (training data, so not an accuracy figure)\n\n"
-              "| source | n | int8 argmax = float argmax | summarize/extract rule fired | fell back |\n"
-              "|---|---|---|---|---|\n");
+  std::printf(
+      "\nShipped model through router::classify (training data, so not an accuracy figure)\n\n"
+      "| source | n | int8 argmax = float argmax | summarize/extract rule fired | fell back |\n"
+      "|---|---|---|---|---|\n");
   for (const auto& [source, s] : per_source) {
     std::printf("| %s | %d | %d | %d | %d |\n", source.c_str(), s[3], s[0], s[1], s[2]);
   }

@@ -123,9 +123,8 @@ int64_t Zone::FromCivil(const CivilTime& civil) const {
 }
 
 std::string Zone::FormatMinute(int64_t at_ms) const {
-  return date::format("%Y-%m-%d %H:%M",
-                      date::zoned_time<std::chrono::minutes>(
-                          tz_, date::floor<std::chrono::minutes>(ToSys(at_ms))));
+  return date::format("%Y-%m-%d %H:%M", date::zoned_time<std::chrono::minutes>(
+                                            tz_, date::floor<std::chrono::minutes>(ToSys(at_ms))));
 }
 
 }  // namespace router::calendar

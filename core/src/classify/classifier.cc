@@ -12,9 +12,9 @@ extern const char kBuiltinClassifierJson[];
 namespace {
 
 // Indexed by TaskClass.
-constexpr const char* kNames[kClasses] = {"coding", "reasoning", "math",          "creative",
-                                          "simple", "agentic",   "roleplay",      "summarization",
-                                          "extraction"};
+constexpr const char* kNames[kClasses] = {"coding",   "reasoning",     "math",
+                                          "creative", "simple",        "agentic",
+                                          "roleplay", "summarization", "extraction"};
 
 constexpr uint64_t kMix = 0x9E3779B97F4A7C15ull;
 constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ull;
@@ -35,9 +35,7 @@ constexpr double kRuleConfidence = 0.9;
 constexpr size_t kMaxSmallTalkBytes = 80;
 
 uint32_t Bucket(uint64_t h, int shift) { return static_cast<uint32_t>((h * kMix) >> shift); }
-uint32_t SeenKey(uint64_t h) {
-  return static_cast<uint32_t>((h * kSeenMix) >> (64 - kSeenLog2));
-}
+uint32_t SeenKey(uint64_t h) { return static_cast<uint32_t>((h * kSeenMix) >> (64 - kSeenLog2)); }
 
 // Per-byte table: the normalised character (lower case, digits -> '0', 0 for a separator) and
 // what the byte counts towards in the structural features.
@@ -146,7 +144,7 @@ constexpr const char* kLexicon[kLexiconGroups] = {
 enum CueFlag : uint16_t {
   kCueSummarize = 1 << 0,
   kCueExtract = 1 << 1,
-  kCueListAll = 1 << 2,   // "list all", "find every", ...
+  kCueListAll = 1 << 2,    // "list all", "find every", ...
   kCueReference = 1 << 3,  // points at a pasted body: "following", "below", "text", ...
   kCueJson = 1 << 4,
   kCueFields = 1 << 5,
@@ -161,17 +159,20 @@ struct CueList {
 constexpr CueList kCues[] = {
     {kCueSummarize, "summarize summarise summarization summary tldr condense tl_dr sum_up gist_of"},
     {kCueExtract, "extract extracting pull_out"},
-    {kCueListAll, "list_all list_every list_each find_all find_every find_each identify_all "
-                  "identify_every identify_each"},
+    {kCueListAll,
+     "list_all list_every list_each find_all find_every find_each identify_all "
+     "identify_every identify_each"},
     {kCueReference, "following below above text passage article document email"},
     {kCueJson, "json"},
     {kCueFields, "fields keys entities columns"},
     {kCueCode, "code function script python javascript program regex sql implement"},
-    {kCueLatency, "quick quickly asap briefly brief concise concisely urgent urgently hurry "
-                  "one_word one_sentence one_line short_answer yes_or"},
-    {kCueSmallTalk, "hi hello hey hiya howdy yo thanks thank thx ty cheers bye goodbye goodnight "
-                    "morning evening night ok okay cool great nice awesome lol haha sure yep nope "
-                    "welcome sorry congrats how_are see_you talk_later"},
+    {kCueLatency,
+     "quick quickly asap briefly brief concise concisely urgent urgently hurry "
+     "one_word one_sentence one_line short_answer yes_or"},
+    {kCueSmallTalk,
+     "hi hello hey hiya howdy yo thanks thank thx ty cheers bye goodbye goodnight "
+     "morning evening night ok okay cool great nice awesome lol haha sure yep nope "
+     "welcome sorry congrats how_are see_you talk_later"},
 };
 
 // Open-addressed table from word or word-pair hash to lexicon group and cue flags; at most a
@@ -212,10 +213,9 @@ class Lexicon {
       const std::string_view cue = list.substr(0, sp);
       list = sp == std::string_view::npos ? std::string_view() : list.substr(sp + 1);
       const size_t us = cue.find('_');
-      const uint64_t key =
-          us == std::string_view::npos
-              ? WordHash(cue)
-              : BigramHash(WordHash(cue.substr(0, us)), WordHash(cue.substr(us + 1)));
+      const uint64_t key = us == std::string_view::npos ? WordHash(cue)
+                                                        : BigramHash(WordHash(cue.substr(0, us)),
+                                                                     WordHash(cue.substr(us + 1)));
       uint32_t i = Slot(key);
       while (slots_[i].used && slots_[i].key != key) i = (i + 1) & (kSize - 1);
       slots_[i].used = true;
@@ -342,8 +342,8 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
   }
   d[kStructuralFeatures + kPerGroup * kLexiconGroups] = opens_with_question ? 1.0f : 0.0f;
   // The keyword cascade: the first group present in priority order, as a one-hot.
-  static constexpr int kPriority[kLexiconGroups - 1] = {kLexRoleplay, kLexCode, kLexMath,
-                                                        kLexAction, kLexCreative, kLexLogic};
+  static constexpr int kPriority[kLexiconGroups - 1] = {kLexRoleplay, kLexCode,     kLexMath,
+                                                        kLexAction,   kLexCreative, kLexLogic};
   for (int k = 0; k < kLexiconGroups - 1; ++k) {
     if (lex[kPriority[k]] > 0) {
       d[kStructuralFeatures + kPerGroup * kLexiconGroups + 1 + k] = 1.0f;
@@ -357,7 +357,7 @@ struct Cues {
   int summarize = -1;  // index of the first summarization cue among cue-region words, or -1
   int extract = -1;
   int small_talk = 0;  // words with a small-talk cue
-  uint32_t seen = 0;  // union of all cue flags
+  uint32_t seen = 0;   // union of all cue flags
   int index = 0;
 
   void Add(uint32_t flags) {
@@ -372,10 +372,10 @@ struct Cues {
   // The rule class, or kReasoning when no rule applies (kReasoning is never a rule outcome).
   TaskClass Rule(size_t bytes) const {
     if (seen & kCueCode) return TaskClass::kReasoning;
-    if (bytes <= kMaxSmallTalkBytes && small_talk > 0 && 3 * small_talk >= index) return TaskClass::kSimple;
+    if (bytes <= kMaxSmallTalkBytes && small_talk > 0 && 3 * small_talk >= index)
+      return TaskClass::kSimple;
     if (bytes < kMinRuleBodyBytes) return TaskClass::kReasoning;
-    const bool extraction = extract >= 0 ||
-                            ((seen & kCueListAll) && (seen & kCueReference)) ||
+    const bool extraction = extract >= 0 || ((seen & kCueListAll) && (seen & kCueReference)) ||
                             ((seen & kCueJson) && (seen & kCueFields));
     if (summarize >= 0 && (!extraction || extract < 0 || summarize < extract)) {
       return TaskClass::kSummarization;
@@ -414,9 +414,7 @@ class CollectSink {
  public:
   explicit CollectSink(Features* out) : out_(out) {}
   void Gram(uint32_t bucket) { out_->hashed.push_back(bucket); }
-  void Word(uint32_t key, uint32_t) {
-    out_->seen_keys.push_back(key);
-  }
+  void Word(uint32_t key, uint32_t) { out_->seen_keys.push_back(key); }
 
  private:
   Features* out_;
@@ -501,7 +499,8 @@ Result<Classifier> Classifier::FromJson(const nlohmann::json& j) {
   }
   Classifier out;
   const auto buckets = j.find("buckets");
-  const int64_t n = buckets != j.end() && buckets->is_number_integer() ? buckets->get<int64_t>() : 0;
+  const int64_t n =
+      buckets != j.end() && buckets->is_number_integer() ? buckets->get<int64_t>() : 0;
   if (n < 8 || n > (1 << 24) || (n & (n - 1)) != 0) {
     return Bad("buckets", "must be a power of two in [8, 2^24]");
   }
@@ -550,7 +549,8 @@ const Classifier& Classifier::Builtin() {
   // A broken embedded file would be a build defect caught by the tests; at run time it degrades
   // to an empty model whose every decision falls back, rather than aborting the host.
   static const Classifier builtin = [] {
-    const auto j = nlohmann::json::parse(kBuiltinClassifierJson, nullptr, /*allow_exceptions=*/false);
+    const auto j =
+        nlohmann::json::parse(kBuiltinClassifierJson, nullptr, /*allow_exceptions=*/false);
     Result<Classifier> parsed = FromJson(j);
     return parsed.ok() ? std::move(parsed).value() : Classifier();
   }();
@@ -601,9 +601,8 @@ Classification Classifier::Classify(std::string_view text, const ClassifyOptions
   }
   out.task = static_cast<TaskClass>(best);
   out.confidence = out.scores[best];
-  const double known = sink.words_ > 0 ? static_cast<double>(sink.known_) /
-                                             static_cast<double>(sink.words_)
-                                       : 0;
+  const double known =
+      sink.words_ > 0 ? static_cast<double>(sink.known_) / static_cast<double>(sink.words_) : 0;
   if (!has_model || out.confidence < options.min_confidence || known < options.min_known_words) {
     out.task = options.fallback;
     out.fell_back = true;

@@ -12,24 +12,29 @@
 namespace router::commands {
 
 // Reads an optional string argument; absent or null gives "".
-inline router::Status StringArg(const nlohmann::json& args, const char* key, bool required, std::string& out) {
+inline router::Status StringArg(const nlohmann::json& args, const char* key, bool required,
+                                std::string& out) {
   auto it = args.find(key);
   if (it == args.end() || it->is_null()) {
     if (required) return Status::InvalidArgument(std::string("missing argument: ") + key);
     return router::Status::Ok();
   }
-  if (!it->is_string()) return Status::InvalidArgument(std::string("argument ") + key + " must be a string");
+  if (!it->is_string())
+    return Status::InvalidArgument(std::string("argument ") + key + " must be a string");
   out = it->get<std::string>();
-  if (required && out.empty()) return Status::InvalidArgument(std::string("argument ") + key + " is empty");
+  if (required && out.empty())
+    return Status::InvalidArgument(std::string("argument ") + key + " is empty");
   return router::Status::Ok();
 }
 
-inline router::Status IntArg(const nlohmann::json& args, const char* key, int64_t min, int64_t max, int64_t& out) {
+inline router::Status IntArg(const nlohmann::json& args, const char* key, int64_t min, int64_t max,
+                             int64_t& out) {
   auto it = args.find(key);
   if (it == args.end() || it->is_null()) return router::Status::Ok();
   if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max) {
-    return Status::InvalidArgument(std::string("argument ") + key + " must be a whole number from " +
-                                   std::to_string(min) + " to " + std::to_string(max));
+    return Status::InvalidArgument(std::string("argument ") + key +
+                                   " must be a whole number from " + std::to_string(min) + " to " +
+                                   std::to_string(max));
   }
   out = it->get<int64_t>();
   return router::Status::Ok();

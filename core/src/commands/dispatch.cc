@@ -1,5 +1,6 @@
 #include "router/commands/dispatch.h"
 
+#include "args.h"
 #include "router/commands/alerts.h"
 #include "router/commands/mode.h"
 #include "router/commands/predict.h"
@@ -7,14 +8,14 @@
 #include "router/commands/quota_edits.h"
 #include "router/commands/route.h"
 #include "router/commands/status.h"
-#include "args.h"
 
 namespace router::commands {
 
 using nlohmann::json;
 
 Result<json> Run(const Context& ctx, const std::string& name, const json& args) {
-  if (!args.is_null() && !args.is_object()) return Status::InvalidArgument("command arguments must be an object");
+  if (!args.is_null() && !args.is_object())
+    return Status::InvalidArgument("command arguments must be an object");
   const json empty = json::object();
   const json& a = args.is_object() ? args : empty;
   std::string provider, value, window, mode;
@@ -49,10 +50,12 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
     ROUTER_RETURN_IF_ERROR(StringArg(a, "provider", false, provider));
     int64_t hours = 0;
     ROUTER_RETURN_IF_ERROR(IntArg(a, "hours", 1, 720, hours));
-    return Predict(ctx, provider, hours > 0 ? std::optional<int>(static_cast<int>(hours)) : std::nullopt);
+    return Predict(ctx, provider,
+                   hours > 0 ? std::optional<int>(static_cast<int>(hours)) : std::nullopt);
   }
-  return Status::InvalidArgument("unknown command \"" + name +
-                                 "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict");
+  return Status::InvalidArgument(
+      "unknown command \"" + name +
+      "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict");
 }
 
 std::string ToText(const json& result) { return result.dump(2) + "\n"; }

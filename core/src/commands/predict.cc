@@ -37,14 +37,16 @@ json ForecastJson(const forecast::Forecast& f) {
 json NearestJson(const std::vector<forecast::Forecast>& forecasts) {
   const forecast::Forecast* nearest = nullptr;
   for (const auto& f : forecasts) {
-    if (forecast::Warns(f) && (nearest == nullptr || *f.exhausts_at_ms < *nearest->exhausts_at_ms)) nearest = &f;
+    if (forecast::Warns(f) && (nearest == nullptr || *f.exhausts_at_ms < *nearest->exhausts_at_ms))
+      nearest = &f;
   }
   return nearest != nullptr ? ForecastJson(*nearest) : json(nullptr);
 }
 
 Result<json> Predict(const Context& ctx, const std::string& provider, std::optional<int> hours) {
   if (hours && (*hours < 1 || *hours > 720)) {
-    return Status::InvalidArgument("hours must be a whole number from 1 to 720, got " + std::to_string(*hours));
+    return Status::InvalidArgument("hours must be a whole number from 1 to 720, got " +
+                                   std::to_string(*hours));
   }
   if (!provider.empty() && ctx.options.FindProvider(provider) == nullptr) {
     return Status::InvalidArgument("unknown provider \"" + provider +
@@ -62,17 +64,14 @@ Result<json> Predict(const Context& ctx, const std::string& provider, std::optio
   }
   json list = json::array();
   for (const auto& f : shown) list.push_back(ForecastJson(f));
-  return json{{keys::kSchema, keys::kPredictSchema},
-              {keys::kGeneratedAtMs, now},
-              {keys::kTimezone, zone->name()},
-              {keys::kHorizonHours, horizon},
-              {keys::kForecasts, std::move(list)},
-              {keys::kNearest, NearestJson(shown)}};
+  return json{{keys::kSchema, keys::kPredictSchema}, {keys::kGeneratedAtMs, now},
+              {keys::kTimezone, zone->name()},       {keys::kHorizonHours, horizon},
+              {keys::kForecasts, std::move(list)},   {keys::kNearest, NearestJson(shown)}};
 }
 
-Result<std::vector<std::string>> AppendForecastAlerts(ledger::Ledger& ledger,
-                                                      const std::vector<forecast::Forecast>& forecasts,
-                                                      const std::string& timezone, int64_t now_ms) {
+Result<std::vector<std::string>> AppendForecastAlerts(
+    ledger::Ledger& ledger, const std::vector<forecast::Forecast>& forecasts,
+    const std::string& timezone, int64_t now_ms) {
   auto zone = calendar::Zone::Find(timezone);
   if (!zone.ok()) return zone.status();
   std::vector<std::string> fresh;
@@ -81,18 +80,22 @@ Result<std::vector<std::string>> AppendForecastAlerts(ledger::Ledger& ledger,
     // A calendar window warns once per period; a rolling one has no period, so once per hour.
     const int64_t period = f.resets_at_ms > 0 ? f.resets_at_ms : now_ms / kHourMs * kHourMs;
     const std::string message = fmt::format(
-        "{} {}: forecast to run out at {}, before it resets ({:.0f}% likely, {} confidence)", f.provider,
-        f.window, zone->FormatMinute(*f.exhausts_at_ms), std::round(f.probability * 100),
-        forecast::ConfidenceLabel(f.confidence));
+        "{} {}: forecast to run out at {}, before it resets ({:.0f}% likely, {} confidence)",
+        f.provider, f.window, zone->FormatMinute(*f.exhausts_at_ms),
+        std::round(f.probability * 100), forecast::ConfidenceLabel(f.confidence));
     ledger::Event event;
     event.at_ms = now_ms;
     event.kind = "alert";
     event.provider = f.provider;
     event.window = f.window;
-    event.payload = json{{"level", "forecast"}, {"message", message}, {"exhaustsAtMs", *f.exhausts_at_ms},
-                         {"windowStartMs", -1}}
-                        .dump();
-    auto id = ledger.AppendEvent(event, fmt::format("forecast|{}|{}|{}", f.provider, f.window, period));
+    event.payload = json{
+        {"level", "forecast"},
+        {"message", message},
+        {"exhaustsAtMs", *f.exhausts_at_ms},
+        {"windowStartMs",
+         -1}}.dump();
+    auto id =
+        ledger.AppendEvent(event, fmt::format("forecast|{}|{}|{}", f.provider, f.window, period));
     if (!id.ok()) return id.status();
     if (id.value() != 0) fresh.push_back(message);
   }

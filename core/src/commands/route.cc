@@ -1,7 +1,7 @@
 #include "router/commands/route.h"
 
-#include "router/commands/keys.h"
 #include "args.h"
+#include "router/commands/keys.h"
 
 namespace router::commands {
 namespace {
@@ -45,7 +45,8 @@ Result<RouteArgs> ParseRouteArgs(const json& a) {
   std::string model = "router/auto";
   request.trigger = "user";
   ROUTER_RETURN_IF_ERROR(StringArg(a, "prompt", false, request.prompt));
-  if (!a.contains("prompt") || a.at("prompt").is_null()) return Status::InvalidArgument("missing argument: prompt");
+  if (!a.contains("prompt") || a.at("prompt").is_null())
+    return Status::InvalidArgument("missing argument: prompt");
   ROUTER_RETURN_IF_ERROR(StringArg(a, "model", false, model));
   ROUTER_RETURN_IF_ERROR(StringArg(a, "agent", false, request.agent_id));
   ROUTER_RETURN_IF_ERROR(StringArg(a, "session", false, request.session_key));
@@ -58,8 +59,8 @@ Result<RouteArgs> ParseRouteArgs(const json& a) {
   ROUTER_RETURN_IF_ERROR(IntArg(a, "contextChars", 0, int64_t{1} << 40, request.context_chars));
   const size_t slash = model.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == model.size()) {
-    return Status::InvalidArgument("argument model must be \"provider/model\" such as \"router/auto\", got \"" +
-                                   model + "\"");
+    return Status::InvalidArgument(
+        "argument model must be \"provider/model\" such as \"router/auto\", got \"" + model + "\"");
   }
   request.provider = model.substr(0, slash);
   request.model = model.substr(slash + 1);

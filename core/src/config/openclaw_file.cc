@@ -41,7 +41,8 @@ Status SubstituteString(std::string& text, const std::string& path, const EnvLoo
     const std::string name = text.substr(i + 2, length - 3);
     const std::optional<std::string> value = env(name);
     if (!value) {
-      return Status::InvalidArgument("config key " + path + " refers to $" + "{" + name + "}, which is not set");
+      return Status::InvalidArgument("config key " + path + " refers to $" + "{" + name +
+                                     "}, which is not set");
     }
     out += *value;
     i += length;
@@ -82,7 +83,8 @@ EnvLookup ProcessEnv() {
 Status SubstituteEnv(json& value, const std::string& path, const EnvLookup& env) {
   if (value.is_string()) return SubstituteString(value.get_ref<std::string&>(), path, env);
   if (value.is_object()) {
-    for (auto& [key, item] : value.items()) ROUTER_RETURN_IF_ERROR(SubstituteEnv(item, path + "." + key, env));
+    for (auto& [key, item] : value.items())
+      ROUTER_RETURN_IF_ERROR(SubstituteEnv(item, path + "." + key, env));
   } else if (value.is_array()) {
     for (size_t i = 0; i < value.size(); ++i) {
       ROUTER_RETURN_IF_ERROR(SubstituteEnv(value[i], path + "[" + std::to_string(i) + "]", env));
@@ -101,8 +103,9 @@ Result<OpenClawConfig> ReadOpenClawConfig(const std::string& path, const EnvLook
   if (!parsed.ok()) return Status::InvalidArgument(path + ": " + parsed.status().message());
   if (UsesInclude(parsed.value())) {
     return Status::InvalidArgument(
-        path + " uses $include, which openclaw-router does not resolve; run `openclaw router …` "
-               "instead, or point --config at a file without $include");
+        path +
+        " uses $include, which openclaw-router does not resolve; run `openclaw router …` "
+        "instead, or point --config at a file without $include");
   }
   const json& root = parsed.value();
   if (const json* plugin = Find(root, {"plugins", "entries", "model-router"});
@@ -110,7 +113,8 @@ Result<OpenClawConfig> ReadOpenClawConfig(const std::string& path, const EnvLook
     out.plugin = (*plugin)["config"];
   }
   ROUTER_RETURN_IF_ERROR(SubstituteEnv(out.plugin, "plugins.entries.model-router.config", env));
-  if (const json* models = Find(root, {"models", "providers"}); models != nullptr && models->is_object()) {
+  if (const json* models = Find(root, {"models", "providers"});
+      models != nullptr && models->is_object()) {
     out.models = *models;
   }
   return out;

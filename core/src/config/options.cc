@@ -15,8 +15,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kPrefix = "model-router config: ";
-const char* const kTaskClasses[] = {"coding", "reasoning", "math", "creative", "simple",
-                                    "agentic", "roleplay", "summarization", "extraction"};
+const char* const kTaskClasses[] = {"coding",  "reasoning", "math",          "creative",  "simple",
+                                    "agentic", "roleplay",  "summarization", "extraction"};
 
 std::string Describe(const json& value) {
   std::string text = value.dump();
@@ -49,7 +49,8 @@ Status ParseObject(const json& value, const std::string& path, const std::vector
     }
     if (field == nullptr) {
       std::string known;
-      for (const auto& candidate : fields) known += (known.empty() ? "" : ", ") + std::string(candidate.name);
+      for (const auto& candidate : fields)
+        known += (known.empty() ? "" : ", ") + std::string(candidate.name);
       return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + item_path +
                                      "\"; allowed here: " + known);
     }
@@ -75,12 +76,14 @@ std::vector<std::string> KeyPaths(const std::vector<Field<T>>& fields) {
 bool IsWhole(const json& value) {
   return value.is_number_integer() ||
          (value.is_number_float() && std::isfinite(value.get<double>()) &&
-          std::floor(value.get<double>()) == value.get<double>() && std::fabs(value.get<double>()) < 9e15);
+          std::floor(value.get<double>()) == value.get<double>() &&
+          std::fabs(value.get<double>()) < 9e15);
 }
 
 Status ParseInt(const json& value, const std::string& path, int min, int max, int& out) {
   if (!IsWhole(value) || value.get<double>() < min || value.get<double>() > max) {
-    return Invalid(path, "an integer from " + std::to_string(min) + " to " + std::to_string(max), value);
+    return Invalid(path, "an integer from " + std::to_string(min) + " to " + std::to_string(max),
+                   value);
   }
   out = static_cast<int>(value.get<double>());
   return Status::Ok();
@@ -105,7 +108,8 @@ Status ParseUsd(const json& value, const std::string& path, bool allow_zero, int
   const double max_usd = 1e9;
   if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() < 0 ||
       (!allow_zero && value.get<double>() == 0) || value.get<double>() > max_usd) {
-    return Invalid(path, std::string(allow_zero ? "0 (none) or " : "") + "a positive number of USD", value);
+    return Invalid(path, std::string(allow_zero ? "0 (none) or " : "") + "a positive number of USD",
+                   value);
   }
   out = UsdToMicros(value.get<double>());
   return Status::Ok();
@@ -143,7 +147,8 @@ Status ParseEnum(const json& value, const std::string& path, const E (&options)[
 Status ParseModelIds(const json& value, const std::string& path, std::vector<std::string>& out) {
   if (!value.is_array()) return Invalid(path, "an array of model ids", value);
   for (const json& m : value) {
-    if (!m.is_string() || m.get<std::string>().empty()) return Invalid(path, "an array of model ids", value);
+    if (!m.is_string() || m.get<std::string>().empty())
+      return Invalid(path, "an array of model ids", value);
     out.push_back(m.get<std::string>());
   }
   return Status::Ok();
@@ -159,10 +164,12 @@ constexpr QuotaSource kSources[] = {QuotaSource::kApi, QuotaSource::kManual,
                                     QuotaSource::kSelfTracked, QuotaSource::kUnlimited};
 constexpr QuotaUnit kUnits[] = {QuotaUnit::kTokens, QuotaUnit::kMessages, QuotaUnit::kRequests,
                                 QuotaUnit::kBudget};
-constexpr Tier kTiers[] = {Tier::kPremium, Tier::kStandard, Tier::kBudget, Tier::kFree, Tier::kLocal};
+constexpr Tier kTiers[] = {Tier::kPremium, Tier::kStandard, Tier::kBudget, Tier::kFree,
+                           Tier::kLocal};
 constexpr Mode kModes[] = {Mode::kManual, Mode::kDryRun, Mode::kAuto};
 constexpr LocalPreference kPreferences[] = {LocalPreference::kNever, LocalPreference::kSimpleOnly,
-                                            LocalPreference::kWhenAvailable, LocalPreference::kPrefer};
+                                            LocalPreference::kWhenAvailable,
+                                            LocalPreference::kPrefer};
 
 // Parses each element of an array of objects with `fields`.
 template <typename T>
@@ -171,7 +178,8 @@ Status ParseArray(const json& value, const std::string& path, const std::vector<
   if (!value.is_array()) return Invalid(path, "an array", value);
   for (size_t i = 0; i < value.size(); ++i) {
     T item;
-    ROUTER_RETURN_IF_ERROR(ParseObject(value[i], path + "[" + std::to_string(i) + "]", fields, item));
+    ROUTER_RETURN_IF_ERROR(
+        ParseObject(value[i], path + "[" + std::to_string(i) + "]", fields, item));
     out.push_back(std::move(item));
   }
   return Status::Ok();
@@ -188,43 +196,44 @@ struct RawWindow {
 
 const std::vector<Field<RawWindow>>& WindowFields() {
   static const std::vector<Field<RawWindow>> fields = {
-      {"name", [](const json& v, const std::string& p, RawWindow& o) {
-         return ParseNonEmptyString(v, p, o.window.name);
-       }},
-      {"limit", [](const json& v, const std::string& p, RawWindow& o) {
+      {"name", [](const json& v, const std::string& p,
+                  RawWindow& o) { return ParseNonEmptyString(v, p, o.window.name); }},
+      {"limit",
+       [](const json& v, const std::string& p, RawWindow& o) {
          o.limit = v;
          o.path = p;
          return Status::Ok();
        }},
-      {"schedule", [](const json& v, const std::string&, RawWindow& o) {
+      {"schedule",
+       [](const json& v, const std::string&, RawWindow& o) {
          o.schedule = v;
          return Status::Ok();
-       }, [] { return ScheduleKeys(); }},
+       },
+       [] { return ScheduleKeys(); }},
   };
   return fields;
 }
 
 const std::vector<Field<BudgetOptions>>& BudgetFields() {
   static const std::vector<Field<BudgetOptions>> fields = {
-      {"dailyLimit", [](const json& v, const std::string& p, BudgetOptions& o) {
-         return ParseUsd(v, p, true, o.daily_limit_micros);
-       }},
-      {"monthlyLimit", [](const json& v, const std::string& p, BudgetOptions& o) {
+      {"dailyLimit", [](const json& v, const std::string& p,
+                        BudgetOptions& o) { return ParseUsd(v, p, true, o.daily_limit_micros); }},
+      {"monthlyLimit",
+       [](const json& v, const std::string& p, BudgetOptions& o) {
          return ParseUsd(v, p, true, o.monthly_limit_micros);
        }},
-      {"alertThreshold", [](const json& v, const std::string& p, BudgetOptions& o) {
-         return ParseRatio(v, p, o.alert_threshold);
-       }},
+      {"alertThreshold", [](const json& v, const std::string& p,
+                            BudgetOptions& o) { return ParseRatio(v, p, o.alert_threshold); }},
   };
   return fields;
 }
 
 const std::vector<Field<AccountOptions>>& AccountFields() {
   static const std::vector<Field<AccountOptions>> fields = {
-      {"name", [](const json& v, const std::string& p, AccountOptions& o) {
-         return ParseNonEmptyString(v, p, o.name);
-       }},
-      {"credentialsPath", [](const json& v, const std::string& p, AccountOptions& o) {
+      {"name", [](const json& v, const std::string& p,
+                  AccountOptions& o) { return ParseNonEmptyString(v, p, o.name); }},
+      {"credentialsPath",
+       [](const json& v, const std::string& p, AccountOptions& o) {
          return ParseNonEmptyString(v, p, o.credentials_path);
        }},
   };
@@ -233,17 +242,21 @@ const std::vector<Field<AccountOptions>>& AccountFields() {
 
 const std::vector<Field<LocalOptions>>& LocalFields() {
   static const std::vector<Field<LocalOptions>> fields = {
-      {"type", [](const json& v, const std::string& p, LocalOptions& o) {
-         static const std::set<std::string> kTypes = {"ollama", "lmstudio", "mlx", "vllm",
-                                                      "llamacpp", "openai-compatible"};
+      {"type",
+       [](const json& v, const std::string& p, LocalOptions& o) {
+         static const std::set<std::string> kTypes = {"ollama", "lmstudio", "mlx",
+                                                      "vllm",   "llamacpp", "openai-compatible"};
          if (!v.is_string() || kTypes.count(v.get<std::string>()) == 0) {
-           return Invalid(p, "one of \"ollama\" | \"lmstudio\" | \"mlx\" | \"vllm\" | \"llamacpp\" | "
-                             "\"openai-compatible\"", v);
+           return Invalid(p,
+                          "one of \"ollama\" | \"lmstudio\" | \"mlx\" | \"vllm\" | \"llamacpp\" | "
+                          "\"openai-compatible\"",
+                          v);
          }
          o.type = v.get<std::string>();
          return Status::Ok();
        }},
-      {"endpoint", [](const json& v, const std::string& p, LocalOptions& o) {
+      {"endpoint",
+       [](const json& v, const std::string& p, LocalOptions& o) {
          if (!v.is_string() || (v.get<std::string>().rfind("http://", 0) != 0 &&
                                 v.get<std::string>().rfind("https://", 0) != 0)) {
            return Invalid(p, "an http:// or https:// URL such as \"http://127.0.0.1:11434\"", v);
@@ -251,9 +264,8 @@ const std::vector<Field<LocalOptions>>& LocalFields() {
          o.endpoint = v.get<std::string>();
          return Status::Ok();
        }},
-      {"models", [](const json& v, const std::string& p, LocalOptions& o) {
-         return ParseModelIds(v, p, o.models);
-       }},
+      {"models", [](const json& v, const std::string& p,
+                    LocalOptions& o) { return ParseModelIds(v, p, o.models); }},
   };
   return fields;
 }
@@ -265,46 +277,50 @@ struct RawProvider {
 
 const std::vector<Field<RawProvider>>& ProviderFields() {
   static const std::vector<Field<RawProvider>> fields = {
-      {"quotaSource", [](const json& v, const std::string& p, RawProvider& o) {
+      {"quotaSource",
+       [](const json& v, const std::string& p, RawProvider& o) {
          return ParseEnum(v, p, kSources, o.provider.quota_source);
        }},
-      {"quotaType", [](const json& v, const std::string& p, RawProvider& o) {
-         return ParseEnum(v, p, kUnits, o.provider.quota_type);
-       }},
-      {"windows", [](const json& v, const std::string& p, RawProvider& o) {
+      {"quotaType", [](const json& v, const std::string& p,
+                       RawProvider& o) { return ParseEnum(v, p, kUnits, o.provider.quota_type); }},
+      {"windows",
+       [](const json& v, const std::string& p, RawProvider& o) {
          return ParseArray(v, p, WindowFields(), o.windows);
-       }, [] {
+       },
+       [] {
          std::vector<std::string> paths;
          for (const auto& key : KeyPaths(WindowFields())) paths.push_back("[]." + key);
          return paths;
        }},
-      {"tier", [](const json& v, const std::string& p, RawProvider& o) {
-         return ParseEnum(v, p, kTiers, o.provider.tier);
-       }},
-      {"priority", [](const json& v, const std::string& p, RawProvider& o) {
-         return ParseInt(v, p, 0, 1000, o.provider.priority);
-       }},
-      {"budget", [](const json& v, const std::string& p, RawProvider& o) {
+      {"tier", [](const json& v, const std::string& p,
+                  RawProvider& o) { return ParseEnum(v, p, kTiers, o.provider.tier); }},
+      {"priority", [](const json& v, const std::string& p,
+                      RawProvider& o) { return ParseInt(v, p, 0, 1000, o.provider.priority); }},
+      {"budget",
+       [](const json& v, const std::string& p, RawProvider& o) {
          o.provider.budget.emplace();
          return ParseObject(v, p, BudgetFields(), *o.provider.budget);
-       }, [] { return KeyPaths(BudgetFields()); }},
-      {"accounts", [](const json& v, const std::string& p, RawProvider& o) {
+       },
+       [] { return KeyPaths(BudgetFields()); }},
+      {"accounts",
+       [](const json& v, const std::string& p, RawProvider& o) {
          return ParseArray(v, p, AccountFields(), o.provider.accounts);
-       }, [] {
+       },
+       [] {
          std::vector<std::string> paths;
          for (const auto& key : KeyPaths(AccountFields())) paths.push_back("[]." + key);
          return paths;
        }},
-      {"local", [](const json& v, const std::string& p, RawProvider& o) {
+      {"local",
+       [](const json& v, const std::string& p, RawProvider& o) {
          o.provider.local.emplace();
          return ParseObject(v, p, LocalFields(), *o.provider.local);
-       }, [] { return KeyPaths(LocalFields()); }},
-      {"models", [](const json& v, const std::string& p, RawProvider& o) {
-         return ParseModelIds(v, p, o.provider.models);
-       }},
-      {"timezone", [](const json& v, const std::string& p, RawProvider& o) {
-         return ParseZoneName(v, p, o.provider.timezone);
-       }},
+       },
+       [] { return KeyPaths(LocalFields()); }},
+      {"models", [](const json& v, const std::string& p,
+                    RawProvider& o) { return ParseModelIds(v, p, o.provider.models); }},
+      {"timezone", [](const json& v, const std::string& p,
+                      RawProvider& o) { return ParseZoneName(v, p, o.provider.timezone); }},
   };
   return fields;
 }
@@ -323,7 +339,8 @@ Status FinishProvider(RawProvider& raw, const std::string& path, const std::stri
       return Invalid(wpath + ".name", "unique within the provider", w.window.name);
     }
     if (w.schedule.is_null()) {
-      return Invalid(wpath + ".schedule", "an object such as {\"type\": \"rolling\", \"hours\": 5}", nullptr);
+      return Invalid(wpath + ".schedule", "an object such as {\"type\": \"rolling\", \"hours\": 5}",
+                     nullptr);
     }
     auto schedule = ParseSchedule(w.schedule, wpath + ".schedule", zone.value());
     if (!schedule.ok()) return Status::InvalidArgument(kPrefix + schedule.status().message());
@@ -332,8 +349,10 @@ Status FinishProvider(RawProvider& raw, const std::string& path, const std::stri
       if (provider.quota_type == QuotaUnit::kBudget) {
         ROUTER_RETURN_IF_ERROR(ParseUsd(w.limit, w.path, true, w.window.limit));
       } else if (!IsWhole(w.limit) || w.limit.get<double>() < 0) {
-        return Invalid(w.path, std::string("a whole number of ") + Name(provider.quota_type) +
-                                   " (0 = no limit)", w.limit);
+        return Invalid(
+            w.path,
+            std::string("a whole number of ") + Name(provider.quota_type) + " (0 = no limit)",
+            w.limit);
       } else {
         w.window.limit = static_cast<int64_t>(w.limit.get<double>());
       }
@@ -345,10 +364,10 @@ Status FinishProvider(RawProvider& raw, const std::string& path, const std::stri
 
 const std::vector<Field<ledger::LedgerOptions>>& LedgerFields() {
   static const std::vector<Field<ledger::LedgerOptions>> fields = {
-      {"path", [](const json& v, const std::string& p, ledger::LedgerOptions& o) {
-         return ParseNonEmptyString(v, p, o.path);
-       }},
-      {"busyTimeoutMs", [](const json& v, const std::string& p, ledger::LedgerOptions& o) {
+      {"path", [](const json& v, const std::string& p,
+                  ledger::LedgerOptions& o) { return ParseNonEmptyString(v, p, o.path); }},
+      {"busyTimeoutMs",
+       [](const json& v, const std::string& p, ledger::LedgerOptions& o) {
          return ParseInt(v, p, 100, 60000, o.busy_timeout_ms);
        }},
   };
@@ -376,20 +395,22 @@ const std::vector<Field<pricing::Price>>& PriceFields() {
 
 const std::vector<Field<RoutingOptions>>& RoutingFields() {
   static const std::vector<Field<RoutingOptions>> fields = {
-      {"overrideExplicit", [](const json& v, const std::string& p, RoutingOptions& o) {
-         return ParseBool(v, p, o.override_explicit);
-       }},
-      {"contextMargin", [](const json& v, const std::string& p, RoutingOptions& o) {
+      {"overrideExplicit", [](const json& v, const std::string& p,
+                              RoutingOptions& o) { return ParseBool(v, p, o.override_explicit); }},
+      {"contextMargin",
+       [](const json& v, const std::string& p, RoutingOptions& o) {
          if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 0.9) {
            return Invalid(p, "a share of the context window from 0 to 0.9", v);
          }
          o.context_margin = v.get<double>();
          return Status::Ok();
        }},
-      {"expectedOutputTokens", [](const json& v, const std::string& p, RoutingOptions& o) {
+      {"expectedOutputTokens",
+       [](const json& v, const std::string& p, RoutingOptions& o) {
          return ParseInt(v, p, 1, 1'000'000, o.expected_output_tokens);
        }},
-      {"baselineModel", [](const json& v, const std::string& p, RoutingOptions& o) {
+      {"baselineModel",
+       [](const json& v, const std::string& p, RoutingOptions& o) {
          if (!v.is_string() || !IsModelRef(v.get<std::string>())) {
            return Invalid(p, "\"provider/model\" (e.g. \"anthropic/claude-sonnet-4-6\")", v);
          }
@@ -400,8 +421,9 @@ const std::vector<Field<RoutingOptions>>& RoutingFields() {
   return fields;
 }
 
-constexpr const char* kProfileKeys[] = {"coding", "reasoning", "creative", "instruction", "context",
-                                        "speed", "contextWindow", "maxOutput", "vision", "tools", "local"};
+constexpr const char* kProfileKeys[] = {"coding",  "reasoning", "creative",      "instruction",
+                                        "context", "speed",     "contextWindow", "maxOutput",
+                                        "vision",  "tools",     "local"};
 
 struct RawPlugin {
   PluginOptions options;
@@ -410,13 +432,15 @@ struct RawPlugin {
 
 const std::vector<Field<RawPlugin>>& PluginFields() {
   static const std::vector<Field<RawPlugin>> fields = {
-      {"ledger", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"ledger",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseObject(v, p, LedgerFields(), o.options.ledger);
-       }, [] { return KeyPaths(LedgerFields()); }},
-      {"timezone", [](const json& v, const std::string& p, RawPlugin& o) {
-         return ParseZoneName(v, p, o.options.timezone);
-       }},
-      {"providers", [](const json& v, const std::string& p, RawPlugin& o) {
+       },
+       [] { return KeyPaths(LedgerFields()); }},
+      {"timezone", [](const json& v, const std::string& p,
+                      RawPlugin& o) { return ParseZoneName(v, p, o.options.timezone); }},
+      {"providers",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          if (!v.is_object()) return Invalid(p, "an object keyed by OpenClaw provider id", v);
          for (const auto& [id, item] : v.items()) {
            RawProvider raw;
@@ -425,39 +449,46 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
            o.providers[id] = {p + "." + id, std::move(raw)};
          }
          return Status::Ok();
-       }, [] {
+       },
+       [] {
          std::vector<std::string> paths;
          for (const auto& key : KeyPaths(ProviderFields())) paths.push_back("*." + key);
          return paths;
        }},
-      {"dailyBudgetUsd", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"dailyBudgetUsd",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseUsd(v, p, true, o.options.daily_budget_micros);
        }},
-      {"budgetSoftThreshold", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"budgetSoftThreshold",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseRatio(v, p, o.options.budget_soft_threshold);
        }},
-      {"mode", [](const json& v, const std::string& p, RawPlugin& o) {
-         return ParseEnum(v, p, kModes, o.options.mode);
-       }},
-      {"warningThreshold", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"mode", [](const json& v, const std::string& p,
+                  RawPlugin& o) { return ParseEnum(v, p, kModes, o.options.mode); }},
+      {"warningThreshold",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseRatio(v, p, o.options.warning_threshold);
        }},
-      {"criticalThreshold", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"criticalThreshold",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseRatio(v, p, o.options.critical_threshold);
        }},
-      {"predictionHorizonHours", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"predictionHorizonHours",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseInt(v, p, 1, 720, o.options.prediction_horizon_hours);
        }},
-      {"qualityThresholds", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"qualityThresholds",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          if (!v.is_object()) return Invalid(p, "an object of task class -> score", v);
          for (const auto& [cls, score] : v.items()) {
            bool known = false;
            for (const char* name : kTaskClasses) known = known || cls == name;
            if (!known) {
              std::string allowed;
-             for (const char* name : kTaskClasses) allowed += std::string(allowed.empty() ? "" : ", ") + name;
-             return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." + cls +
-                                            "\"; allowed here: " + allowed);
+             for (const char* name : kTaskClasses)
+               allowed += std::string(allowed.empty() ? "" : ", ") + name;
+             return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." +
+                                            cls + "\"; allowed here: " + allowed);
            }
            if (!score.is_number() || score.get<double>() < 0 || score.get<double>() > 1) {
              return Invalid(p + "." + cls, "a score from 0 to 1", score);
@@ -465,42 +496,53 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
            o.options.quality_thresholds[cls] = score.get<double>();
          }
          return Status::Ok();
-       }, [] { return std::vector<std::string>(std::begin(kTaskClasses), std::end(kTaskClasses)); }},
-      {"localModelPreference", [](const json& v, const std::string& p, RawPlugin& o) {
+       },
+       [] { return std::vector<std::string>(std::begin(kTaskClasses), std::end(kTaskClasses)); }},
+      {"localModelPreference",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseEnum(v, p, kPreferences, o.options.local_model_preference);
        }},
-      {"countCacheReads", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"countCacheReads",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseBool(v, p, o.options.count_cache_reads);
        }},
-      {"priceOverrides", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"priceOverrides",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          if (!v.is_object()) return Invalid(p, "an object keyed by \"provider/model\"", v);
          for (const auto& [ref, item] : v.items()) {
            if (!IsModelRef(ref)) {
-             return Invalid(p, "keyed by \"provider/model\" (e.g. \"anthropic/claude-sonnet-4-6\")", ref);
+             return Invalid(p, "keyed by \"provider/model\" (e.g. \"anthropic/claude-sonnet-4-6\")",
+                            ref);
            }
            pricing::Price price;
            ROUTER_RETURN_IF_ERROR(ParseObject(item, p + "." + ref, PriceFields(), price));
            o.options.price_overrides[ref] = price;
          }
          return Status::Ok();
-       }, [] {
+       },
+       [] {
          std::vector<std::string> paths;
          for (const auto& key : KeyPaths(PriceFields())) paths.push_back("*." + key);
          return paths;
        }},
-      {"capabilities", [](const json& v, const std::string& p, RawPlugin& o) {
-         if (!v.is_object()) return Invalid(p, "an object keyed by \"provider/model\" or \"model\"", v);
+      {"capabilities",
+       [](const json& v, const std::string& p, RawPlugin& o) {
+         if (!v.is_object())
+           return Invalid(p, "an object keyed by \"provider/model\" or \"model\"", v);
          for (const auto& [ref, item] : v.items()) {
            if (ref.empty() || ref.front() == '/' || ref.back() == '/') {
              return Invalid(p, "keyed by \"provider/model\" or \"model\"", ref);
            }
            if (item.is_object()) {
              for (const auto& [key, ignored] : item.items()) {
-               if (std::find(std::begin(kProfileKeys), std::end(kProfileKeys), key) != std::end(kProfileKeys)) continue;
+               if (std::find(std::begin(kProfileKeys), std::end(kProfileKeys), key) !=
+                   std::end(kProfileKeys))
+                 continue;
                std::string allowed;
-               for (const char* name : kProfileKeys) allowed += std::string(allowed.empty() ? "" : ", ") + name;
-               return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." + ref + "." +
-                                              key + "\"; allowed here: " + allowed);
+               for (const char* name : kProfileKeys)
+                 allowed += std::string(allowed.empty() ? "" : ", ") + name;
+               return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." +
+                                              ref + "." + key + "\"; allowed here: " + allowed);
              }
            }
            auto parsed = score::ParseProfileOverride(item, p + "." + ref);
@@ -508,14 +550,17 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
            o.options.capabilities[ref] = std::move(parsed).value();
          }
          return Status::Ok();
-       }, [] {
+       },
+       [] {
          std::vector<std::string> paths;
          for (const char* key : kProfileKeys) paths.push_back(std::string("*.") + key);
          return paths;
        }},
-      {"routing", [](const json& v, const std::string& p, RawPlugin& o) {
+      {"routing",
+       [](const json& v, const std::string& p, RawPlugin& o) {
          return ParseObject(v, p, RoutingFields(), o.options.routing);
-       }, [] { return KeyPaths(RoutingFields()); }},
+       },
+       [] { return KeyPaths(RoutingFields()); }},
   };
   return fields;
 }
@@ -524,46 +569,66 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
 
 const char* Name(QuotaSource v) {
   switch (v) {
-    case QuotaSource::kApi: return "api";
-    case QuotaSource::kManual: return "manual";
-    case QuotaSource::kSelfTracked: return "self-tracked";
-    case QuotaSource::kUnlimited: return "unlimited";
+    case QuotaSource::kApi:
+      return "api";
+    case QuotaSource::kManual:
+      return "manual";
+    case QuotaSource::kSelfTracked:
+      return "self-tracked";
+    case QuotaSource::kUnlimited:
+      return "unlimited";
   }
   return "";
 }
 const char* Name(QuotaUnit v) {
   switch (v) {
-    case QuotaUnit::kTokens: return "tokens";
-    case QuotaUnit::kMessages: return "messages";
-    case QuotaUnit::kRequests: return "requests";
-    case QuotaUnit::kBudget: return "budget";
+    case QuotaUnit::kTokens:
+      return "tokens";
+    case QuotaUnit::kMessages:
+      return "messages";
+    case QuotaUnit::kRequests:
+      return "requests";
+    case QuotaUnit::kBudget:
+      return "budget";
   }
   return "";
 }
 const char* Name(Tier v) {
   switch (v) {
-    case Tier::kPremium: return "premium";
-    case Tier::kStandard: return "standard";
-    case Tier::kBudget: return "budget";
-    case Tier::kFree: return "free";
-    case Tier::kLocal: return "local";
+    case Tier::kPremium:
+      return "premium";
+    case Tier::kStandard:
+      return "standard";
+    case Tier::kBudget:
+      return "budget";
+    case Tier::kFree:
+      return "free";
+    case Tier::kLocal:
+      return "local";
   }
   return "";
 }
 const char* Name(Mode v) {
   switch (v) {
-    case Mode::kManual: return "manual";
-    case Mode::kDryRun: return "dry-run";
-    case Mode::kAuto: return "auto";
+    case Mode::kManual:
+      return "manual";
+    case Mode::kDryRun:
+      return "dry-run";
+    case Mode::kAuto:
+      return "auto";
   }
   return "";
 }
 const char* Name(LocalPreference v) {
   switch (v) {
-    case LocalPreference::kNever: return "never";
-    case LocalPreference::kSimpleOnly: return "simple-only";
-    case LocalPreference::kWhenAvailable: return "when-available";
-    case LocalPreference::kPrefer: return "prefer";
+    case LocalPreference::kNever:
+      return "never";
+    case LocalPreference::kSimpleOnly:
+      return "simple-only";
+    case LocalPreference::kWhenAvailable:
+      return "when-available";
+    case LocalPreference::kPrefer:
+      return "prefer";
   }
   return "";
 }
@@ -595,8 +660,8 @@ Result<PluginOptions> Parse(const json& config) {
   ROUTER_RETURN_IF_ERROR(ParseObject(config, "", PluginFields(), raw));
   PluginOptions& options = raw.options;
   if (options.warning_threshold >= options.critical_threshold) {
-    return Invalid("warningThreshold", "below criticalThreshold (" +
-                                           std::to_string(options.critical_threshold) + ")",
+    return Invalid("warningThreshold",
+                   "below criticalThreshold (" + std::to_string(options.critical_threshold) + ")",
                    options.warning_threshold);
   }
   for (auto& [id, entry] : raw.providers) {

@@ -36,10 +36,14 @@ void ExhaustedNow(int64_t now_ms, Forecast* f) {
 
 const char* Name(Method method) {
   switch (method) {
-    case Method::kNoUsage: return "none";
-    case Method::kSimple: return "simple";
-    case Method::kWeighted: return "weighted";
-    case Method::kProfile: return "profile";
+    case Method::kNoUsage:
+      return "none";
+    case Method::kSimple:
+      return "simple";
+    case Method::kWeighted:
+      return "weighted";
+    case Method::kProfile:
+      return "profile";
   }
   return "none";
 }
@@ -122,7 +126,7 @@ Profile BuildProfile(const std::vector<Hour>& hours, bool weekly, int64_t until_
   for (int s = 0; s < kSlots; ++s) {
     const int hour = s % 24;
     const double hour_of_day = day_count[hour] > 0 ? day_sum[hour] / day_count[hour] / mean : 1;
-    profile.factor[s] = !weekly      ? shrink(hour_of_day, day_count[hour], 1)
+    profile.factor[s] = !weekly        ? shrink(hour_of_day, day_count[hour], 1)
                         : count[s] > 0 ? shrink(sum[s] / count[s] / mean, count[s], hour_of_day)
                                        : hour_of_day;
     profile.observations[s] = weekly ? count[s] : day_count[hour];
@@ -209,12 +213,14 @@ double HourVariance(const std::vector<Hour>& hours, const std::vector<Day>& days
                     bool fitted_days, int64_t now_ms) {
   double residual_sq = 0, spread = 0;
   for (const Hour& h : hours) {
-    if (h.duration < 1 || static_cast<double>(now_ms - h.start_ms) / kHourMs > kLongRunHours) continue;
+    if (h.duration < 1 || static_cast<double>(now_ms - h.start_ms) / kHourMs > kLongRunHours)
+      continue;
     const Day& day = days[h.day];
     const bool fitted_day = fitted_days && day.expected > 0;
     const double fit = level * h.shape;
     const double expected = fit * (fitted_day ? FactorOf(day) : 1.0);
-    const double leverage = std::min(kMaxLeverage, h.leverage + (fitted_day ? fit / day.expected : 0));
+    const double leverage =
+        std::min(kMaxLeverage, h.leverage + (fitted_day ? fit / day.expected : 0));
     residual_sq += (h.value - expected) * (h.value - expected) / ((1 - leverage) * (1 - leverage));
     spread += HourSpread(expected, level);
   }
@@ -301,7 +307,9 @@ double Confidence(const Model& model) {
 std::string Basis(const Model& model, const std::string& reading_kind) {
   std::string basis = HistoryText(model.history_hours) + " of history: ";
   switch (model.method) {
-    case Method::kSimple: basis += "simple average, low confidence"; break;
+    case Method::kSimple:
+      basis += "simple average, low confidence";
+      break;
     case Method::kWeighted:
       basis += "today's pace against the hour-of-day profile";
       if (model.history_hours >= kTrendFromHours) basis += ", with trend";

@@ -43,9 +43,11 @@ class Gate {
  public:
   // Takes a slot, waiting until `deadline` at most; false when none came free in time.
   bool Acquire(Clock::time_point deadline) {
-    const auto wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
+    const auto wait = std::max(milliseconds(0),
+                               std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
     router::MutexLock lock(&mu_);
-    if (!freed_.WaitFor(mu_, wait, [this]() REQUIRES(mu_) { return in_flight_ < limit_; })) return false;
+    if (!freed_.WaitFor(mu_, wait, [this]() REQUIRES(mu_) { return in_flight_ < limit_; }))
+      return false;
     ++in_flight_;
     return true;
   }

@@ -42,8 +42,8 @@ Status Ledger::Impl::Exec(const char* sql, const std::string& what) const {
 
 Result<StmtPtr> Ledger::Impl::Prepare(const std::string& sql) const {
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db.get(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt,
-                                    nullptr);
+  const int rc =
+      sqlite3_prepare_v3(db.get(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "ledger " + path);
   return StmtPtr(stmt);
 }
@@ -52,7 +52,8 @@ Result<StmtPtr> Ledger::Impl::Prepare(const std::string& sql) const {
 Status Ledger::Impl::Step(sqlite3_stmt* stmt, const char* what) const {
   const int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);
-  return rc == SQLITE_DONE ? Status::Ok() : SqliteError(db.get(), rc, std::string("ledger ") + what);
+  return rc == SQLITE_DONE ? Status::Ok()
+                           : SqliteError(db.get(), rc, std::string("ledger ") + what);
 }
 
 Status Ledger::Impl::StepRow(sqlite3_stmt* q, const char* what) const {

@@ -113,12 +113,13 @@ Result<std::vector<DecisionRecord>> Ledger::Decisions(int64_t since_ms, int limi
 }
 
 Result<std::vector<CharsPerToken>> Ledger::CharsPerTokenByModel(int64_t since_ms,
-                                                               int per_model) const {
+                                                                int per_model) const {
   MutexLock lock(&impl_->mu);
   // Each model's newest calls through calls_with_chars: the cost follows per_model, not the
   // ledger's size. The models come from the hourly rollups of the period.
   auto models = impl_->Prepare(
-      "SELECT DISTINCT provider, model FROM usage_hourly WHERE hour_ms >= ?1 ORDER BY provider, model");
+      "SELECT DISTINCT provider, model FROM usage_hourly WHERE hour_ms >= ?1 ORDER BY provider, "
+      "model");
   if (!models.ok()) return models.status();
   auto sums = impl_->Prepare(
       "SELECT COUNT(*), COALESCE(SUM(input_chars), 0),"

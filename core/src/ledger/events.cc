@@ -6,7 +6,8 @@
 namespace router::ledger {
 namespace {
 
-constexpr const char* kEventColumns = "SELECT id, at_ms, kind, provider, window, payload, undone FROM events";
+constexpr const char* kEventColumns =
+    "SELECT id, at_ms, kind, provider, window, payload, undone FROM events";
 
 Event ReadEvent(sqlite3_stmt* q) {
   Event e;

@@ -176,9 +176,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
 
 Status Ledger::Impl::Connect(int busy_timeout_ms) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   db.reset(raw);
   if (rc != SQLITE_OK) return SqliteError(raw, rc, "ledger " + path + ": cannot open");
   sqlite3_busy_timeout(raw, busy_timeout_ms);
@@ -199,9 +199,10 @@ Status Ledger::Impl::Upgrade() {
                               std::to_string(kSchemaVersion) +
                               "; it was left untouched: upgrade openclaw-model-router");
   }
-  ROUTER_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                              " PRAGMA foreign_keys=ON;",
-                              "ledger " + path));
+  ROUTER_RETURN_IF_ERROR(
+      Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+           " PRAGMA foreign_keys=ON;",
+           "ledger " + path));
   if (version.value() < kSchemaVersion) return Migrate();
   return Status::Ok();
 }
@@ -218,7 +219,8 @@ Status Ledger::Impl::Migrate() {
   ROUTER_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "ledger " + path + ": migration"));
   auto version = UserVersion();  // re-read under the write lock: another process may have won
   Status st = version.status();
-  for (int v = version.ok() ? version.value() : kSchemaVersion; st.ok() && v < kSchemaVersion; ++v) {
+  for (int v = version.ok() ? version.value() : kSchemaVersion; st.ok() && v < kSchemaVersion;
+       ++v) {
     st = Exec(kMigrations[v], "ledger " + path + ": migration to schema " + std::to_string(v + 1));
     if (st.ok()) {
       st = Exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str(), "ledger " + path);

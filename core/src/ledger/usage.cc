@@ -41,8 +41,9 @@ constexpr const char* kHourlySums =
 Totals ColumnTotals(sqlite3_stmt* q, int first) {
   Totals t;
   int col = first;
-  for (int64_t* field : {&t.calls, &t.failures, &t.invalid, &t.messages, &t.requests, &t.input_tokens,
-                         &t.output_tokens, &t.cache_read_tokens, &t.cache_write_tokens, &t.cost_micros}) {
+  for (int64_t* field :
+       {&t.calls, &t.failures, &t.invalid, &t.messages, &t.requests, &t.input_tokens,
+        &t.output_tokens, &t.cache_read_tokens, &t.cache_write_tokens, &t.cost_micros}) {
     *field = sqlite3_column_int64(q, col++);
   }
   return t;
@@ -91,20 +92,28 @@ void BindHour(sqlite3_stmt* u, const UsageRecord& r) {
 
 const char* OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kOk: return "ok";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kInvalid: return "invalid";
+    case Outcome::kOk:
+      return "ok";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kInvalid:
+      return "invalid";
   }
   return "invalid";
 }
 
 const char* CostSourceName(CostSource source) {
   switch (source) {
-    case CostSource::kOpenClaw: return "openclaw";
-    case CostSource::kOverride: return "override";
-    case CostSource::kConfig: return "config";
-    case CostSource::kTable: return "table";
-    case CostSource::kNone: return "none";
+    case CostSource::kOpenClaw:
+      return "openclaw";
+    case CostSource::kOverride:
+      return "override";
+    case CostSource::kConfig:
+      return "config";
+    case CostSource::kTable:
+      return "table";
+    case CostSource::kNone:
+      return "none";
   }
   return "none";
 }
@@ -123,9 +132,11 @@ void Add(Totals& into, const Totals& more) {
 }
 
 Status Ledger::Impl::PrepareAppend() {
-  const std::pair<StmtPtr*, const char*> cached[] = {
-      {&insert, kInsertCall}, {&rollup, kAddToHour}, {&begin, "BEGIN IMMEDIATE"},
-      {&commit, "COMMIT"},    {&rollback, "ROLLBACK"}};
+  const std::pair<StmtPtr*, const char*> cached[] = {{&insert, kInsertCall},
+                                                     {&rollup, kAddToHour},
+                                                     {&begin, "BEGIN IMMEDIATE"},
+                                                     {&commit, "COMMIT"},
+                                                     {&rollback, "ROLLBACK"}};
   for (const auto& [slot, sql] : cached) {
     auto stmt = Prepare(sql);
     if (!stmt.ok()) return stmt.status();
@@ -206,7 +217,7 @@ Result<std::vector<ModelTotals>> Ledger::SumRange(int64_t start_ms, int64_t end_
 }
 
 Result<std::vector<HourTotals>> Ledger::HourlyTotals(const std::string& provider, int64_t since_ms,
-                                                    int64_t until_ms) const {
+                                                     int64_t until_ms) const {
   MutexLock lock(&impl_->mu);
   auto stmt = impl_->Prepare(
       "SELECT hour_ms, SUM(calls), SUM(failures), SUM(invalid), SUM(messages), SUM(requests),"

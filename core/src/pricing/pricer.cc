@@ -26,7 +26,6 @@ const pricing::Price* Pricer::Prices::Find(const std::string& provider,
   return it == normalized.end() ? nullptr : &it->second;
 }
 
-
 Pricer::Pricer(PriceSources sources)
     : overrides_{sources.overrides, Normalized(sources.overrides)},
       openclaw_costs_{sources.openclaw_costs, Normalized(sources.openclaw_costs)},
@@ -50,13 +49,13 @@ const pricing::Price* Pricer::Find(const std::string& provider, const std::strin
 }
 
 void Pricer::Price(ledger::UsageRecord& record) const {
-  if (record.outcome != ledger::Outcome::kOk || record.cost_source != ledger::CostSource::kNone) return;
+  if (record.outcome != ledger::Outcome::kOk || record.cost_source != ledger::CostSource::kNone)
+    return;
   if (local_providers_.count(record.provider) > 0) return;  // local models are free
   ledger::CostSource source = ledger::CostSource::kNone;
   if (const pricing::Price* price = Find(record.provider, record.model, &source)) {
     record.cost_micros = CostMicros(*price, {record.input_tokens, record.output_tokens,
-                                                      record.cache_read_tokens,
-                                                      record.cache_write_tokens});
+                                             record.cache_read_tokens, record.cache_write_tokens});
     record.cost_source = source;
   }
 }

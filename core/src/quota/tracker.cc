@@ -53,8 +53,8 @@ Status Measure(const config::PluginOptions& options, const ledger::Ledger& ledge
   ledger::Totals totals;
   for (const auto& row : sums.value()) ledger::Add(totals, row.totals);
   const config::ProviderOptions* provider = options.FindProvider(w.provider);
-  const bool free = w.unit == QuotaUnit::kBudget && provider != nullptr &&
-                    provider->tier == config::Tier::kLocal;
+  const bool free =
+      w.unit == QuotaUnit::kBudget && provider != nullptr && provider->tier == config::Tier::kLocal;
   w.used = w.basis.reading + (free ? 0 : UnitValue(totals, w.unit, options.count_cache_reads));
   w.level = w.source == config::QuotaSource::kUnlimited
                 ? Level::kOk
@@ -70,10 +70,14 @@ std::string Percent(double fraction) {
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kOk: return "ok";
-    case Level::kWarning: return "warning";
-    case Level::kCritical: return "critical";
-    case Level::kExhausted: return "exhausted";
+    case Level::kOk:
+      return "ok";
+    case Level::kWarning:
+      return "warning";
+    case Level::kCritical:
+      return "critical";
+    case Level::kExhausted:
+      return "exhausted";
   }
   return "ok";
 }
@@ -83,9 +87,12 @@ int64_t UnitValue(const ledger::Totals& t, QuotaUnit unit, bool count_cache_read
     case QuotaUnit::kTokens:
       return t.input_tokens + t.output_tokens + t.cache_write_tokens +
              (count_cache_reads ? t.cache_read_tokens : 0);
-    case QuotaUnit::kMessages: return t.messages;
-    case QuotaUnit::kRequests: return t.requests;
-    case QuotaUnit::kBudget: return t.cost_micros;
+    case QuotaUnit::kMessages:
+      return t.messages;
+    case QuotaUnit::kRequests:
+      return t.requests;
+    case QuotaUnit::kBudget:
+      return t.cost_micros;
   }
   return 0;
 }
@@ -94,7 +101,8 @@ Result<std::vector<WindowState>> EvaluateWindows(const config::PluginOptions& op
                                                  const ledger::Ledger& ledger, int64_t now_ms) {
   std::vector<WindowState> states;
   for (const auto& provider : options.providers) {
-    auto zone = calendar::Zone::Find(provider.timezone.empty() ? options.timezone : provider.timezone);
+    auto zone =
+        calendar::Zone::Find(provider.timezone.empty() ? options.timezone : provider.timezone);
     if (!zone.ok()) return zone.status();
     auto add = [&](const std::string& name, QuotaUnit unit, int64_t limit,
                    const config::Schedule& schedule, double warning_at) -> Status {
@@ -106,7 +114,8 @@ Result<std::vector<WindowState>> EvaluateWindows(const config::PluginOptions& op
       w.limit = limit;
       w.warning_at = warning_at;
       w.critical_at = std::max(warning_at, options.critical_threshold);
-      auto schedule_zone = schedule.timezone.empty() ? zone : calendar::Zone::Find(schedule.timezone);
+      auto schedule_zone =
+          schedule.timezone.empty() ? zone : calendar::Zone::Find(schedule.timezone);
       if (!schedule_zone.ok()) return schedule_zone.status();
       w.span = CurrentWindow(schedule, schedule_zone.value(), now_ms);
       w.schedule = config::Describe(schedule);
@@ -137,8 +146,8 @@ Result<std::vector<WindowState>> EvaluateWindows(const config::PluginOptions& op
   return states;
 }
 
-Result<BudgetState> EvaluateBudget(const config::PluginOptions& options, const ledger::Ledger& ledger,
-                                   int64_t now_ms) {
+Result<BudgetState> EvaluateBudget(const config::PluginOptions& options,
+                                   const ledger::Ledger& ledger, int64_t now_ms) {
   BudgetState budget;
   budget.cap_micros = options.daily_budget_micros;
   budget.soft_threshold = options.budget_soft_threshold;
@@ -169,10 +178,11 @@ Result<std::vector<std::string>> AppendAlerts(ledger::Ledger& ledger,
   std::vector<std::string> fresh;
   auto append = [&](const std::string& provider, const std::string& window, int64_t window_start,
                     Level level, const std::string& message) -> Status {
-    const json payload = {{"level", LevelName(level)}, {"message", message}, {"windowStartMs", window_start}};
-    auto id = ledger.AppendEvent({0, now_ms, "alert", provider, window, payload.dump(), false},
-                                 provider + "|" + window + "|" + std::to_string(window_start) + "|" +
-                                     LevelName(level));
+    const json payload = {
+        {"level", LevelName(level)}, {"message", message}, {"windowStartMs", window_start}};
+    auto id = ledger.AppendEvent(
+        {0, now_ms, "alert", provider, window, payload.dump(), false},
+        provider + "|" + window + "|" + std::to_string(window_start) + "|" + LevelName(level));
     if (!id.ok()) return id.status();
     if (id.value() > 0) fresh.push_back(message);
     return Status::Ok();
@@ -186,12 +196,13 @@ Result<std::vector<std::string>> AppendAlerts(ledger::Ledger& ledger,
                                       ": " + Percent(w.fraction()) + " used"));
   }
   if (budget.cap_micros > 0 && budget.level != Level::kOk) {
-    ROUTER_RETURN_IF_ERROR(append("", "daily budget", budget.day_start_ms, budget.level,
-                                  std::string("daily budget ") +
-                                      (budget.level == Level::kExhausted ? "exhausted" : "warning") +
-                                      ": " + Percent(static_cast<double>(budget.spent_micros) /
-                                                     static_cast<double>(budget.cap_micros)) +
-                                      " of the cap spent today"));
+    ROUTER_RETURN_IF_ERROR(
+        append("", "daily budget", budget.day_start_ms, budget.level,
+               std::string("daily budget ") +
+                   (budget.level == Level::kExhausted ? "exhausted" : "warning") + ": " +
+                   Percent(static_cast<double>(budget.spent_micros) /
+                           static_cast<double>(budget.cap_micros)) +
+                   " of the cap spent today"));
   }
   return fresh;
 }

@@ -43,9 +43,10 @@ Calibration CalibrationOf(const RouteState& state, const Candidate& c) {
 
 // The turn's cost: the cached share of the input at the cache-read price, the rest at the
 // input price (cache writes are not predicted).
-int64_t EstimateCost(const pricing::Price& price, const Calibration& calibration, int64_t input_tokens,
-                     int64_t output_tokens) {
-  const auto cached = static_cast<int64_t>(static_cast<double>(input_tokens) * calibration.cached_share);
+int64_t EstimateCost(const pricing::Price& price, const Calibration& calibration,
+                     int64_t input_tokens, int64_t output_tokens) {
+  const auto cached =
+      static_cast<int64_t>(static_cast<double>(input_tokens) * calibration.cached_share);
   return pricing::CostMicros(price, {input_tokens - cached, output_tokens, cached, 0});
 }
 
@@ -101,7 +102,8 @@ Catalog::Catalog(const config::PluginOptions& options, const json& openclaw_mode
                  const pricing::Pricer& pricer, const score::CapabilityTable& table) {
   std::set<std::string> seen;
   auto add = [&](const std::string& provider, const std::string& model, const json* entry) {
-    if (provider == kRouterProvider || model.empty() || !seen.insert(provider + "/" + model).second) {
+    if (provider == kRouterProvider || model.empty() ||
+        !seen.insert(provider + "/" + model).second) {
       return;
     }
     Candidate c;
@@ -115,8 +117,8 @@ Catalog::Catalog(const config::PluginOptions& options, const json& openclaw_mode
       c.priority = configured->priority;
       c.tier = configured->tier;
     }
-    c.local = c.profile.local ||
-              (configured != nullptr && (configured->tier == config::Tier::kLocal || configured->local));
+    c.local = c.profile.local || (configured != nullptr &&
+                                  (configured->tier == config::Tier::kLocal || configured->local));
     if (c.local) {
       c.tier = config::Tier::kLocal;
       c.priced = true;  // free: the pricer charges local providers nothing either
@@ -174,7 +176,8 @@ Result<RouteState> BuildState(const config::PluginOptions& options, const ledger
     state.budget_spent_micros = budget.value().spent_micros;
     state.budget_soft_threshold = budget.value().soft_threshold;
   }
-  auto evidence = ledger.CharsPerTokenByModel(now_ms - kCalibrationWindowMs, kCalibrationCallsPerModel);
+  auto evidence =
+      ledger.CharsPerTokenByModel(now_ms - kCalibrationWindowMs, kCalibrationCallsPerModel);
   if (!evidence.ok()) return evidence.status();
   state.calibration = Calibrate(evidence.value());
   auto context = ledger.ContextCharsFor(session_key, agent_id);
@@ -185,7 +188,9 @@ Result<RouteState> BuildState(const config::PluginOptions& options, const ledger
 
 Router::Router(const config::PluginOptions& options, Catalog catalog,
                const classify::Classifier& classifier)
-    : options_(options), catalog_(std::move(catalog)), classifier_(classifier),
+    : options_(options),
+      catalog_(std::move(catalog)),
+      classifier_(classifier),
       thresholds_(score::DefaultThresholds()) {
   for (const auto& [task, threshold] : options.quality_thresholds) thresholds_[task] = threshold;
 }
@@ -250,10 +255,18 @@ std::string QuotaShortfall(const Candidate& c, const Ranked& r, const RouteState
   for (const ProviderLimit& limit : limits->second) {
     int64_t needed = 0;
     switch (limit.unit) {
-      case config::QuotaUnit::kTokens: needed = r.input_tokens + r.output_tokens; break;
-      case config::QuotaUnit::kMessages: needed = user_trigger ? 1 : 0; break;
-      case config::QuotaUnit::kRequests: needed = 1; break;
-      case config::QuotaUnit::kBudget: needed = c.local ? 0 : r.cost_micros; break;
+      case config::QuotaUnit::kTokens:
+        needed = r.input_tokens + r.output_tokens;
+        break;
+      case config::QuotaUnit::kMessages:
+        needed = user_trigger ? 1 : 0;
+        break;
+      case config::QuotaUnit::kRequests:
+        needed = 1;
+        break;
+      case config::QuotaUnit::kBudget:
+        needed = c.local ? 0 : r.cost_micros;
+        break;
     }
     if (limit.remaining <= 0 || limit.remaining < needed) {
       return fmt::format("{} window \"{}\" has {} {} left, the turn needs ~{}", c.provider,
@@ -351,16 +364,17 @@ int64_t BaselineCost(const Candidate& baseline, const RouteState& state, int64_t
 }
 
 std::string Reason(const Decision& d, double threshold, bool prefer_local, bool no_models) {
-  const std::string task = fmt::format("{} ({})", d.task_class,
-                                       d.classified_by == "alias"
-                                           ? "router/" + d.alias
-                                           : fmt::format("confidence {:.2f}{}", d.classification.confidence,
-                                                         d.classification.fell_back ? ", fallback" : ""));
+  const std::string task = fmt::format(
+      "{} ({})", d.task_class,
+      d.classified_by == "alias" ? "router/" + d.alias
+                                 : fmt::format("confidence {:.2f}{}", d.classification.confidence,
+                                               d.classification.fell_back ? ", fallback" : ""));
   if (d.ranked.empty()) {
     std::map<std::string, int> why;
     for (const auto& r : d.rejected) ++why[r.why];
     std::string counts;
-    for (const auto& [key, n] : why) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, key);
+    for (const auto& [key, n] : why)
+      counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, key);
     return fmt::format("{}: no model fits{}", task,
                        no_models ? " (no models configured)" : " (rejected: " + counts + ")");
   }
@@ -458,25 +472,29 @@ json ToJson(const Decision& d, const RouteState& state) {
   json baseline = nullptr;
   if (d.baseline != nullptr) {
     baseline = RefJson(*d.baseline);
-    baseline.update({{"costMicros", d.baseline_cost_micros}, {"costUsd", MicrosToUsd(d.baseline_cost_micros)}});
+    baseline.update(
+        {{"costMicros", d.baseline_cost_micros}, {"costUsd", MicrosToUsd(d.baseline_cost_micros)}});
   }
   const bool classified = d.classified_by != "none";
   return {{"schema", "router.route/1"},
           {"generatedAtMs", state.now_ms},
-          {"requested", {{"provider", d.requested_provider},
-                         {"model", d.requested_model},
-                         {"alias", d.alias.empty() ? json(nullptr) : json(d.alias)}}},
+          {"requested",
+           {{"provider", d.requested_provider},
+            {"model", d.requested_model},
+            {"alias", d.alias.empty() ? json(nullptr) : json(d.alias)}}},
           {"routed", d.routed},
           {"choice", choice != nullptr ? RefJson(*choice) : json(nullptr)},
           {"reason", d.reason},
           {"class", classified ? json(d.task_class) : json(nullptr)},
-          {"confidence", classified ? json(std::round(d.classification.confidence * 1000) / 1000) : json(nullptr)},
+          {"confidence", classified ? json(std::round(d.classification.confidence * 1000) / 1000)
+                                    : json(nullptr)},
           {"fellBack", d.classification.fell_back},
           {"classifiedBy", d.classified_by},
           {"classification", classified ? classify::ToJson(d.classification) : json(nullptr)},
-          {"estimate", {{"promptChars", d.prompt_chars},
-                        {"contextChars", d.context_chars},
-                        {"contextSource", d.context_source}}},
+          {"estimate",
+           {{"promptChars", d.prompt_chars},
+            {"contextChars", d.context_chars},
+            {"contextSource", d.context_source}}},
           {"budget", budget},
           {"ranked", ranked},
           {"rejected", rejected},

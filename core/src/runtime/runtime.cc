@@ -51,7 +51,8 @@ std::string ResolveLedgerPath(const config::PluginOptions& options, const std::s
   return (std::filesystem::path(state_dir) / "model-router" / "ledger.sqlite").string();
 }
 
-pricing::Pricer BuildPricer(const config::PluginOptions& options, const nlohmann::json& openclaw_models) {
+pricing::Pricer BuildPricer(const config::PluginOptions& options,
+                            const nlohmann::json& openclaw_models) {
   return pricing::Pricer({options.price_overrides, pricing::OpenClawModelCosts(openclaw_models),
                           options.LocalProviderIds()});
 }
@@ -62,7 +63,8 @@ Result<std::shared_ptr<Runtime>> Runtime::Open(const Inputs& inputs, const Envir
   ledger::LedgerOptions ledger = options->ledger;
   ledger.path = ResolveLedgerPath(options.value(), env.state_dir);
   const pricing::Pricer pricer = BuildPricer(options.value(), inputs.openclaw_models);
-  route::Catalog catalog(options.value(), inputs.openclaw_models, pricer, score::CapabilityTable::Builtin());
+  route::Catalog catalog(options.value(), inputs.openclaw_models, pricer,
+                         score::CapabilityTable::Builtin());
   auto recorder = SharedRecorder(ledger, pricer, *env.clock);
   return std::shared_ptr<Runtime>(
       new Runtime(std::move(options).value(), std::move(catalog), std::move(recorder), *env.clock));

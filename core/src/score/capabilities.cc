@@ -4,9 +4,9 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 
+#include <utility>
 #include "router/base/ascii.h"
 #include "router/dataread/fields.h"
-#include <utility>
 
 #include "router/pricing/price_table.h"
 

@@ -11,9 +11,9 @@
 namespace router::usage {
 namespace {
 
-using nlohmann::json;
 using ledger::Outcome;
 using ledger::UsageRecord;
+using nlohmann::json;
 
 std::string StringField(const json& event, const char* key) {
   auto it = event.find(key);
@@ -164,25 +164,26 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, RunRegistry& runs) {
   } else if (!usage->is_object()) {
     problem = "usage must be an object, got " + usage->dump().substr(0, 60);
   } else {
-    const std::pair<const char*, int64_t*> counts[] = {
-        {"input", &record.input_tokens},
-        {"output", &record.output_tokens},
-        {"cacheRead", &record.cache_read_tokens},
-        {"cacheWrite", &record.cache_write_tokens}};
+    const std::pair<const char*, int64_t*> counts[] = {{"input", &record.input_tokens},
+                                                       {"output", &record.output_tokens},
+                                                       {"cacheRead", &record.cache_read_tokens},
+                                                       {"cacheWrite", &record.cache_write_tokens}};
     for (const auto& [key, field] : counts) {
       if (!ReadCount(*usage, key, *field, problem)) break;
     }
     auto cost = usage->find("cost");
     if (problem.empty() && cost != usage->end() && !cost->is_null()) {
       if (!cost->is_object()) {
-        problem = "usage.cost must be an object like {\"total\": 0.004}, got " + cost->dump().substr(0, 60);
+        problem = "usage.cost must be an object like {\"total\": 0.004}, got " +
+                  cost->dump().substr(0, 60);
       } else if (auto total = cost->find("total"); total != cost->end() && !total->is_null()) {
         const double usd = total->is_number() ? total->get<double>() : -1;
         if (std::isfinite(usd) && usd >= 0 && usd <= kMaxCallCostUsd) {
           record.cost_micros = UsdToMicros(usd);
           record.cost_source = ledger::CostSource::kOpenClaw;
         } else {
-          problem = "usage.cost.total must be a number of USD from 0 to 1000000, got " + total->dump();
+          problem =
+              "usage.cost.total must be a number of USD from 0 to 1000000, got " + total->dump();
         }
       }
     }

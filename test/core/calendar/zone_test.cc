@@ -97,7 +97,7 @@ TEST_CASE("StartOfDay on ordinary days", "[calendar]") {
   Zone utc = MustFind("UTC");
   // date -d '2026-07-15 13:45:10 UTC' +%s -> 1784123110; midnight 1784073600
   CHECK(utc.StartOfDay(S(1784123110) + 123) == S(1784073600));
-  CHECK(utc.StartOfDay(S(1784073600)) == S(1784073600));      // midnight maps to itself
+  CHECK(utc.StartOfDay(S(1784073600)) == S(1784073600));  // midnight maps to itself
   CHECK(utc.StartOfDay(S(1784073600) - 1) == S(1784073600) - router::kMsPerDay);
 
   Zone kolkata = MustFind("Asia/Kolkata");  // UTC+05:30
@@ -147,7 +147,8 @@ TEST_CASE("StartOfDay across the 30-minute DST shift in Australia/Lord_Howe", "[
   CHECK(lord_howe.StartOfDay(S(1775395800) - 1) == S(1775307600));
   CHECK(S(1775395800) - S(1775307600) == 24 * router::kMsPerHour + 30 * router::kMsPerMinute);
   // DST starts 2026-10-04 02:00 (+10:30) -> 02:30 (+11): a 23.5 h day.
-  // '... 2026-10-04 00:00' -> 1791034200, 2026-10-05 00:00 -> 1791118800, 2026-10-04 12:00 -> 1791075600
+  // '... 2026-10-04 00:00' -> 1791034200, 2026-10-05 00:00 -> 1791118800, 2026-10-04 12:00 ->
+  // 1791075600
   CHECK(lord_howe.StartOfDay(S(1791075600)) == S(1791034200));
   CHECK(lord_howe.StartOfDay(S(1791118800) - 1) == S(1791034200));
   CHECK(lord_howe.StartOfDay(S(1791118800)) == S(1791118800));
@@ -193,7 +194,8 @@ TEST_CASE("StartOfDaysBefore counts calendar days, not 24 h steps", "[calendar]"
   // -> 1774396800 (the span crosses the spring-forward day).
   CHECK(london.StartOfDaysBefore(S(1774954800), 6) == S(1774396800));
   CHECK(london.StartOfDaysBefore(S(1774954800), 0) == london.StartOfDay(S(1774954800)));
-  // 'TZ="Europe/London" 2026-11-02 12:00' -> 1793620800; 6 days before: 2026-10-27 00:00 -> 1793059200
+  // 'TZ="Europe/London" 2026-11-02 12:00' -> 1793620800; 6 days before: 2026-10-27 00:00 ->
+  // 1793059200
   CHECK(london.StartOfDaysBefore(S(1793620800), 6) == S(1793059200));
 
   Zone chicago = MustFind("America/Chicago");
@@ -205,7 +207,8 @@ TEST_CASE("StartOfDaysBefore counts calendar days, not 24 h steps", "[calendar]"
   CHECK(chicago.StartOfDaysBefore(S(1772989200), 7) == S(1772344800));
 
   Zone lord_howe = MustFind("Australia/Lord_Howe");
-  // 'TZ="Australia/Lord_Howe" 2026-04-08 09:00' -> 1775601000; 6 days before: 2026-04-02 -> 1775048400
+  // 'TZ="Australia/Lord_Howe" 2026-04-08 09:00' -> 1775601000; 6 days before: 2026-04-02 ->
+  // 1775048400
   CHECK(lord_howe.StartOfDaysBefore(S(1775601000), 6) == S(1775048400));
 }
 

@@ -50,7 +50,8 @@ TEST_CASE("names round-trip", "[classify]") {
 TEST_CASE("clear examples of each learned class", "[classify]") {
   CHECK(Top("Write a Python function that returns the longest palindromic substring of a string, "
             "and add unit tests for it.") == TaskClass::kCoding);
-  CHECK(Top("Fix the bug in this JavaScript function:\n```js\nfunction add(a, b) {\n  return a - b;\n}"
+  CHECK(Top("Fix the bug in this JavaScript function:\n```js\nfunction add(a, b) {\n  return a - "
+            "b;\n}"
             "\n```") == TaskClass::kCoding);
   CHECK(Top("A baker sells 14 loaves each morning and 9 each afternoon. If each loaf costs 3 "
             "dollars, how much money does she make in 5 days?") == TaskClass::kMath);
@@ -219,8 +220,8 @@ TEST_CASE("summarization and extraction rules", "[classify]") {
               .task != TaskClass::kExtraction);
   }
   SECTION("the cue must be in the instruction, not deep inside the body") {
-    const std::string long_body = "Translate this into French:\n" + std::string(600, ' ') + "summary" +
-                std::string(600, ' ') + body;
+    const std::string long_body = "Translate this into French:\n" + std::string(600, ' ') +
+                                  "summary" + std::string(600, ' ') + body;
     CHECK(c.Classify(long_body).task != TaskClass::kSummarization);
   }
 }
@@ -235,7 +236,8 @@ TEST_CASE("small talk rule: short greetings, thanks and goodbyes are simple", "[
     CHECK(r.confidence == Approx(0.9));
     CHECK_FALSE(r.fell_back);
   }
-  // A greeting in front of a real request is not small talk: too few of the words, code, or too long.
+  // A greeting in front of a real request is not small talk: too few of the words, code, or too
+  // long.
   CHECK(c.Classify("hey can you fix this bug").task != TaskClass::kSimple);
   CHECK(c.Classify("hi, write a python function").task == TaskClass::kCoding);
   CHECK(c.Classify("hello! " + std::string(90, 'x')).task != TaskClass::kSimple);
@@ -266,7 +268,8 @@ TEST_CASE("structural signals", "[classify]") {
     CHECK(c.Classify("Answer in one word: is water wet").signals.latency_sensitive);
     CHECK(c.Classify("explain briefly how vaccines work").signals.latency_sensitive);
     CHECK(c.Classify("need this asap, what's 2+2").signals.latency_sensitive);
-    CHECK_FALSE(c.Classify("Explain how vaccines train the immune system").signals.latency_sensitive);
+    CHECK_FALSE(
+        c.Classify("Explain how vaccines train the immune system").signals.latency_sensitive);
   }
 }
 

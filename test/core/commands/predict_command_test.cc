@@ -36,7 +36,8 @@ struct Fixture {
   // `tokens` per call, one call every `every_ms` over the `span_ms` before now.
   void Spend(int64_t tokens, int64_t every_ms, int64_t span_ms) {
     std::vector<ledger::UsageRecord> calls;
-    for (int64_t at = kNow - span_ms; at < kNow; at += every_ms) calls.push_back(testing::UserCall(at, "p", tokens));
+    for (int64_t at = kNow - span_ms; at < kNow; at += every_ms)
+      calls.push_back(testing::UserCall(at, "p", tokens));
     REQUIRE(ledger->AppendBatch(calls).ok());
   }
 
@@ -46,7 +47,8 @@ struct Fixture {
   FakeClock clock;
 };
 
-constexpr const char* kDaily = R"({"timezone": "UTC", "predictionHorizonHours": 24, "providers": {"p": {
+constexpr const char* kDaily =
+    R"({"timezone": "UTC", "predictionHorizonHours": 24, "providers": {"p": {
     "windows": [{"name": "daily", "limit": 100000, "schedule": {"type": "daily", "hour": 0}}]}}})";
 
 TEST_CASE("predict lists every limited window with its estimate", "[commands][predict]") {
@@ -76,9 +78,10 @@ TEST_CASE("predict lists every limited window with its estimate", "[commands][pr
   CHECK(f.Ok("predict", {{"provider", "p"}})["forecasts"].size() == 1);
 }
 
-TEST_CASE("a forecast inside the horizon shows in status and is logged once", "[commands][predict]") {
+TEST_CASE("a forecast inside the horizon shows in status and is logged once",
+          "[commands][predict]") {
   Fixture f(kDaily);
-  f.Spend(12'000, 10 * 60'000, 2 * kHour);  // 12 calls, 144,000 tokens in 2 h: ~72,000/h
+  f.Spend(12'000, 10 * 60'000, 2 * kHour);            // 12 calls, 144,000 tokens in 2 h: ~72,000/h
   f.options.providers[0].windows[0].limit = 200'000;  // 56,000 left: gone in under an hour
   const json p = f.Ok("predict");
   REQUIRE(p["nearest"].is_object());
@@ -90,7 +93,8 @@ TEST_CASE("a forecast inside the horizon shows in status and is logged once", "[
 
   const json first = f.Ok("check-alerts");
   bool warned = false;
-  for (const json& m : first["new"]) warned |= m.get<std::string>().find("p daily: forecast to run out at") == 0;
+  for (const json& m : first["new"])
+    warned |= m.get<std::string>().find("p daily: forecast to run out at") == 0;
   CHECK(warned);
   CHECK(first["new"].dump().find("% likely") != std::string::npos);
   for (const json& m : f.Ok("check-alerts")["new"]) {
@@ -118,7 +122,8 @@ TEST_CASE("a forecast that only might run out is shown but does not warn", "[com
   CHECK(p["nearest"].is_null());
   CHECK(report::SummarizePredict(p).find("p daily: may run out") == 0);
   CHECK(report::Render(p, "UTC").find("No window is likely to run out") != std::string::npos);
-  for (const json& m : f.Ok("check-alerts")["new"]) CHECK(m.get<std::string>().find("forecast") == std::string::npos);
+  for (const json& m : f.Ok("check-alerts")["new"])
+    CHECK(m.get<std::string>().find("forecast") == std::string::npos);
   CHECK(f.Ok("status")["forecast"].is_null());
 }
 
@@ -134,7 +139,8 @@ TEST_CASE("predict with nothing to forecast, and bad arguments", "[commands][pre
   CHECK(f.Ok("predict")["forecasts"][0]["method"] == "none");  // no usage yet
   auto bad_hours = f.Run("predict", {{"hours", 0}});
   REQUIRE_FALSE(bad_hours.ok());
-  CHECK(bad_hours.status().message().find("argument hours must be a whole number from 1 to 720") == 0);
+  CHECK(bad_hours.status().message().find("argument hours must be a whole number from 1 to 720") ==
+        0);
   auto unknown = f.Run("predict", {{"provider", "nope"}});
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.status().message().find("unknown provider \"nope\"") == 0);

@@ -21,9 +21,6 @@
 
 #include "testing.h"
 
-using router::testing::MemoryLedger;
-using router::testing::UserCall;
-using router::testing::ParseOptions;
 using nlohmann::json;
 using router::FakeClock;
 using router::config::PluginOptions;
@@ -31,6 +28,9 @@ using router::config::QuotaUnit;
 using router::ledger::Ledger;
 using router::ledger::LedgerOptions;
 using router::ledger::UsageRecord;
+using router::testing::MemoryLedger;
+using router::testing::ParseOptions;
+using router::testing::UserCall;
 namespace commands = router::commands;
 namespace route = router::route;
 namespace testing = router::testing;
@@ -74,16 +74,16 @@ std::unique_ptr<Ledger> SeededLedger() {
   auto ledger = MemoryLedger();
   UsageRecord claude = UserCall(k1200, "anthropic", 3000, 1'000'000);
   claude.output_tokens = 1000;
-  REQUIRE(ledger->AppendBatch({
-      UserCall(k0630, "openai", 10, 0, true),  // before the 07:00 reset
-      UserCall(k0730, "openai", 10, 0, true),
-      UserCall(k1200, "openai", 10, 0, true),
-      UserCall(k1200, "openai", 10, 0, true),
-      claude,
-      UserCall(kTue1000, "anthropic", 50'000),       // weekly only
-      UserCall(k1200, "ollama", 999, 50'000'000),    // local: not money spent
-      UserCall(k1200, "stray", 1, 500'000),          // not configured
-  }).ok());
+  REQUIRE(ledger
+              ->AppendBatch({
+                  UserCall(k0630, "openai", 10, 0, true),  // before the 07:00 reset
+                  UserCall(k0730, "openai", 10, 0, true), UserCall(k1200, "openai", 10, 0, true),
+                  UserCall(k1200, "openai", 10, 0, true), claude,
+                  UserCall(kTue1000, "anthropic", 50'000),     // weekly only
+                  UserCall(k1200, "ollama", 999, 50'000'000),  // local: not money spent
+                  UserCall(k1200, "stray", 1, 500'000),        // not configured
+              })
+              .ok());
   return ledger;
 }
 
@@ -227,8 +227,9 @@ TEST_CASE("set-usage picks the only fitting window and status adds later usage",
   clock.Advance(10 * kMin);
   UsageRecord later = UserCall(kNow + 5 * kMin, "anthropic", 100, 250'000);
   later.output_tokens = 20;
-  REQUIRE(ledger->AppendBatch({later, UserCall(kNow + 5 * kMin, "openai", 10, 0, true),
-                               UserCall(kNow + 6 * kMin, "openai", 10, 0, false)})
+  REQUIRE(ledger
+              ->AppendBatch({later, UserCall(kNow + 5 * kMin, "openai", 10, 0, true),
+                             UserCall(kNow + 6 * kMin, "openai", 10, 0, false)})
               .ok());
   status = Ok(commands::Status(ctx, {}));
   REQUIRE(status.at("quotas").size() == 4);
@@ -278,7 +279,8 @@ TEST_CASE("set-usage rejects what it cannot place", "[commands]") {
         "usage value \"abc\": not a non-negative number; use 79%, 1.2M, 500k or $3.50");
 
   const PluginOptions empty = ParseOptions("{}");
-  CHECK(Error(commands::SetUsage({empty, *ledger, clock, testing::RouterFor(empty)}, "openai", "5", "")) ==
+  CHECK(Error(commands::SetUsage({empty, *ledger, clock, testing::RouterFor(empty)}, "openai", "5",
+                                 "")) ==
         "provider \"openai\" is not configured; add it under providers in the plugin config");
 
   // Nothing was recorded.
@@ -312,9 +314,10 @@ TEST_CASE("set-usage without --window on a provider's only window", "[commands]"
   CHECK(bare->at("quota").at("used") == 3'500'000);
   CHECK(bare->at("quota").at("limit") == 5'000'000);
 
-  CHECK(Error(commands::SetUsage(ctx, "openai", "$3", "")) ==
-        "usage value \"$3\": USD given, but this window counts messages; give an amount (1.2M) or a "
-        "percentage (79%)");
+  CHECK(
+      Error(commands::SetUsage(ctx, "openai", "$3", "")) ==
+      "usage value \"$3\": USD given, but this window counts messages; give an amount (1.2M) or a "
+      "percentage (79%)");
 }
 
 TEST_CASE("reset counts usage from now on", "[commands]") {
@@ -368,8 +371,9 @@ TEST_CASE("reset counts usage from now on", "[commands]") {
     CheckBasis(Quota(status, "anthropic", "weekly"), "ledger", 0, 0);
   }
   SECTION("unknown provider or window") {
-    CHECK(Error(commands::Reset(ctx, "anthropic", "monthly")) ==
-          "provider \"anthropic\" has no window \"monthly\"; its windows: 5h, weekly, daily budget");
+    CHECK(
+        Error(commands::Reset(ctx, "anthropic", "monthly")) ==
+        "provider \"anthropic\" has no window \"monthly\"; its windows: 5h, weekly, daily budget");
     CHECK(Error(commands::Reset(ctx, "nope", "")) ==
           "provider \"nope\" is not configured; configured: anthropic, ollama, openai");
     auto events = ledger->Events("reset", "", 0);
@@ -392,7 +396,8 @@ TEST_CASE("mode shows the config mode and records a new one", "[commands]") {
   CHECK_FALSE(out.contains("setAtMs"));
 
   const PluginOptions defaults = ParseOptions(R"({"timezone": "America/Chicago"})");
-  CHECK(Ok(commands::Mode({defaults, *ledger, clock, testing::RouterFor(defaults)}, std::nullopt)).at("mode") == "dry-run");
+  CHECK(Ok(commands::Mode({defaults, *ledger, clock, testing::RouterFor(defaults)}, std::nullopt))
+            .at("mode") == "dry-run");
 
   out = Ok(commands::Mode(ctx, std::string("manual")));
   CHECK(out.at("schema") == "router.mode/1");
@@ -415,7 +420,8 @@ TEST_CASE("mode shows the config mode and records a new one", "[commands]") {
   CHECK(out.at("previous") == "manual");
   CHECK(Ok(commands::Mode(ctx, std::nullopt)).at("mode") == "dry-run");
 
-  CHECK(Error(commands::Mode(ctx, std::string("turbo"))) == "mode \"turbo\": use manual, dry-run or auto");
+  CHECK(Error(commands::Mode(ctx, std::string("turbo"))) ==
+        "mode \"turbo\": use manual, dry-run or auto");
   CHECK(Ok(commands::Mode(ctx, std::nullopt)).at("mode") == "dry-run");
   auto events = ledger->Events("mode", "", 0);
   REQUIRE(events.ok());
@@ -468,7 +474,8 @@ TEST_CASE("undo reverts the newest set-usage, reset or mode change", "[commands]
   auto none = commands::Undo(ctx);
   REQUIRE_FALSE(none.ok());
   CHECK(none.status().code() == router::Status::Code::kNotFound);
-  CHECK(none.status().message() == "nothing to undo: no set-usage, reset or mode change is recorded");
+  CHECK(none.status().message() ==
+        "nothing to undo: no set-usage, reset or mode change is recorded");
 
   auto undos = ledger->Events("undo", "", 0);
   REQUIRE(undos.ok());
@@ -532,7 +539,8 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   {
     auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
     REQUIRE(opened.ok());
-    const json empty = Ok(commands::Status({options, *opened.value(), clock, testing::RouterFor(options)}, {}));
+    const json empty =
+        Ok(commands::Status({options, *opened.value(), clock, testing::RouterFor(options)}, {}));
     REQUIRE(empty.at("providers").size() == 3);
     for (const auto& p : empty.at("providers")) {
       CHECK(p.at("configured") == true);
@@ -575,7 +583,8 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   CHECK(checked.at("new")[0] == "openai daily window critical: 99% used");
   CHECK(checked.at("new")[1] == "daily budget warning: 85% of the cap spent today");
   // At 99% with use going on, running out before the reset is now likely.
-  CHECK(checked.at("new")[2].get<std::string>().rfind("openai daily: forecast to run out at ", 0) == 0);
+  CHECK(checked.at("new")[2].get<std::string>().rfind("openai daily: forecast to run out at ", 0) ==
+        0);
   CHECK(Ok(commands::CheckAlerts(ctx)).at("new").empty());
 
   status = Ok(commands::Status(ctx, {}));
@@ -608,7 +617,8 @@ TEST_CASE("router.status/1 budget is null without dailyBudgetUsd", "[commands]")
     "providers": {"openai": {"windows": [{"name": "daily", "limit": 0, "schedule": {"type": "daily"}}]}}})");
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  const json status = Ok(commands::Status({options, *ledger, clock, testing::RouterFor(options)}, {}));
+  const json status =
+      Ok(commands::Status({options, *ledger, clock, testing::RouterFor(options)}, {}));
   CHECK(status.at("budget").is_null());
   REQUIRE(status.at("quotas").size() == 1);
   const json& q = status.at("quotas")[0];
@@ -665,7 +675,8 @@ TEST_CASE("router.providers/1 lists configured providers with their settings", "
   // Without calls a configured provider is still listed, with no activity.
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
-  const json fresh = Ok(commands::Providers({options, *opened.value(), clock, testing::RouterFor(options)}));
+  const json fresh =
+      Ok(commands::Providers({options, *opened.value(), clock, testing::RouterFor(options)}));
   REQUIRE(fresh.at("providers").size() == 3);
   const json idle = fresh.at("providers")[2];
   CHECK(idle.at("provider") == "openai");
@@ -677,8 +688,10 @@ TEST_CASE("router.providers/1 lists configured providers with their settings", "
   CHECK(idle.at("quotaType") == "messages");
 }
 
-TEST_CASE("set-usage and reset refuse unlimited providers instead of ignoring the reading", "[commands]") {
-  auto options = router::config::Parse(nlohmann::json::parse(R"({"providers": {"bare": {}, "local": {
+TEST_CASE("set-usage and reset refuse unlimited providers instead of ignoring the reading",
+          "[commands]") {
+  auto options =
+      router::config::Parse(nlohmann::json::parse(R"({"providers": {"bare": {}, "local": {
       "quotaSource": "unlimited", "windows": [{"name": "d", "limit": 10, "schedule": {"type": "daily"}}]}}})"));
   REQUIRE(options.ok());
   auto ledger = router::ledger::Ledger::Open({":memory:", 5000});

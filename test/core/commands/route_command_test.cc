@@ -5,9 +5,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "router/pricing/pricer.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
+#include "router/pricing/pricer.h"
 #include "router/report/text.h"
 #include "router/route/router.h"
 #include "testing.h"
@@ -35,7 +35,8 @@ struct Fixture {
             "box/small": {"coding": 0.1, "reasoning": 0.1, "creative": 0.1, "instruction": 0.1,
                           "context": 0.1, "speed": 0.5, "contextWindow": 8000}}})")),
         pricer({options.price_overrides, {}, options.LocalProviderIds()}),
-        router(options, route::Catalog(options, json::object(), pricer, score::CapabilityTable::Builtin())),
+        router(options,
+               route::Catalog(options, json::object(), pricer, score::CapabilityTable::Builtin())),
         ledger(testing::MemoryLedger()),
         clock(kNow) {}
 
@@ -70,8 +71,11 @@ TEST_CASE("route decides without logging unless asked", "[commands][route]") {
   CHECK(text.find("-> cloud/cheap") != std::string::npos);
   CHECK(text.find("box/small (local)") != std::string::npos);
 
-  const json logged = f.Ok("route", {{"prompt", "fix my code"}, {"model", "router/coding"},
-                                     {"runId", "run-1"}, {"session", "s"}, {"agent", "main"},
+  const json logged = f.Ok("route", {{"prompt", "fix my code"},
+                                     {"model", "router/coding"},
+                                     {"runId", "run-1"},
+                                     {"session", "s"},
+                                     {"agent", "main"},
                                      {"log", true}});
   REQUIRE(logged.contains("decisionId"));
   auto stored = f.ledger->Decisions(0, 10);
@@ -98,17 +102,20 @@ TEST_CASE("route reads spend and sessions from the ledger", "[commands][route]")
   spent.input_chars = 200'000;  // a 50k-token session: too big for cheap's 32k window
   REQUIRE(f.ledger->Append(spent).ok());
 
-  const json capped = f.Ok("route", {{"prompt", "write a sorting function"}, {"model", "router/coding"}});
+  const json capped =
+      f.Ok("route", {{"prompt", "write a sorting function"}, {"model", "router/coding"}});
   CHECK(capped["budget"]["hardCap"] == true);
   CHECK(capped["choice"]["ref"] == "box/small");
 
   f.options.daily_budget_micros = 0;  // the Context reads the options on every call
-  const json session = f.Ok("route", {{"prompt", "hi"}, {"model", "router/simple"}, {"session", "long"}});
+  const json session =
+      f.Ok("route", {{"prompt", "hi"}, {"model", "router/simple"}, {"session", "long"}});
   CHECK(session["estimate"]["contextSource"] == "session");
   CHECK(session["estimate"]["contextChars"] == 200'000);
   CHECK(session["choice"]["ref"] == "cloud/strong");
   bool cheap_skipped = false;
-  for (const json& r : session["rejected"]) cheap_skipped |= r["ref"] == "cloud/cheap" && r["why"] == "context";
+  for (const json& r : session["rejected"])
+    cheap_skipped |= r["ref"] == "cloud/cheap" && r["why"] == "context";
   CHECK(cheap_skipped);
 }
 
@@ -144,8 +151,10 @@ TEST_CASE("route refuses bad arguments by name", "[commands][route]") {
     return result.status().message();
   };
   CHECK(error(json::object()) == "missing argument: prompt");
-  CHECK(error({{"prompt", "x"}, {"model", "auto"}}).find("argument model must be \"provider/model\"") == 0);
-  CHECK(error({{"prompt", "x"}, {"model", "router/fast"}}).find("unknown router model \"fast\"") == 0);
+  CHECK(error({{"prompt", "x"}, {"model", "auto"}})
+            .find("argument model must be \"provider/model\"") == 0);
+  CHECK(error({{"prompt", "x"}, {"model", "router/fast"}}).find("unknown router model \"fast\"") ==
+        0);
   CHECK(error({{"prompt", "x"}, {"attachments", -1}}).find("argument attachments") == 0);
   CHECK(error({{"prompt", "x"}, {"log", "yes"}}) == "argument log must be true or false");
   CHECK(f.ledger->Decisions(0, 10).value().empty());

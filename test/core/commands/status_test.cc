@@ -15,7 +15,6 @@
 
 #include "testing.h"
 
-using router::testing::MemoryLedger;
 using nlohmann::json;
 using router::FakeClock;
 using router::calendar::Zone;
@@ -23,6 +22,7 @@ using router::ledger::Ledger;
 using router::ledger::LedgerOptions;
 using router::ledger::Outcome;
 using router::ledger::UsageRecord;
+using router::testing::MemoryLedger;
 
 namespace {
 
@@ -30,9 +30,9 @@ constexpr int64_t S(int64_t seconds) { return seconds * 1000; }
 
 // "Now" is 2026-07-25 15:00 BST.
 constexpr int64_t kNow = S(1784988000);
-constexpr int64_t kToday = S(1784934000);      // 2026-07-25 00:00 BST
-constexpr int64_t kLast7 = S(1784415600);      // 2026-07-19 00:00 BST (today and 6 days before)
-constexpr int64_t kMonth = S(1782860400);      // 2026-07-01 00:00 BST
+constexpr int64_t kToday = S(1784934000);  // 2026-07-25 00:00 BST
+constexpr int64_t kLast7 = S(1784415600);  // 2026-07-19 00:00 BST (today and 6 days before)
+constexpr int64_t kMonth = S(1782860400);  // 2026-07-01 00:00 BST
 
 UsageRecord Rec(int64_t at_ms, const std::string& provider, const std::string& model, int64_t input,
                 int64_t output, int64_t cost_micros, Outcome outcome = Outcome::kOk) {
@@ -44,7 +44,8 @@ UsageRecord Rec(int64_t at_ms, const std::string& provider, const std::string& m
   r.input_tokens = input;
   r.output_tokens = output;
   r.cost_micros = cost_micros;
-  r.cost_source = outcome == Outcome::kOk ? router::ledger::CostSource::kOpenClaw : router::ledger::CostSource::kNone;
+  r.cost_source = outcome == Outcome::kOk ? router::ledger::CostSource::kOpenClaw
+                                          : router::ledger::CostSource::kNone;
   r.outcome = outcome;
   return r;
 }
@@ -53,15 +54,17 @@ std::unique_ptr<Ledger> SeededLedger() {
   auto ledger = MemoryLedger();
   UsageRecord cached = Rec(S(1784966400), "fakeai", "fake-strong", 1000, 100, 4002);  // today 09:00
   cached.cache_read_tokens = 50;
-  REQUIRE(ledger->AppendBatch({
-      cached,
-      Rec(S(1784970000), "fakeai", "fake-weak", 200, 20, 1000),                 // today 10:00
-      Rec(S(1784973600), "fakeai", "fake-strong", 0, 0, 0, Outcome::kFailed),   // today 11:00
-      Rec(S(1784718000), "other", "o1", 5000, 500, 2'500'000),                  // 3 days ago
-      Rec(S(1783249200), "fakeai", "fake-strong", 300, 30, 10'000),             // 20 days ago
-      Rec(S(1781953200), "other", "o1", 99999, 9999, 99'000'000),               // last month
-      Rec(kNow + 1, "fakeai", "fake-strong", 7, 7, 777),                        // in the future
-  }).ok());
+  REQUIRE(ledger
+              ->AppendBatch({
+                  cached, Rec(S(1784970000), "fakeai", "fake-weak", 200, 20, 1000),  // today 10:00
+                  Rec(S(1784973600), "fakeai", "fake-strong", 0, 0, 0,
+                      Outcome::kFailed),                                         // today 11:00
+                  Rec(S(1784718000), "other", "o1", 5000, 500, 2'500'000),       // 3 days ago
+                  Rec(S(1783249200), "fakeai", "fake-strong", 300, 30, 10'000),  // 20 days ago
+                  Rec(S(1781953200), "other", "o1", 99999, 9999, 99'000'000),    // last month
+                  Rec(kNow + 1, "fakeai", "fake-strong", 7, 7, 777),             // in the future
+              })
+              .ok());
   return ledger;
 }
 
@@ -74,7 +77,6 @@ const router::config::PluginOptions& LondonOptions() {
   }();
   return options;
 }
-
 
 void CheckTotals(const json& t, int64_t calls, int64_t failures, int64_t input, int64_t output,
                  int64_t cache_read, int64_t cost_micros) {
@@ -94,7 +96,8 @@ void CheckTotals(const json& t, int64_t calls, int64_t failures, int64_t input, 
 TEST_CASE("router.status/1 totals per period, provider and model", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
+  auto result = router::commands::Status(
+      {LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
   REQUIRE(result.ok());
   const json& out = result.value();
 
@@ -145,7 +148,8 @@ TEST_CASE("router.status/1 totals per period, provider and model", "[commands]")
 TEST_CASE("router.status/1 with a provider filter", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {"other"});
+  auto result = router::commands::Status(
+      {LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {"other"});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("provider") == "other");
@@ -156,7 +160,8 @@ TEST_CASE("router.status/1 with a provider filter", "[commands]") {
   CheckTotals(out.at("totals").at("last7Days"), 1, 0, 5000, 500, 0, 2'500'000);
   CheckTotals(out.at("totals").at("thisMonth"), 1, 0, 5000, 500, 0, 2'500'000);
 
-  auto none = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {"nobody"});
+  auto none = router::commands::Status(
+      {LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {"nobody"});
   REQUIRE(none.ok());
   CHECK(none->at("providers").empty());
   CheckTotals(none->at("totals").at("thisMonth"), 0, 0, 0, 0, 0, 0);
@@ -167,7 +172,8 @@ TEST_CASE("router.status/1 follows the clock", "[commands]") {
   FakeClock clock(kNow);
   // One day later (2026-07-26 15:00 BST) "today" is empty; the 3-day-old call is 4 days old.
   clock.Advance(router::kMsPerDay);
-  auto result = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
+  auto result = router::commands::Status(
+      {LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
   REQUIRE(result.ok());
   CHECK(result->at("generatedAtMs") == kNow + router::kMsPerDay);
   CHECK(result->at("periods").at("today").at("sinceMs") == kToday + router::kMsPerDay);
@@ -181,14 +187,20 @@ TEST_CASE("router.status/1 periods across DST and a month boundary", "[commands]
   // 2026-03-27 00:00 GMT (1774569600), before the 2026-03-29 change; the month on 2026-04-01 00:00
   // BST (1774998000); today on 2026-04-02 00:00 BST (1775084400).
   auto ledger = MemoryLedger();
-  REQUIRE(ledger->AppendBatch({
-      Rec(S(1774567800), "a", "m", 1, 0, 1),     // 2026-03-26 23:30 GMT: outside every period
-      Rec(S(1774569600), "a", "m", 10, 0, 10),   // 2026-03-27 00:00 GMT: first instant of last 7 days
-      Rec(S(1774868400), "a", "m", 100, 0, 100),  // 2026-03-30 12:00 BST: last 7 days, last month
-      Rec(S(1775026800), "a", "m", 1000, 0, 1000),  // 2026-04-01 08:00 BST: this month
-  }).ok());
+  REQUIRE(
+      ledger
+          ->AppendBatch({
+              Rec(S(1774567800), "a", "m", 1, 0, 1),  // 2026-03-26 23:30 GMT: outside every period
+              Rec(S(1774569600), "a", "m", 10, 0,
+                  10),  // 2026-03-27 00:00 GMT: first instant of last 7 days
+              Rec(S(1774868400), "a", "m", 100, 0,
+                  100),  // 2026-03-30 12:00 BST: last 7 days, last month
+              Rec(S(1775026800), "a", "m", 1000, 0, 1000),  // 2026-04-01 08:00 BST: this month
+          })
+          .ok());
   FakeClock clock(S(1775120400));
-  auto result = router::commands::Status({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
+  auto result = router::commands::Status(
+      {LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())}, {});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("periods").at("today").at("sinceMs") == S(1775084400));
@@ -203,7 +215,8 @@ TEST_CASE("router.status/1 on an empty ledger", "[commands]") {
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
   FakeClock clock(kNow);
-  auto result = router::commands::Status({LondonOptions(), *opened.value(), clock, router::testing::RouterFor(LondonOptions())}, {});
+  auto result = router::commands::Status(
+      {LondonOptions(), *opened.value(), clock, router::testing::RouterFor(LondonOptions())}, {});
   REQUIRE(result.ok());
   CHECK(result->at("ledger").at("records") == 0);
   CHECK(result->at("providers").is_array());
@@ -215,7 +228,8 @@ TEST_CASE("router.status/1 on an empty ledger", "[commands]") {
 TEST_CASE("router.providers/1 lists all-time activity", "[commands]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto result = router::commands::Providers({LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())});
+  auto result = router::commands::Providers(
+      {LondonOptions(), *ledger, clock, router::testing::RouterFor(LondonOptions())});
   REQUIRE(result.ok());
   const json& out = result.value();
   CHECK(out.at("schema") == "router.providers/1");
@@ -254,7 +268,8 @@ TEST_CASE("router.providers/1 lists all-time activity", "[commands]") {
 
   auto opened = Ledger::Open(LedgerOptions{":memory:", 5000});
   REQUIRE(opened.ok());
-  auto empty = router::commands::Providers({LondonOptions(), *opened.value(), clock, router::testing::RouterFor(LondonOptions())});
+  auto empty = router::commands::Providers(
+      {LondonOptions(), *opened.value(), clock, router::testing::RouterFor(LondonOptions())});
   REQUIRE(empty.ok());
   CHECK(empty->at("providers").is_array());
   CHECK(empty->at("providers").empty());

@@ -185,10 +185,17 @@ TEST_CASE("Parse rejects bad values and names the key path", "[config]") {
     }
   }
   SECTION("ledger.busyTimeoutMs wrong type or out of range") {
-    const json bad[] = {json("5000"), json(99),          json(60001),
-                        json(0),      json(-5),          json(5000.5),
-                        json(true),   json(nullptr),     json(int64_t{9223372036854775807}),
-                        json(uint64_t{18446744073709551615u}), json::object()};
+    const json bad[] = {json("5000"),
+                        json(99),
+                        json(60001),
+                        json(0),
+                        json(-5),
+                        json(5000.5),
+                        json(true),
+                        json(nullptr),
+                        json(int64_t{9223372036854775807}),
+                        json(uint64_t{18446744073709551615u}),
+                        json::object()};
     for (const json& value : bad) {
       INFO("busyTimeoutMs = " << value.dump());
       const std::string msg = ParseError(json{{"ledger", {{"busyTimeoutMs", value}}}});

@@ -176,7 +176,8 @@ TEST_CASE("Predict: the time is when it runs out if it does", "[forecast]") {
   CHECK(f.probability < 0.7);
   REQUIRE(f.exhausts_at_ms.has_value());
   CHECK(*f.exhausts_at_ms < kNow + 23 * kHour);
-  const double by_then = Run(Window(3000, 700, reset), Steady(72, 100), *f.exhausts_at_ms - kNow).probability;
+  const double by_then =
+      Run(Window(3000, 700, reset), Steady(72, 100), *f.exhausts_at_ms - kNow).probability;
   CHECK(by_then == Approx(f.probability / 2).margin(0.02));
 }
 
@@ -272,7 +273,8 @@ TEST_CASE("Predict: a busy yesterday carries into today as far as the user's day
     return Series(values);
   };
   // Alternating: a busy day is followed by a quiet one, so yesterday says little about today.
-  const Forecast alternating = Run(Window(1'000'000, 0), days([](int ago) { return ago % 2 == 0; }));
+  const Forecast alternating =
+      Run(Window(1'000'000, 0), days([](int ago) { return ago % 2 == 0; }));
   // Busy weeks: days come in runs, so a busy yesterday means a busy today.
   const Forecast runs = Run(Window(1'000'000, 0), days([](int ago) { return ago < 7; }));
   CHECK(alternating.method == Method::kProfile);
@@ -287,8 +289,9 @@ TEST_CASE("Predict: today's pace so far moves today's forecast", "[forecast]") {
   std::vector<double> busy = usual;
   for (size_t i = busy.size() - 6; i < busy.size(); ++i) busy[i] = 300;
   const auto at_six = [&](const std::vector<double>& values) {
-    return Predict(Window(1'000'000, 0), {six - static_cast<int64_t>(values.size()) * kHour, values},
-                   six, 24 * kHour, Utc());
+    return Predict(Window(1'000'000, 0),
+                   {six - static_cast<int64_t>(values.size()) * kHour, values}, six, 24 * kHour,
+                   Utc());
   };
   const Forecast calm = at_six(usual);
   const Forecast hot = at_six(busy);

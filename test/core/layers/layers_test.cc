@@ -58,7 +58,8 @@ std::vector<std::string> TableViolations(const std::vector<Layer>& layers) {
   std::set<std::string> above;
   for (const Layer& layer : layers) {
     for (const std::string& dep : layer.deps) {
-      if (above.count(dep) == 0) out.push_back(layer.module + " depends on " + dep + ", which is not above it");
+      if (above.count(dep) == 0)
+        out.push_back(layer.module + " depends on " + dep + ", which is not above it");
     }
     if (!above.insert(layer.module).second) out.push_back(layer.module + " is listed twice");
   }
@@ -78,22 +79,27 @@ std::vector<std::string> FileViolations(const std::vector<Layer>& layers, const 
                                         std::set<std::string>* used = nullptr) {
   std::vector<std::string> out;
   const Layer* layer = FindLayer(layers, module);
-  if (layer == nullptr) return {path + ": module " + module + " is not in core/README.md's layer table"};
+  if (layer == nullptr)
+    return {path + ": module " + module + " is not in core/README.md's layer table"};
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("#include", 0) != 0) continue;
-    if (line.find("<napi.h>") != std::string::npos || line.find("node_api.h") != std::string::npos) {
+    if (line.find("<napi.h>") != std::string::npos ||
+        line.find("node_api.h") != std::string::npos) {
       out.push_back(path + ": Node headers stay out of core/ (" + line + ")");
     }
-    if (line.find("sqlite3.h") != std::string::npos && module != "ledger") out.push_back(path + ": only ledger includes sqlite3.h");
-    if (line.find("<curl/") != std::string::npos && module != "http") out.push_back(path + ": only http includes curl");
+    if (line.find("sqlite3.h") != std::string::npos && module != "ledger")
+      out.push_back(path + ": only ledger includes sqlite3.h");
+    if (line.find("<curl/") != std::string::npos && module != "http")
+      out.push_back(path + ": only http includes curl");
     const size_t at = line.find("\"router/");
     if (at == std::string::npos) continue;
     const std::string target = line.substr(at + 8, line.find('/', at + 8) - at - 8);
     if (target == module) continue;
     if (used != nullptr) used->insert(target);
     if (layer->deps.count(target) == 0) {
-      out.push_back(path + ": " + module + " includes " + target + ", which its layer does not list (" + line + ")");
+      out.push_back(path + ": " + module + " includes " + target +
+                    ", which its layer does not list (" + line + ")");
     }
   }
   return out;
@@ -116,7 +122,8 @@ std::vector<Layer> RepoLayers() {
   return ReadLayers(ReadFile(fs::path(ROUTER_SOURCE_DIR) / "core" / "README.md"));
 }
 
-TEST_CASE("core/README.md's layer table lists each module once, depending only on modules above it", "[layers]") {
+TEST_CASE("core/README.md's layer table lists each module once, depending only on modules above it",
+          "[layers]") {
   const auto layers = RepoLayers();
   REQUIRE(layers.size() >= 10);
   CHECK(layers.front().module == "base");
@@ -126,17 +133,20 @@ TEST_CASE("core/README.md's layer table lists each module once, depending only o
   CHECK(problems.empty());
 }
 
-TEST_CASE("every core file includes only the modules its layer lists, and each listed one is used", "[layers]") {
+TEST_CASE("every core file includes only the modules its layer lists, and each listed one is used",
+          "[layers]") {
   const auto layers = RepoLayers();
   std::vector<std::string> problems;
   for (const auto& [module, files] : CoreFiles(fs::path(ROUTER_SOURCE_DIR) / "core")) {
     std::set<std::string> used;
     for (const fs::path& file : files) {
-      for (auto& p : FileViolations(layers, module, file.string(), ReadFile(file), &used)) problems.push_back(p);
+      for (auto& p : FileViolations(layers, module, file.string(), ReadFile(file), &used))
+        problems.push_back(p);
     }
     if (const Layer* layer = FindLayer(layers, module)) {
       for (const std::string& dep : layer->deps) {
-        if (used.count(dep) == 0) problems.push_back(module + " lists " + dep + " but includes nothing from it");
+        if (used.count(dep) == 0)
+          problems.push_back(module + " lists " + dep + " but includes nothing from it");
       }
     }
   }
@@ -144,16 +154,19 @@ TEST_CASE("every core file includes only the modules its layer lists, and each l
   CHECK(problems.empty());
 }
 
-TEST_CASE("the layer check catches an include that points up and a foreign system header", "[layers]") {
+TEST_CASE("the layer check catches an include that points up and a foreign system header",
+          "[layers]") {
   const auto layers = RepoLayers();
-  const auto up = FileViolations(layers, "config", "config/x.h", "#include \"router/route/router.h\"\n");
+  const auto up =
+      FileViolations(layers, "config", "config/x.h", "#include \"router/route/router.h\"\n");
   REQUIRE(up.size() == 1);
   CHECK(up[0].find("config includes route") != std::string::npos);
   CHECK(FileViolations(layers, "quota", "quota/x.cc", "#include <sqlite3.h>\n").size() == 1);
   CHECK(FileViolations(layers, "route", "route/x.cc", "#include <napi.h>\n").size() == 1);
   CHECK(FileViolations(layers, "pricing", "pricing/x.cc", "#include <curl/curl.h>\n").size() == 1);
   CHECK(FileViolations(layers, "nowhere", "nowhere/x.cc", "").size() == 1);
-  CHECK(FileViolations(layers, "route", "route/x.cc", "#include \"router/score/capabilities.h\"\n").empty());
+  CHECK(FileViolations(layers, "route", "route/x.cc", "#include \"router/score/capabilities.h\"\n")
+            .empty());
 
   std::vector<Layer> upside_down = {{"base", {"config"}}, {"config", {"base"}}};
   const auto table = TableViolations(upside_down);

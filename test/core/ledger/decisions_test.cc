@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include "router/ledger/ledger.h"
 #include "testing.h"
@@ -344,8 +344,7 @@ TEST_CASE("Routing counts decisions and prices routed calls at the run's newest 
               ->AppendBatch({
                   RunCall(1100, "r1", 1000, 200, 5000, 100, 1234),
                   RunCall(1200, "r1", 5000, 0, 0, 0, 50, Outcome::kFailed),
-                  RunCall(3000, "r2", 333, 7, 1, 50, 5),
-                  RunCall(4000, "r2", 1, 1, 0, 0, 1),
+                  RunCall(3000, "r2", 333, 7, 1, 50, 5), RunCall(4000, "r2", 1, 1, 0, 0, 1),
                   RunCall(4500, "r2", 0, 0, 2, 0, 2),
                   RunCall(11'000, "r2", 1000, 1000, 0, 0, 100),  // after until
                   RunCall(3000, "r3", 1000, 1000, 0, 0, 100),    // not applied
@@ -457,10 +456,11 @@ PRAGMA user_version = 2;
     CHECK(QueryText(path, "PRAGMA user_version") == std::to_string(router::ledger::kSchemaVersion));
     CHECK(QueryText(path, "SELECT COUNT(*) FROM calls") == "2");
     CHECK(QueryText(path, "SELECT COUNT(*) FROM calls WHERE input_chars = 0") == "2");
-    CHECK(QueryText(path, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
-                          " WHERE type = 'index' AND name IN ('calls_by_session_time',"
-                          " 'calls_by_agent_time', 'decisions_by_run', 'decisions_by_time')"
-                          " ORDER BY name)") ==
+    CHECK(QueryText(path,
+                    "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
+                    " WHERE type = 'index' AND name IN ('calls_by_session_time',"
+                    " 'calls_by_agent_time', 'decisions_by_run', 'decisions_by_time')"
+                    " ORDER BY name)") ==
           "calls_by_agent_time,calls_by_session_time,decisions_by_run,decisions_by_time");
     // Old data reads as before; calls without chars give no evidence.
     auto sums = ledger.SumRange(0, 3'600'000, "");

@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include "router/ledger/ledger.h"
 #include "testing.h"
@@ -45,7 +45,8 @@ UsageRecord Rec(int64_t at_ms, const std::string& provider, const std::string& m
   r.input_tokens = input;
   r.output_tokens = output;
   r.cost_micros = cost_micros;
-  r.cost_source = cost_micros > 0 ? router::ledger::CostSource::kOpenClaw : router::ledger::CostSource::kNone;
+  r.cost_source =
+      cost_micros > 0 ? router::ledger::CostSource::kOpenClaw : router::ledger::CostSource::kNone;
   r.outcome = outcome;
   return r;
 }
@@ -118,8 +119,9 @@ TEST_CASE("Ledger creates a file and its folders, in WAL mode", "[ledger]") {
     // Checked on our own connection while the ledger is open.
     CHECK(QueryText(path, "PRAGMA journal_mode") == "wal");
     CHECK(QueryText(path, "PRAGMA user_version") == std::to_string(router::ledger::kSchemaVersion));
-    CHECK(QueryText(path, "SELECT provider || '/' || model || ':' || trigger || ':' || outcome ||"
-                          " ':' || cost_source FROM calls") == "fakeai/fake-strong:user:ok:openclaw");
+    CHECK(QueryText(path,
+                    "SELECT provider || '/' || model || ':' || trigger || ':' || outcome ||"
+                    " ':' || cost_source FROM calls") == "fakeai/fake-strong:user:ok:openclaw");
   }
   // WAL is persistent: it is still the journal mode after the ledger is closed.
   CHECK(QueryText(path, "PRAGMA journal_mode") == "wal");
@@ -142,8 +144,9 @@ TEST_CASE("Ledger keeps records across Open", "[ledger]") {
     auto ledger = MustOpen(path);
     REQUIRE(ledger->Append(Rec(1000, "a", "m1", 10, 1, 100)).ok());
     REQUIRE(ledger->Append(Rec(2000, "a", "m1", 20, 2, 200)).ok());
-    REQUIRE(ledger->AppendBatch({Rec(3000, "b", "m2", 30, 3, 300), Rec(4000, "b", "m2", 40, 4, 400)})
-                .ok());
+    REQUIRE(
+        ledger->AppendBatch({Rec(3000, "b", "m2", 30, 3, 300), Rec(4000, "b", "m2", 40, 4, 400)})
+            .ok());
   }
   auto ledger = MustOpen(path);
   CHECK(Count(*ledger) == 4);
@@ -168,19 +171,21 @@ TEST_CASE("SumByModel totals each period, per provider and model", "[ledger]") {
   UsageRecord cached = Rec(150, "anthropic", "opus", 1, 2, 3);
   cached.cache_read_tokens = 70;
   cached.cache_write_tokens = 8;
-  REQUIRE(ledger->AppendBatch({
-      Rec(5, "anthropic", "opus", 1000, 1000, 1000),     // before every period: ignored
-      Rec(10, "anthropic", "opus", 100, 10, 1000),       // widest only (boundary included)
-      Rec(60, "anthropic", "opus", 200, 20, 2000),       // middle and widest
-      Rec(100, "anthropic", "opus", 300, 30, 3000),      // all three (boundary included)
-      cached,                                            // all three
-      Rec(200, "anthropic", "sonnet", 5, 6, 7),          // all three (until included)
-      Rec(201, "anthropic", "sonnet", 9999, 9999, 9999), // after until: ignored
-      Rec(120, "openai", "gpt", 0, 0, 0, Outcome::kFailed),
-      Rec(130, "openai", "gpt", 0, 0, 0, Outcome::kInvalid),
-      Rec(20, "openai", "gpt", 40, 4, 400),
-      Rec(7, "zeta", "old", 1, 1, 1),                    // only before every period: no row
-  }).ok());
+  REQUIRE(ledger
+              ->AppendBatch({
+                  Rec(5, "anthropic", "opus", 1000, 1000, 1000),  // before every period: ignored
+                  Rec(10, "anthropic", "opus", 100, 10, 1000),    // widest only (boundary included)
+                  Rec(60, "anthropic", "opus", 200, 20, 2000),    // middle and widest
+                  Rec(100, "anthropic", "opus", 300, 30, 3000),   // all three (boundary included)
+                  cached,                                         // all three
+                  Rec(200, "anthropic", "sonnet", 5, 6, 7),       // all three (until included)
+                  Rec(201, "anthropic", "sonnet", 9999, 9999, 9999),  // after until: ignored
+                  Rec(120, "openai", "gpt", 0, 0, 0, Outcome::kFailed),
+                  Rec(130, "openai", "gpt", 0, 0, 0, Outcome::kInvalid),
+                  Rec(20, "openai", "gpt", 40, 4, 400),
+                  Rec(7, "zeta", "old", 1, 1, 1),  // only before every period: no row
+              })
+              .ok());
 
   SECTION("all providers") {
     auto sums = ledger->SumByModel({100, 50, 10}, 200, "");
@@ -257,13 +262,15 @@ TEST_CASE("SumByModel totals each period, per provider and model", "[ledger]") {
 
 TEST_CASE("Activity reports calls, failures and first/last seen per model", "[ledger]") {
   auto ledger = MustOpen(":memory:");
-  REQUIRE(ledger->AppendBatch({
-      Rec(500, "b", "m", 1, 1, 1),
-      Rec(100, "a", "x", 1, 1, 1),
-      Rec(900, "a", "x", 0, 0, 0, Outcome::kFailed),
-      Rec(300, "a", "x", 0, 0, 0, Outcome::kFailed),
-      Rec(700, "a", "y", 0, 0, 0, Outcome::kInvalid),
-  }).ok());
+  REQUIRE(ledger
+              ->AppendBatch({
+                  Rec(500, "b", "m", 1, 1, 1),
+                  Rec(100, "a", "x", 1, 1, 1),
+                  Rec(900, "a", "x", 0, 0, 0, Outcome::kFailed),
+                  Rec(300, "a", "x", 0, 0, 0, Outcome::kFailed),
+                  Rec(700, "a", "y", 0, 0, 0, Outcome::kInvalid),
+              })
+              .ok());
   auto activity = ledger->Activity();
   REQUIRE(activity.ok());
   const auto& rows = activity.value();
@@ -285,13 +292,14 @@ TEST_CASE("Activity reports calls, failures and first/last seen per model", "[le
 TEST_CASE("HourlyTotals sums each hour of one provider over its models", "[ledger]") {
   constexpr int64_t kHour = 3'600'000;
   auto ledger = MustOpen(":memory:");
-  REQUIRE(ledger->AppendBatch({
-      Rec(kHour + 10, "a", "x", 5, 1, 100),
-      Rec(kHour + 20, "a", "y", 7, 2, 200),
-      Rec(3 * kHour + 5, "a", "x", 11, 0, 0),
-      Rec(3 * kHour + 6, "b", "x", 1000, 0, 0),  // another provider
-      Rec(5 * kHour, "a", "x", 13, 0, 0),        // outside the range
-  }).ok());
+  REQUIRE(ledger
+              ->AppendBatch({
+                  Rec(kHour + 10, "a", "x", 5, 1, 100), Rec(kHour + 20, "a", "y", 7, 2, 200),
+                  Rec(3 * kHour + 5, "a", "x", 11, 0, 0),
+                  Rec(3 * kHour + 6, "b", "x", 1000, 0, 0),  // another provider
+                  Rec(5 * kHour, "a", "x", 13, 0, 0),        // outside the range
+              })
+              .ok());
   auto hours = ledger->HourlyTotals("a", 0, 5 * kHour);
   REQUIRE(hours.ok());
   REQUIRE(hours->size() == 2);  // the empty hours 0, 2 and 4 are left out
@@ -313,13 +321,15 @@ TEST_CASE("AppendBatch stores all records or none", "[ledger]") {
 
   SECTION("a negative count in the last record rolls back the whole batch") {
     UsageRecord bad = Rec(4, "a", "m", -1, 0, 0);
-    CHECK_FALSE(ledger->AppendBatch({Rec(2, "a", "m", 1, 1, 1), Rec(3, "a", "m", 1, 1, 1), bad}).ok());
+    CHECK_FALSE(
+        ledger->AppendBatch({Rec(2, "a", "m", 1, 1, 1), Rec(3, "a", "m", 1, 1, 1), bad}).ok());
     CHECK(Count(*ledger) == 1);
   }
   SECTION("an unknown trigger in the middle rolls back the whole batch") {
     UsageRecord bad = Rec(3, "a", "m", 1, 1, 1);
     bad.trigger = "bogus";
-    CHECK_FALSE(ledger->AppendBatch({Rec(2, "a", "m", 1, 1, 1), bad, Rec(4, "a", "m", 1, 1, 1)}).ok());
+    CHECK_FALSE(
+        ledger->AppendBatch({Rec(2, "a", "m", 1, 1, 1), bad, Rec(4, "a", "m", 1, 1, 1)}).ok());
     CHECK(Count(*ledger) == 1);
   }
   SECTION("a negative cost is refused") {
@@ -336,9 +346,10 @@ TEST_CASE("AppendBatch stores all records or none", "[ledger]") {
 TEST_CASE("Ledger refuses a file with a newer schema and leaves it untouched", "[ledger]") {
   TempDir dir;
   const std::string path = dir.File("ledger.sqlite");
-  ExecOn(path, "CREATE TABLE calls (id INTEGER PRIMARY KEY, future TEXT);"
-               "INSERT INTO calls (future) VALUES ('from v99');"
-               "PRAGMA user_version = 99;");
+  ExecOn(path,
+         "CREATE TABLE calls (id INTEGER PRIMARY KEY, future TEXT);"
+         "INSERT INTO calls (future) VALUES ('from v99');"
+         "PRAGMA user_version = 99;");
   const std::string before = ReadBytes(path);
   REQUIRE_FALSE(before.empty());
 
@@ -481,9 +492,9 @@ TEST_CASE("SumRange equals a brute-force sum for any range, across hour edges", 
   };
   const int64_t hour = 3'600'000;
   for (int i = 0; i < 600; ++i) {
-    UsageRecord r = Rec(next() % (30 * hour), i % 3 == 0 ? "a" : "b", i % 2 == 0 ? "m1" : "m2",
-                        next() % 1000, next() % 100, next() % 5000,
-                        i % 7 == 0 ? Outcome::kFailed : Outcome::kOk);
+    UsageRecord r =
+        Rec(next() % (30 * hour), i % 3 == 0 ? "a" : "b", i % 2 == 0 ? "m1" : "m2", next() % 1000,
+            next() % 100, next() % 5000, i % 7 == 0 ? Outcome::kFailed : Outcome::kOk);
     r.model_calls = 1 + next() % 3;
     r.counts_as_message = i % 5 == 0;
     records.push_back(r);
@@ -496,7 +507,8 @@ TEST_CASE("SumRange equals a brute-force sum for any range, across hour edges", 
     const std::string provider = trial % 3 == 0 ? "a" : "";
     router::ledger::Totals expected;
     for (const auto& r : records) {
-      if (r.at_ms < start || r.at_ms >= end || (!provider.empty() && r.provider != provider)) continue;
+      if (r.at_ms < start || r.at_ms >= end || (!provider.empty() && r.provider != provider))
+        continue;
       expected.calls += 1;
       expected.failures += r.outcome == Outcome::kFailed ? 1 : 0;
       expected.messages += r.counts_as_message ? 1 : 0;
@@ -522,7 +534,8 @@ TEST_CASE("SumRange equals a brute-force sum for any range, across hour edges", 
 
 TEST_CASE("Events are stored, deduplicated by key, listed and undone", "[ledger]") {
   auto ledger = MustOpen(":memory:");
-  router::ledger::Event set_usage{0, 100, "set-usage", "anthropic", "weekly", R"({"percent":79})", false};
+  router::ledger::Event set_usage{
+      0, 100, "set-usage", "anthropic", "weekly", R"({"percent":79})", false};
   auto first = ledger->AppendEvent(set_usage);
   REQUIRE(first.ok());
   CHECK(first.value() > 0);

@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include "router/ledger/ledger.h"
 #include "router/ledger/writer.h"
@@ -178,7 +178,7 @@ TEST_CASE("AsyncWriter retries a failing opener, warns once, and loses nothing",
   CHECK(Contains(warnings[0], "ledger locked by test"));
   CHECK(Contains(warnings[0], "will retry"));
   CHECK(Contains(warnings[0], " queued"));  // how many depends on when the first attempt ran
-  CHECK(writer.TakeWarnings().empty());  // taken
+  CHECK(writer.TakeWarnings().empty());     // taken
 }
 
 TEST_CASE("AsyncWriter reports distinct errors as separate warnings, oldest first", "[ledger]") {
@@ -287,11 +287,11 @@ TEST_CASE("AsyncWriter destructor does not open anything when nothing was queued
   CHECK(opens.load() == 0);
 }
 
-// Regression, found by this test (core/src/ledger/writer.cc, Run(): a failed AppendBatch keeps the whole batch at the head of
-// the queue and retries it forever): a record the ledger can never store (here a trigger the
-// schema's CHECK rejects) blocks every record queued after it, so nothing more is ever committed.
-TEST_CASE("AsyncWriter: one unstorable record must not block the records after it",
-          "[ledger]") {
+// Regression, found by this test (core/src/ledger/writer.cc, Run(): a failed AppendBatch keeps the
+// whole batch at the head of the queue and retries it forever): a record the ledger can never store
+// (here a trigger the schema's CHECK rejects) blocks every record queued after it, so nothing more
+// is ever committed.
+TEST_CASE("AsyncWriter: one unstorable record must not block the records after it", "[ledger]") {
   auto ledger = MemoryLedger();
   AsyncWriter writer([&]() -> Result<std::shared_ptr<Ledger>> { return ledger; });
   UsageRecord poison = Rec(0);

@@ -6,11 +6,11 @@
 #include "router/config/options.h"
 
 using nlohmann::json;
-using router::pricing::OpenClawModelCosts;
-using router::pricing::Pricer;
 using router::ledger::CostSource;
 using router::ledger::Outcome;
 using router::ledger::UsageRecord;
+using router::pricing::OpenClawModelCosts;
+using router::pricing::Pricer;
 
 namespace {
 
@@ -50,7 +50,8 @@ TEST_CASE("Pricer follows the order of truth", "[pricing]") {
     CHECK(r.cost_source == CostSource::kOpenClaw);
   }
   SECTION("a config override beats OpenClaw's configured cost, also for another spelling") {
-    for (const char* model : {"claude-sonnet-4-6", "claude-sonnet-4.6", "claude-sonnet-4-6-20260101"}) {
+    for (const char* model :
+         {"claude-sonnet-4-6", "claude-sonnet-4.6", "claude-sonnet-4-6-20260101"}) {
       UsageRecord r = Call("anthropic", model);
       pricer.Price(r);
       CHECK(r.cost_source == CostSource::kOverride);
@@ -69,7 +70,8 @@ TEST_CASE("Pricer follows the order of truth", "[pricing]") {
     REQUIRE(r.cost_source == CostSource::kTable);
     const auto* known = router::pricing::PriceTable::Builtin().Find("openai", "gpt-5.4-mini");
     REQUIRE(known != nullptr);
-    CHECK(r.cost_micros == router::pricing::CostMicros(known->price, {1'000'000, 100'000, 2'000'000, 0}));
+    CHECK(r.cost_micros ==
+          router::pricing::CostMicros(known->price, {1'000'000, 100'000, 2'000'000, 0}));
     CHECK(r.cost_micros > 0);
   }
   SECTION("unknown models stay unpriced; local providers and failed calls cost nothing") {

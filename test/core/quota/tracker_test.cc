@@ -16,9 +16,6 @@
 
 #include "testing.h"
 
-using router::testing::MemoryLedger;
-using router::testing::UserCall;
-using router::testing::ParseOptions;
 using nlohmann::json;
 using router::config::PluginOptions;
 using router::config::QuotaSource;
@@ -31,6 +28,9 @@ using router::ledger::UsageRecord;
 using router::quota::BudgetState;
 using router::quota::Level;
 using router::quota::WindowState;
+using router::testing::MemoryLedger;
+using router::testing::ParseOptions;
+using router::testing::UserCall;
 
 namespace {
 
@@ -38,28 +38,29 @@ constexpr int64_t S(int64_t seconds) { return seconds * 1000; }
 constexpr int64_t kMin = router::kMsPerMinute;
 constexpr int64_t kHour = router::kMsPerHour;
 
-constexpr int64_t kNow = S(1773856800);         // Wed 2026-03-18 13:00 CDT (18:00Z)
-constexpr int64_t kReset7 = S(1773835200);      // 2026-03-18 07:00 CDT (12:00Z)
-constexpr int64_t kNextReset7 = S(1773921600);  // 2026-03-19 07:00 CDT
-constexpr int64_t k0630 = S(1773833400);        // 2026-03-18 06:30 CDT (11:30Z)
-constexpr int64_t k0730 = S(1773837000);        // 2026-03-18 07:30 CDT (12:30Z)
-constexpr int64_t k1000 = S(1773846000);        // 2026-03-18 10:00 CDT (15:00Z)
-constexpr int64_t k1200 = S(1773853200);        // 2026-03-18 12:00 CDT (17:00Z)
-constexpr int64_t kMidnight = S(1773810000);    // 2026-03-18 00:00 CDT (05:00Z)
-constexpr int64_t kNextMidnight = S(1773896400);  // 2026-03-19 00:00 CDT
+constexpr int64_t kNow = S(1773856800);            // Wed 2026-03-18 13:00 CDT (18:00Z)
+constexpr int64_t kReset7 = S(1773835200);         // 2026-03-18 07:00 CDT (12:00Z)
+constexpr int64_t kNextReset7 = S(1773921600);     // 2026-03-19 07:00 CDT
+constexpr int64_t k0630 = S(1773833400);           // 2026-03-18 06:30 CDT (11:30Z)
+constexpr int64_t k0730 = S(1773837000);           // 2026-03-18 07:30 CDT (12:30Z)
+constexpr int64_t k1000 = S(1773846000);           // 2026-03-18 10:00 CDT (15:00Z)
+constexpr int64_t k1200 = S(1773853200);           // 2026-03-18 12:00 CDT (17:00Z)
+constexpr int64_t kMidnight = S(1773810000);       // 2026-03-18 00:00 CDT (05:00Z)
+constexpr int64_t kNextMidnight = S(1773896400);   // 2026-03-19 00:00 CDT
 constexpr int64_t kYesterday2330 = S(1773808200);  // 2026-03-17 23:30 CDT (2026-03-18 04:30Z)
-constexpr int64_t kMonth = S(1772344800);       // 2026-03-01 00:00 CST
-constexpr int64_t kNextMonth = S(1775019600);   // 2026-04-01 00:00 CDT
-constexpr int64_t kFeb28 = S(1772301600);       // 2026-02-28 12:00 CST
-constexpr int64_t kMondayUtc = S(1773619200);   // 2026-03-16 00:00Z
+constexpr int64_t kMonth = S(1772344800);          // 2026-03-01 00:00 CST
+constexpr int64_t kNextMonth = S(1775019600);      // 2026-04-01 00:00 CDT
+constexpr int64_t kFeb28 = S(1772301600);          // 2026-02-28 12:00 CST
+constexpr int64_t kMondayUtc = S(1773619200);      // 2026-03-16 00:00Z
 constexpr int64_t kNextMondayUtc = S(1774224000);  // 2026-03-23 00:00Z
-constexpr int64_t kSundayUtc = S(1773576000);   // 2026-03-15 12:00Z
-constexpr int64_t kTue1000 = S(1773759600);     // 2026-03-17 10:00 CDT
+constexpr int64_t kSundayUtc = S(1773576000);      // 2026-03-15 12:00Z
+constexpr int64_t kTue1000 = S(1773759600);        // 2026-03-17 10:00 CDT
 
 void Append(Ledger& ledger, const UsageRecord& r) { REQUIRE(ledger.Append(r).ok()); }
 
-int64_t AddEvent(Ledger& ledger, int64_t at_ms, const std::string& kind, const std::string& provider,
-                 const std::string& window, const std::string& payload) {
+int64_t AddEvent(Ledger& ledger, int64_t at_ms, const std::string& kind,
+                 const std::string& provider, const std::string& window,
+                 const std::string& payload) {
   auto id = ledger.AppendEvent(Event{0, at_ms, kind, provider, window, payload, false});
   REQUIRE(id.ok());
   REQUIRE(id.value() > 0);
@@ -152,10 +153,12 @@ TEST_CASE("EvaluateWindows measures each window in its provider's unit", "[quota
   UsageRecord r3 = UserCall(k1200, "req", 0, 0);
   r3.model_calls = 0;
   r3.outcome = Outcome::kFailed;
-  UsageRecord yesterday = UserCall(kYesterday2330, "tok", 77'777, 9'000'000);  // before local midnight
-  REQUIRE(ledger->AppendBatch({t1, t2, m1, m2, m3, r1, r2, r3, yesterday,
-                               UserCall(k0730, "usd", 1, 1'250'000), UserCall(k1200, "usd", 1, 250'000),
-                               UserCall(k1200, "loc", 1, 700'000)})
+  UsageRecord yesterday =
+      UserCall(kYesterday2330, "tok", 77'777, 9'000'000);  // before local midnight
+  REQUIRE(ledger
+              ->AppendBatch(
+                  {t1, t2, m1, m2, m3, r1, r2, r3, yesterday, UserCall(k0730, "usd", 1, 1'250'000),
+                   UserCall(k1200, "usd", 1, 250'000), UserCall(k1200, "loc", 1, 700'000)})
               .ok());
 
   SECTION("cache reads are not counted by default") {
@@ -207,8 +210,8 @@ TEST_CASE("EvaluateWindows measures each window in its provider's unit", "[quota
   }
 
   SECTION("countCacheReads adds cache reads to token windows only") {
-    const PluginOptions options =
-        ParseOptions(R"({"timezone": "America/Chicago", "countCacheReads": true, )" + providers + "}");
+    const PluginOptions options = ParseOptions(
+        R"({"timezone": "America/Chicago", "countCacheReads": true, )" + providers + "}");
     const auto windows = Eval(options, *ledger, kNow);
     CHECK(Find(windows, "tok", "day").used == 1133);
     CHECK(Find(windows, "msg", "day").used == 2);
@@ -217,7 +220,8 @@ TEST_CASE("EvaluateWindows measures each window in its provider's unit", "[quota
   }
 }
 
-TEST_CASE("EvaluateWindows: daily at 07:00 America/Chicago, rolling 5 h and weekly spans", "[quota]") {
+TEST_CASE("EvaluateWindows: daily at 07:00 America/Chicago, rolling 5 h and weekly spans",
+          "[quota]") {
   // The plugin zone is UTC; only the daily schedule names Chicago.
   const PluginOptions options = ParseOptions(R"({
     "timezone": "UTC",
@@ -227,16 +231,19 @@ TEST_CASE("EvaluateWindows: daily at 07:00 America/Chicago, rolling 5 h and week
       {"name": "weekly", "limit": 100000, "schedule": {"type": "weekly", "dayOfWeek": 1}}
     ]}}})");
   auto ledger = MemoryLedger();
-  REQUIRE(ledger->AppendBatch({
-      UserCall(k0630, "p", 1),               // before today's 07:00 reset: weekly only
-      UserCall(kReset7, "p", 10),            // exactly at the reset: belongs to the new daily window
-      UserCall(k0730, "p", 100),             // daily, weekly; 12:30Z is before the 5 h window (13:00Z)
-      UserCall(k1200, "p", 1000),            // every window
-      UserCall(kTue1000, "p", 10'000),       // yesterday: weekly only
-      UserCall(kSundayUtc, "p", 100'000),    // before Monday 00:00Z: no window
-      UserCall(kNow + kMin, "p", 1'000'000),  // in the future: no window
-      UserCall(k1200, "q", 5),               // another provider
-  }).ok());
+  REQUIRE(
+      ledger
+          ->AppendBatch({
+              UserCall(k0630, "p", 1),     // before today's 07:00 reset: weekly only
+              UserCall(kReset7, "p", 10),  // exactly at the reset: belongs to the new daily window
+              UserCall(k0730, "p", 100),  // daily, weekly; 12:30Z is before the 5 h window (13:00Z)
+              UserCall(k1200, "p", 1000),             // every window
+              UserCall(kTue1000, "p", 10'000),        // yesterday: weekly only
+              UserCall(kSundayUtc, "p", 100'000),     // before Monday 00:00Z: no window
+              UserCall(kNow + kMin, "p", 1'000'000),  // in the future: no window
+              UserCall(k1200, "q", 5),                // another provider
+          })
+          .ok());
 
   const auto windows = Eval(options, *ledger, kNow);
   REQUIRE(windows.size() == 3);
@@ -283,7 +290,8 @@ TEST_CASE("EvaluateWindows levels follow the thresholds", "[quota]") {
   int64_t total = 0;
   const auto add = [&](int64_t tokens) {
     total += tokens;
-    for (const char* provider : {"p", "zero", "free"}) Append(*ledger, UserCall(k0730, provider, tokens));
+    for (const char* provider : {"p", "zero", "free"})
+      Append(*ledger, UserCall(k0730, provider, tokens));
   };
   const auto check = [&](Level expected) {
     const auto windows = Eval(options, *ledger, kNow);
@@ -328,13 +336,17 @@ TEST_CASE("EvaluateWindows uses set-usage, reset and api readings", "[quota]") {
       {"name": "5h", "limit": 100000, "schedule": {"type": "rolling", "hours": 5}}
     ]}}})");
   auto ledger = MemoryLedger();
-  REQUIRE(ledger->AppendBatch({
-      UserCall(k0630, "man", 1),                  // before the daily reset
-      UserCall(k0730, "man", 100),                // daily only
-      UserCall(k1200, "man", 1000),               // daily and 5h
-      UserCall(kNow - 10 * kMin, "man", 10'000),  // daily and 5h
-  }).ok());
-  const auto state = [&](const std::string& window) { return Find(Eval(options, *ledger, kNow), "man", window); };
+  REQUIRE(ledger
+              ->AppendBatch({
+                  UserCall(k0630, "man", 1),                  // before the daily reset
+                  UserCall(k0730, "man", 100),                // daily only
+                  UserCall(k1200, "man", 1000),               // daily and 5h
+                  UserCall(kNow - 10 * kMin, "man", 10'000),  // daily and 5h
+              })
+              .ok());
+  const auto state = [&](const std::string& window) {
+    return Find(Eval(options, *ledger, kNow), "man", window);
+  };
 
   SECTION("ledger only") {
     CHECK(state("daily").used == 11'100);
@@ -365,7 +377,8 @@ TEST_CASE("EvaluateWindows uses set-usage, reset and api readings", "[quota]") {
   }
   SECTION("an undone set-usage is ignored; the one before it applies again") {
     AddEvent(*ledger, kReset7 + kHour, "set-usage", "man", "daily", R"({"used": 500})");  // 13:00Z
-    const int64_t undone = AddEvent(*ledger, k1000, "set-usage", "man", "daily", R"({"used": 7000})");
+    const int64_t undone =
+        AddEvent(*ledger, k1000, "set-usage", "man", "daily", R"({"used": 7000})");
     CHECK(state("daily").used == 7000 + 11'000);
     REQUIRE(ledger->MarkUndone(undone).ok());
     const WindowState daily = state("daily");
@@ -419,14 +432,17 @@ TEST_CASE("EvaluateWindows derives windows from a provider budget", "[quota]") {
       "loc": {"tier": "local", "budget": {"dailyLimit": 1}}
     }})");
   auto ledger = MemoryLedger();
-  REQUIRE(ledger->AppendBatch({
-      UserCall(kFeb28, "anth", 1, 50'000'000),           // last month
-      UserCall(kMonth + kHour, "anth", 1, 40'000'000),   // this month
-      UserCall(kYesterday2330, "anth", 1, 3'000'000),    // this month, yesterday in Chicago
-      UserCall(k0730, "anth", 1, 2'000'000),             // today
-      UserCall(k1200, "anth", 1, 4'000'000),             // today
-      UserCall(k1200, "loc", 1, 5'000'000),              // local: free
-  }).ok());
+  REQUIRE(
+      ledger
+          ->AppendBatch({
+              UserCall(kFeb28, "anth", 1, 50'000'000),          // last month
+              UserCall(kMonth + kHour, "anth", 1, 40'000'000),  // this month
+              UserCall(kYesterday2330, "anth", 1, 3'000'000),   // this month, yesterday in Chicago
+              UserCall(k0730, "anth", 1, 2'000'000),            // today
+              UserCall(k1200, "anth", 1, 4'000'000),            // today
+              UserCall(k1200, "loc", 1, 5'000'000),             // local: free
+          })
+          .ok());
   const auto windows = Eval(options, *ledger, kNow);
   REQUIRE(windows.size() == 4);
   CHECK(windows[0].window == "5h");
@@ -471,14 +487,16 @@ TEST_CASE("EvaluateBudget sums today's non-local spend against the daily cap", "
     "timezone": "America/Chicago", "dailyBudgetUsd": 10, "budgetSoftThreshold": 0.7,
     "providers": {"a": {}, "loc": {"tier": "local"}}})");
   auto ledger = MemoryLedger();
-  REQUIRE(ledger->AppendBatch({
-      UserCall(k0730, "a", 1, 3'000'000),
-      UserCall(k1200, "a", 1, 2'000'000),
-      UserCall(k1200, "stray", 1, 1'000'000),           // not configured: still money spent
-      UserCall(k1200, "loc", 1, 50'000'000),            // local: excluded
-      UserCall(kYesterday2330, "a", 1, 9'000'000),      // yesterday in Chicago (today in UTC)
-      UserCall(kNow + kMin, "a", 1, 100'000'000),       // future
-  }).ok());
+  REQUIRE(
+      ledger
+          ->AppendBatch({
+              UserCall(k0730, "a", 1, 3'000'000), UserCall(k1200, "a", 1, 2'000'000),
+              UserCall(k1200, "stray", 1, 1'000'000),       // not configured: still money spent
+              UserCall(k1200, "loc", 1, 50'000'000),        // local: excluded
+              UserCall(kYesterday2330, "a", 1, 9'000'000),  // yesterday in Chicago (today in UTC)
+              UserCall(kNow + kMin, "a", 1, 100'000'000),   // future
+          })
+          .ok());
 
   BudgetState budget = Budget(options, *ledger, kNow);
   CHECK(budget.cap_micros == 10'000'000);
@@ -511,20 +529,23 @@ TEST_CASE("EvaluateBudget without a cap, and across a DST change", "[quota]") {
   auto ledger = MemoryLedger();
   Append(*ledger, UserCall(k1200, "a", 1, 50'000'000));
 
-  const BudgetState none = Budget(ParseOptions(R"({"timezone": "America/Chicago"})"), *ledger, kNow);
+  const BudgetState none =
+      Budget(ParseOptions(R"({"timezone": "America/Chicago"})"), *ledger, kNow);
   CHECK(none.cap_micros == 0);
   CHECK(none.spent_micros == 50'000'000);
   CHECK(none.level == Level::kOk);
 
   // 2026-03-08 is 23 h long in Chicago: 00:00 CST (06:00Z) to 2026-03-09 00:00 CDT (05:00Z).
-  const PluginOptions options = ParseOptions(R"({"timezone": "America/Chicago", "dailyBudgetUsd": 1})");
+  const PluginOptions options =
+      ParseOptions(R"({"timezone": "America/Chicago", "dailyBudgetUsd": 1})");
   const BudgetState dst = Budget(options, *ledger, S(1772989200));  // 2026-03-08 12:00 CDT
   CHECK(dst.day_start_ms == S(1772949600));
   CHECK(dst.day_end_ms == S(1773032400));
   CHECK(dst.spent_micros == 0);
 
   // The same instant in UTC: the day is 2026-03-18 00:00Z .. 2026-03-19 00:00Z.
-  const BudgetState utc = Budget(ParseOptions(R"({"timezone": "UTC", "dailyBudgetUsd": 1})"), *ledger, kNow);
+  const BudgetState utc =
+      Budget(ParseOptions(R"({"timezone": "UTC", "dailyBudgetUsd": 1})"), *ledger, kNow);
   CHECK(utc.day_start_ms == S(1773792000));
   CHECK(utc.day_end_ms == S(1773878400));
   CHECK(utc.spent_micros == 50'000'000);

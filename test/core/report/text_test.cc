@@ -1,12 +1,12 @@
+#include <map>
 #include <memory>
 #include <sstream>
-#include <map>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <fmt/format.h>
 
 #include "router/base/clock.h"
 #include "router/calendar/zone.h"
@@ -17,7 +17,6 @@
 
 #include "testing.h"
 
-using router::testing::MemoryLedger;
 using nlohmann::json;
 using router::FakeClock;
 using router::ledger::Ledger;
@@ -29,6 +28,7 @@ using router::report::RenderProviders;
 using router::report::RenderStatus;
 using router::report::SummarizeStatus;
 using router::report::Usd;
+using router::testing::MemoryLedger;
 
 namespace {
 
@@ -84,7 +84,9 @@ const router::config::PluginOptions& Options(const std::string& timezone) {
 
 json StatusJson(Ledger& ledger) {
   FakeClock clock(kNow);
-  auto status = router::commands::Status({Options("Europe/London"), ledger, clock, router::testing::RouterFor(Options("Europe/London"))}, {});
+  auto status = router::commands::Status({Options("Europe/London"), ledger, clock,
+                                          router::testing::RouterFor(Options("Europe/London"))},
+                                         {});
   REQUIRE(status.ok());
   return status.value();
 }
@@ -161,9 +163,10 @@ TEST_CASE("RenderStatus shows provider and model rows and a TOTAL", "[report]") 
   CHECK(RowWords(text, "fakeai") == Words_t{"fakeai", "3", "1", "1,236,567", "89,112", "1,000,000",
                                             "2,500", "$12.35", "$12.35", "$12.35"});
   CHECK(RowWords(text, "  fake-strong") == Words_t{"fake-strong", "2", "1", "1,234,567", "89,012",
-                                                   "1,000,000", "2,500", "$12.35", "$12.35", "$12.35"});
-  CHECK(RowWords(text, "  fake-weak") == Words_t{"fake-weak", "1", "0", "2,000", "100", "0", "0",
-                                                 "$0.0040", "$0.0040", "$0.0040"});
+                                                   "1,000,000", "2,500", "$12.35", "$12.35",
+                                                   "$12.35"});
+  CHECK(RowWords(text, "  fake-weak") ==
+        Words_t{"fake-weak", "1", "0", "2,000", "100", "0", "0", "$0.0040", "$0.0040", "$0.0040"});
   CHECK(RowWords(text, "other") ==
         Words_t{"other", "0", "0", "0", "0", "0", "0", "$0.00", "$2.5000", "$2.5000"});
   CHECK(RowWords(text, "  o1") ==
@@ -243,15 +246,16 @@ TEST_CASE("SummarizeStatus gives today's numbers and the largest spender", "[rep
 TEST_CASE("RenderProviders lists calls and first/last seen in local time", "[report]") {
   auto ledger = SeededLedger();
   FakeClock clock(kNow);
-  auto providers = router::commands::Providers({Options("UTC"), *ledger, clock, router::testing::RouterFor(Options("UTC"))});
+  auto providers = router::commands::Providers(
+      {Options("UTC"), *ledger, clock, router::testing::RouterFor(Options("UTC"))});
   REQUIRE(providers.ok());
 
   SECTION("Europe/London") {
     const std::string text = RenderProviders(providers.value(), "Europe/London");
     const auto lines = Lines(text);
     REQUIRE(lines.size() == 6);
-    CHECK(Words(lines[0]) == Words_t{"PROVIDER", "/", "MODEL", "CALLS", "FAILED", "FIRST", "SEEN",
-                                     "LAST", "SEEN"});
+    CHECK(Words(lines[0]) ==
+          Words_t{"PROVIDER", "/", "MODEL", "CALLS", "FAILED", "FIRST", "SEEN", "LAST", "SEEN"});
     CHECK(RowWords(text, "fakeai") ==
           Words_t{"fakeai", "3", "1", "2026-07-25", "09:00", "2026-07-25", "11:00"});
     CHECK(RowWords(text, "  fake-strong") ==
@@ -271,8 +275,8 @@ TEST_CASE("RenderProviders lists calls and first/last seen in local time", "[rep
   }
   SECTION("an unknown zone falls back to epoch ms") {
     const std::string text = RenderProviders(providers.value(), "Mars/Olympus_Mons");
-    CHECK(RowWords(text, "  fake-weak") == Words_t{"fake-weak", "1", "0", std::to_string(kAt1000),
-                                                   std::to_string(kAt1000)});
+    CHECK(RowWords(text, "  fake-weak") ==
+          Words_t{"fake-weak", "1", "0", std::to_string(kAt1000), std::to_string(kAt1000)});
   }
 }
 
@@ -289,7 +293,8 @@ TEST_CASE("RenderProviders groups large counts and handles an empty ledger", "[r
 
   auto ledger = MemoryLedger();
   FakeClock clock(kNow);
-  auto providers = router::commands::Providers({Options("UTC"), *ledger, clock, router::testing::RouterFor(Options("UTC"))});
+  auto providers = router::commands::Providers(
+      {Options("UTC"), *ledger, clock, router::testing::RouterFor(Options("UTC"))});
   REQUIRE(providers.ok());
   CHECK(RenderProviders(providers.value(), "UTC") ==
         "No providers seen yet: the ledger has no model calls.\n");
@@ -303,7 +308,8 @@ TEST_CASE("Status text and summary show quota windows, the daily budget and aler
         "windows": [{"name": "daily", "limit": 2000000, "schedule": {"type": "daily"}}]}}})"));
   REQUIRE(options.ok());
   FakeClock clock(kNow);
-  auto status = router::commands::Status({options.value(), *ledger, clock, router::testing::RouterFor(options.value())}, {});
+  auto status = router::commands::Status(
+      {options.value(), *ledger, clock, router::testing::RouterFor(options.value())}, {});
   REQUIRE(status.ok());
   const json& quota = status->at("quotas").at(0);
   const int64_t used = quota.at("used").get<int64_t>();
@@ -328,7 +334,8 @@ TEST_CASE("Status text and summary show quota windows, the daily budget and aler
 TEST_CASE("RenderProviders shows a configured provider without calls with no times", "[report]") {
   auto ledger = MemoryLedger();
   FakeClock clock(kNow);
-  const auto options = router::testing::ParseOptions(R"({"timezone": "UTC", "providers": {"idle": {}}})");
+  const auto options =
+      router::testing::ParseOptions(R"({"timezone": "UTC", "providers": {"idle": {}}})");
   auto providers =
       router::commands::Providers({options, *ledger, clock, router::testing::RouterFor(options)});
   REQUIRE(providers.ok());

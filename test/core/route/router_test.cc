@@ -44,7 +44,8 @@ constexpr const char* kConfig = R"({
 struct Fixture {
   explicit Fixture(const std::string& config = kConfig, const json& openclaw = json::object())
       : options(ParseOptions(config)),
-        pricer({options.price_overrides, pricing::OpenClawModelCosts(openclaw), options.LocalProviderIds()}),
+        pricer({options.price_overrides, pricing::OpenClawModelCosts(openclaw),
+                options.LocalProviderIds()}),
         router(options, Catalog(options, openclaw, pricer, score::CapabilityTable::Builtin())) {}
 
   Decision Decide(const std::string& prompt, const std::string& model = "auto",
@@ -77,9 +78,11 @@ const Rejection* RejectionOf(const Decision& d, const std::string& ref) {
 
 TEST_CASE("Catalog lists config and OpenClaw models once, never the router's own", "[route]") {
   const json openclaw = {
-      {"cloud", {{"models", json::array({{{"id", "strong"}, {"contextWindow", 100000}, {"input", {"text"}}},
-                                         {{"id", "extra"}, {"cost", {{"input", 2}, {"output", 8}}},
-                                          {"input", {"text", "image"}}}})}}},
+      {"cloud",
+       {{"models", json::array({{{"id", "strong"}, {"contextWindow", 100000}, {"input", {"text"}}},
+                                {{"id", "extra"},
+                                 {"cost", {{"input", 2}, {"output", 8}}},
+                                 {"input", {"text", "image"}}}})}}},
       {"router", {{"models", json::array({{{"id", "auto"}}})}}}};
   Fixture f(kConfig, openclaw);
   std::vector<std::string> refs;
@@ -107,7 +110,8 @@ TEST_CASE("The cheapest model that clears the class threshold wins", "[route]") 
   CHECK(coding.classified_by == "alias");
   CHECK(coding.task_class == "coding");
   CHECK(Choice(coding) == "cloud/strong");  // the only one clearing coding 0.60
-  CHECK(coding.reason.find("cloud/strong is the cheapest of 1 model clearing 0.60") != std::string::npos);
+  CHECK(coding.reason.find("cloud/strong is the cheapest of 1 model clearing 0.60") !=
+        std::string::npos);
   // The fallback chain follows: the rest by score.
   REQUIRE(coding.ranked.size() == 4);
   CHECK(coding.ranked[1].candidate->ref == "cloud/mid");
@@ -126,7 +130,8 @@ TEST_CASE("The cheapest model that clears the class threshold wins", "[route]") 
 TEST_CASE("router/auto classifies the user's text", "[route]") {
   Fixture f;
   const Decision d = f.Decide(
-      "Write a Python function that parses a CSV file and returns a list of dicts, with unit tests.");
+      "Write a Python function that parses a CSV file and returns a list of dicts, with unit "
+      "tests.");
   CHECK(d.classified_by == "classifier");
   CHECK(d.task_class == "coding");
   CHECK(Choice(d) == "cloud/strong");
@@ -194,7 +199,8 @@ TEST_CASE("A context too long for a model's window (with the margin) skips it", 
   CHECK(RejectionOf(first_turn, "cloud/cheap") != nullptr);  // 15k + 800 out > 90% of 16k
 }
 
-TEST_CASE("Calibration: chars-per-token and the cached share change the estimate per model", "[route]") {
+TEST_CASE("Calibration: chars-per-token and the cached share change the estimate per model",
+          "[route]") {
   //                  provider  model   calls  chars    tokens  cache read
   const auto calibration = Calibrate({{"cloud", "cheap", 10, 30'000, 10'000, 0},
                                       {"cloud", "mid", kMinCalibrationCalls - 1, 9'000, 1'000, 0},
@@ -216,8 +222,9 @@ TEST_CASE("Calibration: chars-per-token and the cached share change the estimate
   CHECK(d.ranked[0].calibration.chars_per_token == kDefaultCharsPerToken);
   // strong: 48,002 chars / 8 = 6,001 tokens, 75% of them cache reads (no cache-read price set,
   // so free), 1,501 at $15/M, plus 800 out at $75/M.
-  const Ranked& strong = *std::find_if(d.ranked.begin(), d.ranked.end(),
-                                       [](const Ranked& r) { return r.candidate->ref == "cloud/strong"; });
+  const Ranked& strong = *std::find_if(d.ranked.begin(), d.ranked.end(), [](const Ranked& r) {
+    return r.candidate->ref == "cloud/strong";
+  });
   CHECK(strong.input_tokens == 6'001);
   CHECK(strong.cost_micros == 1'501 * 15 + 800 * 75);
 }
@@ -264,14 +271,16 @@ TEST_CASE("localModelPreference never, simple-only and prefer", "[route]") {
   CHECK(Choice(never) == "cloud/cheap");
   CHECK(RejectionOf(never, "ollama/tiny:q4")->why == "local-preference");
   CHECK(Choice(Fixture(with("simple-only")).Decide("hi", "simple")) == "ollama/tiny:q4");
-  CHECK(RejectionOf(Fixture(with("simple-only")).Decide("write a story", "creative"), "ollama/tiny:q4")
+  CHECK(RejectionOf(Fixture(with("simple-only")).Decide("write a story", "creative"),
+                    "ollama/tiny:q4")
             ->why == "local-preference");
   const Decision prefer = Fixture(with("prefer")).Decide("Write a quicksort in C", "coding");
   CHECK(Choice(prefer) == "ollama/tiny:q4");  // below the coding threshold, preferred anyway
   CHECK(prefer.reason.find("prefer") != std::string::npos);
 }
 
-TEST_CASE("router/local keeps the turn local; explicit models are kept unless configured", "[route]") {
+TEST_CASE("router/local keeps the turn local; explicit models are kept unless configured",
+          "[route]") {
   Fixture f;
   const Decision local = f.Decide("hi", "local");
   CHECK(Choice(local) == "ollama/tiny:q4");
@@ -285,7 +294,8 @@ TEST_CASE("router/local keeps the turn local; explicit models are kept unless co
   REQUIRE(kept.ok());
   CHECK_FALSE(kept.value().routed);
   CHECK(kept.value().choice() == nullptr);
-  CHECK(kept.value().reason == "explicit model cloud/strong kept (routing.overrideExplicit is off)");
+  CHECK(kept.value().reason ==
+        "explicit model cloud/strong kept (routing.overrideExplicit is off)");
   CHECK(ToJson(kept.value(), {})["class"].is_null());
 
   Fixture overriding(std::string(kConfig).insert(1, R"("routing": {"overrideExplicit": true}, )"));

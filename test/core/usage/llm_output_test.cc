@@ -223,19 +223,19 @@ TEST_CASE("FromLlmOutput marks malformed usage invalid and names the field", "[u
   }
 }
 
-// Regression, found by this test (core/src/usage/llm_output.cc, ReadCount): `is_number_unsigned()` values above INT64_MAX are
-// read with get<int64_t>() and wrap to negative counts; the record stays kOk and the ledger's
-// CHECK (input_tokens >= 0) then refuses it (which also stalls the AsyncWriter queue).
-TEST_CASE("FromLlmOutput: an unsigned count above INT64_MAX is invalid, not negative",
-          "[usage]") {
+// Regression, found by this test (core/src/usage/llm_output.cc, ReadCount): `is_number_unsigned()`
+// values above INT64_MAX are read with get<int64_t>() and wrap to negative counts; the record stays
+// kOk and the ledger's CHECK (input_tokens >= 0) then refuses it (which also stalls the AsyncWriter
+// queue).
+TEST_CASE("FromLlmOutput: an unsigned count above INT64_MAX is invalid, not negative", "[usage]") {
   const UsageRecord r = WithUsage("input", json(uint64_t{18446744073709551615u}));
   CHECK(r.input_tokens >= 0);
   CHECK(r.outcome == Outcome::kInvalid);
 }
 
-// Regression, found by this test (core/src/usage/llm_output.cc, FromLlmOutput cost branch + base/money.h UsdToMicros): a
-// finite but huge cost.total (1e300) passes the `isfinite && >= 0` check and llround overflows,
-// giving a negative (or undefined) cost_micros on a kOk record.
+// Regression, found by this test (core/src/usage/llm_output.cc, FromLlmOutput cost branch +
+// base/money.h UsdToMicros): a finite but huge cost.total (1e300) passes the `isfinite && >= 0`
+// check and llround overflows, giving a negative (or undefined) cost_micros on a kOk record.
 TEST_CASE("FromLlmOutput: a cost too large for micro-USD is invalid", "[usage]") {
   json event = RealPayload();
   event["usage"]["cost"]["total"] = 1e300;
@@ -244,9 +244,10 @@ TEST_CASE("FromLlmOutput: a cost too large for micro-USD is invalid", "[usage]")
   CHECK(r.outcome == Outcome::kInvalid);
 }
 
-// Regression, found by this test (core/src/usage/llm_output.cc, FromLlmOutput: `cost->is_object()` guard): a `usage.cost` that
-// is not an object (e.g. "abc") is silently ignored and the record stays kOk, although the header
-// promises that a malformed field makes the record kInvalid with a note naming it.
+// Regression, found by this test (core/src/usage/llm_output.cc, FromLlmOutput: `cost->is_object()`
+// guard): a `usage.cost` that is not an object (e.g. "abc") is silently ignored and the record
+// stays kOk, although the header promises that a malformed field makes the record kInvalid with a
+// note naming it.
 TEST_CASE("FromLlmOutput: usage.cost that is not an object is invalid", "[usage]") {
   const UsageRecord r = WithUsage("cost", "abc");
   CHECK(r.outcome == Outcome::kInvalid);
@@ -259,10 +260,9 @@ TEST_CASE("FromLlmOutput normalizes the trigger", "[usage]") {
     const char* want;
   };
   const Case cases[] = {
-      {json("user"), "user"},           {json("cron"), "cron"},
-      {json("heartbeat"), "heartbeat"}, {json("webhook"), "other"},
-      {json("USER"), "other"},          {json(""), "unknown"},
-      {json(nullptr), "unknown"},       {json(5), "unknown"},
+      {json("user"), "user"},     {json("cron"), "cron"},  {json("heartbeat"), "heartbeat"},
+      {json("webhook"), "other"}, {json("USER"), "other"}, {json(""), "unknown"},
+      {json(nullptr), "unknown"}, {json(5), "unknown"},
   };
   for (const auto& c : cases) {
     json event = RealPayload();
@@ -342,7 +342,8 @@ TEST_CASE("RunRegistry remembers jobs and evicts the oldest beyond capacity", "[
   }
   SECTION("many entries stay bounded") {
     RunRegistry runs(100);
-    for (int i = 0; i < 1000; ++i) runs.NoteCronJob("r" + std::to_string(i), "j" + std::to_string(i));
+    for (int i = 0; i < 1000; ++i)
+      runs.NoteCronJob("r" + std::to_string(i), "j" + std::to_string(i));
     CHECK(runs.CronJobFor("r899") == "");
     CHECK(runs.CronJobFor("r900") == "j900");
     CHECK(runs.CronJobFor("r999") == "j999");

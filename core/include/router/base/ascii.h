@@ -5,7 +5,9 @@
 
 namespace router {
 
-inline char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+inline char LowerAscii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -14,8 +14,8 @@ class [[nodiscard]] Status {
     kOk,
     kInvalidArgument,  // bad input from the user or a caller; the message names the field
     kNotFound,
-    kUnavailable,      // database busy, network down, timeout: trying again may work
-    kCorruption,       // unreadable or too-new database, malformed stored data
+    kUnavailable,  // database busy, network down, timeout: trying again may work
+    kCorruption,   // unreadable or too-new database, malformed stored data
     kClosed,
     kIo,
     kInternal,
@@ -23,7 +23,9 @@ class [[nodiscard]] Status {
 
   Status() = default;
   static Status Ok() { return {}; }
-  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
@@ -48,7 +50,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return value_.has_value(); }
@@ -67,8 +69,8 @@ class [[nodiscard]] Result {
 }  // namespace router
 
 // Propagates a non-ok Status from an expression returning Status.
-#define ROUTER_RETURN_IF_ERROR(expr)      \
-  do {                                    \
-    ::router::Status _st = (expr);        \
-    if (!_st.ok()) return _st;            \
+#define ROUTER_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::router::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)

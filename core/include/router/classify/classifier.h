@@ -56,7 +56,7 @@ struct Signals {
 
 struct Classification {
   TaskClass task = TaskClass::kReasoning;
-  double confidence = 0;  // 0..1: the chosen class's score, before any fallback
+  double confidence = 0;   // 0..1: the chosen class's score, before any fallback
   bool fell_back = false;  // true when `task` is the fallback class, not the top-scoring one
   std::array<double, kClasses> scores{};  // indexed by TaskClass; sums to 1
   Signals signals;
@@ -135,10 +135,10 @@ class Classifier {
   Classifier() = default;
 
   uint32_t buckets_ = 0;
-  int shift_ = 0;                   // 64 - log2(buckets_)
-  float scale_ = 0;                 // int8 weight -> float
-  std::vector<int8_t> weights_;     // [bucket][8], lane 7 unused (keeps rows 8-byte aligned)
-  std::vector<uint8_t> seen_;       // kSeenBits-bit set: words seen in training
+  int shift_ = 0;                // 64 - log2(buckets_)
+  float scale_ = 0;              // int8 weight -> float
+  std::vector<int8_t> weights_;  // [bucket][8], lane 7 unused (keeps rows 8-byte aligned)
+  std::vector<uint8_t> seen_;    // kSeenBits-bit set: words seen in training
   std::array<std::array<float, kLearnedClasses>, kDenseFeatures> dense_{};
   std::array<float, kLearnedClasses> bias_{};
 };

@@ -29,8 +29,8 @@ nlohmann::json NearestJson(const std::vector<forecast::Forecast>& forecasts);
 
 // Logs an alert the first time a window's forecast warns (forecast::Warns; once per window
 // period, hourly at most for rolling windows); returns the new messages.
-[[nodiscard]] Result<std::vector<std::string>> AppendForecastAlerts(ledger::Ledger& ledger,
-                                                                    const std::vector<forecast::Forecast>& forecasts,
-                                                                    const std::string& timezone, int64_t now_ms);
+[[nodiscard]] Result<std::vector<std::string>> AppendForecastAlerts(
+    ledger::Ledger& ledger, const std::vector<forecast::Forecast>& forecasts,
+    const std::string& timezone, int64_t now_ms);
 
 }  // namespace router::commands

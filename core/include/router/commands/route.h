@@ -26,15 +26,16 @@ struct RouteArgs {
 
 // Decides for `request` with the ledger's current quota, budget and context facts. With `log`,
 // a decision that came from a router model is stored (applied when it chose a model).
-[[nodiscard]] Result<nlohmann::json> Route(const Context& ctx, const route::RouteRequest& request, bool log);
+[[nodiscard]] Result<nlohmann::json> Route(const Context& ctx, const route::RouteRequest& request,
+                                           bool log);
 
 // What the hook needs of a logged decision.
 struct TurnRoute {
-  bool routed = false;      // a model was chosen: rewrite the turn to provider/model
-  std::string provider;     // the choice; empty when not routed
+  bool routed = false;   // a model was chosen: rewrite the turn to provider/model
+  std::string provider;  // the choice; empty when not routed
   std::string model;
-  std::string alias;        // the router model asked for ("auto", ...); "" for a kept explicit model
-  std::string reason;       // one line, e.g. why nothing was chosen
+  std::string alias;   // the router model asked for ("auto", ...); "" for a kept explicit model
+  std::string reason;  // one line, e.g. why nothing was chosen
   int64_t decision_id = 0;  // the ledger row; 0 when nothing was logged
 };
 

@@ -27,12 +27,14 @@ EnvLookup ProcessEnv();
 // Reads `path`; a missing file gives defaults, as OpenClaw itself does. Refuses `$include`
 // (kInvalidArgument: the CLI does not resolve it) and applies OpenClaw's `${VAR}` substitution
 // to the plugin's entry.
-[[nodiscard]] Result<OpenClawConfig> ReadOpenClawConfig(const std::string& path, const EnvLookup& env);
+[[nodiscard]] Result<OpenClawConfig> ReadOpenClawConfig(const std::string& path,
+                                                        const EnvLookup& env);
 
 // OpenClaw's substitution in every string under `value`: `${NAME}` (NAME of [A-Z_][A-Z0-9_]*)
 // becomes the variable's value, `$${NAME}` the literal `${NAME}`; anything else is kept. A
 // variable that is not set is kInvalidArgument naming `path` and the variable. Linear in the
 // text, without recursion over it.
-[[nodiscard]] Status SubstituteEnv(nlohmann::json& value, const std::string& path, const EnvLookup& env);
+[[nodiscard]] Status SubstituteEnv(nlohmann::json& value, const std::string& path,
+                                   const EnvLookup& env);
 
 }  // namespace router::config

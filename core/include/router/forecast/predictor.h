@@ -46,14 +46,15 @@ struct Forecast {
   std::string provider;
   std::string window;
   config::QuotaUnit unit = config::QuotaUnit::kTokens;
-  int64_t limit = 0;      // 0 = no limit: nothing to run out of
-  int64_t used = 0;       // now, as quota::EvaluateWindows reports it
+  int64_t limit = 0;  // 0 = no limit: nothing to run out of
+  int64_t used = 0;   // now, as quota::EvaluateWindows reports it
   int64_t remaining = 0;
   double rate_per_hour = 0;  // the rate now (level x profile x today's factor), in unit per hour
-  double trend_per_day = 0;  // fitted change of the day factors per day (0.1 = +10%/day), 0 if unknown
+  double trend_per_day =
+      0;  // fitted change of the day factors per day (0.1 = +10%/day), 0 if unknown
   Method method = Method::kNoUsage;
-  double confidence = 0;     // 0..1: how much history backs the estimate
-  std::string basis;         // one line: "3 h of history: simple estimate, low confidence"
+  double confidence = 0;  // 0..1: how much history backs the estimate
+  std::string basis;      // one line: "3 h of history: simple estimate, low confidence"
   // Chance that the window runs out within the horizon (and before a calendar window resets),
   // from the spread of the user's own day-to-day and hour-to-hour variation.
   double probability = 0;
@@ -76,13 +77,12 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
 // Every limited window of every configured provider, from the ledger (hourly rollups, so the cost
 // does not grow with the row count). Blocking.
 [[nodiscard]] Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,
-                                                           const ledger::Ledger& ledger, int64_t now_ms,
-                                                           int horizon_hours);
+                                                           const ledger::Ledger& ledger,
+                                                           int64_t now_ms, int horizon_hours);
 // The same for windows already evaluated at now_ms (quota::EvaluateWindows), so a caller that
 // has them (status, alert checks) does not evaluate them twice.
-[[nodiscard]] Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,
-                                                           const ledger::Ledger& ledger,
-                                                           const std::vector<quota::WindowState>& windows,
-                                                           int64_t now_ms, int horizon_hours);
+[[nodiscard]] Result<std::vector<Forecast>> PredictWindows(
+    const config::PluginOptions& options, const ledger::Ledger& ledger,
+    const std::vector<quota::WindowState>& windows, int64_t now_ms, int horizon_hours);
 
 }  // namespace router::forecast

@@ -15,7 +15,7 @@ namespace router::ledger {
 
 // Sums over a set of calls.
 struct Totals {
-  int64_t calls = 0;     // llm_output attempts
+  int64_t calls = 0;  // llm_output attempts
   int64_t failures = 0;
   int64_t invalid = 0;
   int64_t messages = 0;  // user-triggered turns (first successful attempt of each user run)
@@ -86,16 +86,17 @@ struct CharsPerToken {
 
 // How much context a new turn starts with, in characters (see Ledger::ContextChars).
 struct ContextChars {
-  int64_t session_last = 0;    // input_chars of the newest ok call of the session; 0 = none
-  int64_t agent_baseline = 0;  // smallest input_chars among the agent's 20 newest ok calls; 0 = none
+  int64_t session_last = 0;  // input_chars of the newest ok call of the session; 0 = none
+  int64_t agent_baseline =
+      0;  // smallest input_chars among the agent's 20 newest ok calls; 0 = none
 };
 
 // Routed calls (joined to their decision by run_id) in one period.
 struct RoutingTotals {
-  int64_t decisions = 0;      // decisions logged in the period (applied or not)
-  int64_t applied = 0;        // ... of which rewrote the turn
-  int64_t routed_calls = 0;   // ok calls whose run has an applied decision
-  int64_t cost_micros = 0;    // their recorded cost
+  int64_t decisions = 0;        // decisions logged in the period (applied or not)
+  int64_t applied = 0;          // ... of which rewrote the turn
+  int64_t routed_calls = 0;     // ok calls whose run has an applied decision
+  int64_t cost_micros = 0;      // their recorded cost
   int64_t baseline_micros = 0;  // their tokens priced at the decision's baseline prices
 };
 
@@ -153,7 +154,8 @@ class Ledger {
   [[nodiscard]] Result<int64_t> AppendEvent(const Event& event, const std::string& dedupe_key = "");
   // Events of `kind` (all kinds when empty) for `provider` (any when empty) at or after since_ms,
   // oldest first, including undone ones.
-  [[nodiscard]] Result<std::vector<Event>> Events(const std::string& kind, const std::string& provider,
+  [[nodiscard]] Result<std::vector<Event>> Events(const std::string& kind,
+                                                  const std::string& provider,
                                                   int64_t since_ms) const;
   // The newest event that `undo` may revert (set-usage, reset or mode, not yet undone), if any.
   [[nodiscard]] Result<std::vector<Event>> LastUndoable() const;
@@ -168,7 +170,7 @@ class Ledger {
   // Per provider/model over ok calls at or after since_ms that carry input_chars, using only the
   // newest `per_model` such calls of each model.
   [[nodiscard]] Result<std::vector<CharsPerToken>> CharsPerTokenByModel(int64_t since_ms,
-                                                                       int per_model) const;
+                                                                        int per_model) const;
   // Context the next turn of `session_key` / `agent_id` starts from (empty keys match nothing).
   [[nodiscard]] Result<ContextChars> ContextCharsFor(const std::string& session_key,
                                                      const std::string& agent_id) const;

@@ -40,10 +40,10 @@ struct UsageRecord {
   int64_t cache_write_tokens = 0;
   int64_t cost_micros = 0;
   CostSource cost_source = CostSource::kNone;
-  int64_t model_calls = 1;        // HTTP model requests made in this attempt
-  bool counts_as_message = false; // the first successful attempt of a user-triggered run
+  int64_t model_calls = 1;         // HTTP model requests made in this attempt
+  bool counts_as_message = false;  // the first successful attempt of a user-triggered run
   Outcome outcome = Outcome::kOk;
-  std::string note;          // why a record is kInvalid; empty otherwise
+  std::string note;  // why a record is kInvalid; empty otherwise
   // Characters OpenClaw sent in this attempt (system prompt + history + prompt, as seen by
   // `llm_input`; tool schemas excluded); 0 = unknown. Calibrates chars-per-token per model.
   int64_t input_chars = 0;
@@ -58,12 +58,12 @@ struct DecisionRecord {
   std::string trigger;
   std::string requested_provider;  // what the turn asked for, e.g. "router" / "auto"
   std::string requested_model;
-  std::string chosen_provider;     // empty when the decision changed nothing
+  std::string chosen_provider;  // empty when the decision changed nothing
   std::string chosen_model;
   std::string task_class;
   double confidence = 0;
-  std::string reason;              // one line
-  int64_t est_cost_micros = 0;     // estimated cost of the chosen model for this turn
+  std::string reason;           // one line
+  int64_t est_cost_micros = 0;  // estimated cost of the chosen model for this turn
   // The model savings are measured against, with its price per 1M tokens (micro-USD).
   std::string baseline_provider;
   std::string baseline_model;
@@ -71,8 +71,8 @@ struct DecisionRecord {
   int64_t baseline_output_per_m = 0;
   int64_t baseline_cache_read_per_m = 0;
   int64_t baseline_cache_write_per_m = 0;
-  bool applied = false;            // the turn was rewritten to chosen_provider/chosen_model
-  std::string detail;              // the decision's JSON text (router.route/1)
+  bool applied = false;  // the turn was rewritten to chosen_provider/chosen_model
+  std::string detail;    // the decision's JSON text (router.route/1)
 };
 
 }  // namespace router::ledger

@@ -17,10 +17,10 @@
 namespace router::ledger {
 
 // Appends records on a background thread so callers (OpenClaw's hook thread) never wait on
-// SQLite. Everything queued while a write runs is committed together in the next transaction. A failed write keeps the
-// records queued and retries with backoff, so a busy or briefly unavailable file loses nothing
-// while the process lives; a record the schema refuses is dropped with a warning instead of
-// blocking the ones behind it. Thread-safe.
+// SQLite. Everything queued while a write runs is committed together in the next transaction. A
+// failed write keeps the records queued and retries with backoff, so a busy or briefly unavailable
+// file loses nothing while the process lives; a record the schema refuses is dropped with a warning
+// instead of blocking the ones behind it. Thread-safe.
 class AsyncWriter {
  public:
   using Opener = std::function<Result<std::shared_ptr<Ledger>>()>;

@@ -33,7 +33,7 @@ class Pricer {
   // The price Price() would charge for provider/model, ignoring the local-tier rule, with where
   // it came from; nullptr when unknown. Valid as long as this Pricer.
   const pricing::Price* Find(const std::string& provider, const std::string& model,
-                                      ledger::CostSource* source = nullptr) const;
+                             ledger::CostSource* source = nullptr) const;
 
  private:
   // Matched by exact "provider/model", then with the model id normalized (date suffixes,

@@ -37,7 +37,9 @@ struct WindowState {
   double warning_at = 0.8;
   double critical_at = 0.95;
   Level level = Level::kOk;
-  double fraction() const { return limit > 0 ? static_cast<double>(used) / static_cast<double>(limit) : 0; }
+  double fraction() const {
+    return limit > 0 ? static_cast<double>(used) / static_cast<double>(limit) : 0;
+  }
 };
 
 struct BudgetState {
@@ -68,6 +70,7 @@ int64_t UnitValue(const ledger::Totals& totals, config::QuotaUnit unit, bool cou
 // soft threshold and cap) as an `alert` event; returns the messages of alerts new in this call.
 [[nodiscard]] Result<std::vector<std::string>> AppendAlerts(ledger::Ledger& ledger,
                                                             const std::vector<WindowState>& windows,
-                                                            const BudgetState& budget, int64_t now_ms);
+                                                            const BudgetState& budget,
+                                                            int64_t now_ms);
 
 }  // namespace router::quota

@@ -18,7 +18,8 @@ std::string SummarizePredict(const nlohmann::json& predict);
 // The `router providers` table. REQUIRES: router.providers/1 shape.
 std::string RenderProviders(const nlohmann::json& providers, const std::string& timezone);
 // Any command's result, chosen by its `schema` (status, providers, set-usage, reset, mode, undo,
-// alerts, route, predict). Times are shown in `timezone`. Throws nlohmann::json::exception on a foreign shape.
+// alerts, route, predict). Times are shown in `timezone`. Throws nlohmann::json::exception on a
+// foreign shape.
 std::string Render(const nlohmann::json& result, const std::string& timezone);
 
 // 1234567 -> "1,234,567".

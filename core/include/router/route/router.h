@@ -13,11 +13,11 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "router/pricing/pricer.h"
 #include "router/base/status.h"
 #include "router/classify/classifier.h"
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
+#include "router/pricing/pricer.h"
 #include "router/score/capabilities.h"
 
 namespace router::route {
@@ -27,7 +27,8 @@ inline constexpr const char* kRouterProvider = "router";
 // Its models: "auto" classifies the turn, "local" keeps it on local models, the others name the
 // task class and skip classification.
 // The manifest's modelCatalog.providers.router lists the same ids (a test holds them equal).
-inline constexpr const char* kRouterModels[] = {"auto", "coding", "reasoning", "simple", "creative", "local"};
+inline constexpr const char* kRouterModels[] = {"auto",   "coding",   "reasoning",
+                                                "simple", "creative", "local"};
 
 // Whether the router decides a turn on `provider`: always for "router", for any other provider
 // only with routing.overrideExplicit. The one place that answers it: the hook skips the ledger
@@ -44,7 +45,7 @@ struct Candidate {
   bool local = false;           // served on the user's machine: free, never counts against money
   int priority = 50;            // the provider's `priority` (higher preferred)
   config::Tier tier = config::Tier::kStandard;
-  std::string ref;              // "provider/model"
+  std::string ref;  // "provider/model"
 };
 
 // Every model the router may pick, built once per config: the models of OpenClaw's
@@ -70,13 +71,13 @@ class Catalog {
 
 // What a turn brings.
 struct RouteRequest {
-  std::string prompt;         // the user's own text only (never the system prompt)
-  int attachments = 0;        // images/files attached to the turn
-  std::string provider;       // the selection before routing: "router" + "auto", or explicit
+  std::string prompt;    // the user's own text only (never the system prompt)
+  int attachments = 0;   // images/files attached to the turn
+  std::string provider;  // the selection before routing: "router" + "auto", or explicit
   std::string model;
   std::string agent_id;
   std::string session_key;
-  std::string trigger;        // user | cron | heartbeat
+  std::string trigger;  // user | cron | heartbeat
   std::string cron_job_id;
   std::string run_id;
   // Characters of context before this prompt (system prompt + history); < 0 = take it from the
@@ -94,9 +95,9 @@ struct Calibration {
 
 // Facts from the ledger at decision time.
 struct ProviderLimit {
-  std::string window;           // the tightest window's name
+  std::string window;  // the tightest window's name
   config::QuotaUnit unit = config::QuotaUnit::kTokens;
-  int64_t remaining = 0;        // in `unit` (micro-USD for budget)
+  int64_t remaining = 0;  // in `unit` (micro-USD for budget)
 };
 struct RouteState {
   int64_t now_ms = 0;
@@ -139,33 +140,33 @@ struct Rejection {
 // A candidate that passed the hard filters, with its estimate.
 struct Ranked {
   const Candidate* candidate = nullptr;
-  double score = 0;              // TaskScore for the class
+  double score = 0;  // TaskScore for the class
   double threshold = 0;
-  bool clears = false;           // score >= threshold
+  bool clears = false;  // score >= threshold
   Calibration calibration;
-  int64_t input_tokens = 0;      // estimated for this turn (context + prompt), cached included
+  int64_t input_tokens = 0;  // estimated for this turn (context + prompt), cached included
   int64_t output_tokens = 0;
-  int64_t cost_micros = 0;       // estimated, cached input at the cache-read price; 0 for local
+  int64_t cost_micros = 0;  // estimated, cached input at the cache-read price; 0 for local
 };
 
 struct Decision {
   std::string requested_provider;
   std::string requested_model;
-  std::string alias;             // the router model asked for ("auto", ...), or "" if explicit
-  bool routed = false;           // the router chose (false: explicit model kept, or no candidate)
+  std::string alias;    // the router model asked for ("auto", ...), or "" if explicit
+  bool routed = false;  // the router chose (false: explicit model kept, or no candidate)
   classify::Classification classification;
-  std::string classified_by;     // classifier | alias | none
-  std::string task_class;        // the class thresholds were read for
+  std::string classified_by;  // classifier | alias | none
+  std::string task_class;     // the class thresholds were read for
   int64_t prompt_chars = 0;
   int64_t context_chars = 0;
-  std::string context_source;    // request | session | agent | none
-  std::vector<Ranked> ranked;    // first = choice, rest = fallback chain
+  std::string context_source;  // request | session | agent | none
+  std::vector<Ranked> ranked;  // first = choice, rest = fallback chain
   std::vector<Rejection> rejected;
   std::optional<int64_t> budget_remaining_micros;
-  bool hard_cap = false;         // the daily cap is spent: only free/local models were allowed
+  bool hard_cap = false;  // the daily cap is spent: only free/local models were allowed
   const Candidate* baseline = nullptr;  // what savings are measured against
   int64_t baseline_cost_micros = 0;
-  std::string reason;            // one line
+  std::string reason;  // one line
   std::vector<std::string> warnings;
 
   const Candidate* choice() const { return ranked.empty() ? nullptr : ranked.front().candidate; }

@@ -21,9 +21,10 @@ namespace router::runtime {
 
 class Recorder {
  public:
-  // REQUIRES: options.path is set (see runtime.h's ResolveLedgerPath). Opens nothing until first use.
-  // `pricer` prices the calls OpenClaw did not.
-  Recorder(ledger::LedgerOptions options, pricing::Pricer pricer, const Clock& clock = SystemClock::Instance());
+  // REQUIRES: options.path is set (see runtime.h's ResolveLedgerPath). Opens nothing until first
+  // use. `pricer` prices the calls OpenClaw did not.
+  Recorder(ledger::LedgerOptions options, pricing::Pricer pricer,
+           const Clock& clock = SystemClock::Instance());
 
   // Hook path: cheap, never blocks on I/O, never fails (see usage::FromLlmOutput). Returns why
   // the payload was malformed (the call is still recorded, as invalid), or "".

@@ -23,7 +23,7 @@ namespace router::runtime {
 // What the core takes from its host, injected so tests can fake it.
 struct Environment {
   const Clock* clock = &SystemClock::Instance();  // never null; must outlive the Runtime
-  std::string state_dir;                          // OpenClaw's state dir (the ledger's default home)
+  std::string state_dir;  // OpenClaw's state dir (the ledger's default home)
 };
 
 // What OpenClaw's config says, as JSON.
@@ -42,7 +42,8 @@ class Runtime {
  public:
   // Parses the config (kInvalidArgument naming the key path) and builds pricer, catalog and
   // router. Opens no file: the ledger opens on first use.
-  [[nodiscard]] static Result<std::shared_ptr<Runtime>> Open(const Inputs& inputs, const Environment& env);
+  [[nodiscard]] static Result<std::shared_ptr<Runtime>> Open(const Inputs& inputs,
+                                                             const Environment& env);
 
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -80,6 +81,7 @@ class Runtime {
 std::string ResolveLedgerPath(const config::PluginOptions& options, const std::string& state_dir);
 
 // The pricer for a config: its priceOverrides, OpenClaw's configured costs, its local providers.
-pricing::Pricer BuildPricer(const config::PluginOptions& options, const nlohmann::json& openclaw_models);
+pricing::Pricer BuildPricer(const config::PluginOptions& options,
+                            const nlohmann::json& openclaw_models);
 
 }  // namespace router::runtime

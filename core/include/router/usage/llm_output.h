@@ -2,7 +2,8 @@
 // Turns OpenClaw's `llm_output` hook payload into a ledger record. The JS mapper passes only the
 // fields below (never assistant text), as one flat object:
 //   {provider, model, resolvedRef, runId, sessionKey, agentId, trigger, usage}
-// where `usage` is OpenClaw's {input, output, cacheRead, cacheWrite, total, cost: {total}} or absent.
+// where `usage` is OpenClaw's {input, output, cacheRead, cacheWrite, total, cost: {total}} or
+// absent.
 
 #include <cstddef>
 #include <list>
@@ -54,8 +55,8 @@ class RunRegistry {
 
 // Builds the record for one attempt at `at_ms`. Never fails: a malformed field makes the record
 // kInvalid with a note that names the field, so the attempt is still counted.
-// Takes the run's model-call count and input chars and, for the first successful attempt of a user run, claims
-// its message.
+// Takes the run's model-call count and input chars and, for the first successful attempt of a user
+// run, claims its message.
 ledger::UsageRecord FromLlmOutput(const nlohmann::json& event, int64_t at_ms, RunRegistry& runs);
 
 // The cron job id inside a session key such as "agent:main:cron:<jobId>:run:<sessionId>", or "".
