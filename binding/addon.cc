@@ -13,11 +13,14 @@ class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) {
     runtime_class_ = Napi::Persistent(RuntimeWrap::Define(env));
-    DefineAddon(exports, {InstanceMethod<&Addon::OpenRuntime>("openRuntime"),
-                          InstanceMethod<&Addon::Render>("render"),
-                          InstanceMethod<&Addon::SummarizeStatus>("summarizeStatus"),
-                          InstanceMethod<&Addon::SummarizePredict>("summarizePredict"),
-                          InstanceValue("routerModels", RouterModels(env), napi_enumerable)});
+    // Stateless functions need no per-environment state: plain functions on the exports.
+    exports.Set("render", Napi::Function::New<binding::Render>(env, "render"));
+    exports.Set("summarizeStatus",
+                Napi::Function::New<binding::SummarizeStatus>(env, "summarizeStatus"));
+    exports.Set("summarizePredict",
+                Napi::Function::New<binding::SummarizePredict>(env, "summarizePredict"));
+    exports.Set("routerModels", RouterModels(env));
+    DefineAddon(exports, {InstanceMethod<&Addon::OpenRuntime>("openRuntime")});
   }
 
  private:
@@ -25,13 +28,6 @@ class Addon : public Napi::Addon<Addon> {
   // models.providers reduced to model ids, costs, limits and input kinds (see route::Catalog).
   Napi::Value OpenRuntime(const Napi::CallbackInfo& info) {
     return RuntimeWrap::Open(info, runtime_class_);
-  }
-  Napi::Value Render(const Napi::CallbackInfo& info) { return binding::Render(info); }
-  Napi::Value SummarizeStatus(const Napi::CallbackInfo& info) {
-    return binding::SummarizeStatus(info);
-  }
-  Napi::Value SummarizePredict(const Napi::CallbackInfo& info) {
-    return binding::SummarizePredict(info);
   }
 
   Napi::FunctionReference runtime_class_;

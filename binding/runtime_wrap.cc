@@ -58,7 +58,7 @@ Napi::Value RuntimeWrap::Open(const Napi::CallbackInfo& info,
       !info[0].As<Napi::Object>().Get("stateDir").IsString()) {
     throw Napi::TypeError::New(env, kOpenSignature);
   }
-  const Napi::Object args = info[0].As<Napi::Object>();
+  const auto args = info[0].As<Napi::Object>();
   const Napi::Value models = args.Get("openclawModels");
   runtime::Inputs inputs{ToJson(args.Get("config")),
                          models.IsObject() ? ToJson(models) : json::object()};

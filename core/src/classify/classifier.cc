@@ -42,9 +42,9 @@ uint32_t SeenKey(uint64_t h) { return static_cast<uint32_t>((h * kSeenMix) >> (6
 // (Digits are word bytes and are counted on the word path.)
 enum ByteKind : uint8_t { kOther, kNewline, kCodeMark, kBacktick, kParen, kOperator, kKinds };
 struct ByteTable {
-  uint8_t norm[256];
-  uint8_t kind[256];
-  constexpr ByteTable() : norm(), kind() {
+  uint8_t norm[256]{};
+  uint8_t kind[256]{};
+  constexpr ByteTable() {
     for (int c = 0; c < 256; ++c) {
       norm[c] = 0;
       kind[c] = kOther;
@@ -333,7 +333,7 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
   d[4] = density(digits, 5);
   d[5] = density(kinds[kOperator], 10);
   int cues = 0;
-  for (int g = 0; g < kLexiconGroups; ++g) cues += lex[g];
+  for (const int hits : lex) cues += hits;
   for (int g = 0; g < kLexiconGroups; ++g) {
     float* f = &d[kStructuralFeatures + kPerGroup * g];
     f[0] = lex[g] > 0 ? 1.0f : 0.0f;
@@ -414,7 +414,7 @@ class CollectSink {
  public:
   explicit CollectSink(Features* out) : out_(out) {}
   void Gram(uint32_t bucket) { out_->hashed.push_back(bucket); }
-  void Word(uint32_t key, uint32_t) { out_->seen_keys.push_back(key); }
+  void Word(uint32_t key, uint32_t /*count*/) { out_->seen_keys.push_back(key); }
 
  private:
   Features* out_;

@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 using Kind = Schedule::Kind;
 
-constexpr int64_t kMaxRollingHours = 24 * kMaxWindowDays;
+constexpr int64_t kMaxRollingHours = int64_t{24} * kMaxWindowDays;
 
 struct KindInfo {
   const char* type;

@@ -345,7 +345,8 @@ Projection Project(const Model& model, const std::vector<Hour>& hours, int64_t n
     }
     const double base =
         model.level * model.ShapeAt(zone, from) * static_cast<double>(to - from) / kHourMs;
-    const double day_fraction = static_cast<double>((from + to) / 2 - model.today_ms) / kMsPerDay;
+    const int64_t midpoint_ms = (from + to) / 2;  // whole ms, as the hours are
+    const double day_fraction = static_cast<double>(midpoint_ms - model.today_ms) / kMsPerDay;
     const double factor =
         model.trend.At(day_fraction) + carried * (model.today - model.trend.At(0));
     p.steps.push_back(
@@ -517,7 +518,7 @@ Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& option
       if (!hours.ok()) return hours.status();
       cached = hours_by_provider.emplace(w.provider, std::move(hours).value()).first;
     }
-    HourlySeries series{since_ms, std::vector<double>(kHistoryDays * 24, 0.0)};
+    HourlySeries series{since_ms, std::vector<double>(size_t{kHistoryDays} * 24, 0.0)};
     // As in quota::EvaluateWindows, local-tier money is free: its budget windows see no spend.
     const bool free = w.unit == config::QuotaUnit::kBudget && provider != nullptr &&
                       provider->tier == config::Tier::kLocal;

@@ -270,8 +270,10 @@ CURLcode Configure(CURL* easy, const Transfer& t) {
   };
   set(CURLOPT_CURLU, t.url);
   set(CURLOPT_NOSIGNAL, 1L);  // signals (the SIGALRM DNS timeout) are unsafe in a threaded process
-  set(CURLOPT_TIMEOUT_MS, static_cast<long>(t.timeout_ms));
-  set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(t.connect_timeout_ms));
+  set(CURLOPT_TIMEOUT_MS,
+      static_cast<long>(t.timeout_ms));  // NOLINT(google-runtime-int): curl takes long
+  set(CURLOPT_CONNECTTIMEOUT_MS,
+      static_cast<long>(t.connect_timeout_ms));  // NOLINT(google-runtime-int)
 #if LIBCURL_VERSION_NUM >= 0x075500  // 7.85 added the string forms and deprecated the bitmasks
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -370,7 +372,7 @@ Result<Response> CurlClient::Send(const Request& request) {
     if (rc == CURLE_OPERATION_TIMEDOUT) cause += " after " + std::to_string(MsSince(start)) + " ms";
     return Status::Unavailable(failed + cause);
   }
-  long status = 0;
+  long status = 0;  // NOLINT(google-runtime-int): curl writes a long
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
   Response response;
   response.status = static_cast<int>(status);

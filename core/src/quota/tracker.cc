@@ -1,6 +1,7 @@
 #include "router/quota/tracker.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -62,9 +63,7 @@ Status Measure(const config::PluginOptions& options, const ledger::Ledger& ledge
   return Status::Ok();
 }
 
-std::string Percent(double fraction) {
-  return std::to_string(static_cast<int>(fraction * 100 + 0.5)) + "%";
-}
+std::string Percent(double fraction) { return std::to_string(std::lround(fraction * 100)) + "%"; }
 
 }  // namespace
 

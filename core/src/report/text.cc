@@ -53,7 +53,7 @@ std::string UnitSuffix(const json& entry) {
 
 std::string Bar(double fraction) {
   const int width = 20;
-  const int filled = std::min(width, static_cast<int>(fraction * width + 0.5));
+  const int filled = std::min(width, static_cast<int>(std::lround(fraction * width)));
   return "[" + std::string(static_cast<size_t>(filled), '#') +
          std::string(static_cast<size_t>(width - filled), '-') + "]";
 }
@@ -301,7 +301,7 @@ std::string RenderUndo(const json& result, const std::string& timezone) {
   const json& undone = result.at(keys::kUndone);
   std::string what = S(undone, keys::kKind);
   for (const char* key : {keys::kProvider, keys::kWindow}) {
-    if (undone.at(key) != "") what += " " + S(undone, key);
+    if (!undone.at(key).get<std::string>().empty()) what += " " + S(undone, key);
   }
   return fmt::format("undid {} from {}\n", what, LocalTime(I(undone, keys::kAtMs), timezone));
 }
@@ -332,8 +332,8 @@ std::string Until(int64_t from_ms, int64_t to_ms) {
   const int64_t minutes = (to_ms - from_ms) / 60'000;
   if (minutes <= 0) return "now";
   if (minutes < 60) return fmt::format("in {}m", minutes);
-  if (minutes < 24 * 60) return fmt::format("in {}h {}m", minutes / 60, minutes % 60);
-  return fmt::format("in {}d {}h", minutes / (24 * 60), minutes / 60 % 24);
+  if (minutes < int64_t{24} * 60) return fmt::format("in {}h {}m", minutes / 60, minutes % 60);
+  return fmt::format("in {}d {}h", minutes / (int64_t{24} * 60), minutes / 60 % 24);
 }
 
 std::string RenderStatus(const json& status) {

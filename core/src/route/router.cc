@@ -150,7 +150,7 @@ std::map<std::string, Calibration> Calibrate(const std::vector<ledger::CharsPerT
   std::map<std::string, Calibration> out;
   for (const auto& e : evidence) {
     if (e.calls < kMinCalibrationCalls || e.tokens <= 0 || e.chars <= 0) continue;
-    const double tokens = static_cast<double>(e.tokens);
+    const auto tokens = static_cast<double>(e.tokens);
     out[e.provider + "/" + e.model] = {
         std::clamp(static_cast<double>(e.chars) / tokens, kMinCharsPerToken, kMaxCharsPerToken),
         std::clamp(static_cast<double>(e.cache_read_tokens) / tokens, 0.0, 1.0)};

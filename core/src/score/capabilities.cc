@@ -200,8 +200,8 @@ const ModelProfileOverride* FindOverride(
     const size_t slash = key.find('/');
     if (slash == std::string::npos) {
       if (NormalizeModelId(key) == id) bare = &value;
-    } else if (EqualsIgnoreCase(std::string_view(key).substr(0, slash), provider) &&
-               NormalizeModelId(std::string_view(key).substr(slash + 1)) == id) {
+    } else if (EqualsIgnoreCase(std::string_view{key}.substr(0, slash), provider) &&
+               NormalizeModelId(std::string_view{key}.substr(slash + 1)) == id) {
       return &value;
     }
   }

@@ -52,7 +52,7 @@ struct BudgetState {
 };
 
 // An api snapshot is stale after this long without a newer one.
-constexpr int64_t kApiStaleMs = 15 * 60 * 1000;
+constexpr int64_t kApiStaleMs = int64_t{15} * 60 * 1000;
 
 // Every window of every configured provider (config order), including windows derived from
 // `budget.dailyLimit` / `budget.monthlyLimit`.
