@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test, on a fresh machine: installs what is missing (apt packages, Node 24, OpenClaw, npm
-# devDependencies), builds, then runs the three layers: Catch2 (core), node:test (binding, plugin,
-# fake provider), and the end-to-end suite against real OpenClaw.
+# devDependencies), builds, then runs Catch2 (core), the lint (format, clang-tidy, thread safety),
+# node:test (binding, plugin, native CLI, fake provider), and the end-to-end suite against real
+# OpenClaw.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/toolchain.sh
@@ -9,6 +10,8 @@ bash scripts/build.sh
 
 echo "== core: Catch2 (ctest)"
 ctest --test-dir build --output-on-failure -j 2
+
+bash scripts/lint.sh
 
 # Training must reproduce the committed weights exactly (needs the labeled prompts in ../shared).
 prompts="../shared/data/prompts"
