@@ -20,7 +20,7 @@ echo "${#cxx[@]} files formatted"
 echo "== lint: clang-tidy"
 mapfile -t sources < <(printf '%s\n' "${cxx[@]}" | grep -E '^(core/src|binding|cli)/.*\.cc$')
 run-clang-tidy -quiet -p build -j "${JOBS:-2}" "${sources[@]}" >build/clang-tidy.log 2>&1 || true
-if grep -E '(warning|error): ' build/clang-tidy.log | grep -v '^[0-9]* warnings' >build/clang-tidy.findings; then
+if sed 's/\x1b\[[0-9;]*m//g' build/clang-tidy.log | grep -E '(warning|error): ' >build/clang-tidy.findings; then
   sort -u build/clang-tidy.findings | head -50
   echo "clang-tidy: $(sort -u build/clang-tidy.findings | wc -l) findings (full log: build/clang-tidy.log)" >&2
   exit 1
