@@ -24,8 +24,8 @@ fi
 # for the package tests and the package E2E. ROUTER_SKIP_RELEASE=1 skips the build (those tests
 # then use whatever prebuilds/ and dist/ hold, or skip with a message).
 if [ -z "${ROUTER_SKIP_RELEASE:-}" ]; then
-  echo "== release build: prebuilds/linux-x64-glibc and dist/*.tgz"
-  bash scripts/release.sh
+  echo "== release build: Catch2 on the portable core, prebuilds/linux-x64-glibc, dist/*.tgz"
+  bash scripts/release.sh --test
 fi
 
 echo "== package: npm pack contents, NEEDED of the shipped binaries"
