@@ -23,8 +23,22 @@ function compareVersions(a, b) {
   return 0;
 }
 
+// Every platform staged in prebuilds/ (linux-arm64-glibc too, from scripts/cross-arm64.sh).
+const PREBUILDS = path.join(REPO, "prebuilds");
+const linuxTags = fs.existsSync(PREBUILDS) ? fs.readdirSync(PREBUILDS).filter((t) => t.startsWith("linux-")) : [];
+for (const tag of linuxTags) {
+  for (const file of BINARIES) {
+    test(`${tag}/${file}: NEEDED is the C runtime only`, () => {
+      const full = path.join(PREBUILDS, tag, file);
+      const { needed } = dynamicSection(full);
+      assert.ok(needed.includes("libc.so.6"), `readelf found no NEEDED in ${full}`);
+      assert.deepEqual(unexpectedNeeded(full), [], `NEEDED ${needed.join(", ")}`);
+    });
+  }
+}
+
 for (const file of BINARIES) {
-  test(`${file}: NEEDED is the C runtime only`, { skip }, () => {
+  test(`linux-x64-glibc/${file}: NEEDED is the C runtime only`, { skip }, () => {
     const full = path.join(DIR, file);
     const { needed } = dynamicSection(full);
     assert.ok(needed.includes("libc.so.6"), `readelf found no NEEDED in ${full}`);
