@@ -1,9 +1,9 @@
 // Loads the native module. Async natives are wrapped once so a rejection keeps the caller's
 // stack (the native side only knows the libuv pool thread) plus the stable `code`.
-import { createRequire } from "node:module";
+// Which binary (a source build or this platform's prebuild) is decided in ./native.js.
+import { loadAddon } from "./native.js";
 
-const require = createRequire(import.meta.url);
-const addon = require("../build/Release/router_addon.node");
+const addon = loadAddon();
 
 async function withCallerStack(promise, callSite) {
   try {

@@ -23,6 +23,17 @@ else
   echo "== classifier training check skipped: $prompts not found"
 fi
 
+# The self-contained prebuilds (portable build in build-portable/) and the npm tarball in dist/,
+# for the package tests and the package E2E. ROUTER_SKIP_RELEASE=1 skips the build (those tests
+# then use whatever prebuilds/ and dist/ hold, or skip with a message).
+if [ -z "${ROUTER_SKIP_RELEASE:-}" ]; then
+  echo "== release build: Catch2 on the portable core, prebuilds/linux-x64-glibc, dist/*.tgz"
+  bash scripts/release.sh --test
+fi
+
+echo "== package: npm pack contents, NEEDED of the shipped binaries"
+node --test --test-reporter=spec 'test/package/*.test.mjs'
+
 echo "== binding, plugin, native CLI and fake provider: node:test"
 node --test --test-reporter=spec 'test/binding/*.test.mjs' 'test/plugin/*.test.mjs' 'test/cli/*.test.mjs' 'test/fake-provider/*.test.mjs'
 

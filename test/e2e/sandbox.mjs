@@ -72,13 +72,23 @@ export class Sandbox {
     return JSON.parse(stdout);
   }
 
-  /** Packs the plugin as npm would publish it (package.json "files") into the sandbox. */
+  /**
+   * Packs the plugin as npm would publish it (package.json "files") into the sandbox. The package
+   * ships prebuilds/ only (scripts/release.sh); the developer build (build/Release) is copied in
+   * as a source build would have it, so these tests run the binaries just built.
+   */
   async stagePlugin() {
     const dest = path.join(this.root, "stage");
     fs.mkdirSync(dest, { recursive: true });
     const tgz = await run("npm", ["pack", "--silent", "--pack-destination", dest], { cwd: REPO, env: this.env });
     await run("tar", ["-C", dest, "-xzf", path.join(dest, tgz.trim().split("\n").pop())], {});
-    return path.join(dest, "package");
+    const pkg = path.join(dest, "package");
+    const release = path.join(pkg, "build", "Release");
+    fs.mkdirSync(release, { recursive: true });
+    for (const file of ["router_addon.node", "openclaw-router"]) {
+      fs.copyFileSync(path.join(REPO, "build", "Release", file), path.join(release, file));
+    }
+    return pkg;
   }
 
   async installPlugin() {
