@@ -12,21 +12,36 @@ const ALERT_CHECK_INTERVAL_MS = 30_000;
 const runtimes = new Set();
 let exitHookInstalled = false;
 
-// `openclaw agent --local` calls process.exit ~250 ms after the last llm_output; 'exit' handlers
-// run synchronously, so queued usage is committed here. Once per process, not per instance.
+// Queued usage is committed synchronously when the process ends: on 'exit' (`openclaw agent
+// --local` calls process.exit ~250 ms after the last llm_output) and on SIGTERM/SIGINT, which
+// otherwise end the process before the queue drains. Once per process, not per instance.
+function flushAll() {
+  for (const r of runtimes) {
+    try {
+      r.flushSync(EXIT_FLUSH_MS);
+    } catch (err) {
+      process.stderr.write(`model-router: usage not saved at exit: ${err.message}\n`);
+    }
+  }
+}
+
+// A 'SIGTERM' listener turns off Node's default (exit by the signal), so when ours was the only
+// one it re-raises the signal after flushing: the process still dies as it would have. When the
+// host (OpenClaw) listens too, its handler decides, and its process.exit flushes again, cheaply.
+function flushOnSignal(signal) {
+  process.once(signal, () => {
+    flushAll();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
 function flushOnExit(runtime) {
   runtimes.add(runtime);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const r of runtimes) {
-      try {
-        r.flushSync(EXIT_FLUSH_MS);
-      } catch (err) {
-        process.stderr.write(`model-router: usage not saved at exit: ${err.message}\n`);
-      }
-    }
-  });
+  process.once("exit", flushAll);
+  flushOnSignal("SIGTERM");
+  flushOnSignal("SIGINT");
 }
 
 function resolveStateDir(api) {

@@ -82,9 +82,8 @@ RuntimeWrap::RuntimeWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Runt
 Napi::Value RuntimeWrap::Record(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != 1) throw Napi::TypeError::New(env, "record(event: object)");
-  runtime::Recorder& recorder = runtime_->recorder();
-  std::string note = recorder.RecordLlmOutput(ToJson(info[0]));
-  std::vector<std::string> warnings = recorder.TakeWarnings();
+  std::string note = runtime_->RecordLlmOutput(ToJson(info[0]));
+  std::vector<std::string> warnings = runtime_->recorder().TakeWarnings();
   if (!note.empty()) warnings.insert(warnings.begin(), "llm_output recorded as invalid: " + note);
   if (warnings.empty()) return env.Undefined();
   return FromJson(env, warnings);

@@ -107,17 +107,20 @@ test("instances for the same ledger share one queue", async () => {
   assert.equal((await b.run("status")).value.totals.today.calls, 2);
 });
 
-test("a newer-schema or foreign file is refused with ROUTER_CORRUPTION and left untouched", async () => {
+test("a newer-schema file (ROUTER_FAILED_PRECONDITION) or a foreign one (ROUTER_CORRUPTION) is refused and left untouched", async () => {
   const dir = tmp();
   const newer = path.join(dir, "newer.sqlite");
   execFileSync("sqlite3", [newer, "PRAGMA user_version = 7;"]);
   const garbage = path.join(dir, "garbage.sqlite");
   fs.writeFileSync(garbage, "this is not a database, it is a shopping list\n".repeat(200));
-  for (const [file, pattern] of [[newer, /schema version 7, newer than this build's/], [garbage, /not a readable SQLite database/]]) {
+  for (const [file, code, pattern] of [
+    [newer, "ROUTER_FAILED_PRECONDITION", /schema version 7, newer than this build's.*upgrade/],
+    [garbage, "ROUTER_CORRUPTION", /not a ledger.*move it aside/],
+  ]) {
     const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
     const recorder = new Runtime({ config: { ledger: { path: file } }, stateDir: dir });
     await assert.rejects(recorder.run("status"), (err) => {
-      assert.equal(err.code, "ROUTER_CORRUPTION");
+      assert.equal(err.code, code);
       assert.match(err.message, pattern);
       assert.match(err.stack, /runtime\.test\.mjs/, "the stack points at the caller");
       return true;

@@ -20,6 +20,12 @@ const char* Status::code_name() const {
       return "ROUTER_IO";
     case Code::kInternal:
       return "ROUTER_INTERNAL";
+    case Code::kPermissionDenied:
+      return "ROUTER_PERMISSION_DENIED";
+    case Code::kNoSpace:
+      return "ROUTER_NO_SPACE";
+    case Code::kFailedPrecondition:
+      return "ROUTER_FAILED_PRECONDITION";
   }
   return "ROUTER_INTERNAL";
 }

@@ -7,11 +7,12 @@ namespace router::commands {
 
 using nlohmann::json;
 
-// The mode event's payload is {mode, previous}, as Mode writes it below.
-Result<json> ModeJson(const Context& ctx) {
-  auto events = ctx.ledger.Events("mode", "", 0);
-  if (!events.ok()) return events.status();
-  for (auto it = events.value().rbegin(); it != events.value().rend(); ++it) {
+namespace {
+
+// The mode in effect after `events` (mode events, oldest first). The mode event's payload is
+// {mode, previous}, as Mode writes it below.
+json ModeAfter(const Context& ctx, const std::vector<ledger::Event>& events) {
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
     if (it->undone) continue;
     const json payload = json::parse(it->payload, nullptr, false);
     if (payload.is_object() && payload.contains("mode")) {
@@ -21,6 +22,14 @@ Result<json> ModeJson(const Context& ctx) {
     }
   }
   return json{{keys::kMode, config::Name(ctx.options.mode)}, {keys::kSource, keys::kSourceConfig}};
+}
+
+}  // namespace
+
+Result<json> ModeJson(const Context& ctx) {
+  auto events = ctx.ledger.Events("mode", "", 0);
+  if (!events.ok()) return events.status();
+  return ModeAfter(ctx, events.value());
 }
 
 Result<json> Mode(const Context& ctx, const std::optional<std::string>& mode) {
@@ -34,31 +43,29 @@ Result<json> Mode(const Context& ctx, const std::optional<std::string>& mode) {
     return Status::InvalidArgument("mode \"" + *mode + "\": use manual, dry-run or auto");
   }
   const int64_t now = ctx.clock.NowMs();
-  const json payload = {{"mode", config::Name(parsed.value())},
-                        {"previous", current->at(keys::kMode)}};
-  auto id = ctx.ledger.AppendEvent({0, now, "mode", "", "", payload.dump(), false});
+  const std::string name = config::Name(parsed.value());
+  json previous;  // read in the append's transaction, so a concurrent change cannot slip between
+  auto id = ctx.ledger.AppendEventAfter("mode", [&](const std::vector<ledger::Event>& events) {
+    previous = ModeAfter(ctx, events).at(keys::kMode);
+    const json payload = {{"mode", name}, {"previous", previous}};
+    return ledger::Event{0, now, "mode", "", "", payload.dump(), false};
+  });
   if (!id.ok()) return id.status();
-  return json{
-      {keys::kSchema, keys::kModeSchema},          {keys::kMode, config::Name(parsed.value())},
-      {keys::kSource, keys::kSourceLedger},        {keys::kSetAtMs, now},
-      {keys::kPrevious, current->at(keys::kMode)}, {keys::kEventId, id.value()}};
+  return json{{keys::kSchema, keys::kModeSchema},   {keys::kMode, name},
+              {keys::kSource, keys::kSourceLedger}, {keys::kSetAtMs, now},
+              {keys::kPrevious, previous},          {keys::kEventId, id.value()}};
 }
 
 Result<json> Undo(const Context& ctx) {
-  auto last = ctx.ledger.LastUndoable();
-  if (!last.ok()) return last.status();
-  if (last->empty()) {
-    return Status::NotFound("nothing to undo: no set-usage, reset or mode change is recorded");
-  }
-  const ledger::Event& event = last->front();
-  ROUTER_RETURN_IF_ERROR(ctx.ledger.MarkUndone(event.id));
   const int64_t now = ctx.clock.NowMs();
-  const json payload = {{"undoneId", event.id}, {"kind", event.kind}};
-  auto id =
-      ctx.ledger.AppendEvent({0, now, "undo", event.provider, event.window, payload.dump(), false});
-  if (!id.ok()) return id.status();
+  auto undo = ctx.ledger.UndoLatest([now](const ledger::Event& event) {
+    const json payload = {{"undoneId", event.id}, {"kind", event.kind}};
+    return ledger::Event{0, now, "undo", event.provider, event.window, payload.dump(), false};
+  });
+  if (!undo.ok()) return undo.status();
+  const ledger::Event& event = undo->undone;
   return json{{keys::kSchema, keys::kUndoSchema},
-              {keys::kEventId, id.value()},
+              {keys::kEventId, undo->undo_event_id},
               {keys::kAtMs, now},
               {keys::kUndone,
                {{keys::kId, event.id},

@@ -5,6 +5,7 @@
 // decisions.cc (routing decisions and calibration).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,15 +40,25 @@ void BindText(sqlite3_stmt* stmt, int index, const std::string& value);
 // Column `col` of the current row as text; "" for NULL.
 std::string ColumnText(sqlite3_stmt* q, int col);
 
-// A SQLite result code as a Status: busy or locked is kUnavailable (worth retrying), a
-// constraint is kInvalidArgument (the record can never be stored), a damaged file kCorruption,
-// anything else kIo. `db` may be null (no message to read then).
+// A SQLite result code (and the OS errno behind it, 0 when unknown) as a Status whose code and
+// advice say what is wrong: busy or locked is kUnavailable (worth retrying), a constraint
+// kInvalidArgument (the record can never be stored), a read-only file or folder
+// kPermissionDenied, a full disk kNoSpace, a damaged file kCorruption (the only one that advises
+// moving the file aside), anything else kIo. `detail` is SQLite's message.
+Status ClassifySqliteError(int rc, int sys_errno, const std::string& what,
+                           const std::string& detail);
+// ClassifySqliteError with the message and errno of `db`, which may be null.
 Status SqliteError(sqlite3* db, int rc, const std::string& what);
 
 struct Ledger::Impl {
   explicit Impl(std::string file) : path(std::move(file)) {}
 
   const std::string path;  // fixed at open, so read without mu
+  // The file's identity when it was opened (set once by Open before the Ledger is shared, so read
+  // without mu); FileReplaced compares it with what the path names now.
+  bool has_identity = false;
+  uint64_t device = 0;
+  uint64_t inode = 0;
 
   // Serializes every use of the connection: an AppendBatch transaction must not interleave with
   // another call's statements, and the cached statements below are shared by all calls.
@@ -74,6 +85,11 @@ struct Ledger::Impl {
   Status StepRow(sqlite3_stmt* q, const char* what) const REQUIRES(mu);
   Status StepDone(sqlite3_stmt* q, const char* what) const REQUIRES(mu);
 
+  // Runs `body` in an immediate transaction: commits when it returns Ok, else rolls back and
+  // returns its error. Immediate, so a read inside `body` and the writes that depend on it cannot
+  // interleave with another connection's writes.
+  Status InTransaction(const char* what, const std::function<Status()>& body) REQUIRES(mu);
+
   // Steps `q` to its end and returns read(q) for each row, in order.
   template <typename Row, typename Read>
   Result<std::vector<Row>> ReadRows(sqlite3_stmt* q, const char* what, Read read) const
@@ -94,12 +110,21 @@ struct Ledger::Impl {
   Result<int> UserVersion() const REQUIRES(mu);
   Status Migrate() REQUIRES(mu);
 
+  // ---- Events (events.cc) ----
+
+  // Inserts an event (see Ledger::AppendEvent) and returns its id, or 0 for a repeated key.
+  Result<int64_t> InsertEvent(const Event& event, const std::string& dedupe_key) REQUIRES(mu);
+  // Marks a not yet undone event undone; kNotFound when there is none with that id.
+  Status MarkUndone(int64_t event_id) REQUIRES(mu);
+
   // ---- Usage (usage.cc) ----
 
   // Prepares insert, rollup, begin, commit and rollback.
   Status PrepareAppend() REQUIRES(mu);
   // Inserts one call and adds it to its hour's rollup, inside the caller's transaction.
   Status Insert(const UsageRecord& record) REQUIRES(mu);
+  // Whether any call has start_ms <= at_ms < end_ms (an index lookup).
+  Result<bool> AnyCall(int64_t start_ms, int64_t end_ms) const REQUIRES(mu);
   // Adds the rows of a sums query (kRawSums or kHourlySums) for start_ms <= time < end_ms into
   // `out` by provider/model; `provider` filters when non-empty.
   Status SumInto(const char* sql, int64_t start_ms, int64_t end_ms, const std::string& provider,

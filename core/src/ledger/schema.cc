@@ -1,5 +1,7 @@
 #include "connection.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -171,7 +173,21 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
     ROUTER_RETURN_IF_ERROR(impl->Upgrade());
     ROUTER_RETURN_IF_ERROR(impl->PrepareAppend());
   }
+  struct stat st {};
+  if (options.path != ":memory:" && ::stat(options.path.c_str(), &st) == 0) {
+    impl->has_identity = true;
+    impl->device = static_cast<uint64_t>(st.st_dev);
+    impl->inode = static_cast<uint64_t>(st.st_ino);
+  }
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+bool Ledger::FileReplaced() const {
+  if (!impl_->has_identity) return false;
+  struct stat st {};
+  if (::stat(impl_->path.c_str(), &st) != 0) return true;  // deleted (or its folder is gone)
+  return static_cast<uint64_t>(st.st_dev) != impl_->device ||
+         static_cast<uint64_t>(st.st_ino) != impl_->inode;
 }
 
 Status Ledger::Impl::Connect(int busy_timeout_ms) {
@@ -188,16 +204,12 @@ Status Ledger::Impl::Connect(int busy_timeout_ms) {
 Status Ledger::Impl::Upgrade() {
   // Read the version before changing anything, so a foreign or newer file stays untouched.
   auto version = UserVersion();
-  if (!version.ok()) {
-    return Status::Corruption("ledger " + path + " is not a readable SQLite database (" +
-                              version.status().message() +
-                              "); it was left untouched: move it aside or set ledger.path");
-  }
+  if (!version.ok()) return version.status();  // SqliteError's code and advice say why
   if (version.value() > kSchemaVersion) {
-    return Status::Corruption("ledger " + path + " has schema version " +
-                              std::to_string(version.value()) + ", newer than this build's " +
-                              std::to_string(kSchemaVersion) +
-                              "; it was left untouched: upgrade openclaw-model-router");
+    return Status::FailedPrecondition(
+        "ledger " + path + " has schema version " + std::to_string(version.value()) +
+        ", newer than this build's " + std::to_string(kSchemaVersion) +
+        "; it was left untouched: upgrade openclaw-model-router");
   }
   ROUTER_RETURN_IF_ERROR(
       Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"

@@ -177,35 +177,57 @@ Status Ledger::Impl::SumInto(const char* sql, int64_t start_ms, int64_t end_ms,
   return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "sum");
 }
 
+Result<bool> Ledger::Impl::AnyCall(int64_t start_ms, int64_t end_ms) const {
+  auto stmt = Prepare("SELECT EXISTS (SELECT 1 FROM calls WHERE at_ms >= ?1 AND at_ms < ?2)");
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_stmt* q = stmt.value().get();
+  sqlite3_bind_int64(q, 1, start_ms);
+  sqlite3_bind_int64(q, 2, end_ms);
+  ROUTER_RETURN_IF_ERROR(StepRow(q, "sum"));
+  return sqlite3_column_int(q, 0) != 0;
+}
+
 Status Ledger::Append(const UsageRecord& record) { return AppendBatch({record}); }
 
 Status Ledger::AppendBatch(const std::vector<UsageRecord>& records) {
   MutexLock lock(&impl_->mu);
-  ROUTER_RETURN_IF_ERROR(impl_->Step(impl_->begin.get(), "append: begin"));
-  for (const auto& record : records) {
-    Status st = impl_->Insert(record);
-    if (!st.ok()) {
-      (void)impl_->Step(impl_->rollback.get(), "append: rollback");
-      return st;
-    }
-  }
-  Status st = impl_->Step(impl_->commit.get(), "append: commit");
-  if (!st.ok()) (void)impl_->Step(impl_->rollback.get(), "append: rollback");
-  return st;
+  return impl_->InTransaction("append", [&]() REQUIRES(impl_->mu) {
+    for (const auto& record : records) ROUTER_RETURN_IF_ERROR(impl_->Insert(record));
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<ModelTotals>> Ledger::SumRange(int64_t start_ms, int64_t end_ms,
                                                   const std::string& provider) const {
   std::map<std::pair<std::string, std::string>, Totals> sums;
   if (start_ms < end_ms) {
-    // Whole hours from the rollups, the partial hours at either edge from the raw rows.
-    const int64_t hours_from = -FloorTo(-start_ms, kHourMs);
-    const int64_t hours_to = FloorTo(end_ms, kHourMs);
+    // Whole hours come from the rollups, the partial hours at either edge from the raw rows,
+    // unless no call of the edge hour falls outside the range: then the hour's rollup holds
+    // exactly the range's calls. That is the usual case at the end (a window ending now, with
+    // nothing recorded after now), so the cost stays independent of the calls in the hour.
+    const int64_t first_hour = FloorTo(start_ms, kHourMs);
+    const int64_t end_hour = -FloorTo(-end_ms, kHourMs);
     MutexLock lock(&impl_->mu);
-    if (hours_from < hours_to) {
-      ROUTER_RETURN_IF_ERROR(impl_->SumInto(kHourlySums, hours_from, hours_to, provider, sums));
-      ROUTER_RETURN_IF_ERROR(impl_->SumInto(kRawSums, start_ms, hours_from, provider, sums));
-      ROUTER_RETURN_IF_ERROR(impl_->SumInto(kRawSums, hours_to, end_ms, provider, sums));
+    int64_t rollup_from = -FloorTo(-start_ms, kHourMs);
+    int64_t rollup_to = FloorTo(end_ms, kHourMs);
+    if (first_hour < start_ms) {
+      auto outside = impl_->AnyCall(first_hour, start_ms);
+      if (!outside.ok()) return outside.status();
+      if (!outside.value()) rollup_from = first_hour;
+    }
+    if (end_ms < end_hour) {
+      auto outside = impl_->AnyCall(end_ms, end_hour);
+      if (!outside.ok()) return outside.status();
+      if (!outside.value()) rollup_to = end_hour;
+    }
+    if (rollup_from < rollup_to) {
+      ROUTER_RETURN_IF_ERROR(impl_->SumInto(kHourlySums, rollup_from, rollup_to, provider, sums));
+      if (start_ms < rollup_from) {
+        ROUTER_RETURN_IF_ERROR(impl_->SumInto(kRawSums, start_ms, rollup_from, provider, sums));
+      }
+      if (rollup_to < end_ms) {
+        ROUTER_RETURN_IF_ERROR(impl_->SumInto(kRawSums, rollup_to, end_ms, provider, sums));
+      }
     } else {
       ROUTER_RETURN_IF_ERROR(impl_->SumInto(kRawSums, start_ms, end_ms, provider, sums));
     }

@@ -10,9 +10,18 @@ constexpr int64_t kMaxBackoffMs = 2000;
 // busy gateway pays one transaction (and one wake-up) per burst, not per call.
 constexpr int64_t kLingerMs = 2;
 constexpr int64_t kShutdownDrainMs = 5000;
+
+int64_t SteadyNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 }  // namespace
 
-AsyncWriter::AsyncWriter(Opener open) : open_(std::move(open)), thread_([this] { Run(); }) {}
+AsyncWriter::AsyncWriter(Opener open, size_t max_queued)
+    : open_(std::move(open)),
+      max_queued_(std::max<size_t>(1, max_queued)),
+      thread_([this] { Run(); }) {}
 
 AsyncWriter::~AsyncWriter() {
   (void)Flush(kShutdownDrainMs);
@@ -28,6 +37,24 @@ void AsyncWriter::Enqueue(UsageRecord record) {
   bool was_empty;
   {
     MutexLock lock(&mu_);
+    // Only the first record of a run of drops waits, so a stuck writer costs the hook thread one
+    // wait, not one per call.
+    if (queue_.size() >= max_queued_ &&
+        (dropping_ ||
+         !room_.WaitFor(mu_, std::chrono::milliseconds(kEnqueueWaitMs),
+                        [&]() REQUIRES(mu_) { return queue_.size() < max_queued_; }))) {
+      ++dropped_;
+      if (!dropping_) {
+        warnings_.push_back("usage queue full (" + std::to_string(max_queued_) +
+                            " records not yet written): dropping calls until the ledger catches "
+                            "up; " +
+                            std::to_string(dropped_) + " dropped so far");
+        has_warnings_.store(true, std::memory_order_release);
+      }
+      dropping_ = true;
+      return;
+    }
+    dropping_ = false;
     was_empty = queue_.empty();
     queue_.push_back(std::move(record));
     ++enqueued_;
@@ -65,10 +92,23 @@ size_t AsyncWriter::Pending() const {
   return queue_.size() + inflight_;
 }
 
+uint64_t AsyncWriter::Dropped() const {
+  MutexLock lock(&mu_);
+  return dropped_;
+}
+
+bool AsyncWriter::Healthy() const {
+  MutexLock lock(&mu_);
+  return last_error_.ok() &&
+         (write_started_ms_ < 0 || SteadyNowMs() - write_started_ms_ < kStuckWriteMs);
+}
+
 // Writes `batch` and returns how many of its leading records are settled (committed, or dropped
 // because the schema refuses them) plus the error that stopped it, if any.
 std::pair<size_t, Status> AsyncWriter::WriteBatch(const std::vector<UsageRecord>& batch,
                                                   std::vector<std::string>& dropped) {
+  // A deleted or replaced file would take the writes into an unlinked inode and report success.
+  if (ledger_ && ledger_->FileReplaced()) ledger_.reset();
   if (!ledger_) {
     auto opened = open_();
     if (!opened.ok()) return {0, opened.status()};
@@ -109,7 +149,9 @@ void AsyncWriter::Run() {
     if (inflight.empty()) {
       inflight.swap(queue_);  // the hook's thread never waits on a copy
       inflight_ = inflight.size();
+      room_.NotifyAll();
     }
+    write_started_ms_ = SteadyNowMs();
     mu_.Unlock();  // SQLite work happens outside the lock
 
     std::vector<std::string> dropped;
@@ -118,6 +160,7 @@ void AsyncWriter::Run() {
     inflight.erase(inflight.begin(), inflight.begin() + static_cast<std::ptrdiff_t>(settled));
 
     mu_.Lock();
+    write_started_ms_ = -1;
     inflight_ = inflight.size();
     settled_ += settled;
     warnings_.insert(warnings_.end(), dropped.begin(), dropped.end());

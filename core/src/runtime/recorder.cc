@@ -4,15 +4,20 @@
 
 namespace router::runtime {
 
-Recorder::Recorder(ledger::LedgerOptions options, pricing::Pricer pricer, const Clock& clock)
+Recorder::Recorder(ledger::LedgerOptions options, const Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
-      pricer_(std::move(pricer)),
-      writer_([this] { return Ledger(); }) {}
+      writer_([this]() -> Result<std::shared_ptr<ledger::Ledger>> {
+        // Its own connection: a write stuck on another process's lock holds that connection's
+        // mutex, and the commands must not queue behind it.
+        auto opened = ledger::Ledger::Open(options_);
+        if (!opened.ok()) return opened.status();
+        return std::shared_ptr<ledger::Ledger>(std::move(opened).value());
+      }) {}
 
-std::string Recorder::RecordLlmOutput(const nlohmann::json& event) {
+std::string Recorder::RecordLlmOutput(const nlohmann::json& event, const pricing::Pricer& pricer) {
   ledger::UsageRecord record = usage::FromLlmOutput(event, clock_.NowMs(), runs_);
-  pricer_.Price(record);
+  pricer.Price(record);
   std::string note = record.note;
   writer_.Enqueue(std::move(record));
   return note;
@@ -33,7 +38,8 @@ Status Recorder::Flush(int64_t timeout_ms) { return writer_.Flush(timeout_ms); }
 
 Result<std::shared_ptr<ledger::Ledger>> Recorder::Ledger() {
   MutexLock lock(&mu_);
-  if (ledger_) return ledger_;
+  if (ledger_ && !ledger_->FileReplaced()) return ledger_;
+  ledger_.reset();
   auto opened = ledger::Ledger::Open(options_);
   if (!opened.ok()) return opened.status();
   ledger_ = std::move(opened).value();

@@ -10,18 +10,23 @@
 namespace router::runtime {
 namespace {
 
-// How long a command waits for this process's queued usage, so it sees its own calls.
+// How long a command waits for this process's queued usage, so it sees its own calls, while the
+// writer is healthy. While it fails, waiting only delays the command (the next retry may be
+// seconds away), so a command waits kFailingFlushMs and a routed turn not at all.
 constexpr int64_t kRunFlushMs = 2000;
+constexpr int64_t kFailingFlushMs = 5;
+// The healthy wait runs in slices, so a writer that starts failing (or gets stuck on a lock) while
+// a command waits releases it within a slice.
+constexpr int64_t kFlushSliceMs = 20;
 
 // Process-wide, keyed by ledger path: every plugin instance in a process feeds the same queue and
 // connection. Recorders live until exit, when their destructors drain the queue.
 class RecorderRegistry {
  public:
-  std::shared_ptr<Recorder> Get(const ledger::LedgerOptions& options, const pricing::Pricer& pricer,
-                                const Clock& clock) {
+  std::shared_ptr<Recorder> Get(const ledger::LedgerOptions& options, const Clock& clock) {
     MutexLock lock(&mu_);
     auto& slot = recorders_[options.path];
-    if (!slot) slot = std::make_shared<Recorder>(options, pricer, clock);
+    if (!slot) slot = std::make_shared<Recorder>(options, clock);
     return slot;
   }
   // At exit: drops every Recorder, whose destructor commits its queue.
@@ -35,13 +40,12 @@ class RecorderRegistry {
   std::map<std::string, std::shared_ptr<Recorder>> recorders_ GUARDED_BY(mu_);
 };
 
-std::shared_ptr<Recorder> SharedRecorder(const ledger::LedgerOptions& options,
-                                         const pricing::Pricer& pricer, const Clock& clock) {
+std::shared_ptr<Recorder> SharedRecorder(const ledger::LedgerOptions& options, const Clock& clock) {
   static auto* registry = new RecorderRegistry();  // never destroyed: Drain empties it at exit
   static struct Drain {
     ~Drain() { registry->Clear(); }
   } drain;
-  return registry->Get(options, pricer, clock);
+  return registry->Get(options, clock);
 }
 
 }  // namespace
@@ -62,28 +66,39 @@ Result<std::shared_ptr<Runtime>> Runtime::Open(const Inputs& inputs, const Envir
   if (!options.ok()) return options.status();
   ledger::LedgerOptions ledger = options->ledger;
   ledger.path = ResolveLedgerPath(options.value(), env.state_dir);
-  const pricing::Pricer pricer = BuildPricer(options.value(), inputs.openclaw_models);
+  pricing::Pricer pricer = BuildPricer(options.value(), inputs.openclaw_models);
   route::Catalog catalog(options.value(), inputs.openclaw_models, pricer,
                          score::CapabilityTable::Builtin());
-  auto recorder = SharedRecorder(ledger, pricer, *env.clock);
-  return std::shared_ptr<Runtime>(
-      new Runtime(std::move(options).value(), std::move(catalog), std::move(recorder), *env.clock));
+  auto recorder = SharedRecorder(ledger, *env.clock);
+  return std::shared_ptr<Runtime>(new Runtime(std::move(options).value(), std::move(pricer),
+                                              std::move(catalog), std::move(recorder), *env.clock));
 }
 
-Runtime::Runtime(config::PluginOptions options, route::Catalog catalog,
+Runtime::Runtime(config::PluginOptions options, pricing::Pricer pricer, route::Catalog catalog,
                  std::shared_ptr<Recorder> recorder, const Clock& clock)
     : options_(std::move(options)),
+      pricer_(std::move(pricer)),
       router_(options_, std::move(catalog)),
       clock_(clock),
       recorder_(std::move(recorder)) {}
 
-Result<std::shared_ptr<ledger::Ledger>> Runtime::CurrentLedger() {
-  (void)recorder_->Flush(kRunFlushMs);  // a slow disk must not fail the command
+std::string Runtime::RecordLlmOutput(const nlohmann::json& event) {
+  return recorder_->RecordLlmOutput(event, pricer_);
+}
+
+Result<std::shared_ptr<ledger::Ledger>> Runtime::CurrentLedger(int64_t flush_ms) {
+  // A slow or failing disk must not fail the command, nor hold it up for long.
+  bool flushed = false;
+  for (int64_t waited = 0; !flushed && waited < kRunFlushMs && recorder_->WriterHealthy();
+       waited += kFlushSliceMs) {
+    flushed = recorder_->Flush(kFlushSliceMs).ok();
+  }
+  if (!flushed && flush_ms > 0) (void)recorder_->Flush(flush_ms);
   return recorder_->Ledger();
 }
 
 Result<nlohmann::json> Runtime::Run(const std::string& command, const nlohmann::json& args) {
-  auto ledger = CurrentLedger();
+  auto ledger = CurrentLedger(kFailingFlushMs);
   if (!ledger.ok()) return ledger.status();
   return commands::Run({options_, *ledger.value(), clock_, router_}, command, args);
 }
@@ -93,7 +108,7 @@ bool Runtime::RoutesTurn(const std::string& provider) const {
 }
 
 Result<commands::TurnRoute> Runtime::RouteTurn(const route::RouteRequest& request) {
-  auto ledger = CurrentLedger();
+  auto ledger = CurrentLedger(0);
   if (!ledger.ok()) return ledger.status();
   return commands::RouteTurn({options_, *ledger.value(), clock_, router_}, request);
 }

@@ -57,6 +57,10 @@ TEST_CASE("Status factories set code, name and message", "[base]") {
       {Status::Closed("m5"), Status::Code::kClosed, "ROUTER_CLOSED"},
       {Status::Io("m6"), Status::Code::kIo, "ROUTER_IO"},
       {Status::Internal("m7"), Status::Code::kInternal, "ROUTER_INTERNAL"},
+      {Status::PermissionDenied("m8"), Status::Code::kPermissionDenied, "ROUTER_PERMISSION_DENIED"},
+      {Status::NoSpace("m9"), Status::Code::kNoSpace, "ROUTER_NO_SPACE"},
+      {Status::FailedPrecondition("m10"), Status::Code::kFailedPrecondition,
+       "ROUTER_FAILED_PRECONDITION"},
   };
   int i = 1;
   for (const auto& c : cases) {

@@ -506,5 +506,5 @@ PRAGMA user_version = 2;
   ExecOn(path, "PRAGMA user_version = " + std::to_string(router::ledger::kSchemaVersion + 1));
   auto newer = Ledger::Open(LedgerOptions{path, 5000});
   REQUIRE_FALSE(newer.ok());
-  CHECK(newer.status().code() == Status::Code::kCorruption);
+  CHECK(newer.status().code() == Status::Code::kFailedPrecondition);
 }

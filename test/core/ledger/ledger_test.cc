@@ -1,5 +1,6 @@
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
 
+#include "ledger/connection.h"
 #include "router/ledger/ledger.h"
 #include "testing.h"
 
@@ -355,7 +357,7 @@ TEST_CASE("Ledger refuses a file with a newer schema and leaves it untouched", "
 
   auto opened = Ledger::Open(LedgerOptions{path, 5000});
   REQUIRE_FALSE(opened.ok());
-  CHECK(opened.status().code() == Status::Code::kCorruption);
+  CHECK(opened.status().code() == Status::Code::kFailedPrecondition);
   CHECK(opened.status().message().find("newer") != std::string::npos);
   CHECK(opened.status().message().find("99") != std::string::npos);
 
@@ -379,6 +381,79 @@ TEST_CASE("Ledger refuses a file that is not SQLite and leaves it untouched", "[
   CHECK(opened.status().message().find(path) != std::string::npos);
   CHECK(ReadBytes(path) == garbage);
   CHECK_FALSE(fs::exists(path + "-wal"));
+}
+
+// Issue 17, fault 5: a read-only file or folder, a full disk and a directory at the -wal path were
+// all reported as corruption, with advice to move a healthy ledger aside. The tests run as root,
+// which no file mode denies, so permission and disk-full are checked on the mapping itself.
+TEST_CASE("SQLite errors map to a code and advice that say what is wrong", "[ledger]") {
+  using router::ledger::ClassifySqliteError;
+  using Code = Status::Code;
+  struct Case {
+    int rc;
+    int sys_errno;
+    Code code;
+    const char* says;
+  };
+  const Case cases[] = {
+      {SQLITE_READONLY, 0, Code::kPermissionDenied, "permission denied"},
+      {SQLITE_READONLY_DIRECTORY, 0, Code::kPermissionDenied, "writable by this user"},
+      {SQLITE_CANTOPEN, EACCES, Code::kPermissionDenied, "permission denied"},
+      {SQLITE_IOERR_WRITE, EROFS, Code::kPermissionDenied, "permission denied"},
+      {SQLITE_FULL, 0, Code::kNoSpace, "disk full"},
+      {SQLITE_IOERR_WRITE, ENOSPC, Code::kNoSpace, "free some space"},
+      {SQLITE_BUSY, 0, Code::kUnavailable, "busy"},
+      {SQLITE_LOCKED, 0, Code::kUnavailable, "busy"},
+      {SQLITE_CORRUPT, 0, Code::kCorruption, "move it aside"},
+      {SQLITE_NOTADB, 0, Code::kCorruption, "move it aside"},
+      {SQLITE_CANTOPEN, EISDIR, Code::kIo, "Is a directory"},
+      {SQLITE_CONSTRAINT_CHECK, 0, Code::kInvalidArgument, "detail"},
+  };
+  for (const auto& c : cases) {
+    const Status st = ClassifySqliteError(c.rc, c.sys_errno, "ledger x", "detail");
+    INFO(c.rc << "/" << c.sys_errno << ": " << st.ToString());
+    CHECK(st.code() == c.code);
+    CHECK(st.message().find(c.says) != std::string::npos);
+    CHECK((st.message().find("move it aside") != std::string::npos) ==
+          (c.code == Code::kCorruption));
+  }
+}
+
+TEST_CASE("An unopenable ledger path is not called corrupt", "[ledger]") {
+  TempDir dir;
+  SECTION("a directory at the -wal path") {
+    const std::string path = dir.File("ledger.sqlite");
+    MustOpen(path).reset();
+    fs::remove(path + "-wal");
+    fs::create_directory(path + "-wal");
+    auto opened = Ledger::Open(LedgerOptions{path, 5000});
+    REQUIRE_FALSE(opened.ok());
+    CHECK(opened.status().code() != Status::Code::kCorruption);
+    CHECK(opened.status().message().find("move it aside") == std::string::npos);
+  }
+  SECTION("a path under a regular file") {
+    std::ofstream(dir.File("file")) << "x";
+    auto opened = Ledger::Open(LedgerOptions{dir.File("file/ledger.sqlite"), 5000});
+    REQUIRE_FALSE(opened.ok());
+    CHECK(opened.status().code() == Status::Code::kIo);
+  }
+}
+
+TEST_CASE("Ledger::FileReplaced sees a deleted or replaced file", "[ledger]") {
+  TempDir dir;
+  const std::string path = dir.File("ledger.sqlite");
+  auto ledger = MustOpen(path);
+  CHECK_FALSE(ledger->FileReplaced());
+  SECTION("deleted") {
+    fs::remove(path);
+    CHECK(ledger->FileReplaced());
+  }
+  SECTION("replaced by another file") {
+    MustOpen(dir.File("other.sqlite")).reset();
+    fs::rename(dir.File("other.sqlite"), path);
+    CHECK(ledger->FileReplaced());
+  }
+  CHECK_FALSE(MustOpen(":memory:")->FileReplaced());
 }
 
 TEST_CASE("Two Ledger instances on one file append concurrently", "[ledger]") {
@@ -482,53 +557,86 @@ PRAGMA user_version = 1;
   CHECK(ledger->SumRange(0, 3'600'000, "a").value()[0].totals.calls == 4);
 }
 
-TEST_CASE("SumRange equals a brute-force sum for any range, across hour edges", "[ledger]") {
-  auto ledger = MustOpen(":memory:");
-  std::vector<UsageRecord> records;
-  uint64_t seed = 42;
+namespace {
+
+// Checks SumRange(start, end, provider) against a sum over `records`.
+void CheckSumRange(const Ledger& ledger, const std::vector<UsageRecord>& records, int64_t start,
+                   int64_t end, const std::string& provider) {
+  router::ledger::Totals expected;
+  for (const auto& r : records) {
+    if (r.at_ms < start || r.at_ms >= end || (!provider.empty() && r.provider != provider))
+      continue;
+    expected.calls += 1;
+    expected.failures += r.outcome == Outcome::kFailed ? 1 : 0;
+    expected.messages += r.counts_as_message ? 1 : 0;
+    expected.requests += r.model_calls;
+    expected.input_tokens += r.input_tokens;
+    expected.output_tokens += r.output_tokens;
+    expected.cost_micros += r.cost_micros;
+  }
+  auto sums = ledger.SumRange(start, end, provider);
+  REQUIRE(sums.ok());
+  router::ledger::Totals got;
+  for (const auto& row : sums.value()) router::ledger::Add(got, row.totals);
+  INFO("range [" << start << ", " << end << ") provider '" << provider << "'");
+  CHECK(got.calls == expected.calls);
+  CHECK(got.failures == expected.failures);
+  CHECK(got.messages == expected.messages);
+  CHECK(got.requests == expected.requests);
+  CHECK(got.input_tokens == expected.input_tokens);
+  CHECK(got.output_tokens == expected.output_tokens);
+  CHECK(got.cost_micros == expected.cost_micros);
+}
+
+// `count` random calls over `hours` hours, stored in `ledger`.
+std::vector<UsageRecord> RandomCalls(Ledger& ledger, uint64_t& seed, int count, int64_t hours) {
   auto next = [&seed] {
     seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
     return static_cast<int64_t>(seed >> 33);
   };
-  const int64_t hour = 3'600'000;
-  for (int i = 0; i < 600; ++i) {
-    UsageRecord r =
-        Rec(next() % (30 * hour), i % 3 == 0 ? "a" : "b", i % 2 == 0 ? "m1" : "m2", next() % 1000,
-            next() % 100, next() % 5000, i % 7 == 0 ? Outcome::kFailed : Outcome::kOk);
+  std::vector<UsageRecord> records;
+  for (int i = 0; i < count; ++i) {
+    UsageRecord r = Rec(next() % (hours * 3'600'000), i % 3 == 0 ? "a" : "b",
+                        i % 2 == 0 ? "m1" : "m2", next() % 1000, next() % 100, next() % 5000,
+                        i % 7 == 0 ? Outcome::kFailed : Outcome::kOk);
     r.model_calls = 1 + next() % 3;
     r.counts_as_message = i % 5 == 0;
     records.push_back(r);
   }
-  REQUIRE(ledger->AppendBatch(records).ok());
+  REQUIRE(ledger.AppendBatch(records).ok());
+  return records;
+}
+
+}  // namespace
+
+TEST_CASE("SumRange equals a brute-force sum for any range, across hour edges", "[ledger]") {
+  auto ledger = MustOpen(":memory:");
+  uint64_t seed = 42;
+  const std::vector<UsageRecord> records = RandomCalls(*ledger, seed, 600, 30);
+  const int64_t hour = 3'600'000;
   for (int trial = 0; trial < 200; ++trial) {
-    int64_t start = next() % (32 * hour) - hour;
-    int64_t end = start + next() % (12 * hour);
+    int64_t start = static_cast<int64_t>(seed % (32 * hour)) - hour;
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    int64_t end = start + static_cast<int64_t>((seed >> 33) % (12 * hour));
     if (trial % 10 == 0) start = (start / hour) * hour;  // exact hour boundaries too
-    const std::string provider = trial % 3 == 0 ? "a" : "";
-    router::ledger::Totals expected;
-    for (const auto& r : records) {
-      if (r.at_ms < start || r.at_ms >= end || (!provider.empty() && r.provider != provider))
-        continue;
-      expected.calls += 1;
-      expected.failures += r.outcome == Outcome::kFailed ? 1 : 0;
-      expected.messages += r.counts_as_message ? 1 : 0;
-      expected.requests += r.model_calls;
-      expected.input_tokens += r.input_tokens;
-      expected.output_tokens += r.output_tokens;
-      expected.cost_micros += r.cost_micros;
-    }
-    auto sums = ledger->SumRange(start, end, provider);
-    REQUIRE(sums.ok());
-    router::ledger::Totals got;
-    for (const auto& row : sums.value()) router::ledger::Add(got, row.totals);
-    INFO("range [" << start << ", " << end << ") provider '" << provider << "'");
-    CHECK(got.calls == expected.calls);
-    CHECK(got.failures == expected.failures);
-    CHECK(got.messages == expected.messages);
-    CHECK(got.requests == expected.requests);
-    CHECK(got.input_tokens == expected.input_tokens);
-    CHECK(got.output_tokens == expected.output_tokens);
-    CHECK(got.cost_micros == expected.cost_micros);
+    CheckSumRange(*ledger, records, start, end, trial % 3 == 0 ? "a" : "");
+  }
+}
+
+// Issue 17, fault 9: a range whose edge hour has no call outside it is summed from that hour's
+// rollup (a window ending now); the sums must stay exact.
+TEST_CASE("SumRange is exact when an edge hour's calls all fall inside the range", "[ledger]") {
+  auto ledger = MustOpen(":memory:");
+  uint64_t seed = 7;
+  const std::vector<UsageRecord> records = RandomCalls(*ledger, seed, 40, 20);  // ~2 an hour
+  for (size_t i = 0; i < records.size(); ++i) {
+    const UsageRecord& a = records[i];
+    const UsageRecord& b = records[(i * 7 + 3) % records.size()];
+    const int64_t start = std::min(a.at_ms, b.at_ms);
+    const int64_t end = std::max(a.at_ms, b.at_ms) + 1;  // up to "now", the newest call included
+    CheckSumRange(*ledger, records, start, end, i % 2 == 0 ? "a" : "");
+    CheckSumRange(*ledger, records, start + 1, end - 1, "");
+    CheckSumRange(*ledger, records, 0, end, "");
   }
 }
 
@@ -554,14 +662,71 @@ TEST_CASE("Events are stored, deduplicated by key, listed and undone", "[ledger]
     CHECK(ledger->Events("", "", 150).value().size() == 1);
   }
   SECTION("undo takes the newest undoable event, then the one before") {
-    auto last = ledger->LastUndoable();
-    REQUIRE(last.value().size() == 1);
-    CHECK(last.value()[0].kind == "mode");
-    REQUIRE(ledger->MarkUndone(last.value()[0].id).ok());
-    CHECK(ledger->LastUndoable().value().at(0).kind == "set-usage");
-    REQUIRE(ledger->MarkUndone(first.value()).ok());
-    CHECK(ledger->LastUndoable().value().empty());
+    auto undo_event = [](const router::ledger::Event& undone) {
+      return router::ledger::Event{0, 300, "undo", undone.provider, undone.window, "{}", false};
+    };
+    auto undo = ledger->UndoLatest(undo_event);
+    REQUIRE(undo.ok());
+    CHECK(undo->undone.kind == "mode");
+    CHECK(undo->undo_event_id > mode.value());
+    CHECK(ledger->UndoLatest(undo_event).value().undone.id == first.value());
+    CHECK(ledger->UndoLatest(undo_event).status().code() == Status::Code::kNotFound);
     CHECK(ledger->Events("", "", 0).value().at(0).undone);
+    CHECK(ledger->Events("undo", "", 0).value().size() == 2);
+    CHECK(ledger->MarkUndone(first.value()).code() == Status::Code::kNotFound);  // already undone
     CHECK(ledger->MarkUndone(9999).code() == Status::Code::kNotFound);
   }
+  SECTION("an event built from its kind's history is appended with it") {
+    auto id = ledger->AppendEventAfter("mode", [](const std::vector<router::ledger::Event>& seen) {
+      return router::ledger::Event{0, 400, "mode", "", "", std::to_string(seen.size()), false};
+    });
+    REQUIRE(id.ok());
+    CHECK(ledger->Events("mode", "", 0).value().back().payload == "1");
+  }
+}
+
+// Issue 17, fault 3: two terminals undoing at once undid the same event twice and skipped others.
+TEST_CASE("concurrent undos on two connections revert each event exactly once", "[ledger]") {
+  TempDir dir;
+  const std::string path = dir.File("ledger.sqlite");
+  auto setup = MustOpen(path);
+  constexpr int kEvents = 40;
+  for (int i = 0; i < kEvents; ++i) {
+    REQUIRE(setup->AppendEvent({0, i, "set-usage", "p", "daily", "{}", false}).ok());
+  }
+  std::vector<std::vector<int64_t>> undone(2);
+  std::vector<int> failures(2, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      auto ledger = Ledger::Open(LedgerOptions{path, 5000});
+      if (!ledger.ok()) {
+        ++failures[t];
+        return;
+      }
+      for (;;) {
+        auto undo = ledger.value()->UndoLatest([](const router::ledger::Event& e) {
+          return router::ledger::Event{
+              0, 1000, "undo", e.provider, e.window, std::to_string(e.id), false};
+        });
+        if (undo.status().code() == Status::Code::kNotFound) return;
+        if (!undo.ok()) {
+          ++failures[t];
+          return;
+        }
+        undone[t].push_back(undo->undone.id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(failures == std::vector<int>{0, 0});
+  std::vector<int64_t> all = undone[0];
+  all.insert(all.end(), undone[1].begin(), undone[1].end());
+  std::sort(all.begin(), all.end());
+  CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());  // none undone twice
+  CHECK(all.size() == kEvents);                                    // none skipped
+  CHECK(setup->Events("undo", "", 0).value().size() == kEvents);
+  const auto events = setup->Events("set-usage", "", 0);
+  REQUIRE(events.ok());
+  for (const auto& e : events.value()) CHECK(e.undone);
 }

@@ -304,3 +304,55 @@ TEST_CASE("AsyncWriter: one unstorable record must not block the records after i
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].find("dropped a record the ledger refuses") != std::string::npos);
 }
+
+// Issue 17, fault 4: the queue had no bound. When it is full, Enqueue waits briefly, then drops
+// the record, counts it and warns; the records it kept are all committed once the file works.
+TEST_CASE("AsyncWriter bounds its queue and counts what it drops", "[ledger]") {
+  auto ledger = MemoryLedger();
+  std::atomic<bool> broken{true};
+  AsyncWriter writer(
+      [&]() -> Result<std::shared_ptr<Ledger>> {
+        if (broken) return Status::Io("disk on fire");
+        return ledger;
+      },
+      100);
+  constexpr int kRecords = 300;
+  for (int i = 0; i < kRecords; ++i) writer.Enqueue(Rec(i));
+  // 100 queued behind the batch in flight (itself at most 100)
+  CHECK(writer.Dropped() >= kRecords - 200);
+  CHECK(writer.Pending() <= 200);
+  std::string warnings;
+  for (const auto& w : writer.TakeWarnings()) warnings += w + "\n";
+  CHECK(Contains(warnings, "usage queue full (100 records"));
+  CHECK_FALSE(writer.Healthy());
+  broken = false;
+  REQUIRE(writer.Flush(10000).ok());
+  CHECK(writer.Healthy());
+  CHECK(Count(*ledger) == kRecords - static_cast<int64_t>(writer.Dropped()));
+}
+
+// Issue 17, fault 5: a deleted ledger kept being written to the unlinked file while Flush said Ok.
+TEST_CASE("AsyncWriter reopens a ledger file that was deleted or replaced", "[ledger]") {
+  char dir_template[] = "/tmp/router-writer-XXXXXX";
+  REQUIRE(mkdtemp(dir_template) != nullptr);
+  const std::string path = std::string(dir_template) + "/ledger.sqlite";
+  auto open = [&]() -> Result<std::shared_ptr<Ledger>> {
+    auto opened = Ledger::Open(LedgerOptions{path, 5000});
+    if (!opened.ok()) return opened.status();
+    return std::shared_ptr<Ledger>(std::move(opened).value());
+  };
+  {
+    AsyncWriter writer(open);
+    writer.Enqueue(Rec(1));
+    REQUIRE(writer.Flush(5000).ok());
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+    writer.Enqueue(Rec(2));
+    writer.Enqueue(Rec(3));
+    REQUIRE(writer.Flush(5000).ok());
+    auto reopened = open();
+    REQUIRE(reopened.ok());
+    CHECK(Count(*reopened.value()) == 2);  // in the file at the path, not in the unlinked one
+    CHECK_FALSE(reopened.value()->FileReplaced());
+  }
+  fs::remove_all(dir_template);
+}

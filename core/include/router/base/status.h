@@ -15,10 +15,13 @@ class [[nodiscard]] Status {
     kInvalidArgument,  // bad input from the user or a caller; the message names the field
     kNotFound,
     kUnavailable,  // database busy, network down, timeout: trying again may work
-    kCorruption,   // unreadable or too-new database, malformed stored data
+    kCorruption,   // damaged database (not a database, malformed pages), malformed stored data
     kClosed,
     kIo,
     kInternal,
+    kPermissionDenied,    // the file or its folder is not writable by this user
+    kNoSpace,             // the disk (or quota) is full
+    kFailedPrecondition,  // valid but unusable here, e.g. a ledger schema newer than this build
   };
 
   Status() = default;
@@ -32,6 +35,13 @@ class [[nodiscard]] Status {
   static Status Closed(std::string msg) { return {Code::kClosed, std::move(msg)}; }
   static Status Io(std::string msg) { return {Code::kIo, std::move(msg)}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status PermissionDenied(std::string msg) {
+    return {Code::kPermissionDenied, std::move(msg)};
+  }
+  static Status NoSpace(std::string msg) { return {Code::kNoSpace, std::move(msg)}; }
+  static Status FailedPrecondition(std::string msg) {
+    return {Code::kFailedPrecondition, std::move(msg)};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

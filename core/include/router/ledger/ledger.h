@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,6 +73,12 @@ struct Event {
   bool undone = false;
 };
 
+// What Ledger::UndoLatest did: the event it reverted and the id of the undo event it logged.
+struct Undo {
+  Event undone;
+  int64_t undo_event_id = 0;
+};
+
 // ---- Routing decisions and calibration (core/src/ledger/decisions.cc) ----
 
 // Chars-per-token evidence for one provider/model: ok calls with input_chars > 0.
@@ -111,7 +118,9 @@ constexpr int kSchemaVersion = 3;
 class Ledger {
  public:
   // Opens or creates the file (and its folder) and migrates it to kSchemaVersion. A file with a
-  // newer schema, or one that is not a SQLite database, gives kCorruption and is left untouched.
+  // newer schema gives kFailedPrecondition, one that is not a SQLite database kCorruption; both are
+  // left untouched. An unwritable file or folder gives kPermissionDenied, a full disk kNoSpace, a
+  // locked file kUnavailable (see SqliteError in core/src/ledger/connection.h).
   // (core/src/ledger/schema.cc)
   [[nodiscard]] static Result<std::unique_ptr<Ledger>> Open(const LedgerOptions& options);
 
@@ -120,6 +129,10 @@ class Ledger {
   ~Ledger();
 
   const std::string& path() const;
+  // Whether the file at path() is no longer the one this connection opened (deleted, or replaced
+  // by another file): its writes would land in an unlinked file, so the caller should reopen.
+  // False for ":memory:". A stat(2) call; thread-safe. (core/src/ledger/schema.cc)
+  [[nodiscard]] bool FileReplaced() const;
 
   // -- Usage (core/src/ledger/usage.cc) --
 
@@ -157,8 +170,19 @@ class Ledger {
   [[nodiscard]] Result<std::vector<Event>> Events(const std::string& kind,
                                                   const std::string& provider,
                                                   int64_t since_ms) const;
-  // The newest event that `undo` may revert (set-usage, reset or mode, not yet undone), if any.
-  [[nodiscard]] Result<std::vector<Event>> LastUndoable() const;
+  // Appends the event `make(history)` builds from the events of `kind` (oldest first, undone ones
+  // included) and returns its id, in one immediate transaction: no other connection writes
+  // between the read and the append, so an event that records the state before it (a mode
+  // change's previous mode) is never stale. `make` runs with the ledger locked and must not call
+  // it.
+  [[nodiscard]] Result<int64_t> AppendEventAfter(
+      const std::string& kind, const std::function<Event(const std::vector<Event>&)>& make);
+  // Reverts the newest event `undo` may revert (set-usage, reset or mode, not yet undone): marks
+  // it undone and appends the event `make_undo(undone)` builds, in one immediate transaction, so
+  // concurrent undos (threads or processes) never revert one event twice or skip one. kNotFound
+  // when there is nothing to undo. `make_undo` runs with the ledger locked and must not call it.
+  [[nodiscard]] Result<Undo> UndoLatest(const std::function<Event(const Event& undone)>& make_undo);
+  // Marks one event undone; kNotFound when no event with that id is still in effect.
   [[nodiscard]] Status MarkUndone(int64_t event_id);
 
   // -- Routing decisions and calibration (core/src/ledger/decisions.cc) --

@@ -1,6 +1,8 @@
 #pragma once
 // Records usage from hook events: one per ledger file per process (see Runtime), with the queue
-// (AsyncWriter), the shared connection and the run registry.
+// (AsyncWriter, on its own connection), the connection the commands share and the run registry. It
+// holds no config: each Runtime prices its calls with its own Pricer, so Runtimes with different
+// configs can share it.
 
 #include <memory>
 #include <string>
@@ -22,20 +24,24 @@ namespace router::runtime {
 class Recorder {
  public:
   // REQUIRES: options.path is set (see runtime.h's ResolveLedgerPath). Opens nothing until first
-  // use. `pricer` prices the calls OpenClaw did not.
-  Recorder(ledger::LedgerOptions options, pricing::Pricer pricer,
-           const Clock& clock = SystemClock::Instance());
+  // use.
+  explicit Recorder(ledger::LedgerOptions options, const Clock& clock = SystemClock::Instance());
 
-  // Hook path: cheap, never blocks on I/O, never fails (see usage::FromLlmOutput). Returns why
-  // the payload was malformed (the call is still recorded, as invalid), or "".
-  std::string RecordLlmOutput(const nlohmann::json& event);
+  // Hook path: cheap, never blocks on I/O (but see AsyncWriter's bound), never fails (see
+  // usage::FromLlmOutput). `pricer` prices the calls OpenClaw did not. Returns why the payload
+  // was malformed (the call is still recorded, as invalid), or "".
+  std::string RecordLlmOutput(const nlohmann::json& event, const pricing::Pricer& pricer);
   void NoteCronRun(const std::string& run_id, const std::string& job_id);
   void NoteModelCall(const std::string& run_id);
   void NoteInputChars(const std::string& run_id, int64_t chars);
   std::vector<std::string> TakeWarnings();
   [[nodiscard]] Status Flush(int64_t timeout_ms);
+  // See AsyncWriter::Healthy and Dropped.
+  bool WriterHealthy() const { return writer_.Healthy(); }
+  uint64_t Dropped() const { return writer_.Dropped(); }
 
-  // The shared connection, opened on first call. Blocking: call off the JS main thread.
+  // The shared connection, opened on first call and reopened when its file was deleted or
+  // replaced. Blocking: call off the JS main thread.
   [[nodiscard]] Result<std::shared_ptr<ledger::Ledger>> Ledger();
 
   const ledger::LedgerOptions& options() const { return options_; }
@@ -44,7 +50,6 @@ class Recorder {
  private:
   ledger::LedgerOptions options_;
   const Clock& clock_;
-  pricing::Pricer pricer_;
   Mutex mu_;
   std::shared_ptr<ledger::Ledger> ledger_ GUARDED_BY(mu_);
   usage::RunRegistry runs_;

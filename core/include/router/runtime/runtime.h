@@ -58,6 +58,9 @@ class Runtime {
   // Decides, logs and reduces a turn's routing (commands::RouteTurn). Blocking.
   [[nodiscard]] Result<commands::TurnRoute> RouteTurn(const route::RouteRequest& request);
 
+  // Hook path: records an llm_output event priced with this Runtime's config (see
+  // Recorder::RecordLlmOutput).
+  std::string RecordLlmOutput(const nlohmann::json& event);
   // Hook path: cheap, never blocks on I/O (see Recorder).
   Recorder& recorder() { return *recorder_; }
 
@@ -66,12 +69,14 @@ class Runtime {
   const std::string& ledger_path() const { return recorder_->options().path; }
 
  private:
-  Runtime(config::PluginOptions options, route::Catalog catalog, std::shared_ptr<Recorder> recorder,
-          const Clock& clock);
-  // The ledger after committing this process's queued usage, when that is quick.
-  [[nodiscard]] Result<std::shared_ptr<ledger::Ledger>> CurrentLedger();
+  Runtime(config::PluginOptions options, pricing::Pricer pricer, route::Catalog catalog,
+          std::shared_ptr<Recorder> recorder, const Clock& clock);
+  // The ledger after committing this process's queued usage, waiting at most `flush_ms` while
+  // the writer is healthy and not at all while it fails.
+  [[nodiscard]] Result<std::shared_ptr<ledger::Ledger>> CurrentLedger(int64_t flush_ms);
 
   const config::PluginOptions options_;
+  const pricing::Pricer pricer_;
   const route::Router router_;
   const Clock& clock_;
   std::shared_ptr<Recorder> recorder_;
