@@ -48,8 +48,10 @@ struct Fixture {
                 options.LocalProviderIds()}),
         router(options, Catalog(options, openclaw, pricer, score::CapabilityTable::Builtin())) {}
 
+  // A Decision points into the fixture's catalog, so it must not outlive the fixture: deciding on
+  // a temporary fixture does not compile.
   Decision Decide(const std::string& prompt, const std::string& model = "auto",
-                  const RouteState& state = {}, int attachments = 0) const {
+                  const RouteState& state = {}, int attachments = 0) const& {
     RouteRequest request;
     request.prompt = prompt;
     request.provider = "router";
@@ -61,6 +63,8 @@ struct Fixture {
     REQUIRE(decision.ok());
     return std::move(decision).value();
   }
+  Decision Decide(const std::string& prompt, const std::string& model = "auto",
+                  const RouteState& state = {}, int attachments = 0) const&& = delete;
 
   config::PluginOptions options;
   pricing::Pricer pricer;
@@ -266,15 +270,18 @@ TEST_CASE("localModelPreference never, simple-only and prefer", "[route]") {
     std::string c = config;
     return c.insert(1, std::string(R"("localModelPreference": ")") + preference + "\", ");
   };
-  CHECK(Choice(Fixture(config).Decide("hi", "simple")) == "ollama/tiny:q4");
-  const Decision never = Fixture(with("never")).Decide("hi", "simple");
+  const Fixture when_available(config);
+  CHECK(Choice(when_available.Decide("hi", "simple")) == "ollama/tiny:q4");
+  const Fixture never_local(with("never"));
+  const Decision never = never_local.Decide("hi", "simple");
   CHECK(Choice(never) == "cloud/cheap");
   CHECK(RejectionOf(never, "ollama/tiny:q4")->why == "local-preference");
-  CHECK(Choice(Fixture(with("simple-only")).Decide("hi", "simple")) == "ollama/tiny:q4");
-  CHECK(RejectionOf(Fixture(with("simple-only")).Decide("write a story", "creative"),
-                    "ollama/tiny:q4")
-            ->why == "local-preference");
-  const Decision prefer = Fixture(with("prefer")).Decide("Write a quicksort in C", "coding");
+  const Fixture simple_only(with("simple-only"));
+  CHECK(Choice(simple_only.Decide("hi", "simple")) == "ollama/tiny:q4");
+  CHECK(RejectionOf(simple_only.Decide("write a story", "creative"), "ollama/tiny:q4")->why ==
+        "local-preference");
+  const Fixture prefer_local(with("prefer"));
+  const Decision prefer = prefer_local.Decide("Write a quicksort in C", "coding");
   CHECK(Choice(prefer) == "ollama/tiny:q4");  // below the coding threshold, preferred anyway
   CHECK(prefer.reason.find("prefer") != std::string::npos);
 }
