@@ -168,7 +168,9 @@ Result<int64_t> ParseUsageValue(const std::string& raw, QuotaUnit unit, int64_t 
       return bad("a percentage needs a window limit; give an absolute amount instead");
     }
     if (number > 1000) return bad("percent must be at most 1000");
-    return static_cast<int64_t>(std::llround(number / 100 * static_cast<double>(limit)));
+    const double share = std::round(number / 100 * static_cast<double>(limit));
+    if (share > kMaxCount) return bad("more than 2^53 - 1 (9007199254740991)");
+    return static_cast<int64_t>(share);
   }
   if (unit == QuotaUnit::kBudget) {
     if (scale != 1) return bad("budget windows count USD; write $" + text);

@@ -740,6 +740,8 @@ TEST_CASE("ParseUsageValue follows one strict grammar (issue 17)", "[commands]")
   CHECK(ParseError("99999999999B", QuotaUnit::kTokens, 0).find("more than 2^53") !=
         std::string::npos);
   CHECK_FALSE(commands::ParseUsageValue(std::string(400, '9'), QuotaUnit::kBudget, 0).ok());
+  CHECK(ParseError("1000%", QuotaUnit::kTokens, 9'007'199'254'740'991).find("more than 2^53") !=
+        std::string::npos);
 }
 
 TEST_CASE("mode with invalid UTF-8 is an error value, not an exception (issue 17)", "[commands]") {
