@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "router/classify/classifier.h"
+#include "router/classify/jsonl.h"
 #include "router/commands/dispatch.h"
 #include "router/config/openclaw_file.h"
 #include "router/report/text.h"
@@ -81,8 +82,8 @@ std::string DefaultStateDir() {
   return home + "/.openclaw";
 }
 
-// One JSON line per input line, so results stay aligned with the input for evaluation; a bad
-// line gets {"line", "error"} and a non-zero exit once all lines are done.
+// One JSON line per input line (router::classify::ClassifyJsonLine); a bad line gets
+// {"line", "error"} and a non-zero exit once all lines are done.
 int ClassifyLines(std::istream& in, std::ostream& out) {
   const auto& classifier = router::classify::Classifier::Builtin();
   std::string line;
@@ -90,27 +91,10 @@ int ClassifyLines(std::istream& in, std::ostream& out) {
   int failures = 0;
   while (std::getline(in, line)) {
     ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const json input = json::parse(line, nullptr, false);
-    if (input.is_discarded() || !input.is_object() || !input.contains("text") ||
-        !input["text"].is_string()) {
-      ++failures;
-      out << json{{"line", line_number},
-                  {"error",
-                   "each line must be a JSON object with a string \"text\", e.g. {\"text\": "
-                   "\"hi\"}"}}
-                 .dump()
-          << "\n";
-      continue;
-    }
-    router::classify::ClassifyOptions options;
-    if (input.contains("attachments") && input["attachments"].is_number_unsigned()) {
-      options.attachments = input["attachments"].get<int>();
-    }
-    json result =
-        router::classify::ToJson(classifier.Classify(input["text"].get<std::string>(), options));
-    if (input.contains("id")) result["id"] = input["id"];
-    out << result.dump() << "\n";
+    const auto result = router::classify::ClassifyJsonLine(classifier, line, line_number);
+    if (!result) continue;
+    if (!result->ok) ++failures;
+    out << result->output << "\n";
   }
   if (failures > 0)
     std::cerr << "model-router: " << failures << " of " << line_number
@@ -237,9 +221,7 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
   return std::make_pair(name, cmd);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   auto args = ParseArgs(argc, argv);
   if (!args.ok()) return Fail(args.status().message(), 2);
   if (args->help || (!args->positional.empty() && args->positional.front() == "help")) {
@@ -276,4 +258,18 @@ int main(int argc, char** argv) {
     std::cout << router::report::Render(result.value(), runtime.value()->options().timezone);
   }
   return 0;
+}
+
+}  // namespace
+
+// The core returns errors as values; this is the last line of defence, so a fault left in a
+// third-party call ends in a message and exit code 1, never in abort().
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    return Fail(std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Fail("internal error");
+  }
 }

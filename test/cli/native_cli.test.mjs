@@ -210,3 +210,47 @@ test("predict --json has the plugin's shape and numbers", async () => {
   assert.equal(cli("predict", "--hours", "x").status, 2);
   assert.match(cli("status", "--hours", "3").stderr, /--hours applies to predict only/);
 });
+
+test("hostile input ends in an error message, never a signal (issue 17)", () => {
+  const { stateDir, cli, env } = sandbox();
+  // Invalid UTF-8 cannot travel in a JS string, so a shell passes the raw bytes.
+  const raw = (...words) => spawnSync("/bin/sh", ["-c", `exec "$0" ${words.join(" ")}`, CLI], { env, encoding: "utf8" });
+  for (const [result, message] of [
+    [raw("mode", "\"$(printf 'x\\377')\""), /argument mode is not valid UTF-8/],
+    [raw("set-usage", "fakeai", "\"$(printf '5\\377%%')\""), /argument value is not valid UTF-8/],
+    [raw("status", "\"$(printf 'fake\\300\\257')\""), /argument provider is not valid UTF-8/],
+    [cli("set-usage", "fakeai", "1,5M"), /commas only separate thousands \(1,234,567\)/],
+    [cli("set-usage", "fakeai", "0x10"), /not a non-negative number/],
+  ]) {
+    assert.equal(result.signal, null, result.stderr);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, message);
+  }
+
+  const file = path.join(stateDir, "openclaw.json");
+  const configWith = (text) => {
+    fs.writeFileSync(file, text);
+    const result = cli("status", "--json");
+    assert.equal(result.signal, null, result.stderr);
+    assert.equal(result.status, 1, result.stderr);
+    return result.stderr;
+  };
+  const badName = Buffer.from(CONFIG_JSON5.replace("name: 'daily'", "name: 'daily\u0001'"));
+  badName[badName.indexOf(1)] = 0xff;
+  assert.match(configWith(badName), /providers\.fakeai\.windows\[0\]\.name is not valid UTF-8/);
+  assert.match(configWith(CONFIG_JSON5.replace("dailyBudgetUsd: 5", "dailyBudgetUsd: NaN")),
+    /"dailyBudgetUsd" must be 0 \(none\) or a positive number of USD/);
+  assert.match(configWith("[]"), /the config root must be an object \(got array\)/);
+  assert.match(configWith("{ plugins: 'on' }"), /plugins must be an object \(got string\)/);
+  assert.match(configWith(`{ plugins: { entries: { 'model-router': { config: { ledger: { path: ':memory:' } } } } } }`),
+    /"ledger\.path" must be .*absolute file path.*would keep no usage/);
+  assert.match(configWith(`{ plugins: { entries: { 'model-router': { config: { timezone: '\${${"A".repeat(1 << 20)}' } } } } }`),
+    /"timezone" must be an IANA time zone/);
+
+  const deep = 1 << 20;
+  const input = `{"text": "hi", "id": ${"[".repeat(deep)}${"]".repeat(deep)}}\n`;
+  const nested = spawnSync(CLI, ["classify"], { input, encoding: "utf8" });
+  assert.equal(nested.signal, null, nested.stderr);
+  assert.equal(nested.status, 1);
+  assert.deepEqual(JSON.parse(nested.stdout), { line: 1, error: "nested deeper than 64 levels" });
+});

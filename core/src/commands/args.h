@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "router/base/status.h"
+#include "router/base/utf8.h"
 
 namespace router::commands {
 
@@ -21,6 +22,11 @@ inline router::Status StringArg(const nlohmann::json& args, const char* key, boo
   }
   if (!it->is_string())
     return Status::InvalidArgument(std::string("argument ") + key + " must be a string");
+  if (!IsValidUtf8(it->get_ref<const std::string&>())) {
+    return Status::InvalidArgument(
+        std::string("argument ") + key + " is not valid UTF-8 (byte " +
+        std::to_string(InvalidUtf8At(it->get_ref<const std::string&>())) + ")");
+  }
   out = it->get<std::string>();
   if (required && out.empty())
     return Status::InvalidArgument(std::string("argument ") + key + " is empty");
@@ -31,7 +37,9 @@ inline router::Status IntArg(const nlohmann::json& args, const char* key, int64_
                              int64_t& out) {
   auto it = args.find(key);
   if (it == args.end() || it->is_null()) return router::Status::Ok();
-  if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max) {
+  const bool too_big =
+      it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
+  if (!it->is_number_integer() || too_big || it->get<int64_t>() < min || it->get<int64_t>() > max) {
     return Status::InvalidArgument(std::string("argument ") + key +
                                    " must be a whole number from " + std::to_string(min) + " to " +
                                    std::to_string(max));

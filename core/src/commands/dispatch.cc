@@ -58,6 +58,8 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
       "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict");
 }
 
-std::string ToText(const json& result) { return result.dump(2) + "\n"; }
+std::string ToText(const json& result) {
+  return result.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace router::commands

@@ -1,10 +1,13 @@
 #include "router/commands/quota_edits.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
 #include <vector>
 
+#include "router/base/ascii.h"
 #include "router/base/money.h"
 #include "router/commands/keys.h"
 #include "router/quota/tracker.h"
@@ -91,47 +94,83 @@ Result<const quota::WindowState*> TargetWindow(const std::vector<quota::WindowSt
   return fits.front();
 }
 
+// The number part of a usage value: digits, or groups of three after a first group of one to
+// three ("1,234,567"), then optionally '.' and at least one digit. Returns the number with the
+// separators removed, or nullopt when `text` is anything else (signs, exponents, hex, spaces...).
+std::optional<std::string> PlainNumber(std::string_view text, bool& bad_grouping) {
+  const size_t point = std::min(text.find('.'), text.size());
+  const std::string_view whole = text.substr(0, point);
+  std::string digits;
+  size_t group = 0;  // digits since the last comma
+  bool grouped = false;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (whole[i] == ',') {
+      if (i == 0 || (grouped && group != 3) || (!grouped && group > 3)) bad_grouping = true;
+      grouped = true;
+      group = 0;
+      continue;
+    }
+    if (!IsDigit(whole[i])) return std::nullopt;
+    digits += whole[i];
+    ++group;
+  }
+  if (grouped && group != 3) bad_grouping = true;
+  if (digits.empty() || bad_grouping) return std::nullopt;
+  if (point == text.size()) return digits;
+  const std::string_view fraction = text.substr(point + 1);
+  if (fraction.empty()) return std::nullopt;
+  for (char c : fraction) {
+    if (c == ',') bad_grouping = true;
+    if (!IsDigit(c)) return std::nullopt;
+  }
+  return digits + "." + std::string(fraction);
+}
+
 // Strips a k, m or b (thousand, million, billion; any case) from the end of `text` and returns
 // its factor; 1 when there is none.
 double TakeScale(std::string& text) {
-  const int last = text.empty() ? 0 : std::tolower(static_cast<unsigned char>(text.back()));
+  const char last = text.empty() ? '\0' : LowerAscii(text.back());
   const double scale = last == 'k' ? 1e3 : last == 'm' ? 1e6 : last == 'b' ? 1e9 : 1;
   if (scale != 1) text.pop_back();
   return scale;
 }
 
+constexpr double kMaxCount = 9007199254740991.0;  // 2^53 - 1, the largest JS-safe integer
+
 }  // namespace
 
 Result<int64_t> ParseUsageValue(const std::string& raw, QuotaUnit unit, int64_t limit) {
-  std::string text;
-  for (char c : raw) {
-    if (c != ',' && c != '_' && !std::isspace(static_cast<unsigned char>(c))) text += c;
-  }
   const auto bad = [&](const std::string& why) {
     return Status::InvalidArgument("usage value \"" + raw + "\": " + why);
   };
-  if (text.empty()) return bad("give a percentage (79%), an amount (1.2M) or USD ($3.50)");
-  bool percent = text.back() == '%';
-  bool dollars = text.front() == '$';
+  const size_t first = raw.find_first_not_of(" \t");
+  if (first == std::string::npos) {
+    return bad("give a percentage (79%), an amount (1.2M) or USD ($3.50)");
+  }
+  std::string text = raw.substr(first, raw.find_last_not_of(" \t") + 1 - first);
+  const bool percent = text.back() == '%';
+  const bool dollars = text.front() == '$';
+  if (percent && dollars) return bad("give a percentage (79%) or USD ($3.50), not both");
   if (percent) text.pop_back();
   if (dollars) text.erase(0, 1);
   const double scale = percent || dollars ? 1 : TakeScale(text);
-  size_t used_chars = 0;
-  double number = 0;
-  try {
-    number = std::stod(text, &used_chars);
-  } catch (...) {
-    used_chars = 0;
+  bool bad_grouping = false;
+  const std::optional<std::string> plain = PlainNumber(text, bad_grouping);
+  if (bad_grouping) {
+    return bad(
+        "commas only separate thousands (1,234,567) and the decimal mark is '.'; use 79%, "
+        "1.2M, 500k, 1234567 or $3.50");
   }
-  if (used_chars == 0 || used_chars != text.size() || !std::isfinite(number) || number < 0) {
-    return bad("not a non-negative number; use 79%, 1.2M, 500k or $3.50");
-  }
+  if (!plain) return bad("not a non-negative number; use 79%, 1.2M, 500k or $3.50");
+  const double number = std::strtod(plain->c_str(), nullptr);
   if (percent) {
     if (limit <= 0) {
       return bad("a percentage needs a window limit; give an absolute amount instead");
     }
     if (number > 1000) return bad("percent must be at most 1000");
-    return static_cast<int64_t>(std::llround(number / 100 * static_cast<double>(limit)));
+    const double share = std::round(number / 100 * static_cast<double>(limit));
+    if (share > kMaxCount) return bad("more than 2^53 - 1 (9007199254740991)");
+    return static_cast<int64_t>(share);
   }
   if (unit == QuotaUnit::kBudget) {
     if (scale != 1) return bad("budget windows count USD; write $" + text);
@@ -142,9 +181,9 @@ Result<int64_t> ParseUsageValue(const std::string& raw, QuotaUnit unit, int64_t 
     return bad(std::string("USD given, but this window counts ") + config::Name(unit) +
                "; give an amount (1.2M) or a percentage (79%)");
   }
-  const double count = number * scale;
-  if (count > 9e15) return bad("too large");
-  return static_cast<int64_t>(std::llround(count));
+  const double count = std::round(number * scale);
+  if (count > kMaxCount) return bad("more than 2^53 - 1 (9007199254740991)");
+  return static_cast<int64_t>(count);
 }
 
 Result<json> SetUsage(const Context& ctx, const std::string& provider, const std::string& value,

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "json_text.h"
 #include "router/config/json5.h"
 
 namespace router::config {
@@ -60,14 +61,25 @@ bool UsesInclude(const json& value) {
   return false;
 }
 
-// root[a][b]... when every step is an object holding the key; nullptr otherwise.
-const json* Find(const json& root, std::initializer_list<const char*> keys) {
+// root[a][b]... into `out`; nullptr when a step is absent. A step that is present but not an
+// object is an error naming its key path, so a mistyped config never runs silently on defaults.
+Status Find(const json& root, std::initializer_list<const char*> keys, const json*& out) {
+  out = nullptr;
   const json* at = &root;
+  std::string path = "the config root";
   for (const char* key : keys) {
-    if (!at->is_object() || !at->contains(key)) return nullptr;
+    if (!at->is_object()) {
+      return Status::InvalidArgument(path + " must be an object (got " + at->type_name() + ")");
+    }
+    if (!at->contains(key)) return Status::Ok();
     at = &(*at)[key];
+    path = path == "the config root" ? key : path + "." + key;
   }
-  return at;
+  if (!at->is_object()) {
+    return Status::InvalidArgument(path + " must be an object (got " + at->type_name() + ")");
+  }
+  out = at;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -108,15 +120,21 @@ Result<OpenClawConfig> ReadOpenClawConfig(const std::string& path, const EnvLook
         "instead, or point --config at a file without $include");
   }
   const json& root = parsed.value();
-  if (const json* plugin = Find(root, {"plugins", "entries", "model-router"});
-      plugin != nullptr && plugin->is_object() && plugin->contains("config")) {
-    out.plugin = (*plugin)["config"];
+  const auto at_path = [&](const Status& status) {
+    return Status::InvalidArgument(path + ": " + status.message());
+  };
+  const json* plugin = nullptr;
+  if (Status found = Find(root, {"plugins", "entries", "model-router"}, plugin); !found.ok()) {
+    return at_path(found);
   }
+  if (plugin != nullptr && plugin->contains("config")) out.plugin = (*plugin)["config"];
+  const json* models = nullptr;
+  if (Status found = Find(root, {"models", "providers"}, models); !found.ok()) {
+    return at_path(found);
+  }
+  if (models != nullptr) out.models = *models;
+  if (Status utf8 = CheckUtf8(out.models, "models.providers"); !utf8.ok()) return at_path(utf8);
   ROUTER_RETURN_IF_ERROR(SubstituteEnv(out.plugin, "plugins.entries.model-router.config", env));
-  if (const json* models = Find(root, {"models", "providers"});
-      models != nullptr && models->is_object()) {
-    out.models = *models;
-  }
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_text.h"
 #include "router/base/money.h"
 #include "router/calendar/zone.h"
 
@@ -18,14 +19,9 @@ constexpr const char* kPrefix = "model-router config: ";
 const char* const kTaskClasses[] = {"coding",  "reasoning", "math",          "creative",  "simple",
                                     "agentic", "roleplay",  "summarization", "extraction"};
 
-std::string Describe(const json& value) {
-  std::string text = value.dump();
-  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
-}
-
 Status Invalid(const std::string& path, const std::string& allowed, const json& got) {
   return Status::InvalidArgument(std::string(kPrefix) + "\"" + path + "\" must be " + allowed +
-                                 " (got " + Describe(got) + ")");
+                                 " (got " + DescribeJson(got) + ")");
 }
 
 // One accepted key of an object: how to parse it into T, and the key paths below it.
@@ -72,12 +68,26 @@ std::vector<std::string> KeyPaths(const std::vector<Field<T>>& fields) {
   return paths;
 }
 
-// JSON5 and JSON Schema treat 1e4 or 5000.0 as integers; so does the parser.
+// Whole numbers in config stay below 2^53, so they survive the trip to JS numbers.
+constexpr double kMaxWhole = 9007199254740991.0;  // 2^53 - 1
+
+// JSON5 and JSON Schema treat 1e4 or 5000.0 as integers; so does the parser. Integers at or above
+// 2^53 (including those only an unsigned 64-bit integer holds) are not whole numbers here.
 bool IsWhole(const json& value) {
-  return value.is_number_integer() ||
-         (value.is_number_float() && std::isfinite(value.get<double>()) &&
-          std::floor(value.get<double>()) == value.get<double>() &&
-          std::fabs(value.get<double>()) < 9e15);
+  if (value.is_number_unsigned()) return value.get<uint64_t>() <= static_cast<uint64_t>(kMaxWhole);
+  if (value.is_number_integer()) {
+    return value.get<int64_t>() >= -static_cast<int64_t>(kMaxWhole) &&
+           value.get<int64_t>() <= static_cast<int64_t>(kMaxWhole);
+  }
+  return value.is_number_float() && std::isfinite(value.get<double>()) &&
+         std::floor(value.get<double>()) == value.get<double>() &&
+         std::fabs(value.get<double>()) <= kMaxWhole;
+}
+
+// A finite number from `min` to `max`; NaN and infinities never pass.
+bool IsNumberIn(const json& value, double min, double max) {
+  return value.is_number() && std::isfinite(value.get<double>()) && value.get<double>() >= min &&
+         value.get<double>() <= max;
 }
 
 Status ParseInt(const json& value, const std::string& path, int min, int max, int& out) {
@@ -90,7 +100,7 @@ Status ParseInt(const json& value, const std::string& path, int min, int max, in
 }
 
 Status ParseRatio(const json& value, const std::string& path, double& out) {
-  if (!value.is_number() || !(value.get<double>() > 0) || value.get<double>() > 1) {
+  if (!IsNumberIn(value, 0, 1) || value.get<double>() == 0) {
     return Invalid(path, "a number above 0 and at most 1", value);
   }
   out = value.get<double>();
@@ -106,8 +116,7 @@ Status ParseBool(const json& value, const std::string& path, bool& out) {
 // A USD amount in config -> micro-USD. `allow_zero` for "no limit".
 Status ParseUsd(const json& value, const std::string& path, bool allow_zero, int64_t& out) {
   const double max_usd = 1e9;
-  if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() < 0 ||
-      (!allow_zero && value.get<double>() == 0) || value.get<double>() > max_usd) {
+  if (!IsNumberIn(value, 0, max_usd) || (!allow_zero && value.get<double>() == 0)) {
     return Invalid(path, std::string(allow_zero ? "0 (none) or " : "") + "a positive number of USD",
                    value);
   }
@@ -120,6 +129,26 @@ Status ParseNonEmptyString(const json& value, const std::string& path, std::stri
     return Invalid(path, "a non-empty string", value);
   }
   out = value.get<std::string>();
+  return Status::Ok();
+}
+
+// The ledger file: an absolute path. ":memory:" (nothing would be kept), relative paths (they
+// would depend on the Gateway's working directory) and NUL (SQLite would cut the name there) are
+// refused; tests open ":memory:" through ledger::Ledger::Open directly.
+Status ParseLedgerPath(const json& value, const std::string& path, std::string& out) {
+  const char* allowed =
+      "a non-empty string holding an absolute file path (e.g. "
+      "\"/var/lib/openclaw/router/ledger.sqlite\")";
+  if (!value.is_string()) return Invalid(path, allowed, value);
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text == ":memory:") {
+    return Invalid(path, std::string(allowed) + "; \":memory:\" would keep no usage", value);
+  }
+  if (text.find('\0') != std::string::npos) {
+    return Invalid(path, std::string(allowed) + " without NUL characters", value);
+  }
+  if (text.empty() || text.front() != '/') return Invalid(path, allowed, value);
+  out = text;
   return Status::Ok();
 }
 
@@ -349,10 +378,10 @@ Status FinishProvider(RawProvider& raw, const std::string& path, const std::stri
       if (provider.quota_type == QuotaUnit::kBudget) {
         ROUTER_RETURN_IF_ERROR(ParseUsd(w.limit, w.path, true, w.window.limit));
       } else if (!IsWhole(w.limit) || w.limit.get<double>() < 0) {
-        return Invalid(
-            w.path,
-            std::string("a whole number of ") + Name(provider.quota_type) + " (0 = no limit)",
-            w.limit);
+        return Invalid(w.path,
+                       std::string("a whole number of ") + Name(provider.quota_type) +
+                           " from 0 (no limit) to 2^53 - 1 (9007199254740991)",
+                       w.limit);
       } else {
         w.window.limit = static_cast<int64_t>(w.limit.get<double>());
       }
@@ -365,7 +394,7 @@ Status FinishProvider(RawProvider& raw, const std::string& path, const std::stri
 const std::vector<Field<ledger::LedgerOptions>>& LedgerFields() {
   static const std::vector<Field<ledger::LedgerOptions>> fields = {
       {"path", [](const json& v, const std::string& p,
-                  ledger::LedgerOptions& o) { return ParseNonEmptyString(v, p, o.path); }},
+                  ledger::LedgerOptions& o) { return ParseLedgerPath(v, p, o.path); }},
       {"busyTimeoutMs",
        [](const json& v, const std::string& p, ledger::LedgerOptions& o) {
          return ParseInt(v, p, 100, 60000, o.busy_timeout_ms);
@@ -399,7 +428,7 @@ const std::vector<Field<RoutingOptions>>& RoutingFields() {
                               RoutingOptions& o) { return ParseBool(v, p, o.override_explicit); }},
       {"contextMargin",
        [](const json& v, const std::string& p, RoutingOptions& o) {
-         if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 0.9) {
+         if (!IsNumberIn(v, 0, 0.9)) {
            return Invalid(p, "a share of the context window from 0 to 0.9", v);
          }
          o.context_margin = v.get<double>();
@@ -490,7 +519,7 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
              return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." +
                                             cls + "\"; allowed here: " + allowed);
            }
-           if (!score.is_number() || score.get<double>() < 0 || score.get<double>() > 1) {
+           if (!IsNumberIn(score, 0, 1)) {
              return Invalid(p + "." + cls, "a score from 0 to 1", score);
            }
            o.options.quality_thresholds[cls] = score.get<double>();
@@ -656,6 +685,7 @@ std::set<std::string> PluginOptions::LocalProviderIds() const {
 }
 
 Result<PluginOptions> Parse(const json& config) {
+  ROUTER_RETURN_IF_ERROR(CheckUtf8(config, "plugins.entries.model-router.config"));
   RawPlugin raw;
   ROUTER_RETURN_IF_ERROR(ParseObject(config, "", PluginFields(), raw));
   PluginOptions& options = raw.options;

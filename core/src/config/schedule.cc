@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_text.h"
 #include "router/base/clock.h"
 
 namespace router::config {
@@ -46,13 +47,9 @@ std::string TypeChoices() {
   return "one of " + Join(types, "\"");
 }
 
-std::string Got(const json& value) {
-  std::string text = value.dump();
-  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
-}
-
 Status Invalid(const std::string& key_path, const std::string& allowed, const json& got) {
-  return Status::InvalidArgument(key_path + " must be " + allowed + " (got " + Got(got) + ")");
+  return Status::InvalidArgument(key_path + " must be " + allowed + " (got " + DescribeJson(got) +
+                                 ")");
 }
 
 std::string IntRange(int64_t min, int64_t max) {

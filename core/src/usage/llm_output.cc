@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "router/base/money.h"
+#include "router/base/utf8.h"
 
 namespace router::usage {
 namespace {
@@ -25,6 +26,11 @@ std::string StringField(const json& event, const char* key) {
 constexpr double kMaxCount = 9'007'199'254'740'991.0;  // 2^53 - 1
 constexpr double kMaxCallCostUsd = 1'000'000.0;
 
+// `value` as JSON for a record's problem text: at most 60 bytes, well-formed UTF-8.
+std::string Shown(const json& value) {
+  return Abbreviate(value.dump(-1, ' ', false, json::error_handler_t::replace), 60);
+}
+
 // Reads a non-negative whole token count; a missing count is 0.
 bool ReadCount(const json& usage, const char* key, int64_t& out, std::string& problem) {
   auto it = usage.find(key);
@@ -36,7 +42,7 @@ bool ReadCount(const json& usage, const char* key, int64_t& out, std::string& pr
       return true;
     }
   }
-  problem = std::string("usage.") + key + " must be a non-negative whole number, got " + it->dump();
+  problem = std::string("usage.") + key + " must be a non-negative whole number, got " + Shown(*it);
   return false;
 }
 
@@ -136,7 +142,7 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, RunRegistry& runs) {
   if (!event.is_object()) {
     record.provider = record.model = "unknown";
     record.trigger = "unknown";
-    Invalidate(record, "llm_output payload must be an object, got " + event.dump().substr(0, 60));
+    Invalidate(record, "llm_output payload must be an object, got " + Shown(event));
     return record;
   }
   record.provider = StringField(event, "provider");
@@ -162,7 +168,7 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, RunRegistry& runs) {
   if (usage == event.end() || usage->is_null()) {
     record.outcome = Outcome::kFailed;  // OpenClaw sends no usage for a failed attempt
   } else if (!usage->is_object()) {
-    problem = "usage must be an object, got " + usage->dump().substr(0, 60);
+    problem = "usage must be an object, got " + Shown(*usage);
   } else {
     const std::pair<const char*, int64_t*> counts[] = {{"input", &record.input_tokens},
                                                        {"output", &record.output_tokens},
@@ -174,8 +180,7 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, RunRegistry& runs) {
     auto cost = usage->find("cost");
     if (problem.empty() && cost != usage->end() && !cost->is_null()) {
       if (!cost->is_object()) {
-        problem = "usage.cost must be an object like {\"total\": 0.004}, got " +
-                  cost->dump().substr(0, 60);
+        problem = "usage.cost must be an object like {\"total\": 0.004}, got " + Shown(*cost);
       } else if (auto total = cost->find("total"); total != cost->end() && !total->is_null()) {
         const double usd = total->is_number() ? total->get<double>() : -1;
         if (std::isfinite(usd) && usd >= 0 && usd <= kMaxCallCostUsd) {
@@ -183,7 +188,7 @@ UsageRecord FromLlmOutput(const json& event, int64_t at_ms, RunRegistry& runs) {
           record.cost_source = ledger::CostSource::kOpenClaw;
         } else {
           problem =
-              "usage.cost.total must be a number of USD from 0 to 1000000, got " + total->dump();
+              "usage.cost.total must be a number of USD from 0 to 1000000, got " + Shown(*total);
         }
       }
     }

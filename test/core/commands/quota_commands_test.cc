@@ -12,6 +12,7 @@
 
 #include "router/base/clock.h"
 #include "router/commands/alerts.h"
+#include "router/commands/dispatch.h"
 #include "router/commands/mode.h"
 #include "router/commands/providers.h"
 #include "router/commands/quota_edits.h"
@@ -709,4 +710,53 @@ TEST_CASE("set-usage and reset refuse unlimited providers instead of ignoring th
         "provider \"bare\" has no quota windows; add providers.bare.windows (or a budget) to the "
         "plugin config");
   CHECK(ledger.value()->Events("", "", 0).value().empty());
+}
+
+TEST_CASE("ParseUsageValue follows one strict grammar (issue 17)", "[commands]") {
+  CHECK(ParseValue("1,234.5k", QuotaUnit::kTokens, 0) == 1'234'500);
+  CHECK(ParseValue(" 12,345 ", QuotaUnit::kTokens, 0) == 12'345);
+  CHECK(ParseValue("$1,500.25", QuotaUnit::kBudget, 0) == 1'500'250'000);
+  CHECK(ParseValue("9007199254740991", QuotaUnit::kTokens, 0) == 9'007'199'254'740'991);
+
+  const std::string comma =
+      "commas only separate thousands (1,234,567) and the decimal mark is '.'; use 79%, 1.2M, "
+      "500k, 1234567 or $3.50";
+  CHECK(ParseError("$1,50", QuotaUnit::kBudget, 0) == "usage value \"$1,50\": " + comma);
+  CHECK(ParseError("1,5M", QuotaUnit::kTokens, 0) == "usage value \"1,5M\": " + comma);
+  for (const char* text : {"1234,567", ",123", "1,23,456", "1,2345", "1.5,5", "12,34%"}) {
+    INFO(text);
+    CHECK(ParseError(text, QuotaUnit::kTokens, 1000).find(comma) != std::string::npos);
+  }
+  CHECK(ParseError("$5%", QuotaUnit::kTokens, 1000) ==
+        "usage value \"$5%\": give a percentage (79%) or USD ($3.50), not both");
+  const std::string not_number = "not a non-negative number; use 79%, 1.2M, 500k or $3.50";
+  for (const char* text : {"0x10", "1e6", "+5", "5 k", "5kk", "5%%", ".5", "5.", "1.2.3", "nan",
+                           "inf", "$1k", "5M tokens", "1_000", "\xff"}) {
+    INFO(text);
+    CHECK(ParseError(text, QuotaUnit::kTokens, 1000).find(not_number) != std::string::npos);
+  }
+  CHECK(ParseError("9007199254740992", QuotaUnit::kTokens, 0) ==
+        "usage value \"9007199254740992\": more than 2^53 - 1 (9007199254740991)");
+  CHECK(ParseError("99999999999B", QuotaUnit::kTokens, 0).find("more than 2^53") !=
+        std::string::npos);
+  CHECK_FALSE(commands::ParseUsageValue(std::string(400, '9'), QuotaUnit::kBudget, 0).ok());
+  CHECK(ParseError("1000%", QuotaUnit::kTokens, 9'007'199'254'740'991).find("more than 2^53") !=
+        std::string::npos);
+}
+
+TEST_CASE("mode with invalid UTF-8 is an error value, not an exception (issue 17)", "[commands]") {
+  const PluginOptions options = ParseOptions(kConfig);
+  auto ledger = SeededLedger();
+  FakeClock clock(kNow);
+  const route::Router router = testing::RouterFor(options);
+  const commands::Context ctx{options, *ledger, clock, router};
+  const std::string bad = "x\xff";
+  CHECK(Error(commands::Mode(ctx, bad)) == "mode \"" + bad + "\": use manual, dry-run or auto");
+  for (const char* name : {"mode", "status", "set-usage", "route"}) {
+    INFO(name);
+    const json args = {{"mode", bad}, {"provider", bad}, {"value", "1"}, {"prompt", bad}};
+    auto out = commands::Run(ctx, name, args);
+    REQUIRE_FALSE(out.ok());
+    CHECK(out.status().message().find("is not valid UTF-8") != std::string::npos);
+  }
 }

@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -161,9 +163,9 @@ TEST_CASE("Parse accepts every known key", "[config]") {
   }
   SECTION("all together") {
     auto parsed = Parse(json::parse(
-        R"({"ledger": {"path": "l.sqlite", "busyTimeoutMs": 250}, "timezone": "Australia/Lord_Howe"})"));
+        R"({"ledger": {"path": "/l.sqlite", "busyTimeoutMs": 250}, "timezone": "Australia/Lord_Howe"})"));
     REQUIRE(parsed.ok());
-    CHECK(parsed->ledger.path == "l.sqlite");
+    CHECK(parsed->ledger.path == "/l.sqlite");
     CHECK(parsed->ledger.busy_timeout_ms == 250);
     CHECK(parsed->timezone == "Australia/Lord_Howe");
   }
@@ -335,4 +337,78 @@ TEST_CASE("Whole-number doubles (JSON5 1e4, 5000.0) are accepted where integers 
       {"name": "w", "limit": 10.5, "schedule": {"type": "daily"}}]}}})"));
   REQUIRE_FALSE(fractional.ok());
   CHECK(fractional.status().message().find("providers.p.windows[0].limit") != std::string::npos);
+}
+
+TEST_CASE("Parse rejects non-finite and out-of-range numbers with the key path (issue 17)",
+          "[config]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::pair<std::string, std::string> fields[] = {
+      {"routing.contextMargin", "from 0 to 0.9"},
+      {"qualityThresholds.coding", "a score from 0 to 1"},
+      {"warningThreshold", "above 0 and at most 1"},
+      {"criticalThreshold", "above 0 and at most 1"},
+      {"budgetSoftThreshold", "above 0 and at most 1"},
+      {"dailyBudgetUsd", "USD"},
+      {"priceOverrides.fake/m1.input", "USD per million tokens"},
+      {"providers.fake/m1.windows[0].limit", "9007199254740991"},
+  };
+  for (const auto& [path, allowed] : fields) {
+    for (double bad : {nan, inf, -inf}) {
+      INFO(path << " = " << bad);
+      json config = Skeleton();
+      if (path == "priceOverrides.fake/m1.input") {
+        config["priceOverrides"] = {{"fake/m1", {{"input", bad}}}};
+      } else if (path == "providers.fake/m1.windows[0].limit") {
+        config["providers"]["fake/m1"]["windows"][0]["limit"] = bad;
+      } else {
+        config = Graft(path, bad);
+      }
+      const std::string msg = ParseError(config);
+      CHECK(Contains(msg, "\"" + path + "\""));
+      CHECK(Contains(msg, allowed));
+    }
+  }
+  SECTION("window limits stay JS-safe (below 2^53)") {
+    const json too_big[] = {json(uint64_t{9007199254740992u}), json(int64_t{1} << 62),
+                            json(uint64_t{1} << 63), json(uint64_t{18446744073709551615u}),
+                            json(1e300)};
+    for (const json& limit : too_big) {
+      INFO("limit = " << limit.dump());
+      json config = Skeleton();
+      config["providers"]["fake/m1"]["windows"][0]["limit"] = limit;
+      const std::string msg = ParseError(config);
+      CHECK(Contains(msg, "\"providers.fake/m1.windows[0].limit\""));
+      CHECK(Contains(msg, "from 0 (no limit) to 2^53 - 1 (9007199254740991)"));
+    }
+    json config = Skeleton();
+    config["providers"]["fake/m1"]["windows"][0]["limit"] = uint64_t{9007199254740991u};
+    auto parsed = Parse(config);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->providers.at(0).windows.at(0).limit == 9007199254740991);
+  }
+}
+
+TEST_CASE("Parse refuses ledger paths that would not keep usage (issue 17)", "[config]") {
+  for (const std::string& path :
+       {std::string(":memory:"), std::string("ledger.sqlite"), std::string("./x/ledger.sqlite"),
+        std::string("~/ledger.sqlite"), std::string("/tmp/a\0b.sqlite", 15)}) {
+    INFO(path);
+    const std::string msg = ParseError(json{{"ledger", {{"path", path}}}});
+    CHECK(Contains(msg, "\"ledger.path\""));
+    CHECK(Contains(msg, "absolute file path"));
+  }
+  CHECK(Contains(ParseError(json{{"ledger", {{"path", ":memory:"}}}}), "would keep no usage"));
+  CHECK(Contains(ParseError(json{{"ledger", {{"path", std::string("/a\0b", 4)}}}}), "NUL"));
+}
+
+TEST_CASE("Parse names the field holding invalid UTF-8 instead of throwing (issue 17)",
+          "[config]") {
+  json config = Skeleton();
+  config["providers"]["fake/m1"]["windows"][0]["name"] = "w\xff";
+  CHECK(Contains(ParseError(config), "providers.fake/m1.windows[0].name is not valid UTF-8"));
+  CHECK(Contains(ParseError(json{{"providers", {{"p\xc3", json::object()}}}}),
+                 "config key plugins.entries.model-router.config.providers has a key that is not "
+                 "valid UTF-8"));
+  CHECK(Contains(ParseError(json{{"mode", "auto\xe2\x82"}}), "mode is not valid UTF-8"));
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "router/base/utf8.h"
 #include "router/usage/llm_output.h"
 
 using nlohmann::json;
@@ -375,4 +376,20 @@ TEST_CASE("RunRegistry counts model calls per attempt and one message per user r
     event["runId"] = "run-10";
     CHECK_FALSE(FromLlmOutput(event, 1, runs).counts_as_message);
   }
+}
+
+TEST_CASE("FromLlmOutput: a quoted bad value never splits a UTF-8 character (issue 17)",
+          "[usage]") {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "\xc3\xa9";  // é
+  for (const UsageRecord& r : {WithUsage("cost", text), WithUsage("input", text)}) {
+    CHECK(r.outcome == Outcome::kInvalid);
+    CHECK(r.note.size() < 200);
+    CHECK(router::IsValidUtf8(r.note));
+  }
+  json event = RealPayload();
+  event["usage"] = text;
+  const UsageRecord r = FromFreshRegistry(event, 1);
+  CHECK(router::IsValidUtf8(r.note));
+  CHECK(Contains(r.note, "..."));
 }

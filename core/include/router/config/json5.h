@@ -34,7 +34,8 @@ inline constexpr int kMaxJson5Depth = 512;
 // - Duplicate keys: the last one wins, as in JavaScript.
 // - A lone UTF-16 surrogate escape (e.g. '\uD800') becomes U+FFFD, so the result always dumps.
 //   Invalid UTF-8 in the input is not checked and is copied into strings as is (dump() then
-//   throws unless given nlohmann::json::error_handler_t::replace).
+//   throws unless given nlohmann::json::error_handler_t::replace); ReadOpenClawConfig and
+//   config::Parse refuse it, naming the key.
 //
 // Errors are kInvalidArgument with the message "line L, column C: <what was expected>"; lines and
 // columns count from 1 and columns count Unicode code points.
