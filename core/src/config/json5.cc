@@ -124,7 +124,7 @@ bool DecimalOverflows(std::string_view digits) {
 // Stores an integer the way nlohmann::json::parse does: int64 when it fits, unsigned when it is
 // positive and fits uint64. Returns false if it fits neither.
 bool StoreInteger(bool negative, uint64_t magnitude, json& out) {
-  constexpr uint64_t kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  constexpr auto kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   if (!negative) {
     out = magnitude <= kInt64Max ? json(static_cast<int64_t>(magnitude)) : json(magnitude);
   } else if (magnitude <= kInt64Max) {
@@ -150,7 +150,7 @@ class Parser {
     ok = ok && ParseValue(out, 0) && SkipTrivia();
     if (ok && !AtEnd()) ok = Fail(pos_, "expected end of input after the value");
     if (!ok) return Status::InvalidArgument(LocationOf(error_at_) + error_);
-    return Result<json>(std::move(out));
+    return {std::move(out)};
   }
 
  private:

@@ -95,7 +95,7 @@ EnvLookup ProcessEnv() {
 Status SubstituteEnv(json& value, const std::string& path, const EnvLookup& env) {
   if (value.is_string()) return SubstituteString(value.get_ref<std::string&>(), path, env);
   if (value.is_object()) {
-    for (auto& [key, item] : value.items())
+    for (const auto& [key, item] : value.items())
       ROUTER_RETURN_IF_ERROR(SubstituteEnv(item, path + "." + key, env));
   } else if (value.is_array()) {
     for (size_t i = 0; i < value.size(); ++i) {

@@ -140,7 +140,7 @@ Status ParseLedgerPath(const json& value, const std::string& path, std::string& 
       "a non-empty string holding an absolute file path (e.g. "
       "\"/var/lib/openclaw/router/ledger.sqlite\")";
   if (!value.is_string()) return Invalid(path, allowed, value);
-  const std::string& text = value.get_ref<const std::string&>();
+  const auto& text = value.get_ref<const std::string&>();
   if (text == ":memory:") {
     return Invalid(path, std::string(allowed) + "; \":memory:\" would keep no usage", value);
   }
@@ -216,7 +216,7 @@ Status ParseArray(const json& value, const std::string& path, const std::vector<
 
 // A window's limit is read in its provider's unit, which the provider object may name after
 // `windows`; so windows keep the raw limit until the provider is complete.
-struct RawWindow {
+struct RawWindow {  // NOLINT(bugprone-exception-escape): a false positive on the implicit members
   WindowOptions window;
   json limit;
   std::string path;

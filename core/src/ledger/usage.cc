@@ -270,6 +270,7 @@ Result<std::vector<ModelPeriods>> Ledger::SumByModel(const std::vector<int64_t>&
     }
   }
   std::vector<ModelPeriods> rows;
+  rows.reserve(by_pair.size());
   for (auto& [key, periods] : by_pair) rows.push_back({key.first, key.second, std::move(periods)});
   return rows;
 }

@@ -58,7 +58,7 @@ void Invalidate(UsageRecord& record, const std::string& problem) {
 std::string NormalizeTrigger(const json& event) {
   auto it = event.find("trigger");
   if (it == event.end() || !it->is_string() || it->get<std::string>().empty()) return "unknown";
-  const std::string trigger = it->get<std::string>();
+  std::string trigger = it->get<std::string>();
   if (trigger == "user" || trigger == "cron" || trigger == "heartbeat") return trigger;
   return "other";
 }

@@ -35,8 +35,8 @@ namespace router::commands {
 //           | d{1,3} ("," ddd)+ ["." digits]   "1,234,567": groups of exactly three digits
 // Refused, with the accepted forms in the message: signs, exponents, hex ("0x10"), a comma as
 // the decimal mark ("1,5M", "$1,50"), "$" with "%" ("$5%"), "$" with k/m/b, anything after the
-// number. Errors are kInvalidArgument starting `usage value "<text>": `.
-[[nodiscard]] Result<int64_t> ParseUsageValue(const std::string& text, config::QuotaUnit unit,
+// number. Errors are kInvalidArgument starting `usage value "<raw>": `.
+[[nodiscard]] Result<int64_t> ParseUsageValue(const std::string& raw, config::QuotaUnit unit,
                                               int64_t limit);
 
 }  // namespace router::commands
