@@ -36,8 +36,9 @@ struct Inputs {
 };
 
 // Thread-safe: the hook methods may run on OpenClaw's thread while Run and RouteTurn run on
-// worker threads. Runtimes opened on the same ledger file in one process share one Recorder (one
-// queue, one connection, one run registry): OpenClaw registers the plugin 2-4 times per process.
+// worker threads. Runtimes opened on the same ledger file in one process share one Recorder (the
+// writer's queue and connection, the commands' connection, one run registry), as OpenClaw
+// registers the plugin 2-4 times per process; each Runtime prices calls with its own config.
 class Runtime {
  public:
   // Parses the config (kInvalidArgument naming the key path) and builds pricer, catalog and
