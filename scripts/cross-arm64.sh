@@ -4,12 +4,33 @@
 # prebuilds/linux-arm64-glibc/. Skips (exit 0, with a message) where the cross compiler or qemu is
 # missing: `apt-get install g++-aarch64-linux-gnu qemu-user`. No system change: the one arm64
 # library needed (libsqlite3.a) is downloaded and unpacked into .cache/arm64/.
-# Usage: scripts/cross-arm64.sh [--no-tests]
+# Usage: scripts/cross-arm64.sh [--no-tests] [--no-stage] [--prepare]
+#   --prepare: only install and download what the build needs (apt, network), then stop.
+#   --no-stage: leave prebuilds/ alone (scripts/test.sh runs this beside the x64 release build).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
+tests=ON; stage=1; prepare=0
+for arg in "$@"; do
+  case $arg in
+    --no-tests) tests=OFF ;;
+    --no-stage) stage=0 ;;
+    --prepare) prepare=1 ;;
+    *) echo "cross-arm64: unknown option $arg (use --no-tests, --no-stage, --prepare)" >&2; exit 2 ;;
+  esac
+done
+# As root on Debian the cross compiler and qemu are installed when missing (ROUTER_NO_APT=1: never).
+if ! command -v aarch64-linux-gnu-g++ >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && [ -z "${ROUTER_NO_APT:-}" ] && command -v apt-get >/dev/null; then
+    echo "cross-arm64: installing g++-aarch64-linux-gnu qemu-user" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    pkgs=(g++-aarch64-linux-gnu qemu-user)
+    apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null 2>&1 ||
+      { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null; } || true
+  fi
+fi
 for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
-  command -v "$tool" >/dev/null || { echo "cross-arm64: skipped, $tool not installed (apt-get install g++-aarch64-linux-gnu qemu-user)"; exit 0; }
+  command -v "$tool" >/dev/null || { echo "cross-arm64: SKIPPED, $tool not installed (apt-get install g++-aarch64-linux-gnu qemu-user)"; exit 0; }
 done
 
 CACHE="$ROOT/.cache/arm64"
@@ -26,8 +47,8 @@ if [ ! -f "$lib" ]; then
   dpkg-deb -x "$CACHE"/debs/libsqlite3-dev_*_arm64.deb "$CACHE/sysroot"
 fi
 
-tests=ON; [ "${1:-}" = "--no-tests" ] && tests=OFF
 tz_source=$(bash scripts/debian-source.sh)
+[ "$prepare" = 1 ] && { echo "cross-arm64: prepared"; exit 0; }
 # Header-only or interface use of the host's packages (see cmake/aarch64-linux-gnu.cmake); the
 # host libcurl is named only to satisfy find_package: portable builds never link it.
 host=/usr/lib/x86_64-linux-gnu
@@ -53,8 +74,18 @@ qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
 "${qemu[@]}" build-arm64/Release/openclaw-router --help | head -1
 if [ "$tests" = ON ]; then
   echo "== linux-arm64 Catch2 suite under qemu-user"
-  (cd build-arm64 && timeout 1200 "${qemu[@]}" ./router_core_tests)
+  limit=${ARM64_TEST_SECONDS:-900}
+  set +e
+  (cd build-arm64 && timeout "$limit" "${qemu[@]}" ./router_core_tests)
+  rc=$?
+  set -e
+  if [ $rc -eq 124 ]; then
+    echo "cross-arm64: the suite under qemu did not finish within ${limit} s (ARM64_TEST_SECONDS): NOT verified" >&2
+    exit 3
+  fi
+  [ $rc -eq 0 ] || { echo "cross-arm64: FAILED under qemu (exit $rc)" >&2; exit 1; }
 fi
+[ "$stage" = 1 ] || exit 0
 out=prebuilds/linux-arm64-glibc
 mkdir -p "$out"
 aarch64-linux-gnu-strip --strip-unneeded -o "$out/router_addon.node" build-arm64/Release/router_addon.node

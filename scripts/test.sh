@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
 # Every test, on a fresh machine: installs what is missing (apt packages, Node 24, OpenClaw, npm
-# devDependencies), builds, then runs Catch2 (core), the lint (format, clang-tidy, thread safety),
-# node:test (binding, plugin, native CLI, fake provider), and the end-to-end suite against real
-# OpenClaw.
+# devDependencies), builds, then runs Catch2 (core), the lint (format, clang-tidy), node:test
+# (binding, plugin, native CLI, fake provider), the package checks and the end-to-end suite against
+# real OpenClaw; meanwhile, in the background, the sanitizer build (with thread safety), the
+# fuzzers and the linux-arm64 suite under qemu (scripts/test-background.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/toolchain.sh
 bash scripts/build.sh
 
+# Sanitizers, fuzzers and linux-arm64 under qemu need nothing below: they run in the background at
+# the lowest priority (scripts/test-background.sh, log in build/background.log) and are waited for
+# at the end. Downloads and apt come first, in the foreground, so they never race the release build.
+bash scripts/cross-arm64.sh --prepare
+setsid nice -n 19 bash scripts/test-background.sh >build/background.log 2>&1 &
+background=$!  # its own process group: a failing foreground step stops all of it
+trap 'kill -- "-$background" 2>/dev/null || true' EXIT
+
 echo "== core: Catch2 (ctest)"
 ctest --test-dir build --output-on-failure -j 2
 
-bash scripts/lint.sh
+# Thread safety is checked by the sanitizer build in the background (-Werror=thread-safety).
+ROUTER_THREAD_SAFETY_IN_SANITIZE=1 bash scripts/lint.sh
 
 # Training must reproduce the committed weights exactly (needs the labeled prompts in ../shared).
 prompts="../shared/data/prompts"
@@ -39,3 +49,14 @@ node --test --test-reporter=spec 'test/binding/*.test.mjs' 'test/plugin/*.test.m
 
 echo "== end to end: real OpenClaw $(openclaw --version 2>/dev/null | head -1)"
 node --test --test-reporter=spec --test-timeout=1200000 'test/e2e/*.test.mjs'
+
+echo "== background: sanitizers, fuzzers, linux-arm64 (waiting; log: build/background.log)"
+status=0
+wait "$background" || status=$?
+trap - EXIT
+grep -E '^== background|^sanitize:|^fuzz:|^cross-arm64:|^stat::number_of_executed_units|test cases' build/background.log || true
+if [ "$status" -ne 0 ]; then
+  tail -n 80 build/background.log
+  echo "background checks FAILED (full log: build/background.log)" >&2
+  exit "$status"
+fi

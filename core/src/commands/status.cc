@@ -194,13 +194,16 @@ Result<json> Status(const Context& ctx, const StatusRequest& request) {
   auto mode = ModeJson(ctx);
   if (!mode.ok()) return mode.status();
 
-  json out = {
-      {keys::kSchema, keys::kStatusSchema},
-      {keys::kGeneratedAtMs, now},
-      {keys::kTimezone, zone->name()},
-      {keys::kLedger, {{keys::kPath, ctx.ledger.path()}, {keys::kRecords, records.value()}}},
-      {keys::kMode, mode.value()},
-      {keys::kBudget, BudgetJson(evaluation->budget)}};
+  json out = {{keys::kSchema, keys::kStatusSchema},
+              {keys::kGeneratedAtMs, now},
+              {keys::kTimezone, zone->name()},
+              {keys::kLedger,
+               {{keys::kPath, ctx.ledger.path()},
+                {keys::kRecords, records.value()},
+                {keys::kDropped, ctx.recorder.dropped},
+                {keys::kWriterHealthy, ctx.recorder.writer_healthy}}},
+              {keys::kMode, mode.value()},
+              {keys::kBudget, BudgetJson(evaluation->budget)}};
   if (!request.provider.empty()) out[keys::kProvider] = request.provider;
   PutQuotaState(evaluation.value(), alerts.value(), request.provider, out);
   for (size_t p = 0; p < kPeriods; ++p) {

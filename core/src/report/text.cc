@@ -187,6 +187,21 @@ std::string ModeLine(const json& mode) {
       mode.at(keys::kSource) == keys::kSourceLedger ? "set with `router mode`" : "from config");
 }
 
+// Empty while the writer keeps up; otherwise says what was lost and where to look.
+std::string WriterLine(const json& ledger) {
+  std::string out;
+  if (!ledger.value(keys::kWriterHealthy, true)) {
+    out += "WARNING the usage writer is failing: new usage waits in memory (see the gateway log)\n";
+  }
+  const int64_t dropped = ledger.value(keys::kDropped, int64_t{0});
+  if (dropped > 0) {
+    out +=
+        fmt::format("WARNING {} usage records dropped: the queue was full (see the gateway log)\n",
+                    Grouped(dropped));
+  }
+  return out;
+}
+
 // The header, mode, budget, quota windows and alerts above the spend table.
 std::string StatusHead(const json& status, const std::string& tz) {
   const int64_t now = I(status, keys::kGeneratedAtMs);
@@ -194,6 +209,7 @@ std::string StatusHead(const json& status, const std::string& tz) {
   std::string out =
       fmt::format("model-router status at {} ({})\nledger: {} ({} records)\n", LocalTime(now, tz),
                   tz, S(ledger, keys::kPath), Grouped(I(ledger, keys::kRecords)));
+  out += WriterLine(ledger);
   out += ModeLine(status.at(keys::kMode));
   const json& budget = status.at(keys::kBudget);
   if (!budget.is_null()) {

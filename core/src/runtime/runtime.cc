@@ -100,7 +100,8 @@ Result<std::shared_ptr<ledger::Ledger>> Runtime::CurrentLedger(int64_t flush_ms)
 Result<nlohmann::json> Runtime::Run(const std::string& command, const nlohmann::json& args) {
   auto ledger = CurrentLedger(kFailingFlushMs);
   if (!ledger.ok()) return ledger.status();
-  return commands::Run({options_, *ledger.value(), clock_, router_}, command, args);
+  const commands::RecorderHealth health{recorder_->Dropped(), recorder_->WriterHealthy()};
+  return commands::Run({options_, *ledger.value(), clock_, router_, health}, command, args);
 }
 
 bool Runtime::RoutesTurn(const std::string& provider) const {

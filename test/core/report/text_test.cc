@@ -82,11 +82,12 @@ const router::config::PluginOptions& Options(const std::string& timezone) {
   return options;
 }
 
-json StatusJson(Ledger& ledger) {
+json StatusJson(Ledger& ledger, router::commands::RecorderHealth health = {}) {
   FakeClock clock(kNow);
-  auto status = router::commands::Status({Options("Europe/London"), ledger, clock,
-                                          router::testing::RouterFor(Options("Europe/London"))},
-                                         {});
+  auto status =
+      router::commands::Status({Options("Europe/London"), ledger, clock,
+                                router::testing::RouterFor(Options("Europe/London")), health},
+                               {});
   REQUIRE(status.ok());
   return status.value();
 }
@@ -206,6 +207,23 @@ TEST_CASE("RenderStatus header lines up with its rows", "[report]") {
   for (size_t i = header + 1; i < lines.size(); ++i) {
     CHECK(lines[i].size() == lines[header].size());
   }
+}
+
+TEST_CASE("Status shows records the usage writer dropped and a failing writer", "[report]") {
+  auto ledger = SeededLedger();
+  const json healthy = StatusJson(*ledger);
+  CHECK(healthy.at("ledger").at("dropped") == 0);
+  CHECK(healthy.at("ledger").at("writerHealthy") == true);
+  CHECK_FALSE(Contains(RenderStatus(healthy), "WARNING"));
+
+  const json failing = StatusJson(*ledger, {12345, false});
+  CHECK(failing.at("ledger").at("dropped") == 12345);
+  CHECK(failing.at("ledger").at("writerHealthy") == false);
+  const auto lines = Lines(RenderStatus(failing));
+  REQUIRE(lines.size() > 4);
+  CHECK(lines[1] == "ledger: :memory: (4 records)");
+  CHECK(lines[2].rfind("WARNING the usage writer is failing", 0) == 0);
+  CHECK(lines[3].rfind("WARNING 12,345 usage records dropped: the queue was full", 0) == 0);
 }
 
 TEST_CASE("RenderStatus on an empty ledger explains how calls get recorded", "[report]") {
