@@ -23,11 +23,12 @@ ctest --test-dir build --output-on-failure -j 2
 # Thread safety is checked by the sanitizer build in the background (-Werror=thread-safety).
 ROUTER_THREAD_SAFETY_IN_SANITIZE=1 bash scripts/lint.sh
 
-# Training must reproduce the committed weights exactly (needs the labeled prompts in ../shared).
+# Training must reproduce the committed weights exactly: the benchmark-style prompts in ../shared
+# (not republishable here) plus the assistant-style set in training/data (in the repository).
 prompts="../shared/data/prompts"
 if [ -d "$prompts" ]; then
   echo "== classifier training is reproducible"
-  ./build/router_train_classifier "$prompts" build/classifier.json >build/train-report.md
+  ./build/router_train_classifier "$prompts" training/data build/classifier.json >build/train-report.md
   cmp build/classifier.json data/classifier.json && echo "data/classifier.json reproduced byte for byte"
 else
   echo "== classifier training check skipped: $prompts not found"

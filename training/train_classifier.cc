@@ -1,8 +1,11 @@
-// Offline trainer for the task classifier. Reads the labeled prompt JSONL files, evaluates on held
-// out sources (next to the keyword baseline), trains on everything and writes the weight file.
+// Offline trainer for the task classifier. Reads the labeled prompt JSONL files of one or more
+// folders, evaluates on held-out sources (next to the keyword baseline), fits a temperature on the
+// held-out scores, trains on everything and writes the weight file.
 //
-//   train_classifier <prompts dir> <out classifier.json>
+//   train_classifier <prompts dir>... <out classifier.json>
 //
+// Records with "split": "day" are the simulated day's held-out turns (bench/sim_day_bench.cc):
+// never trained, tuned or evaluated on here.
 // Deterministic: fixed seed, files read in name order, no threads.
 
 #include <algorithm>
@@ -39,8 +42,9 @@ constexpr uint64_t kSeed = 20250601;
 struct Example {
   std::string text;
   int label = 0;
-  std::string source;  // file stem
-  std::string group;   // sub-source: BBH task family, BFCL subset, for_devs flag, ...
+  std::string source;        // file stem
+  std::string group;         // sub-source: BBH task family, BFCL subset, for_devs flag, ...
+  int64_t paste_bytes = -1;  // bytes of pasted body when the source says (training/data), else -1
   std::vector<std::pair<uint32_t, float>> sparse;  // bucket, count / sqrt(total n-grams)
   std::array<float, kD> dense{};
 };
@@ -51,7 +55,7 @@ struct Model {
   std::array<double, kK> b{};
 };
 
-std::array<double, kK> Probs(const Model& m, const Example& e) {
+std::array<double, kK> Logits(const Model& m, const Example& e) {
   std::array<double, kK> z = m.b;
   for (const auto& [j, x] : e.sparse) {
     for (int c = 0; c < kK; ++c) z[c] += m.w[j * kK + c] * x;
@@ -59,16 +63,18 @@ std::array<double, kK> Probs(const Model& m, const Example& e) {
   for (int i = 0; i < kD; ++i) {
     for (int c = 0; c < kK; ++c) z[c] += m.d[i][c] * e.dense[i];
   }
+  return z;
+}
+
+std::array<double, kK> Softmax(std::array<double, kK> z, double temperature) {
   const double top = *std::max_element(z.begin(), z.end());
   double sum = 0;
-  for (double& v : z) sum += (v = std::exp(v - top));
+  for (double& v : z) sum += (v = std::exp((v - top) / temperature));
   for (double& v : z) v /= sum;
   return z;
 }
 
-int Argmax(const std::array<double, kK>& p) {
-  return static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
-}
+std::array<double, kK> Probs(const Model& m, const Example& e) { return Softmax(Logits(m, e), 1); }
 
 // Multinomial logistic regression, AdaGrad, L2 on the touched weights, classes re-weighted to
 // equal total mass (creative and roleplay are a third the size of the others).
@@ -145,40 +151,31 @@ struct Tally {
     }
     return n > 0 ? sum / n : 0;
   }
-  int Correct() const {
-    int n = 0;
-    for (int c = 0; c < kK; ++c) n += confusion[c][c];
-    return n;
-  }
   int Total() const {
     int n = 0;
     for (int c = 0; c < kK; ++c) n += Support(c);
     return n;
   }
+  // Misroutes of class c (or of all classes, c = -1) to a less / more demanding class.
+  std::pair<int, int> UnderOver(int c) const {
+    int under = 0, over = 0;
+    for (int t = 0; t < kK; ++t) {
+      if (c >= 0 && t != c) continue;
+      for (int p = 0; p < kK; ++p) {
+        if (p == t) continue;
+        (cls::UnderRouted(static_cast<cls::TaskClass>(t), static_cast<cls::TaskClass>(p)) ? under
+                                                                                          : over) +=
+            confusion[t][p];
+      }
+    }
+    return {under, over};
+  }
 };
 
-void PrintTallies(const char* title, const Tally& model, const Tally& keywords) {
-  std::printf(
-      "\n%s\n\n| class | n | model recall | model F1 | model misses went to | "
-      "keyword recall | keyword F1 |\n|---|---|---|---|---|---|---|\n",
-      title);
-  for (int c = 0; c < kK; ++c) {
-    if (model.Support(c) == 0) continue;
-    std::string misses;
-    for (int p = 0; p < kK; ++p) {
-      if (p == c || model.confusion[c][p] == 0) continue;
-      misses += (misses.empty() ? "" : ", ") +
-                std::string(cls::Name(static_cast<cls::TaskClass>(p))) + " " +
-                std::to_string(model.confusion[c][p]);
-    }
-    std::printf("| %s | %d | %.3f | %.3f | %s | %.3f | %.3f |\n",
-                cls::Name(static_cast<cls::TaskClass>(c)), model.Support(c), model.Recall(c),
-                model.F1(c), misses.empty() ? "-" : misses.c_str(), keywords.Recall(c),
-                keywords.F1(c));
-  }
-  std::printf("| **macro-F1** | %d | | **%.3f** | | | **%.3f** |\n", model.Total(), model.MacroF1(),
-              keywords.MacroF1());
-}
+// The router's default decision settings: evaluations measure exactly what ships.
+cls::ClassifyOptions Opts() { return cls::ClassifyOptions{}; }
+
+const char* ClassName(int c) { return cls::Name(static_cast<cls::TaskClass>(c)); }
 
 std::string Percent(int part, int whole) {
   if (whole == 0) return "-";
@@ -187,27 +184,142 @@ std::string Percent(int part, int whole) {
   return buf;
 }
 
-// Arena-Hard holds ~110 mostly non-Latin-script prompts; every other source is English, so
-// neither the model nor the keyword baseline has anything to go on there. Reported separately.
-bool MostlyNonLatin(const std::string& text) {
-  size_t high = 0;
-  for (char ch : text) high += static_cast<unsigned char>(ch) >= 0x80;
-  return high * 100 >= text.size() * 15 && !text.empty();
+// One held-out prediction: the float model's logits, the keyword baseline's answer.
+struct Pred {
+  int label = 0;
+  std::array<double, kK> logits{};
+  int keyword = 0;
+  bool short_paste = false;  // a pasted body of 1..239 bytes (training/data records only)
+  int rule = -1;             // the class cls::RuleClass gives, or -1
+};
+
+int Argmax(const std::array<double, kK>& p) {
+  return static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
 }
 
-// Holds out each value of key() in turn. A held-out example is scored only when its class occurs
-// in the training part (otherwise no model could predict it); the others are counted as
-// "unmeasurable" in the per-fold line.
+int Decided(const Pred& p, double temperature) {
+  if (p.rule >= 0) return p.rule;
+  return static_cast<int>(cls::Decide(Softmax(p.logits, temperature), Opts()).task);
+}
+
+// Per class: argmax recall/F1 and misses, the router's cost-aware decision (recall, F1,
+// under-/over-routed share of the class), and the keyword baseline.
+void PrintReport(const std::string& title, const std::vector<Pred>& preds, double temperature) {
+  Tally argmax, decided, keywords;
+  for (const Pred& p : preds) {
+    argmax.Add(p.label, Argmax(p.logits));
+    decided.Add(p.label, Decided(p, temperature));
+    keywords.Add(p.label, p.keyword);
+  }
+  std::printf(
+      "\n%s\n\n| class | n | argmax recall | argmax F1 | argmax misses went to | routed recall | "
+      "routed F1 | under-routed | over-routed | keyword F1 |\n"
+      "|---|---|---|---|---|---|---|---|---|---|\n",
+      title.c_str());
+  for (int c = 0; c < kK; ++c) {
+    const int n = argmax.Support(c);
+    if (n == 0) continue;
+    std::string misses;
+    for (int p = 0; p < kK; ++p) {
+      if (p == c || argmax.confusion[c][p] == 0) continue;
+      misses += (misses.empty() ? "" : ", ") + std::string(ClassName(p)) + " " +
+                std::to_string(argmax.confusion[c][p]);
+    }
+    const auto [under, over] = decided.UnderOver(c);
+    std::printf("| %s | %d | %.3f | %.3f | %s | %.3f | %.3f | %s | %s | %.3f |\n", ClassName(c), n,
+                argmax.Recall(c), argmax.F1(c), misses.empty() ? "-" : misses.c_str(),
+                decided.Recall(c), decided.F1(c), Percent(under, n).c_str(),
+                Percent(over, n).c_str(), keywords.F1(c));
+  }
+  const auto [under, over] = decided.UnderOver(-1);
+  const auto [a_under, a_over] = argmax.UnderOver(-1);
+  std::printf(
+      "| **all** | %d | | **%.3f** | argmax: under %s, over %s | | **%.3f** | **%s** | **%s** | "
+      "%.3f |\n",
+      argmax.Total(), argmax.MacroF1(), Percent(a_under, argmax.Total()).c_str(),
+      Percent(a_over, argmax.Total()).c_str(), decided.MacroF1(),
+      Percent(under, decided.Total()).c_str(), Percent(over, decided.Total()).c_str(),
+      keywords.MacroF1());
+}
+
+// Under-routing by class pair (truth -> routed), largest first: where the quality risk is.
+void PrintUnderPairs(const std::vector<Pred>& preds, double temperature) {
+  std::map<std::pair<int, int>, int> pairs;
+  for (const Pred& p : preds) {
+    const int d = Decided(p, temperature);
+    if (cls::UnderRouted(static_cast<cls::TaskClass>(p.label), static_cast<cls::TaskClass>(d))) {
+      ++pairs[{p.label, d}];
+    }
+  }
+  std::vector<std::pair<int, std::pair<int, int>>> sorted;
+  for (const auto& [k, n] : pairs) sorted.push_back({-n, k});
+  std::sort(sorted.begin(), sorted.end());
+  std::printf("\nUnder-routed pairs (true -> routed: count): ");
+  for (size_t i = 0; i < sorted.size() && i < 12; ++i) {
+    std::printf("%s%s -> %s: %d", i ? "; " : "", ClassName(sorted[i].second.first),
+                ClassName(sorted[i].second.second), -sorted[i].first);
+  }
+  std::printf("%s\n", sorted.empty() ? "none" : "");
+}
+
+// Reliability of the routed class's confidence: per bin, how often the routed class was right.
+void PrintCalibration(const std::vector<Pred>& preds, double temperature) {
+  static constexpr double kEdges[] = {0, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0001};
+  constexpr int kBins = 6;
+  std::array<int, kBins> n{}, right{};
+  std::array<double, kBins> conf{};
+  for (const Pred& p : preds) {
+    const auto probs = Softmax(p.logits, temperature);
+    cls::Decision d = cls::Decide(probs, Opts());
+    if (p.rule >= 0) {  // as Classify(): the rule class gets 0.9 on top of its scaled score
+      d.task = static_cast<cls::TaskClass>(p.rule);
+      d.confidence = 0.9 + 0.1 * probs[static_cast<size_t>(p.rule)];
+    }
+    int b = 0;
+    while (b + 1 < kBins && d.confidence >= kEdges[b + 1]) ++b;
+    ++n[b];
+    right[b] += static_cast<int>(d.task) == p.label;
+    conf[b] += d.confidence;
+  }
+  std::printf(
+      "\nCalibration (temperature %.2f; routed class's confidence vs how often it was right)\n\n"
+      "| confidence | n | mean confidence | accuracy |\n|---|---|---|---|\n",
+      temperature);
+  for (int b = 0; b < kBins; ++b) {
+    if (n[b] == 0) continue;
+    std::printf("| %.2f-%.2f | %d | %.3f | %.3f |\n", kEdges[b], std::min(1.0, kEdges[b + 1]), n[b],
+                conf[b] / n[b], static_cast<double>(right[b]) / n[b]);
+  }
+}
+
+// Temperature minimising the held-out negative log-likelihood (grid 0.5..4 in steps of 0.05).
+double FitTemperature(const std::vector<Pred>& preds) {
+  double best_t = 1, best_nll = 1e300;
+  for (int i = 10; i <= 80; ++i) {
+    const double t = i * 0.05;
+    double nll = 0;
+    for (const Pred& p : preds) nll -= std::log(std::max(1e-12, Softmax(p.logits, t)[p.label]));
+    if (nll < best_nll) {
+      best_nll = nll;
+      best_t = t;
+    }
+  }
+  return best_t;
+}
+
+// Holds out each value of key() in turn and returns the pooled held-out predictions. A held-out
+// example counts only when its class occurs in the training part (otherwise no model could
+// predict it); the per-fold line names the classes that could not be measured.
 template <typename Key>
-void HoldOut(const char* title, const std::vector<Example>& data, Key key, bool per_fold_lines,
-             const char* only_fold = nullptr) {
+std::vector<Pred> HoldOut(const char* title, const std::vector<Example>& data, Key key,
+                          bool per_fold_lines, const char* only_fold = nullptr) {
   std::set<std::string> folds;
   for (const Example& e : data) folds.insert(key(e));
-  Tally model, keywords, latin_model, latin_keywords;
+  std::vector<Pred> pooled;
   std::printf("\n## %s: %zu folds\n", title, only_fold ? size_t{1} : folds.size());
   if (per_fold_lines) {
     std::printf(
-        "\n| held out | n | measurable classes | unmeasurable (sole source) | accuracy | "
+        "\n| held out | n | measurable classes | unmeasurable (sole source) | argmax accuracy | "
         "keyword accuracy |\n|---|---|---|---|---|---|\n");
   }
   for (const std::string& fold : folds) {
@@ -217,29 +329,26 @@ void HoldOut(const char* title, const std::vector<Example>& data, Key key, bool 
     std::array<bool, kK> trained{};
     for (size_t r : train) trained[data[r].label] = true;
     const Model m = Train(data, train);
-    Tally fold_model, fold_keywords;
     std::set<std::string> measurable, unmeasurable;
+    int n = 0, right = 0, kw_right = 0;
     for (size_t r : test) {
       const Example& e = data[r];
-      const char* name = cls::Name(static_cast<cls::TaskClass>(e.label));
       if (!trained[e.label]) {
-        unmeasurable.insert(name);
+        unmeasurable.insert(ClassName(e.label));
         continue;
       }
-      measurable.insert(name);
-      const int pred = Argmax(Probs(m, e));
-      const int kw = static_cast<int>(router::training::KeywordClassify(e.text));
-      model.Add(e.label, pred);
-      fold_model.Add(e.label, pred);
-      // The baseline can also answer summarization/extraction: never right here, so count as a
-      // miss.
-      const int kw_learned = kw < kK ? kw : (e.label + 1) % kK;
-      keywords.Add(e.label, kw_learned);
-      fold_keywords.Add(e.label, kw_learned);
-      if (!MostlyNonLatin(e.text)) {
-        latin_model.Add(e.label, pred);
-        latin_keywords.Add(e.label, kw_learned);
-      }
+      measurable.insert(ClassName(e.label));
+      Pred p;
+      p.label = e.label;
+      p.logits = Logits(m, e);
+      p.keyword = static_cast<int>(router::training::KeywordClassify(e.text));
+      p.short_paste = e.paste_bytes > 0 && e.paste_bytes < 240;
+      cls::TaskClass rule;
+      if (cls::RuleClass(e.text, &rule)) p.rule = static_cast<int>(rule);
+      ++n;
+      right += Argmax(p.logits) == p.label;
+      kw_right += p.keyword == p.label;
+      pooled.push_back(p);
     }
     if (!per_fold_lines) continue;
     auto join = [](const std::set<std::string>& s) {
@@ -247,18 +356,20 @@ void HoldOut(const char* title, const std::vector<Example>& data, Key key, bool 
       for (const auto& v : s) out += (out.empty() ? "" : ", ") + v;
       return out.empty() ? std::string("-") : out;
     };
-    const int n = fold_model.Total();
     std::printf("| %s | %zu | %s | %s | %s | %s |\n", fold.c_str(), test.size(),
-                join(measurable).c_str(), join(unmeasurable).c_str(),
-                Percent(fold_model.Correct(), n).c_str(),
-                Percent(fold_keywords.Correct(), n).c_str());
+                join(measurable).c_str(), join(unmeasurable).c_str(), Percent(right, n).c_str(),
+                Percent(kw_right, n).c_str());
   }
-  PrintTallies((std::string(title) + ", pooled over measurable examples").c_str(), model, keywords);
-  if (latin_model.Total() != model.Total()) {
-    PrintTallies(
-        (std::string(title) + ", only prompts with < 15% non-ASCII bytes (supplementary)").c_str(),
-        latin_model, latin_keywords);
+  return pooled;
+}
+
+void PrintShortPastes(const std::vector<Pred>& preds, double temperature) {
+  std::vector<Pred> shorts;
+  for (const Pred& p : preds) {
+    if (p.short_paste) shorts.push_back(p);
   }
+  PrintReport("Records with a pasted body of 1-239 bytes (training/data only)", shorts,
+              temperature);
 }
 
 std::string Base64(const std::vector<uint8_t>& in) {
@@ -284,7 +395,7 @@ double Round4(double v) {
   return std::round(v * mag) / mag;
 }
 
-nlohmann::json ToWeightFile(const Model& m, const std::vector<Example>& data) {
+nlohmann::json ToWeightFile(const Model& m, const std::vector<Example>& data, double temperature) {
   double max_abs = 0;
   for (double v : m.w) max_abs = std::max(max_abs, std::fabs(v));
   const double scale = max_abs > 0 ? max_abs / 127 : 1;
@@ -309,12 +420,14 @@ nlohmann::json ToWeightFile(const Model& m, const std::vector<Example>& data) {
   }
   nlohmann::json bias = nlohmann::json::array();
   for (double v : m.b) bias.push_back(Round4(v));
-  return {{"format", "router-classifier/2"},
+  return {{"format", "router-classifier/3"},
           {"trainedOn",
-           "training/train_classifier.cc over the 7 prompt files (see training/README.md)"},
+           "training/train_classifier.cc over ../shared/data/prompts and training/data, without "
+           "the simulated day's records (see training/README.md)"},
           {"classes", classes},
           {"buckets", kBuckets},
           {"scale", scale},
+          {"temperature", Round4(temperature)},
           {"bias", bias},
           {"dense", dense},
           {"weights", Base64(q)},
@@ -336,12 +449,14 @@ bool Load(const std::filesystem::path& dir, std::vector<Example>* out) {
         std::fprintf(stderr, "%s: malformed line\n", path.c_str());
         return false;
       }
+      if (j.value("split", "") == "day") continue;  // the simulated day's held-out turns
       const auto label = cls::ParseTaskClass(j["label"].get<std::string>());
-      if (!label.ok() || static_cast<int>(label.value()) >= kK) continue;
+      if (!label.ok()) continue;
       Example e;
       e.text = j["text"].get<std::string>();
       e.label = static_cast<int>(label.value());
       e.source = path.stem().string();
+      e.paste_bytes = j.value("paste_bytes", int64_t{-1});
       const std::string sl = j.value("source_label", "");
       // awesome_chatgpt_prompts labels are one per prompt; its only real split is for_devs.
       e.group =
@@ -351,43 +466,72 @@ bool Load(const std::filesystem::path& dir, std::vector<Example>* out) {
       out->push_back(std::move(e));
     }
   }
-  return !out->empty();
+  return true;
+}
+
+void Featurize(Example* e) {
+  cls::Features f;
+  cls::ExtractFeatures(e->text, kBuckets, &f);
+  std::sort(f.hashed.begin(), f.hashed.end());
+  // Exactly as Classifier::Classify() weighs words.
+  const auto norm = static_cast<float>(cls::WordNorm(static_cast<int64_t>(f.hashed.size())));
+  for (size_t i = 0; i < f.hashed.size();) {
+    size_t k = i;
+    while (k < f.hashed.size() && f.hashed[k] == f.hashed[i]) ++k;
+    e->sparse.emplace_back(f.hashed[i], static_cast<float>(k - i) * norm);
+    i = k;
+  }
+  e->dense = f.dense;
+}
+
+// Parity through the library, exactly as the router will run it.
+void PrintParity(const cls::Classifier& loaded, const Model& m, double temperature,
+                 const std::vector<Example>& data) {
+  std::map<std::string, std::array<int, 3>> per_source;  // agree with float, fell back, n
+  for (const Example& e : data) {
+    const cls::Classification c = loaded.Classify(e.text);
+    cls::TaskClass want = cls::Decide(Softmax(Logits(m, e), temperature), Opts()).task;
+    cls::RuleClass(e.text, &want);
+    auto& s = per_source[e.source];
+    s[0] += c.task == want;
+    s[1] += c.fell_back;
+    s[2] += 1;
+  }
+  std::printf(
+      "\nShipped model through router::classify (training data, so not an accuracy figure)\n\n"
+      "| source | n | int8 decision = float decision | fell back (unsure) |\n|---|---|---|---|\n");
+  for (const auto& [source, s] : per_source) {
+    std::printf("| %s | %d | %d | %d |\n", source.c_str(), s[2], s[0], s[1]);
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <prompts dir> <out classifier.json>\n", argv[0]);
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s <prompts dir>... <out classifier.json>\n", argv[0]);
     return 2;
   }
   std::vector<Example> data;
-  if (!Load(argv[1], &data)) {
-    std::fprintf(stderr, "no labeled prompts under %s\n", argv[1]);
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (!Load(argv[i], &data)) return 1;
+  }
+  if (data.empty()) {
+    std::fprintf(stderr, "no labeled prompts in the given folders\n");
     return 1;
   }
-  cls::Features f;
-  for (Example& e : data) {
-    cls::ExtractFeatures(e.text, kBuckets, &f);
-    std::sort(f.hashed.begin(), f.hashed.end());
-    const float norm =
-        f.hashed.empty() ? 0.f : 1.0f / std::sqrt(static_cast<float>(f.hashed.size()));
-    for (size_t i = 0; i < f.hashed.size();) {
-      size_t k = i;
-      while (k < f.hashed.size() && f.hashed[k] == f.hashed[i]) ++k;
-      e.sparse.emplace_back(f.hashed[i], static_cast<float>(k - i) * norm);
-      i = k;
-    }
-    e.dense = f.dense;
-  }
+  for (Example& e : data) Featurize(&e);
   std::printf("# Classifier evaluation (%zu prompts, %u buckets, %d epochs, seed %llu)\n",
               data.size(), kBuckets, kEpochs, static_cast<unsigned long long>(kSeed));
 
-  HoldOut(
+  const std::vector<Pred> loso = HoldOut(
       "Leave-one-source-out (whole files)", data, [](const Example& e) { return e.source; }, true);
-  HoldOut(
-      "Leave-one-sub-source-out (BBH task family, BFCL subset, Arena category, for_devs)", data,
-      [](const Example& e) { return e.group; }, false);
+  // The temperature is fitted on held-out scores only, then reused for every report and shipped.
+  const double temperature = FitTemperature(loso);
+  PrintReport("Leave-one-source-out, pooled over measurable examples", loso, temperature);
+  PrintUnderPairs(loso, temperature);
+  PrintShortPastes(loso, temperature);
+  PrintCalibration(loso, temperature);
   {
     // Within-source stratified 80/20 split: every (source, label) cell contributes 20% to test.
     std::map<std::string, std::vector<size_t>> cells;
@@ -400,47 +544,28 @@ int main(int argc, char** argv) {
       for (size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng() % i]);
       for (size_t i = 0; i < rows.size() / 5; ++i) is_test[rows[i]] = true;
     }
-    HoldOut(
+    const std::vector<Pred> within = HoldOut(
         "Within-source stratified split (80/20)", data,
         [&](const Example& e) {
           return is_test[static_cast<size_t>(&e - data.data())] ? "test" : "train";
         },
         false, "test");
+    PrintReport("Within-source stratified split (80/20)", within, temperature);
   }
 
   std::vector<size_t> all(data.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   const Model m = Train(data, all);
-  const nlohmann::json file = ToWeightFile(m, data);
-  std::ofstream(argv[2]) << file.dump() << "\n";
+  const nlohmann::json file = ToWeightFile(m, data, temperature);
+  const std::string out_path = argv[argc - 1];
+  std::ofstream(out_path) << file.dump() << "\n";
 
-  // Parity and rule checks through the library, exactly as the router will run it.
   const auto loaded = cls::Classifier::FromJson(file);
   if (!loaded.ok()) {
     std::fprintf(stderr, "written file does not load: %s\n", loaded.status().ToString().c_str());
     return 1;
   }
-  std::map<std::string, std::array<int, 4>>
-      per_source;  // agree with float, rule fired, fallback, n
-  for (const Example& e : data) {
-    const cls::Classification c = loaded->Classify(e.text);
-    auto& s = per_source[e.source];
-    const bool rule =
-        c.task == cls::TaskClass::kSummarization || c.task == cls::TaskClass::kExtraction;
-    const int top = static_cast<int>(std::max_element(c.scores.begin(), c.scores.begin() + kK) -
-                                     c.scores.begin());
-    s[0] += !rule && top == Argmax(Probs(m, e));
-    s[1] += rule;
-    s[2] += c.fell_back;
-    s[3] += 1;
-  }
-  std::printf(
-      "\nShipped model through router::classify (training data, so not an accuracy figure)\n\n"
-      "| source | n | int8 argmax = float argmax | summarize/extract rule fired | fell back |\n"
-      "|---|---|---|---|---|\n");
-  for (const auto& [source, s] : per_source) {
-    std::printf("| %s | %d | %d | %d | %d |\n", source.c_str(), s[3], s[0], s[1], s[2]);
-  }
-  std::printf("\nwrote %s (%zu bytes)\n", argv[2], file.dump().size() + 1);
+  PrintParity(loaded.value(), m, Round4(temperature), data);
+  std::printf("\nwrote %s (%zu bytes)\n", out_path.c_str(), file.dump().size() + 1);
   return 0;
 }

@@ -16,6 +16,10 @@ constexpr const char* kNames[kClasses] = {"coding",   "reasoning",     "math",
                                           "creative", "simple",        "agentic",
                                           "roleplay", "summarization", "extraction"};
 
+// Class demand, indexed by TaskClass: the default quality thresholds of score::DefaultThresholds()
+// (test/core/classify pins that the two agree).
+constexpr double kTiers[kClasses] = {0.60, 0.75, 0.85, 0.55, 0.40, 0.72, 0.45, 0.55, 0.50};
+
 constexpr uint64_t kMix = 0x9E3779B97F4A7C15ull;
 constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ull;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
@@ -27,9 +31,12 @@ static_assert((1u << kSeenLog2) == kSeenBits, "kSeenLog2 must match kSeenBits");
 // Rules and latency cues look only at the instruction, which sits at the start or the end of a
 // prompt; a pasted body may mention "quick" or "summary" without asking for anything.
 constexpr size_t kCueRegionBytes = 300;
-// A summarize/extract request needs something to work on.
-constexpr size_t kMinRuleBodyBytes = 240;
+// The small-talk rule's confidence (no source covers small talk, so there is no model score).
 constexpr double kRuleConfidence = 0.9;
+// The pasted-body feature saturates here: 240 bytes is a short paste.
+constexpr double kPasteBytes = 240;
+// The paste rule needs something pasted: a line of a receipt, a signature block.
+constexpr int64_t kMinPasteBytes = 40;
 // Small talk is a short message where at least a third of the words are greetings or thanks
 // ("hi! how are you doing today?", "thanks, that's all"): "hey, fix this bug" is not.
 constexpr size_t kMaxSmallTalkBytes = 80;
@@ -114,13 +121,14 @@ constexpr const char* kLexicon[kLexiconGroups] = {
     "random dice coin sqrt frac cdot pi sin cos tan cot theta gcd lcm factorial permutation "
     "permutations combinations binomial hypotenuse angle angles perimeter diameter "
     "circumference sphere cylinder squared cubed ln log converge convergence how_many how_much "
-    "how_long how_far sum_of",
+    "how_long how_far sum_of tip tips interest mortgage",
     // creative
     "story stories poem poems poetry poetic song songs lyrics verse verses rhyme rhyming haiku "
     "sonnet limerick essay fiction fictional novel chapter plot scene narrative narrator tale "
     "fairy screenplay slogan tagline creative imaginative imagine fantasy dialogue monologue "
     "joke jokes humorous funny ballad prose metaphor protagonist villain hero character "
-    "characters blog speech letter toast",
+    "characters blog speech letter toast taglines slogans draft write_an write_me caption "
+    "captions lines_for names_for name_ideas cover_letter",
     // roleplay
     "act_as act_like pretend pretending roleplay role_play persona in_character impersonate "
     "impersonating embody stay_in your_role respond_as first_request first_sentence",
@@ -129,12 +137,18 @@ constexpr const char* kLexicon[kLexiconGroups] = {
     "directory directories folder folders file files weather forecast turn_on turn_off set_a "
     "reminder remind alarm timer cancel flight flights hotel hotels restaurant restaurants "
     "ticket tickets calendar appointment uber taxi thermostat tweet nearby mkdir cd ls "
-    "my_account my_calendar my_email for_me find_me search_for look_up",
+    "my_account my_calendar my_email for_me find_me search_for look_up remind_me add_to "
+    "text_my call_my message_my order_me play_some file_a open_the lights volume alarms "
+    "reminders unsubscribe play wake dim brighten mute louder quieter podcast podcasts radio "
+    "playlist shopping_list todo to_do taxi order deliver delivery meeting meetings events "
+    "inbox post news headlines traffic stock contacts lamp lamps vacuum",
     // logic
     "options deduce deduction deductive logic logical logically valid invalid argument "
     "arguments puzzle puzzles riddle riddles premise premises conclusion conclude infer "
     "inference therefore implies paradox contradiction liar syllogism fallacy true_or "
-    "step_by which_of following_statements",
+    "step_by which_of following_statements why should worth tradeoff tradeoffs trade_offs "
+    "downside downsides upside pros cons pros_and versus vs compare comparing comparison "
+    "better_to recommend advise advice decide",
     // question words
     "who whom whose what when where which why how is are was were did does do can name "
     "capital year first last population largest biggest",
@@ -157,12 +171,20 @@ struct CueList {
   const char* words;
 };
 constexpr CueList kCues[] = {
-    {kCueSummarize, "summarize summarise summarization summary tldr condense tl_dr sum_up gist_of"},
-    {kCueExtract, "extract extracting pull_out"},
+    {kCueSummarize,
+     "summarize summarise summarization summary summaries tldr condense tl_dr sum_up gist "
+     "summarise summarised summarized recap boil_down short_version main_points key_points "
+     "takeaways nutshell shorten brief_summary in_brief highlights outline"},
+    {kCueExtract,
+     "extract extracted extracting extraction pull_out pull_the get_the fields parse list_the "
+     "which_dates what_dates names_in dates_in numbers_in emails_in key_details details_about "
+     "answer_to answer_for out_of from_this in_this mentioned"},
     {kCueListAll,
      "list_all list_every list_each find_all find_every find_each identify_all "
      "identify_every identify_each"},
-    {kCueReference, "following below above text passage article document email"},
+    {kCueReference,
+     "following below above text passage article document email this_text this_email "
+     "this_article this_receipt receipt this_thread thread this_message transcript notes"},
     {kCueJson, "json"},
     {kCueFields, "fields keys entities columns"},
     {kCueCode, "code function script python javascript program regex sql implement"},
@@ -231,15 +253,62 @@ const Lexicon& TheLexicon() {
   return lexicon;
 }
 
-// One pass over the bytes, no allocation. Calls sink.Gram(bucket) for every word (its hashed
-// unigram), sink.Word(seen_key, cue_flags) for every word (flags only inside the cue region), and
-// fills `dense`. Text is lower-cased, digits map to '0' and punctuation to a word break, so style
-// shortcuts (casing, "?" at the end, exact numbers) carry no signal. The word hash is built
-// byte by byte as the word is read (no copy); the work per byte is constant, and per word it is
-// one weight-row read, two lexicon probes (word, word pair) and one known-word probe, so the
-// whole call is linear in the text length with small constants.
+// Rule, task-cue and signal state gathered from the cue flags of the words in the cue region.
+struct Cues {
+  int small_talk = 0;  // words with a small-talk cue
+  uint32_t seen = 0;   // union of all cue flags
+  int index = 0;
+  int first_summarize = -1;  // word index of the first summarize / extract cue, or -1
+  int first_extract = -1;
+  int64_t pasted = 0;  // bytes after the first ':' or line break, when that is in the first 300
+
+  void Add(uint32_t flags) {
+    if (flags & kCueSmallTalk) ++small_talk;
+    if ((flags & kCueSummarize) && first_summarize < 0) first_summarize = index;
+    if ((flags & kCueExtract) && first_extract < 0) first_extract = index;
+    seen |= flags;
+    ++index;
+  }
+  // Pasted text plus a summarize/extract cue in the instruction: the request is about that text,
+  // whatever the text mentions (a receipt full of "order" and "email" is not an agentic task).
+  // Not for code requests ("write a script to extract ...").
+  bool PasteRule(TaskClass* out) const {
+    if ((seen & kCueCode) || pasted < kMinPasteBytes) return false;
+    const bool extract_first =
+        extract() && (first_summarize < 0 || first_extract < 0 || first_extract < first_summarize);
+    if (extract_first) {
+      *out = TaskClass::kExtraction;
+      return true;
+    }
+    if (summarize()) {
+      *out = TaskClass::kSummarization;
+      return true;
+    }
+    return false;
+  }
+  bool latency() const { return seen & kCueLatency; }
+  bool summarize() const { return seen & kCueSummarize; }
+  bool extract() const {
+    return (seen & kCueExtract) || ((seen & kCueListAll) && (seen & kCueReference)) ||
+           ((seen & kCueJson) && (seen & kCueFields));
+  }
+  // Small talk: a short message where at least a third of the words are greetings or thanks.
+  bool SmallTalk(size_t bytes) const {
+    return !(seen & kCueCode) && bytes <= kMaxSmallTalkBytes && small_talk > 0 &&
+           3 * small_talk >= index;
+  }
+};
+
+// One pass over the bytes, no allocation. Calls sink.Gram(bucket) and sink.Word(seen_key) for
+// every word (its hashed unigram and known-word key), adds the cue flags of the words inside the
+// cue region to `cues`, and fills `dense`. Text is lower-cased, digits map to '0' and punctuation
+// to a word break, so style shortcuts (casing, "?" at the end, exact numbers) carry no signal. The
+// word hash is built byte by byte as the word is read (no copy); the work per byte is constant, and
+// per word it is one weight-row read, two lexicon probes (word, word pair) and one known-word
+// probe, so the whole call is linear in the text length with small constants.
 template <typename Sink>
-void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDenseFeatures>* dense) {
+void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDenseFeatures>* dense,
+          Cues* cue_state) {
   const Lexicon& lexicon = TheLexicon();
   const size_t n = text.size();
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
@@ -253,6 +322,7 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
   int64_t indented = 0;
   int lex[kLexiconGroups] = {};
   bool opens_with_question = false;
+  size_t first_break = n;  // first ':' or line break: a pasted body usually follows it
 
   auto end_word = [&]() {
     const uint64_t h = word_hash ^ kWordSalt;
@@ -271,7 +341,8 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
     if (words == 0) opens_with_question = group == kLexQuestion;
     ++words;
     const bool cue_region = word_start < kCueRegionBytes || word_start + kCueRegionBytes >= n;
-    sink.Word(SeenKey(h), cue_region ? cues : 0u);
+    sink.Word(SeenKey(h));
+    cue_state->Add(cue_region ? cues : 0u);
     prev_word_hash = h;
     have_prev_word = true;
     word_len = 0;
@@ -299,6 +370,7 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
       continue;
     }
     if (word_len > 0) end_word();
+    if ((raw == ':' || raw == '\n') && first_break == n) first_break = i;
     const uint8_t kind = kBytes.kind[raw];
     if (kind != kOther) ++kinds[kind];
     // Code shape counts as a code cue: a ``` fence, a line ending in ';' or '{'.
@@ -350,60 +422,33 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
       break;
     }
   }
+  float* task = &d[kDenseFeatures - kTaskCueFeatures];
+  task[0] = cue_state->summarize() ? 1.0f : 0.0f;
+  task[1] = cue_state->extract() ? 1.0f : 0.0f;
+  task[2] = (cue_state->seen & kCueReference) ? 1.0f : 0.0f;
+  const double pasted = first_break < n ? static_cast<double>(n - first_break - 1) : 0.0;
+  if (first_break < kCueRegionBytes) cue_state->pasted = static_cast<int64_t>(pasted);
+  task[3] = static_cast<float>(std::min(1.0, pasted / kPasteBytes));
 }
-
-// Rule and signal state gathered from the cue flags of the words in the cue region.
-struct Cues {
-  int summarize = -1;  // index of the first summarization cue among cue-region words, or -1
-  int extract = -1;
-  int small_talk = 0;  // words with a small-talk cue
-  uint32_t seen = 0;   // union of all cue flags
-  int index = 0;
-
-  void Add(uint32_t flags) {
-    if ((flags & kCueSummarize) && summarize < 0) summarize = index;
-    if ((flags & kCueExtract) && extract < 0) extract = index;
-    if (flags & kCueSmallTalk) ++small_talk;
-    seen |= flags;
-    ++index;
-  }
-  bool latency() const { return seen & kCueLatency; }
-
-  // The rule class, or kReasoning when no rule applies (kReasoning is never a rule outcome).
-  TaskClass Rule(size_t bytes) const {
-    if (seen & kCueCode) return TaskClass::kReasoning;
-    if (bytes <= kMaxSmallTalkBytes && small_talk > 0 && 3 * small_talk >= index)
-      return TaskClass::kSimple;
-    if (bytes < kMinRuleBodyBytes) return TaskClass::kReasoning;
-    const bool extraction = extract >= 0 || ((seen & kCueListAll) && (seen & kCueReference)) ||
-                            ((seen & kCueJson) && (seen & kCueFields));
-    if (summarize >= 0 && (!extraction || extract < 0 || summarize < extract)) {
-      return TaskClass::kSummarization;
-    }
-    return extraction ? TaskClass::kExtraction : TaskClass::kReasoning;
-  }
-};
 
 class ScoreSink {
  public:
   ScoreSink(const int8_t* weights, const uint8_t* seen) : weights_(weights), seen_(seen) {}
 
   void Gram(uint32_t bucket) {
-    const int8_t* row = weights_ + static_cast<size_t>(bucket) * 8;
-    for (int k = 0; k < 8; ++k) acc_[k] += row[k];
+    const int8_t* row = weights_ + static_cast<size_t>(bucket) * kRowLanes;
+    for (int k = 0; k < kRowLanes; ++k) acc_[k] += row[k];
     ++grams_;
   }
-  void Word(uint32_t key, uint32_t cue_flags) {
+  void Word(uint32_t key) {
     ++words_;
     known_ += (seen_[key >> 3] >> (key & 7)) & 1;
-    cues_.Add(cue_flags);
   }
 
-  std::array<int32_t, 8> acc_{};
+  std::array<int32_t, kRowLanes> acc_{};
   int64_t grams_ = 0;
   int64_t words_ = 0;
   int64_t known_ = 0;
-  Cues cues_;
 
  private:
   const int8_t* weights_;
@@ -414,7 +459,7 @@ class CollectSink {
  public:
   explicit CollectSink(Features* out) : out_(out) {}
   void Gram(uint32_t bucket) { out_->hashed.push_back(bucket); }
-  void Word(uint32_t key, uint32_t /*count*/) { out_->seen_keys.push_back(key); }
+  void Word(uint32_t key) { out_->seen_keys.push_back(key); }
 
  private:
   Features* out_;
@@ -477,11 +522,67 @@ Result<TaskClass> ParseTaskClass(std::string_view name) {
   return Status::InvalidArgument("unknown task class '" + std::string(name) + "'");
 }
 
+double Tier(TaskClass task) { return kTiers[static_cast<int>(task)]; }
+
+double WordNorm(int64_t words) {
+  if (words <= 0) return 0;
+  const double n = static_cast<double>(words);
+  return words <= kNormWords ? 1.0 / std::sqrt(n) : std::sqrt(static_cast<double>(kNormWords)) / n;
+}
+
+Decision Decide(const std::array<double, kClasses>& scores, const ClassifyOptions& options) {
+  // Expected cost of routing as class p: sum over true classes t != p of P(t), weighted by
+  // under_routing_cost when p is less demanding than t.
+  int best = 0;
+  int argmax = 0;
+  double best_cost = 1e300;
+  for (int p = 0; p < kClasses; ++p) {
+    if (scores[p] > scores[argmax]) argmax = p;
+    double cost = 0;
+    for (int t = 0; t < kClasses; ++t) {
+      if (t == p) continue;
+      cost += scores[t] * (kTiers[p] < kTiers[t] ? options.under_routing_cost : 1.0);
+    }
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = p;
+    }
+  }
+  Decision d;
+  if (scores[argmax] < options.min_confidence) {
+    // Unsure: the most demanding class that is still plausible (at least half the top score).
+    best = argmax;
+    for (int p = 0; p < kClasses; ++p) {
+      if (scores[p] * 2 >= scores[argmax] && kTiers[p] > kTiers[best]) best = p;
+    }
+    d.fell_back = true;
+  }
+  d.task = static_cast<TaskClass>(best);
+  d.confidence = scores[best];
+  return d;
+}
+
+bool RuleClass(std::string_view text, TaskClass* out) {
+  struct NoSink {
+    void Gram(uint32_t /*bucket*/) {}
+    void Word(uint32_t /*key*/) {}
+  } sink;
+  std::array<float, kDenseFeatures> dense{};
+  Cues cues;
+  Scan(text, 63, sink, &dense, &cues);
+  if (cues.SmallTalk(text.size())) {
+    *out = TaskClass::kSimple;
+    return true;
+  }
+  return cues.PasteRule(out);
+}
+
 void ExtractFeatures(std::string_view text, uint32_t buckets, Features* out) {
   out->hashed.clear();
   out->seen_keys.clear();
   CollectSink sink(out);
-  Scan(text, 64 - Log2(buckets), sink, &out->dense);
+  Cues cues;
+  Scan(text, 64 - Log2(buckets), sink, &out->dense, &cues);
 }
 
 Result<Classifier> Classifier::FromJson(const nlohmann::json& j) {
@@ -517,13 +618,21 @@ Result<Classifier> Classifier::FromJson(const nlohmann::json& j) {
   if (weights == j.end() || !weights->is_string() ||
       !Base64Decode(weights->get<std::string>(), &bytes) ||
       bytes.size() != static_cast<size_t>(out.buckets_) * kLearnedClasses) {
-    return Bad("weights", "must be base64 of buckets x 7 int8 values");
+    return Bad("weights",
+               "must be base64 of buckets x " + std::to_string(kLearnedClasses) + " int8 values");
   }
-  out.weights_.assign(static_cast<size_t>(out.buckets_) * 8, 0);
+  out.weights_.assign(static_cast<size_t>(out.buckets_) * kRowLanes, 0);
   for (size_t b = 0; b < out.buckets_; ++b) {
     for (size_t c = 0; c < kLearnedClasses; ++c) {
-      out.weights_[b * 8 + c] = static_cast<int8_t>(bytes[b * kLearnedClasses + c]);
+      out.weights_[b * kRowLanes + c] = static_cast<int8_t>(bytes[b * kLearnedClasses + c]);
     }
+  }
+  const auto temperature = j.find("temperature");
+  if (temperature != j.end()) {
+    if (!temperature->is_number() || !(temperature->get<double>() > 0)) {
+      return Bad("temperature", "must be a positive number");
+    }
+    out.temperature_ = temperature->get<float>();
   }
   const auto seen = j.find("seen");
   if (seen == j.end() || !seen->is_string() || !Base64Decode(seen->get<std::string>(), &bytes) ||
@@ -559,52 +668,54 @@ const Classifier& Classifier::Builtin() {
 
 Classification Classifier::Classify(std::string_view text, const ClassifyOptions& options) const {
   Classification out;
-  // Without a model, n-grams hash into buckets 0..1 of an all-zero table so the cues still run.
-  static const int8_t kZeroRow[16] = {};
+  // Without a model, words hash into buckets 0..1 of an all-zero table so the cues still run.
+  static const int8_t kZeroRow[2 * kRowLanes] = {};
   static const uint8_t kNothingSeen[kSeenBits / 8] = {};
   const bool has_model = buckets_ > 0;
   ScoreSink sink(has_model ? weights_.data() : kZeroRow, has_model ? seen_.data() : kNothingSeen);
   std::array<float, kDenseFeatures> dense{};
-  Scan(text, has_model ? shift_ : 63, sink, &dense);
+  Cues cues;
+  Scan(text, has_model ? shift_ : 63, sink, &dense, &cues);
 
   const double cpt = options.chars_per_token > 0 ? options.chars_per_token : 4.0;
   out.signals.estimated_tokens =
       static_cast<int64_t>(std::ceil(static_cast<double>(text.size()) / cpt));
   out.signals.long_context = out.signals.estimated_tokens >= options.long_context_tokens;
   out.signals.vision = options.attachments > 0;
-  out.signals.latency_sensitive = sink.cues_.latency();
+  out.signals.latency_sensitive = cues.latency();
 
-  std::array<double, kLearnedClasses> z{};
-  const double norm = sink.grams_ > 0 ? 1.0 / std::sqrt(static_cast<double>(sink.grams_)) : 0;
+  // WordNorm and the dense features are bounded, so the logits are bounded whatever the length:
+  // a long repetition cannot reach confidence 1.
+  std::array<double, kClasses> z{};
+  const double norm = WordNorm(sink.grams_);
   double top = -1e300;
   for (int c = 0; c < kLearnedClasses; ++c) {
     double v = bias_[c] + static_cast<double>(scale_) * sink.acc_[c] * norm;
     for (int i = 0; i < kDenseFeatures; ++i) v += dense[i] * dense_[i][c];
-    z[c] = v;
-    top = std::max(top, v);
+    z[c] = v / (has_model ? temperature_ : 1.0f);
+    top = std::max(top, z[c]);
   }
   double sum = 0;
   for (double& v : z) sum += (v = std::exp(v - top));
-  int best = 0;
-  for (int c = 0; c < kLearnedClasses; ++c) {
-    out.scores[c] = z[c] / sum;
-    if (out.scores[c] > out.scores[best]) best = c;
-  }
+  for (int c = 0; c < kClasses; ++c) out.scores[c] = z[c] / sum;
 
-  const TaskClass rule = sink.cues_.Rule(text.size());
-  if (rule != TaskClass::kReasoning) {
+  TaskClass rule = TaskClass::kSimple;
+  if (cues.SmallTalk(text.size()) || cues.PasteRule(&rule)) {
     for (double& s : out.scores) s *= 1 - kRuleConfidence;
-    out.scores[static_cast<int>(rule)] = kRuleConfidence;
+    out.scores[static_cast<int>(rule)] += kRuleConfidence;
     out.task = rule;
-    out.confidence = kRuleConfidence;
+    out.confidence = out.scores[static_cast<int>(rule)];
     return out;
   }
-  out.task = static_cast<TaskClass>(best);
-  out.confidence = out.scores[best];
+  const Decision d = Decide(out.scores, options);
+  out.task = d.task;
+  out.confidence = d.confidence;
+  out.fell_back = d.fell_back;
   const double known =
       sink.words_ > 0 ? static_cast<double>(sink.known_) / static_cast<double>(sink.words_) : 0;
-  if (!has_model || out.confidence < options.min_confidence || known < options.min_known_words) {
+  if (!has_model || known < options.min_known_words) {
     out.task = options.fallback;
+    out.confidence = out.scores[static_cast<int>(options.fallback)];
     out.fell_back = true;
   }
   return out;
