@@ -48,6 +48,18 @@ int64_t PerMonth(int64_t amount_micros, int64_t days) {
 
 namespace {
 
+// Whether `a` edits a key (or a key above or below one) that an action in `plan` edits.
+bool Overlaps(const std::vector<Action>& plan, const Action& a) {
+  for (const Action& other : plan) {
+    for (const Change& c : other.changes) {
+      for (const Change& d : a.changes) {
+        if (c.path.rfind(d.path, 0) == 0 || d.path.rfind(c.path, 0) == 0) return true;
+      }
+    }
+  }
+  return false;
+}
+
 // A planner over one Inputs: the state the steps below share.
 class Planner {
  public:
@@ -225,13 +237,7 @@ class Planner {
 
   // Appends unless another action already edits one of the same keys (agents sharing defaults).
   bool Add(Action a) {
-    for (const Action& other : out_.actions) {
-      for (const Change& c : other.changes) {
-        for (const Change& d : a.changes) {
-          if (c.path.rfind(d.path, 0) == 0 || d.path.rfind(c.path, 0) == 0) return false;
-        }
-      }
-    }
+    if (Overlaps(out_.actions, a)) return false;
     a.id = "a" + std::to_string(out_.actions.size() + 1);
     out_.actions.push_back(std::move(a));
     return true;
@@ -272,7 +278,9 @@ Result<std::vector<Action>> PlanShift(const Inputs& inputs, const std::string& p
   const Scorer scorer(inputs);
   std::vector<Action> out;
   for (const Target& t : inputs.targets) {
+    // An inheriting heartbeat follows the agents' default model, which moves with the agent.
     if (ProviderOf(t.model.primary) != provider) continue;
+    if (t.kind == TargetKind::kHeartbeat && t.inherited) continue;
     const History h = HistoryOf(t, inputs.usage, inputs.classes);
     std::string dest = to;
     if (to.find('/') == std::string::npos) {
@@ -302,7 +310,7 @@ Result<std::vector<Action>> PlanShift(const Inputs& inputs, const std::string& p
     a.score_after = scorer.Worst(dest, h);
     a.until_ms = until_ms;
     a.why = "move off " + provider;
-    out.push_back(std::move(a));
+    if (!Overlaps(out, a)) out.push_back(std::move(a));
   }
   return out;
 }

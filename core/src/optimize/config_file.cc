@@ -58,12 +58,21 @@ Result<nlohmann::json> ReadConfigFile(const std::string& path) {
 }
 
 Status WriteConfigFile(const std::string& path, const nlohmann::json& config) {
+  // An undo that returns the file to what it was before the last write gets its bytes back
+  // (comments, key order, formatting), not a re-serialization.
+  std::string text = config.dump(2) + "\n";
+  const std::string backup = path + ".router-bak";
+  if (auto before = ReadConfigFile(backup); before.ok() && before.value() == config) {
+    std::ifstream in(backup, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    if (in) text = bytes.str();
+  }
   const std::string temp = path + ".router-tmp-" + std::to_string(::getpid());
-  ROUTER_RETURN_IF_ERROR(WriteSynced(temp, config.dump(2) + "\n"));
+  ROUTER_RETURN_IF_ERROR(WriteSynced(temp, text));
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    std::filesystem::copy_file(path, path + ".router-bak",
-                               std::filesystem::copy_options::overwrite_existing, ec);
+    std::filesystem::copy_file(path, backup, std::filesystem::copy_options::overwrite_existing, ec);
     if (ec) {
       std::filesystem::remove(temp, ec);
       return Status::Io("cannot back up " + path + ": " + ec.message() +

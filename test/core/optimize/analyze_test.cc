@@ -234,3 +234,41 @@ TEST_CASE("optimize --apply records the change and undo restores it, or refuses"
 }
 
 }  // namespace router::optimize
+
+namespace router::optimize {
+
+TEST_CASE("shift moves every agent off a provider until a time, then is due to revert",
+          "[optimize][shift]") {
+  World w;
+  w.config = json::parse(R"({"agents": {"defaults": {"model": "anthropic/claude-opus-4-7"},
+    "entries": {"ops": {"model": {"primary": "anthropic/claude-sonnet-4-6", "fallbacks": []}},
+                "docs": {"model": "openai/gpt-5-mini"}}}})");
+  FakeClock clock(kNow);
+  const route::Router router(w.options, w.catalog);
+  const commands::Context ctx{w.options, *w.ledger, clock, router};
+  auto shifted = commands::Shift(ctx, {{"provider", "anthropic"},
+                                       {"to", "openai/gpt-5"},
+                                       {"until", "2h"},
+                                       {"apply", true},
+                                       {"config", w.config}});
+  INFO(shifted.status().message());
+  REQUIRE(shifted.ok());
+  const json& actions = shifted->at("actions");
+  REQUIRE(actions.size() == 1);  // ops; docs is on openai; the heartbeat follows the defaults
+  CHECK(actions[0]["target"]["id"] == "ops");
+  CHECK(shifted->at("untilMs") == kNow + 2 * kHour);
+  auto changes = ChangesFromJson(shifted->at("applied").at("changes"), "changes");
+  REQUIRE(changes.ok());
+  const json written = Apply(w.config, changes.value()).value();
+  CHECK(
+      written["agents"]["entries"]["ops"]["model"] ==
+      json::parse(R"({"primary": "openai/gpt-5", "fallbacks": ["anthropic/claude-sonnet-4-6"]})"));
+  CHECK(written["agents"]["defaults"]["model"] == "anthropic/claude-opus-4-7");  // no history
+  CHECK(commands::DueShifts(ctx).value().empty());
+  clock.Advance(2 * kHour);
+  REQUIRE(commands::DueShifts(ctx).value().size() == 1);
+  CHECK(commands::Undo(ctx, written).ok());
+  CHECK(commands::DueShifts(ctx).value().empty());
+}
+
+}  // namespace router::optimize

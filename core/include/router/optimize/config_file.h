@@ -15,7 +15,8 @@ namespace router::optimize {
 // a missing file is {} as in OpenClaw. kInvalidArgument naming the file when it does not parse.
 [[nodiscard]] Result<nlohmann::json> ReadConfigFile(const std::string& path);
 
-// Writes `config` as 2-space JSON. On any error the old file is left as it was (kIo naming it).
+// Writes `config` as 2-space JSON, or, when it equals the backup's content (an undo of the last
+// write), the backup's own bytes. On any error the old file is left as it was (kIo naming it).
 [[nodiscard]] Status WriteConfigFile(const std::string& path, const nlohmann::json& config);
 
 }  // namespace router::optimize
