@@ -269,11 +269,8 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
 // The optimizer's commands get openclaw.json as it is and write the changes they return: the
 // event is recorded first, so a write that fails is undone in the ledger again (its keys are
 // still at their old values, so that undo restores nothing).
-router::Result<json> RunWithConfig(router::runtime::Runtime& runtime, const std::string& name,
-                                   json cmd, const std::string& config_path) {
-  if (name != "analyze" && name != "optimize" && name != "shift" && name != "undo") {
-    return runtime.Run(name, cmd);
-  }
+router::Result<json> RunAndWrite(router::runtime::Runtime& runtime, const std::string& name,
+                                 json cmd, const std::string& config_path) {
   auto config = router::optimize::ReadConfigFile(config_path);
   if (!config.ok()) return config.status();
   cmd["config"] = config.value();
@@ -281,7 +278,7 @@ router::Result<json> RunWithConfig(router::runtime::Runtime& runtime, const std:
   if (!result.ok()) return result;
   const json* changes = nullptr;
   if (result->contains("applied")) changes = &result->at("applied").at("changes");
-  if (name == "undo" && result->contains("changes")) changes = &result->at("changes");
+  if (result->contains("changes")) changes = &result->at("changes");  // undo, revert-due
   if (changes == nullptr || changes->empty()) return result;
   auto parsed = router::optimize::ChangesFromJson(*changes, "changes");
   if (!parsed.ok()) return parsed.status();
@@ -289,8 +286,27 @@ router::Result<json> RunWithConfig(router::runtime::Runtime& runtime, const std:
   router::Status written = next.status();
   if (next.ok()) written = router::optimize::WriteConfigFile(config_path, next.value());
   if (written.ok()) return result;
-  if (name != "undo") (void)runtime.Run("undo", {{"config", config.value()}});
+  if (name == "optimize" || name == "shift") {
+    (void)runtime.Run("undo", {{"config", config.value()}});
+  }
   return written;
+}
+
+router::Result<json> RunWithConfig(router::runtime::Runtime& runtime, const std::string& name,
+                                   const json& cmd, const std::string& config_path) {
+  if (name != "analyze" && name != "optimize" && name != "shift" && name != "undo") {
+    return runtime.Run(name, cmd);
+  }
+  // Shifts whose time is up move back first, so the command sees the config as it should be.
+  if (name != "undo") {
+    auto reverted = RunAndWrite(runtime, "revert-due", json::object(), config_path);
+    if (!reverted.ok()) return reverted.status();
+    for (const json& refused : reverted->at("refused")) {
+      std::cerr << "model-router: expired shift not moved back: "
+                << refused.at("message").get<std::string>() << "\n";
+    }
+  }
+  return RunAndWrite(runtime, name, cmd, config_path);
 }
 
 int Main(int argc, char** argv) {

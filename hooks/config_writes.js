@@ -25,11 +25,13 @@ export function applyChange(draft, change) {
  * values, so that undo restores nothing).
  */
 export async function runWithConfig(api, runtime, name, args) {
+  // Shifts whose time is up move back first, so the command sees the config as it should be.
+  if (name !== "undo" && name !== "revert-due") await runWithConfig(api, runtime, "revert-due", {});
   const current = api.runtime?.config?.current?.();
   if (!current) throw new Error(`${name} needs OpenClaw's config (run it through openclaw, not --local metadata)`);
   const config = structuredClone(current);
   const result = await runtime.run(name, { ...args, config });
-  const changes = name === "undo" ? result.value.changes : result.value.applied?.changes;
+  const changes = result.value.changes ?? result.value.applied?.changes;
   if (!Array.isArray(changes) || changes.length === 0) return result;
   try {
     await api.runtime.config.mutateConfigFile({
@@ -39,7 +41,7 @@ export async function runWithConfig(api, runtime, name, args) {
       },
     });
   } catch (err) {
-    if (name !== "undo") await runtime.run("undo", { config }).catch(() => {});
+    if (name === "optimize" || name === "shift") await runtime.run("undo", { config }).catch(() => {});
     throw new Error(`openclaw.json not changed: ${err.message}`);
   }
   return result;

@@ -46,14 +46,14 @@ function fakes({ failWrite = false } = {}) {
 test("runWithConfig passes the config, writes the applied changes through the writer", async () => {
   const { api, runtime, calls, file } = fakes();
   await runWithConfig(api, runtime, "optimize", { apply: true });
-  assert.equal(calls[0].args.config.agents.defaults.model, "anthropic/claude-opus-4-7");
+  assert.equal(calls[1].args.config.agents.defaults.model, "anthropic/claude-opus-4-7");
   assert.equal(file.agents.defaults.model, "openai/gpt-5-nano");
-  assert.equal(calls.length, 1);
+  assert.deepEqual(calls.map((c) => c.name), ["revert-due", "optimize"]);
 });
 
 test("a failed write is undone in the ledger and reported", async () => {
   const { api, runtime, calls, file } = fakes({ failWrite: true });
   await assert.rejects(runWithConfig(api, runtime, "optimize", { apply: true }), /openclaw.json not changed: disk full/);
   assert.equal(file.agents.defaults.model, "anthropic/claude-opus-4-7");
-  assert.deepEqual(calls.map((c) => c.name), ["optimize", "undo"]);
+  assert.deepEqual(calls.map((c) => c.name), ["revert-due", "optimize", "undo"]);
 });

@@ -45,6 +45,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   if (name == "optimize") return Optimize(ctx, a);
   if (name == "shift") return Shift(ctx, a);
   if (name == "note-class") return NoteClass(ctx, a);
+  if (name == "revert-due") return RevertDue(ctx, a.value("config", json()));
   if (name == "check-alerts") return CheckAlerts(ctx);
   if (name == "route") {
     auto parsed = ParseRouteArgs(a);

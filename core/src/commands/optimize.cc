@@ -142,6 +142,31 @@ Result<json> UndoConfigChange(const Context& ctx, const ledger::Event& event, co
   return out;
 }
 
+Result<json> RevertDue(const Context& ctx, const json& config) {
+  auto due = DueShifts(ctx);
+  if (!due.ok()) return due.status();
+  json current = config, reverted = json::array(), refused = json::array();
+  std::vector<optimize::Change> changes;
+  for (auto it = due->rbegin(); it != due->rend(); ++it) {  // newest first
+    auto undone = UndoConfigChange(ctx, *it, current);
+    if (!undone.ok()) {
+      refused.push_back({{keys::kId, it->id}, {keys::kMessage, undone.status().message()}});
+      continue;
+    }
+    auto restore = optimize::ChangesFromJson(undone->at(keys::kChanges), "changes");
+    if (!restore.ok()) return restore.status();
+    auto next = optimize::Apply(current, restore.value());
+    if (!next.ok()) return next.status();
+    current = std::move(next).value();
+    changes.insert(changes.end(), restore->begin(), restore->end());
+    reverted.push_back(it->id);
+  }
+  return json{{keys::kSchema, "router.revert-due/1"},
+              {"reverted", reverted},
+              {"refused", refused},
+              {keys::kChanges, optimize::ToJson(changes)}};
+}
+
 Result<std::vector<ledger::Event>> DueShifts(const Context& ctx) {
   auto events = ctx.ledger.Events(kConfigChange, "", 0);
   if (!events.ok()) return events.status();

@@ -267,7 +267,12 @@ TEST_CASE("shift moves every agent off a provider until a time, then is due to r
   CHECK(commands::DueShifts(ctx).value().empty());
   clock.Advance(2 * kHour);
   REQUIRE(commands::DueShifts(ctx).value().size() == 1);
-  CHECK(commands::Undo(ctx, written).ok());
+  auto reverted = commands::RevertDue(ctx, written);
+  REQUIRE(reverted.ok());
+  CHECK(reverted->at("reverted").size() == 1);
+  auto back = ChangesFromJson(reverted->at("changes"), "changes");
+  REQUIRE(back.ok());
+  CHECK(Apply(written, back.value()).value() == w.config);
   CHECK(commands::DueShifts(ctx).value().empty());
 }
 

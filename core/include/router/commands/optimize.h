@@ -48,6 +48,11 @@ namespace router::commands {
                                                       const ledger::Event& event,
                                                       const nlohmann::json& config);
 
+// Moves back every applied shift whose untilMs has passed, against `config`: {schema:
+// "router.revert-due/1", reverted:[event ids], refused:[{id, message}] (keys the user changed
+// since), changes (to write)}.
+[[nodiscard]] Result<nlohmann::json> RevertDue(const Context& ctx, const nlohmann::json& config);
+
 // Applied shifts whose untilMs has passed, oldest first (mode auto and the CLI revert them).
 [[nodiscard]] Result<std::vector<ledger::Event>> DueShifts(const Context& ctx);
 
