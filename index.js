@@ -5,6 +5,7 @@ import { Runtime, summarizePredict, summarizeStatus } from "./binding/index.js";
 import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
 import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
+import { runWithConfig } from "./hooks/config_writes.js";
 import { createTools } from "./tools/index.js";
 
 const EXIT_FLUSH_MS = 3000;
@@ -74,8 +75,10 @@ export default {
       return runtime;
     };
 
+    // analyze/optimize/shift/undo read OpenClaw's config and write through its config writer.
+    const runOptimizer = (runtime, name, args) => runWithConfig(api, runtime, name, args);
     api.registerCli(
-      ({ program }) => registerCli(program, { getRuntime }),
+      ({ program }) => registerCli(program, { getRuntime, runOptimizer }),
       { descriptors: [{ name: "router", description: "Model usage, cost, quotas and routing", hasSubcommands: true }] },
     );
     // Agent hooks are dispatched to discovery-mode instances too, so only cli-metadata skips them.
@@ -100,7 +103,14 @@ export default {
         const args = toRouteArgs(event, ctx);
         // null: a turn the core does not route (explicit model), answered without the ledger.
         const turn = args ? await getRuntime().routeTurn(args) : null;
-        if (!turn) return undefined;
+        if (!turn) {
+          // Not routed: keep only the prompt's class, so the optimizer knows each agent's mix.
+          if (args?.prompt) {
+            const { prompt, agent, jobId, trigger } = args;
+            getRuntime().run("note-class", { prompt, agent, jobId, trigger }).catch((err) => warn(`class not noted: ${err.message}`));
+          }
+          return undefined;
+        }
         if (!turn.routed) {
           if (turn.alias) warn(`${args.model} not routed: ${turn.reason}`);
           return undefined;
@@ -152,7 +162,8 @@ export default {
       }
     });
 
-    for (const tool of createTools({ getRuntime, summarizeStatus, summarizePredict })) api.registerTool(tool);
+    const tools = createTools({ getRuntime, summarizeStatus, summarizePredict, runWithConfig: runOptimizer });
+    for (const tool of tools) api.registerTool(tool);
     registerRouteEndpoint(api, getRuntime);
   },
 };

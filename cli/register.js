@@ -6,12 +6,17 @@ function print(text) {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }
 
-export function registerCli(program, { getRuntime }) {
+export function registerCli(program, { getRuntime, runOptimizer }) {
+  // analyze, optimize, shift and undo run with OpenClaw's config and write what they change.
+  const withConfig = new Set(["analyze", "optimize", "shift", "undo"]);
   const run = (name, argsOf) => async (...cliArgs) => {
     const opts = cliArgs.at(-2) ?? {};
     try {
       const runtime = getRuntime();
-      const { text } = await runtime.run(name, argsOf(...cliArgs));
+      const args = argsOf(...cliArgs);
+      const { text } = withConfig.has(name) && runOptimizer
+        ? await runOptimizer(runtime, name, args)
+        : await runtime.run(name, args);
       print(opts.json ? text : runtime.render(text));
     } catch (err) {
       process.stderr.write(`model-router: ${err?.message ?? err}\n`);
@@ -79,8 +84,33 @@ export function registerCli(program, { getRuntime }) {
     })));
 
   router
+    .command("analyze")
+    .description("What each agent, cron job and the heartbeat costs, with findings and monthly savings")
+    .option("--days <n>", "days of history (default 30)", (v) => Number(v))
+    .option("--json", "print router.analyze/1 JSON")
+    .action(run("analyze", (opts) => ({ days: opts.days })));
+
+  router
+    .command("optimize")
+    .description("The plan of config changes; --apply writes them to openclaw.json (cron jobs need the gateway)")
+    .option("--apply", "apply the plan (reversible with `router undo`)")
+    .option("--actions <ids>", "only these actions, e.g. a1,a3", (v) => v.split(","))
+    .option("--days <n>", "days of history (default 30)", (v) => Number(v))
+    .option("--json", "print router.optimize/1 JSON")
+    .action(run("optimize", (opts) => ({ apply: opts.apply === true, actions: opts.actions, days: opts.days })));
+
+  router
+    .command("shift <provider>")
+    .description("Move every agent off a provider, until its window resets or a given time")
+    .option("--to <target>", "provider or provider/model to move to")
+    .option("--until <when>", "reset, <n>h, <n>m or epoch ms")
+    .option("--dry-run", "only show the plan")
+    .option("--json", "print router.shift/1 JSON")
+    .action(run("shift", (provider, opts) => ({ provider, to: opts.to, until: opts.until, apply: opts.dryRun !== true })));
+
+  router
     .command("undo")
-    .description("Revert the newest set-usage, reset or mode change")
+    .description("Revert the newest set-usage, reset, mode change or applied optimization")
     .option("--json", "print router.undo/1 JSON")
     .action(run("undo", () => ({})));
 }

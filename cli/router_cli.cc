@@ -16,6 +16,8 @@
 #include "router/classify/jsonl.h"
 #include "router/commands/dispatch.h"
 #include "router/config/openclaw_file.h"
+#include "router/optimize/changes.h"
+#include "router/optimize/config_file.h"
 #include "router/report/text.h"
 #include "router/runtime/runtime.h"
 
@@ -31,7 +33,14 @@ commands (the same as `openclaw router …`):
   set-usage <provider> <value>      sync a window by hand: 79%, 1.2M, 500k or $3.50
   reset <provider>                  count usage from now on
   mode [manual|dry-run|auto]        show or set how optimizations apply
-  undo                              revert the newest set-usage, reset or mode change
+  undo                              revert the newest set-usage, reset, mode change or
+                                    applied optimization (openclaw.json keys restored)
+  analyze                           what each agent, cron job and the heartbeat costs, and
+                                    findings with a monthly saving
+  optimize [--apply]                the plan (mode dry-run/auto); --apply writes its config
+                                    changes to openclaw.json (cron jobs need the gateway)
+  shift <provider> [--to X] [--until reset|<n>h|<n>m|<epoch ms>] [--dry-run]
+                                    move every agent off a provider (writes openclaw.json)
   predict [provider]                when each quota window will run out, with confidence
   route <prompt | ->                which model would serve this prompt, and why (no model
                                     is called; "-" reads the prompt from stdin)
@@ -46,6 +55,10 @@ options:
   --agent <id>         route: the agent the turn belongs to
   --attachments <n>    route: images or files attached to the turn
   --context-chars <n>  route: characters of context before the prompt (default: ledger)
+  --apply / --dry-run  optimize: write the plan / shift: only show it
+  --actions <a1,a2>    optimize --apply: only these actions
+  --to, --until        shift: the destination and when it ends
+  --days <n>           analyze, optimize: days of history (default 30)
   --state-dir <dir>    OpenClaw state dir (default: $OPENCLAW_STATE_DIR, else ~/.openclaw)
   --config <file>      OpenClaw config (default: $OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)
   -h, --help
@@ -63,6 +76,12 @@ struct Args {
   std::string context_chars;
   std::string state_dir;
   std::string config_path;
+  bool apply = false;
+  bool dry_run = false;
+  std::string actions;
+  std::string to;
+  std::string until;
+  std::string days;
 };
 
 int Fail(const std::string& message, int code = 1) {
@@ -115,6 +134,18 @@ router::Result<Args> ParseArgs(int argc, char** argv) {
       args.json = true;
     } else if (arg == "-h" || arg == "--help") {
       args.help = true;
+    } else if (arg == "--apply") {
+      args.apply = true;
+    } else if (arg == "--dry-run") {
+      args.dry_run = true;
+    } else if (arg == "--actions") {
+      ROUTER_RETURN_IF_ERROR(value(args.actions));
+    } else if (arg == "--to") {
+      ROUTER_RETURN_IF_ERROR(value(args.to));
+    } else if (arg == "--until") {
+      ROUTER_RETURN_IF_ERROR(value(args.until));
+    } else if (arg == "--days") {
+      ROUTER_RETURN_IF_ERROR(value(args.days));
     } else if (arg == "--window") {
       ROUTER_RETURN_IF_ERROR(value(args.window));
     } else if (arg == "--state-dir") {
@@ -154,6 +185,20 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
   if (name == "status") {
     ROUTER_RETURN_IF_ERROR(arity(0, 1, "status [provider] [--json]"));
     if (p.size() > 1) cmd["provider"] = p[1];
+  } else if (name == "analyze" || name == "optimize") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--days N] [--apply] [--json]").c_str()));
+    if (!args.days.empty()) cmd["days"] = json::parse(args.days, nullptr, false);
+    if (name == "optimize") cmd["apply"] = args.apply;
+    if (!args.actions.empty()) {
+      cmd["actions"] = json::array();
+      std::stringstream ids(args.actions);
+      for (std::string id; std::getline(ids, id, ',');) cmd["actions"].push_back(id);
+    }
+  } else if (name == "shift") {
+    ROUTER_RETURN_IF_ERROR(arity(1, 1, "shift <provider> [--to X] [--until T] [--dry-run]"));
+    cmd = {{"provider", p[1]}, {"apply", !args.dry_run}};
+    if (!args.to.empty()) cmd["to"] = args.to;
+    if (!args.until.empty()) cmd["until"] = args.until;
   } else if (name == "providers" || name == "undo") {
     ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--json]").c_str()));
   } else if (name == "set-usage") {
@@ -221,6 +266,49 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
   return std::make_pair(name, cmd);
 }
 
+// The optimizer's commands get openclaw.json as it is and write the changes they return: the
+// event is recorded first, so a write that fails is undone in the ledger again (its keys are
+// still at their old values, so that undo restores nothing).
+router::Result<json> RunAndWrite(router::runtime::Runtime& runtime, const std::string& name,
+                                 json cmd, const std::string& config_path) {
+  auto config = router::optimize::ReadConfigFile(config_path);
+  if (!config.ok()) return config.status();
+  cmd["config"] = config.value();
+  auto result = runtime.Run(name, cmd);
+  if (!result.ok()) return result;
+  const json* changes = nullptr;
+  if (result->contains("applied")) changes = &result->at("applied").at("changes");
+  if (result->contains("changes")) changes = &result->at("changes");  // undo, revert-due
+  if (changes == nullptr || changes->empty()) return result;
+  auto parsed = router::optimize::ChangesFromJson(*changes, "changes");
+  if (!parsed.ok()) return parsed.status();
+  auto next = router::optimize::Apply(config.value(), parsed.value());
+  router::Status written = next.status();
+  if (next.ok()) written = router::optimize::WriteConfigFile(config_path, next.value());
+  if (written.ok()) return result;
+  if (name == "optimize" || name == "shift") {
+    (void)runtime.Run("undo", {{"config", config.value()}});
+  }
+  return written;
+}
+
+router::Result<json> RunWithConfig(router::runtime::Runtime& runtime, const std::string& name,
+                                   const json& cmd, const std::string& config_path) {
+  if (name != "analyze" && name != "optimize" && name != "shift" && name != "undo") {
+    return runtime.Run(name, cmd);
+  }
+  // Shifts whose time is up move back first, so the command sees the config as it should be.
+  if (name != "undo") {
+    auto reverted = RunAndWrite(runtime, "revert-due", json::object(), config_path);
+    if (!reverted.ok()) return reverted.status();
+    for (const json& refused : reverted->at("refused")) {
+      std::cerr << "model-router: expired shift not moved back: "
+                << refused.at("message").get<std::string>() << "\n";
+    }
+  }
+  return RunAndWrite(runtime, name, cmd, config_path);
+}
+
 int Main(int argc, char** argv) {
   auto args = ParseArgs(argc, argv);
   if (!args.ok()) return Fail(args.status().message(), 2);
@@ -250,7 +338,7 @@ int Main(int argc, char** argv) {
   env.state_dir = state_dir;
   auto runtime = router::runtime::Runtime::Open({openclaw->plugin, openclaw->models}, env);
   if (!runtime.ok()) return Fail(runtime.status().message());
-  auto result = runtime.value()->Run(command->first, command->second);
+  auto result = RunWithConfig(*runtime.value(), command->first, command->second, config_path);
   if (!result.ok()) return Fail(result.status().message());
   if (args->json) {
     std::cout << router::commands::ToText(result.value());

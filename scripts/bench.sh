@@ -9,6 +9,7 @@ dir="${TMPDIR:-/tmp}"
 node bench/hook_bench.mjs
 ./build/router_classify_bench
 ./build/router_route_bench
+./build/router_optimize_bench
 ./build/router_forecast_backtest
 ./build/router_status_bench "$dir"   # leaves $dir/router-bench-1m.sqlite for the CLI run below
 

@@ -3,6 +3,7 @@
 #include "args.h"
 #include "router/commands/alerts.h"
 #include "router/commands/mode.h"
+#include "router/commands/optimize.h"
 #include "router/commands/predict.h"
 #include "router/commands/providers.h"
 #include "router/commands/quota_edits.h"
@@ -39,7 +40,12 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
     ROUTER_RETURN_IF_ERROR(StringArg(a, "mode", false, mode));
     return Mode(ctx, mode.empty() ? std::nullopt : std::optional<std::string>(mode));
   }
-  if (name == "undo") return Undo(ctx);
+  if (name == "undo") return Undo(ctx, a.value("config", json()));
+  if (name == "analyze") return Analyze(ctx, a);
+  if (name == "optimize") return Optimize(ctx, a);
+  if (name == "shift") return Shift(ctx, a);
+  if (name == "note-class") return NoteClass(ctx, a);
+  if (name == "revert-due") return RevertDue(ctx, a.value("config", json()));
   if (name == "check-alerts") return CheckAlerts(ctx);
   if (name == "route") {
     auto parsed = ParseRouteArgs(a);
@@ -55,7 +61,8 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   }
   return Status::InvalidArgument(
       "unknown command \"" + name +
-      "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict");
+      "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, analyze, "
+      "optimize, shift");
 }
 
 std::string ToText(const json& result) {

@@ -1,6 +1,8 @@
 #include "router/commands/mode.h"
 
+#include "optimize_parts.h"
 #include "router/commands/keys.h"
+#include "router/commands/optimize.h"
 #include "status_parts.h"
 
 namespace router::commands {
@@ -56,16 +58,30 @@ Result<json> Mode(const Context& ctx, const std::optional<std::string>& mode) {
               {keys::kPrevious, previous},          {keys::kEventId, id.value()}};
 }
 
-Result<json> Undo(const Context& ctx) {
+Result<json> Undo(const Context& ctx, const json& openclaw_config) {
+  // An applied optimization newer than every other undoable change is restored key by key.
+  auto config_change = ctx.ledger.LatestUndoable({"config-change"});
+  if (!config_change.ok()) return config_change.status();
+  if (config_change->has_value()) {
+    auto other = ctx.ledger.LatestUndoable({"set-usage", "reset", "mode"});
+    if (!other.ok()) return other.status();
+    const ledger::Event& applied = *config_change.value();
+    if (!other->has_value() || other.value()->id < applied.id) {
+      return UndoConfigChange(ctx, applied, openclaw_config);
+    }
+  }
   const int64_t now = ctx.clock.NowMs();
   auto undo = ctx.ledger.UndoLatest([now](const ledger::Event& event) {
     const json payload = {{"undoneId", event.id}, {"kind", event.kind}};
     return ledger::Event{0, now, "undo", event.provider, event.window, payload.dump(), false};
   });
   if (!undo.ok()) return undo.status();
-  const ledger::Event& event = undo->undone;
+  return UndoJson(undo->undo_event_id, now, undo->undone);
+}
+
+json UndoJson(int64_t undo_event_id, int64_t now, const ledger::Event& event) {
   return json{{keys::kSchema, keys::kUndoSchema},
-              {keys::kEventId, undo->undo_event_id},
+              {keys::kEventId, undo_event_id},
               {keys::kAtMs, now},
               {keys::kUndone,
                {{keys::kId, event.id},

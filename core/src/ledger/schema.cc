@@ -146,6 +146,103 @@ CREATE TABLE decisions (
 CREATE INDEX decisions_by_run ON decisions (run_id);
 CREATE INDEX decisions_by_time ON decisions (at_ms);
 )sql",
+    // v4 (optimizer): config changes as events; per consumer (agent, cron job, trigger, model)
+    // daily rollups and per-turn task classes, so a month of history sums in milliseconds; the
+    // hours with user turns, so spending by heartbeats and cron while nobody talks shows as idle.
+    R"sql(
+CREATE TABLE events_v4 (
+  id         INTEGER PRIMARY KEY,
+  at_ms      INTEGER NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('set-usage','reset','mode','undo','alert','api-snapshot','config-change')),
+  provider   TEXT NOT NULL DEFAULT '',
+  window     TEXT NOT NULL DEFAULT '',
+  payload    TEXT NOT NULL DEFAULT '{}',
+  undone     INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+  dedupe_key TEXT UNIQUE
+) STRICT;
+INSERT INTO events_v4 SELECT id, at_ms, kind, provider, window, payload, undone, dedupe_key FROM events;
+DROP TABLE events;
+ALTER TABLE events_v4 RENAME TO events;
+CREATE INDEX events_by_kind ON events (kind, provider, window, at_ms);
+
+CREATE TABLE user_hours (hour_ms INTEGER PRIMARY KEY) STRICT, WITHOUT ROWID;
+INSERT OR IGNORE INTO user_hours SELECT DISTINCT (at_ms / 3600000) * 3600000 FROM calls WHERE trigger = 'user';
+
+CREATE TABLE consumer_daily (
+  agent_id           TEXT NOT NULL,
+  cron_job_id        TEXT NOT NULL,
+  trigger            TEXT NOT NULL,
+  provider           TEXT NOT NULL,
+  model              TEXT NOT NULL,
+  day_ms             INTEGER NOT NULL,
+  calls              INTEGER NOT NULL,
+  failures           INTEGER NOT NULL,
+  input_tokens       INTEGER NOT NULL,
+  output_tokens      INTEGER NOT NULL,
+  cache_read_tokens  INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cost_micros        INTEGER NOT NULL,
+  idle_cost_micros   INTEGER NOT NULL,
+  first_ms           INTEGER NOT NULL,
+  last_ms            INTEGER NOT NULL,
+  -- Day first: range reads use the key, and no second index slows each insert.
+  PRIMARY KEY (day_ms, agent_id, cron_job_id, trigger, provider, model)
+) STRICT, WITHOUT ROWID;
+INSERT INTO consumer_daily (agent_id, cron_job_id, trigger, provider, model, day_ms, calls,
+  failures, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_micros,
+  idle_cost_micros, first_ms, last_ms)
+SELECT agent_id, cron_job_id, trigger, provider, model, (at_ms / 86400000) * 86400000, COUNT(*),
+  SUM(outcome = 'failed'), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens),
+  SUM(cache_write_tokens), SUM(cost_micros),
+  SUM(CASE WHEN trigger <> 'user' AND NOT EXISTS (SELECT 1 FROM user_hours u WHERE u.hour_ms
+      IN ((at_ms / 3600000) * 3600000, (at_ms / 3600000) * 3600000 - 3600000))
+      THEN cost_micros ELSE 0 END),
+  MIN(at_ms), MAX(at_ms)
+FROM calls GROUP BY 1, 2, 3, 4, 5, 6;
+
+-- A non-user call is idle when no user call came in its clock hour or the one before.
+CREATE TRIGGER calls_consumer_rollup AFTER INSERT ON calls BEGIN
+  INSERT OR IGNORE INTO user_hours SELECT (NEW.at_ms / 3600000) * 3600000 WHERE NEW.trigger = 'user';
+  INSERT INTO consumer_daily (agent_id, cron_job_id, trigger, provider, model, day_ms, calls,
+    failures, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_micros,
+    idle_cost_micros, first_ms, last_ms)
+  VALUES (NEW.agent_id, NEW.cron_job_id, NEW.trigger, NEW.provider,
+    NEW.model, (NEW.at_ms / 86400000) * 86400000, 1, NEW.outcome = 'failed', NEW.input_tokens,
+    NEW.output_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.cost_micros,
+    CASE WHEN NEW.trigger <> 'user' AND NOT EXISTS (SELECT 1 FROM user_hours WHERE hour_ms
+      IN ((NEW.at_ms / 3600000) * 3600000, (NEW.at_ms / 3600000) * 3600000 - 3600000))
+      THEN NEW.cost_micros ELSE 0 END,
+    NEW.at_ms, NEW.at_ms)
+  ON CONFLICT DO UPDATE SET calls = calls + 1, failures = failures + excluded.failures,
+    input_tokens = input_tokens + excluded.input_tokens,
+    output_tokens = output_tokens + excluded.output_tokens,
+    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+    cost_micros = cost_micros + excluded.cost_micros,
+    idle_cost_micros = idle_cost_micros + excluded.idle_cost_micros,
+    first_ms = MIN(first_ms, excluded.first_ms), last_ms = MAX(last_ms, excluded.last_ms);
+END;
+
+-- Task classes per consumer and day: only the class of a prompt is kept, never its text.
+CREATE TABLE class_daily (
+  agent_id    TEXT NOT NULL,
+  cron_job_id TEXT NOT NULL,
+  trigger     TEXT NOT NULL,
+  task_class  TEXT NOT NULL,
+  day_ms      INTEGER NOT NULL,
+  turns       INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, cron_job_id, trigger, task_class, day_ms)
+) STRICT, WITHOUT ROWID;
+INSERT INTO class_daily
+SELECT agent_id, '', trigger, task_class, (at_ms / 86400000) * 86400000, COUNT(*) FROM decisions
+WHERE task_class <> '' GROUP BY 1, 2, 3, 4, 5;
+-- Routed turns log a decision (without the job id); unrouted ones are noted by the hook.
+CREATE TRIGGER decisions_class_rollup AFTER INSERT ON decisions WHEN NEW.task_class <> '' BEGIN
+  INSERT INTO class_daily VALUES (NEW.agent_id, '', NEW.trigger, NEW.task_class,
+    (NEW.at_ms / 86400000) * 86400000, 1)
+  ON CONFLICT DO UPDATE SET turns = turns + 1;
+END;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 

@@ -421,6 +421,69 @@ std::string RenderProviders(const json& providers, const std::string& timezone) 
   return out;
 }
 
+namespace {
+
+std::string TargetLabel(const json& target) {
+  if (target.is_null()) return "";
+  std::string out = S(target, keys::kKind);
+  if (out != "heartbeat") out += " " + S(target, keys::kId);
+  if (target.contains(keys::kName)) out += " \"" + S(target, keys::kName) + "\"";
+  return out;
+}
+
+std::string Model(const json& setting) {
+  const json& primary = setting.at(keys::kPrimary);
+  return primary.is_null() ? std::string("(none)") : primary.get<std::string>();
+}
+
+std::string ActionLine(const json& a) {
+  std::string line = fmt::format("  {} {:<13} {}: {} -> {}", S(a, keys::kId), S(a, keys::kKind),
+                                 TargetLabel(a.at(keys::kTarget)), Model(a.at(keys::kBefore)),
+                                 Model(a.at(keys::kAfter)));
+  if (I(a, keys::kMonthlySavingMicros) > 0) {
+    line += fmt::format(", saves {}/month", Usd(I(a, keys::kMonthlySavingMicros)));
+  }
+  if (a.at(keys::kGateway).get<bool>()) line += " (needs the gateway)";
+  line += "\n";
+  for (const json& c : a.at(keys::kChanges)) {
+    line += fmt::format("      {}: {} -> {}\n", S(c, keys::kPath),
+                        c.contains(keys::kBefore) ? c.at(keys::kBefore).dump() : "(absent)",
+                        c.contains(keys::kAfter) ? c.at(keys::kAfter).dump() : "(absent)");
+  }
+  return line;
+}
+
+}  // namespace
+
+// analyze, optimize and shift: findings, then the plan and what was applied.
+std::string RenderOptimize(const json& result) {
+  std::string out;
+  if (result.contains(keys::kFindings)) {
+    out += fmt::format("last {} days: {}/month across agents and jobs\n", I(result, keys::kDays),
+                       Usd(I(result, keys::kMonthlyCostMicros)));
+    for (const json& f : result.at(keys::kFindings)) {
+      out += fmt::format("- {}: {}\n", S(f, keys::kKind), S(f, keys::kMessage));
+    }
+    if (result.at(keys::kFindings).empty()) out += "no findings\n";
+  }
+  if (result.contains(keys::kActions)) {
+    out += result.at(keys::kActions).empty() ? "plan: nothing to change\n" : "plan:\n";
+    for (const json& a : result.at(keys::kActions)) out += ActionLine(a);
+  }
+  if (result.contains(keys::kApplied)) {
+    const json& applied = result.at(keys::kApplied);
+    out += applied.at(keys::kEventId).is_null()
+               ? std::string("nothing applied\n")
+               : fmt::format("applied {} (undo with `router undo`)\n",
+                             applied.at(keys::kActions).dump());
+    if (!applied.at(keys::kGatewayRequired).empty()) {
+      out += fmt::format("not applied, needs the gateway: {}\n",
+                         applied.at(keys::kGatewayRequired).dump());
+    }
+  }
+  return out;
+}
+
 std::string Render(const json& result, const std::string& timezone) {
   const std::string schema = S(result, keys::kSchema);
   if (schema == keys::kStatusSchema) return RenderStatus(result);
@@ -432,6 +495,10 @@ std::string Render(const json& result, const std::string& timezone) {
   if (schema == keys::kModeSchema) return RenderMode(result);
   if (schema == keys::kUndoSchema) return RenderUndo(result, timezone);
   if (schema == keys::kAlertsSchema) return RenderAlerts(result);
+  if (schema == keys::kAnalyzeSchema || schema == keys::kOptimizeSchema ||
+      schema == keys::kShiftSchema) {
+    return RenderOptimize(result);
+  }
   throw json::other_error::create(501, "no renderer for schema " + schema, &result);
 }
 

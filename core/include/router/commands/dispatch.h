@@ -17,6 +17,7 @@ namespace router::commands {
 //   mode {mode?}         providers, undo, check-alerts {}       predict {provider?, hours?}
 //   route {prompt, model?, agent?, session?, runId?, trigger?, jobId?, attachments?,
 //          contextChars?, log?}
+//   analyze, optimize, shift, note-class {see optimize.h}   undo {config?}
 // Unknown names and malformed args are kInvalidArgument naming the field.
 [[nodiscard]] Result<nlohmann::json> Run(const Context& ctx, const std::string& name,
                                          const nlohmann::json& args);

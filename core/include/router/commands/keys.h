@@ -155,4 +155,26 @@ inline constexpr char kWhy[] = "why";
 inline constexpr char kDetail[] = "detail";
 inline constexpr char kDecisionId[] = "decisionId";
 
+// analyze, optimize, shift (optimize.h; the optimizer writes them in optimize/json.cc): also
+// kMode, kProvider, kMessage, kKind, kId, kWhy, kEventId, kApplied (here: what was applied).
+inline constexpr char kAnalyzeSchema[] = "router.analyze/1";
+inline constexpr char kOptimizeSchema[] = "router.optimize/1";
+inline constexpr char kShiftSchema[] = "router.shift/1";
+inline constexpr char kSummaries[] = "summaries";
+inline constexpr char kFindings[] = "findings";
+inline constexpr char kActions[] = "actions";
+inline constexpr char kTarget[] = "target";
+inline constexpr char kDays[] = "days";
+inline constexpr char kMonthlyCostMicros[] = "monthlyCostMicros";
+inline constexpr char kMonthlySavingMicros[] = "monthlySavingMicros";
+inline constexpr char kBefore[] = "before";
+inline constexpr char kAfter[] = "after";
+inline constexpr char kPrimary[] = "primary";
+inline constexpr char kChanges[] = "changes";
+inline constexpr char kGateway[] = "gateway";
+inline constexpr char kGatewayRequired[] = "gatewayRequired";
+inline constexpr char kUntilMs[] = "untilMs";
+inline constexpr char kTriggers[] = "triggers";
+inline constexpr char kName[] = "name";
+
 }  // namespace router::commands::keys

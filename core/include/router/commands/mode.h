@@ -18,7 +18,10 @@ namespace router::commands {
 // Shows the effective mode, or records a new one when `mode` is set.
 [[nodiscard]] Result<nlohmann::json> Mode(const Context& ctx,
                                           const std::optional<std::string>& mode);
-// Reverts the newest set-usage, reset or mode change. kNotFound when there is none.
-[[nodiscard]] Result<nlohmann::json> Undo(const Context& ctx);
+// Reverts the newest set-usage, reset, mode change or applied optimization (the latter against
+// `openclaw_config`, openclaw.json as it is now; see UndoConfigChange in optimize.h, whose result
+// adds the `changes` to write). kNotFound when there is none.
+[[nodiscard]] Result<nlohmann::json> Undo(const Context& ctx,
+                                          const nlohmann::json& openclaw_config = nullptr);
 
 }  // namespace router::commands

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,9 +108,42 @@ struct RoutingTotals {
   int64_t baseline_micros = 0;  // their tokens priced at the decision's baseline prices
 };
 
+// ---- Consumers: who spends, on what (core/src/ledger/summary.cc) ----
+
+// One agent's or cron job's use of one model under one trigger, summed over whole days.
+struct ConsumerUse {
+  std::string agent_id;
+  std::string cron_job_id;  // "" for turns outside cron
+  std::string trigger;
+  std::string provider;
+  std::string model;
+  Totals totals;  // calls, failures, tokens and cost (messages, requests, invalid are 0)
+  int64_t idle_cost_micros = 0;  // spent by non-user calls with no user call that hour or before
+  int64_t first_ms = 0;          // first and last call
+  int64_t last_ms = 0;
+};
+
+// Turns of one agent / cron job classified as one task class.
+struct ClassTurns {
+  std::string agent_id;
+  std::string cron_job_id;
+  std::string trigger;
+  std::string task_class;
+  int64_t turns = 0;
+};
+
+// The class of one turn the router did not route (the prompt itself is never stored).
+struct TurnClass {
+  int64_t at_ms = 0;
+  std::string agent_id;
+  std::string cron_job_id;
+  std::string trigger;
+  std::string task_class;
+};
+
 // ---- The ledger ----
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Durable usage ledger in one SQLite file (WAL, STRICT tables). Several processes may use the
 // same file at once (the gateway writes while a CLI reads); writers wait up to busy_timeout_ms.
@@ -184,6 +218,20 @@ class Ledger {
   [[nodiscard]] Result<Undo> UndoLatest(const std::function<Event(const Event& undone)>& make_undo);
   // Marks one event undone; kNotFound when no event with that id is still in effect.
   [[nodiscard]] Status MarkUndone(int64_t event_id);
+
+  // -- Consumers (core/src/ledger/summary.cc) --
+
+  // Use per agent, cron job, trigger and model over the whole UTC days d with
+  // since_ms <= d < until_ms (daily rollups: the cost does not grow with the row count).
+  [[nodiscard]] Result<std::vector<ConsumerUse>> ConsumerUsage(int64_t since_ms,
+                                                               int64_t until_ms) const;
+  // Classified turns per agent, cron job and class over the same days.
+  [[nodiscard]] Result<std::vector<ClassTurns>> ClassMix(int64_t since_ms, int64_t until_ms) const;
+  // Counts one unrouted turn's class (routed turns are counted from their decision).
+  [[nodiscard]] Status AppendTurnClass(const TurnClass& turn);
+  // The newest event of one of `kinds` not yet undone; nullopt when there is none.
+  [[nodiscard]] Result<std::optional<Event>> LatestUndoable(
+      const std::vector<std::string>& kinds) const;
 
   // -- Routing decisions and calibration (core/src/ledger/decisions.cc) --
 
