@@ -11,6 +11,7 @@ node bench/hook_bench.mjs
 ./build/router_route_bench
 ./build/router_optimize_bench
 ./build/router_forecast_backtest
+./build/router_forecast_alerts_backtest --evaluation  # the README's forecast figures (no flag: tuning too)
 ./build/router_status_bench "$dir"   # leaves $dir/router-bench-1m.sqlite for the CLI run below
 
 # The native CLI end to end (process start, config read, ledger open, status) on that ledger.

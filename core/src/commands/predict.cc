@@ -6,13 +6,12 @@
 
 #include "router/calendar/zone.h"
 #include "router/commands/keys.h"
+#include "router/quota/tracker.h"
 
 namespace router::commands {
 namespace {
 
 using nlohmann::json;
-
-constexpr int64_t kHourMs = 3'600'000;
 
 }  // namespace
 
@@ -31,6 +30,8 @@ json ForecastJson(const forecast::Forecast& f) {
           {keys::kProbability, std::round(f.probability * 100) / 100},
           {keys::kExhaustsAtMs, f.exhausts_at_ms ? json(*f.exhausts_at_ms) : json(nullptr)},
           {keys::kWarns, forecast::Warns(f)},
+          {keys::kHistoryDays, std::round(f.history_days * 10) / 10},
+          {keys::kLowConfidence, forecast::LowConfidence(f)},
           {keys::kResetsAtMs, f.resets_at_ms > 0 ? json(f.resets_at_ms) : json(nullptr)}};
 }
 
@@ -76,9 +77,17 @@ Result<std::vector<std::string>> AppendForecastAlerts(
   if (!zone.ok()) return zone.status();
   std::vector<std::string> fresh;
   for (const auto& f : forecasts) {
-    if (!forecast::Warns(f)) continue;
-    // A calendar window warns once per period; a rolling one has no period, so once per hour.
-    const int64_t period = f.resets_at_ms > 0 ? f.resets_at_ms : now_ms / kHourMs * kHourMs;
+    // A window already out is the tracker's "exhausted" alert, not a forecast.
+    if (!forecast::Warns(f) || f.remaining == 0) continue;
+    // A calendar window warns once per period; a rolling one has no period, so once per window
+    // length (quota::AlertedSince), keyed on the time it first warned.
+    if (f.length_ms > 0) {
+      auto alerted =
+          quota::AlertedSince(ledger, f.provider, f.window, "forecast", now_ms - f.length_ms);
+      if (!alerted.ok()) return alerted.status();
+      if (alerted.value()) continue;
+    }
+    const int64_t period = f.resets_at_ms > 0 ? f.resets_at_ms : now_ms;
     const std::string message = fmt::format(
         "{} {}: forecast to run out at {}, before it resets ({:.0f}% likely, {} confidence)",
         f.provider, f.window, zone->FormatMinute(*f.exhausts_at_ms),

@@ -7,10 +7,15 @@
 #include <map>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "predictor_steps.h"
 #include "router/base/clock.h"
 
 namespace router::forecast {
+
+extern const char kBuiltinCalibrationJson[];  // generated from data/forecast_calibration.json
+
 namespace {
 
 constexpr int64_t kHourMs = kMsPerHour;
@@ -29,7 +34,7 @@ std::string HistoryText(double hours) {
 
 void ExhaustedNow(int64_t now_ms, Forecast* f) {
   f->exhausts_at_ms = now_ms;
-  f->probability = 1;
+  f->probability = f->raw_probability = 1;
 }
 
 }  // namespace
@@ -46,6 +51,48 @@ const char* Name(Method method) {
       return "profile";
   }
   return "none";
+}
+
+Result<std::vector<std::pair<double, double>>> ParseCalibration(const std::string& json_text) {
+  const nlohmann::json doc = nlohmann::json::parse(json_text, nullptr, false);
+  const auto bad = [](const std::string& what) {
+    return Status::InvalidArgument("forecast calibration: " + what +
+                                   "; regenerate it with router_forecast_alerts_backtest "
+                                   "--calibrate");
+  };
+  if (!doc.is_object() || !doc.contains("points") || !doc["points"].is_array())
+    return bad("expected an object with a \"points\" array");
+  std::vector<std::pair<double, double>> points;
+  for (const auto& p : doc["points"]) {
+    if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number())
+      return bad("each point must be [raw, calibrated]");
+    const double raw = p[0], calibrated = p[1];
+    if (raw < 0 || raw > 1 || calibrated < 0 || calibrated > 1) return bad("points lie in [0, 1]");
+    if (!points.empty() && (raw <= points.back().first || calibrated < points.back().second))
+      return bad("points must rise in raw and never fall in calibrated");
+    points.emplace_back(raw, calibrated);
+  }
+  return points;
+}
+
+double CalibrateWith(const std::vector<std::pair<double, double>>& points, double raw) {
+  if (points.empty()) return raw;
+  if (raw <= points.front().first) return points.front().second;
+  if (raw >= points.back().first) return points.back().second;
+  auto next = std::upper_bound(points.begin(), points.end(), raw,
+                               [](double r, const auto& p) { return r < p.first; });
+  auto prev = next - 1;
+  const double share = (raw - prev->first) / (next->first - prev->first);
+  return prev->second + share * (next->second - prev->second);
+}
+
+double Calibrate(double raw) {
+  // The shipped file is checked by a test; should it ever fail to parse, raw chances are shown.
+  static const std::vector<std::pair<double, double>> points = [] {
+    auto parsed = ParseCalibration(kBuiltinCalibrationJson);
+    return parsed.ok() ? std::move(parsed).value() : std::vector<std::pair<double, double>>{};
+  }();
+  return CalibrateWith(points, raw);
 }
 
 const char* ConfidenceLabel(double confidence) {
@@ -75,13 +122,13 @@ Forecast StartForecast(const quota::WindowState& window) {
   f.used = window.used;
   f.remaining = std::max<int64_t>(0, window.limit - window.used);
   f.resets_at_ms = window.span.rolling ? 0 : window.span.end_ms;
+  f.length_ms = window.span.rolling ? window.span.end_ms - window.span.start_ms : 0;
   return f;
 }
 
-std::vector<Hour> CollectHours(const HourlySeries& history, int64_t now_ms, double* last_day) {
+std::vector<Hour> CollectHours(const HourlySeries& history, int64_t now_ms) {
   std::vector<Hour> hours;
   hours.reserve(history.values.size());
-  double last_day_use = 0;
   for (size_t i = 0; i < history.values.size(); ++i) {
     const int64_t start = history.start_ms + static_cast<int64_t>(i) * kHourMs;
     if (start >= now_ms) break;
@@ -89,9 +136,7 @@ std::vector<Hour> CollectHours(const HourlySeries& history, int64_t now_ms, doub
     if (hours.empty() && value <= 0) continue;
     hours.push_back(
         {start, std::min(1.0, static_cast<double>(now_ms - start) / kHourMs), value, 1});
-    if (start + kHourMs > now_ms - kMsPerDay) last_day_use += value;
   }
-  *last_day = last_day_use;
   return hours;
 }
 
@@ -154,8 +199,10 @@ Profile FitProfile(Method method, const calendar::Zone& zone, int64_t today_ms,
 
 double Level(const std::vector<Hour>& hours, int64_t now_ms) {
   double long_use = 0, long_time = 0;
+  const bool complete_only = hours.size() > 1;
   for (const Hour& h : hours) {
     if (static_cast<double>(now_ms - h.start_ms) / kHourMs > kLongRunHours) continue;
+    if (complete_only && h.duration < 1) continue;
     long_use += h.value;
     long_time += h.duration * h.shape;
   }
@@ -168,6 +215,7 @@ std::vector<Day> SplitDays(double level, const calendar::Zone& zone, std::vector
     const int64_t day = zone.StartOfDay(h.start_ms);
     if (days.empty() || days.back().start_ms != day) days.push_back({day});
     h.day = days.size() - 1;
+    if (h.duration < 1) continue;  // a lump early in the current hour is not a pace
     const double expected = level * h.shape * h.duration;
     days.back().use += h.value;
     days.back().expected += expected;
@@ -176,10 +224,22 @@ std::vector<Day> SplitDays(double level, const calendar::Zone& zone, std::vector
   return days;
 }
 
+double InformativeFrom(const std::vector<Day>& days, int64_t today_ms) {
+  double sum = 0, n = 0;
+  for (const Day& d : days) {
+    if (d.start_ms >= today_ms || d.expected <= 0) continue;
+    sum += d.expected;
+    n += 1;
+  }
+  // Never 0: a day nothing was expected of is no evidence either way.
+  return n > 0 ? std::max(kInformativeDayShare * sum / n, 1e-12) : 1e-12;
+}
+
 std::vector<double> CompleteDayFactors(const std::vector<Day>& days, int64_t today_ms) {
   std::vector<double> factors;
+  const double from = InformativeFrom(days, today_ms);
   for (const Day& d : days) {
-    if (d.start_ms < today_ms && d.expected > 0) factors.push_back(FactorOf(d));
+    if (d.start_ms < today_ms && d.expected >= from) factors.push_back(FactorOf(d));
   }
   return factors;
 }
@@ -233,9 +293,10 @@ double HourVariance(const std::vector<Hour>& hours, const std::vector<Day>& days
 Trend FitTrend(const std::vector<Day>& days, int64_t today_ms) {
   Trend trend;
   double n = 0, sum_x = 0, sum_y = 0, sum_xx = 0, sum_xy = 0;
+  const double from = InformativeFrom(days, today_ms);
   for (const Day& d : days) {
     const double x = std::round(static_cast<double>(d.start_ms - today_ms) / kMsPerDay);
-    if (d.start_ms >= today_ms || d.expected <= 0 || -x > kLongRunHours / kHoursPerDay) continue;
+    if (d.start_ms >= today_ms || d.expected < from || -x > kLongRunHours / kHoursPerDay) continue;
     const double y = FactorOf(d);
     n += 1;
     sum_x += x;
@@ -255,13 +316,16 @@ Trend FitTrend(const std::vector<Day>& days, int64_t today_ms) {
 
 // Today's pace and the persisted prior are combined by precision, so a few quiet hours this
 // morning move the estimate little when days are usually alike, and much when they are not.
-TodayFactor EstimateToday(const Model& model, int64_t yesterday_ms) {
+TodayFactor EstimateToday(const Model& model) {
   const double line_today = model.trend.At(0);
   if (model.method == Method::kSimple) return {line_today, kDefaultDayVariance};
   double prior = line_today;
-  for (const Day& d : model.days) {
-    if (d.start_ms == yesterday_ms)
-      prior = line_today + model.persistence * (FactorOf(d) - model.trend.At(-1));
+  const double from = InformativeFrom(model.days, model.today_ms);
+  for (auto d = model.days.rbegin(); d != model.days.rend(); ++d) {
+    if (d->start_ms >= model.today_ms || d->expected < from) continue;
+    const double gap = std::round(static_cast<double>(model.today_ms - d->start_ms) / kMsPerDay);
+    prior = line_today + std::pow(model.persistence, gap) * (FactorOf(*d) - model.trend.At(-gap));
+    break;
   }
   const Day& current = model.days.back();
   if (current.start_ms == model.today_ms && current.expected > 0) {
@@ -292,7 +356,7 @@ Model FitModel(int64_t now_ms, const calendar::Zone& zone, std::vector<Hour>* ho
   }
   m.hour_variance = HourVariance(*hours, m.days, m.level, fitted_days, now_ms);
   if (fitted_days && m.history_hours >= kTrendFromHours) m.trend = FitTrend(m.days, m.today_ms);
-  const TodayFactor today = EstimateToday(m, zone.StartOfDaysBefore(now_ms, 1));
+  const TodayFactor today = EstimateToday(m);
   m.today = today.factor;
   m.today_variance = today.variance;
   return m;
@@ -323,6 +387,14 @@ std::string Basis(const Model& model, const std::string& reading_kind) {
   return basis;
 }
 
+double CurrentHourScale(const Model& model, const Hour& current, int64_t now_ms,
+                        const calendar::Zone& zone) {
+  if (current.duration >= 1 || current.start_ms + kHourMs <= now_ms) return 1;
+  const double hour = model.level * model.ShapeAt(zone, current.start_ms) * model.today;
+  const double rest = (1 - current.duration) * hour;
+  return rest > 0 ? std::clamp((hour - current.value) / rest, 0.0, 1.0) : 1;
+}
+
 Projection Project(const Model& model, const std::vector<Hour>& hours, int64_t now_ms,
                    int64_t end_ms, const calendar::Zone& zone) {
   Projection p;
@@ -335,6 +407,7 @@ Projection Project(const Model& model, const std::vector<Hour>& hours, int64_t n
   if (p.cumulative.points().back().first < now_ms) p.cumulative.Add(now_ms, total);
   int64_t day_ms = model.today_ms;
   double carried = 1, surprise_variance = 0;  // persistence^days, accumulated surprise variance
+  double scale = CurrentHourScale(model, hours.back(), now_ms, zone);
   for (int64_t from = now_ms; from < end_ms;) {
     const int64_t to = std::min(end_ms, (from / kHourMs + 1) * kHourMs);
     if (const int64_t d = zone.StartOfDay(from); d != day_ms) {
@@ -344,7 +417,8 @@ Projection Project(const Model& model, const std::vector<Hour>& hours, int64_t n
       carried *= model.persistence;
     }
     const double base =
-        model.level * model.ShapeAt(zone, from) * static_cast<double>(to - from) / kHourMs;
+        scale * model.level * model.ShapeAt(zone, from) * static_cast<double>(to - from) / kHourMs;
+    scale = 1;
     const int64_t midpoint_ms = (from + to) / 2;  // whole ms, as the hours are
     const double day_fraction = static_cast<double>(midpoint_ms - model.today_ms) / kMsPerDay;
     const double factor =
@@ -380,15 +454,24 @@ WindowUse::WindowUse(const quota::WindowState& window, const Projection& project
       now_ms_(now_ms),
       rolling_(window.span.rolling),
       length_(window.span.end_ms - window.span.start_ms),
+      basis_(window.basis),
+      span_(window.span),
+      counted_from_(window.basis.kind == "ledger" ? 0 : window.basis.at_ms),
       used_now_(static_cast<double>(window.used)),
-      cum_now_(projection.cumulative.At(now_ms)),
-      aged_now_(rolling_ ? projection.cumulative.At(now_ms - length_) : 0),
-      limit_(static_cast<double>(window.limit)) {}
-
-double WindowUse::UsedAt(int64_t t) const {
-  const double aged = rolling_ ? projection_.cumulative.At(t - length_) - aged_now_ : 0;
-  return used_now_ + projection_.cumulative.At(t) - cum_now_ - aged;
+      limit_(static_cast<double>(window.limit)) {
+  model_now_ = Modelled(now_ms);
 }
+
+// What the window holds at t by the tracker's rule: the reading (aged as quota::ReadingLeft ages
+// it) plus the use after it that is still inside the window.
+double WindowUse::Modelled(int64_t t) const {
+  const Cumulative& cum = projection_.cumulative;
+  if (!rolling_) return cum.At(t);
+  return quota::ReadingLeft(basis_, span_, t) + cum.At(t) -
+         cum.At(std::max(counted_from_, t - length_));
+}
+
+double WindowUse::UsedAt(int64_t t) const { return used_now_ + Modelled(t) - model_now_; }
 
 double WindowUse::SdAt(int64_t t) const {
   return std::sqrt(
@@ -404,13 +487,17 @@ double WindowUse::ChanceBy(int64_t t) const {
 // Checking those times and interpolating is exact for the median; the spread is interpolated
 // within an hour.
 std::vector<int64_t> CheckTimes(const Cumulative& cumulative, const quota::Span& span,
-                                int64_t now_ms, int64_t last_ms) {
+                                const quota::Basis& basis, int64_t now_ms, int64_t last_ms) {
   const int64_t length = span.end_ms - span.start_ms;
   std::vector<int64_t> checks{last_ms};
   for (const auto& [t, _] : cumulative.points()) {
     if (t > now_ms && t < last_ms) checks.push_back(t);
     if (span.rolling && t + length > now_ms && t + length < last_ms) checks.push_back(t + length);
   }
+  // A reading in a rolling window has aged out entirely one length after it was taken.
+  if (span.rolling && basis.kind != "ledger" && basis.at_ms + length > now_ms &&
+      basis.at_ms + length < last_ms)
+    checks.push_back(basis.at_ms + length);
   std::sort(checks.begin(), checks.end());
   checks.erase(std::unique(checks.begin(), checks.end()), checks.end());
   return checks;
@@ -453,16 +540,19 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
     f.basis = "no limit";
     return f;
   }
-  double last_day = 0;
-  std::vector<internal::Hour> hours = internal::CollectHours(history, now_ms, &last_day);
-  if (last_day <= 0) {
-    f.basis = "no use in the last 24 h: no exhaustion expected";
+  std::vector<internal::Hour> hours = internal::CollectHours(history, now_ms);
+  // Quiet days alone say nothing: a weekday pattern after a quiet weekend is still a pattern, so
+  // only a week without use predicts none.
+  const internal::Model model =
+      hours.empty() ? internal::Model{} : internal::FitModel(now_ms, zone, &hours);
+  if (model.level <= 0) {
+    f.basis = "no use in the last week: no exhaustion expected";
     if (f.remaining == 0) ExhaustedNow(now_ms, &f);
     return f;
   }
 
-  const internal::Model model = internal::FitModel(now_ms, zone, &hours);
   f.method = model.method;
+  f.history_days = model.history_hours / kHoursPerDay;
   f.trend_per_day = model.trend.per_day;
   f.rate_per_hour = model.level * model.ShapeAt(zone, now_ms) * model.today;
   f.confidence = internal::Confidence(model);
@@ -479,15 +569,21 @@ Forecast Predict(const quota::WindowState& window, const HourlySeries& history, 
   // A calendar window only counts until it resets.
   const int64_t last_ms = window.span.rolling ? end_ms : std::min(end_ms, window.span.end_ms);
   const std::vector<int64_t> checks =
-      internal::CheckTimes(projection.cumulative, window.span, now_ms, last_ms);
-  f.probability = internal::ExhaustionProbability(use, checks, last_ms);
-  if (f.probability < kMentionProbability) return f;
-  f.exhausts_at_ms = internal::MedianExhaustion(use, checks, f.probability);
+      internal::CheckTimes(projection.cumulative, window.span, window.basis, now_ms, last_ms);
+  f.raw_probability = internal::ExhaustionProbability(use, checks, last_ms);
+  f.probability = Calibrate(f.raw_probability);
+  if (f.raw_probability < kMentionProbability) return f;
+  f.exhausts_at_ms = internal::MedianExhaustion(use, checks, f.raw_probability);
   return f;
 }
 
+bool LowConfidence(const Forecast& forecast) {
+  return forecast.method != Method::kNoUsage && forecast.history_days < kWarnFromDays;
+}
+
 bool Warns(const Forecast& forecast) {
-  return forecast.exhausts_at_ms && forecast.probability >= kWarnProbability;
+  return forecast.exhausts_at_ms && forecast.probability >= kWarnProbability &&
+         !LowConfidence(forecast);
 }
 
 Result<std::vector<Forecast>> PredictWindows(const config::PluginOptions& options,

@@ -183,9 +183,8 @@ double InversePhi(double p);
 Forecast StartForecast(const quota::WindowState& window);
 
 // The hours of `history` from its first hour with use up to now (negative values read as 0; the
-// current hour's duration is its elapsed share). `last_day` receives the use of the hours that
-// end within the last 24 h.
-std::vector<Hour> CollectHours(const HourlySeries& history, int64_t now_ms, double* last_day);
+// current hour's duration is its elapsed share).
+std::vector<Hour> CollectHours(const HourlySeries& history, int64_t now_ms);
 
 Method MethodFor(double history_hours);
 
@@ -198,13 +197,23 @@ Profile BuildProfile(const std::vector<Hour>& hours, bool weekly, int64_t until_
 Profile FitProfile(Method method, const calendar::Zone& zone, int64_t today_ms,
                    std::vector<Hour>* hours);
 
-// Use per profile-weighted hour over the last kLongRunHours.
+// Use per profile-weighted hour over the last kLongRunHours, from complete hours (the current one
+// only when it is all there is).
 double Level(const std::vector<Hour>& hours, int64_t now_ms);
 
-// The local days of `hours`, with each hour's day index set. REQUIRES: hours non-empty, ascending.
+// The local days of `hours`, with each hour's day index set; a day's use and expectation count its
+// complete hours only, so a lump early in the current hour is not read as today's pace.
+// REQUIRES: hours non-empty, ascending.
 std::vector<Day> SplitDays(double level, const calendar::Zone& zone, std::vector<Hour>* hours);
 
-// The factors of the complete days before `today_ms` that something was expected of, oldest first.
+// A quiet day the profile expected to be quiet (a weekend for a weekday user) says little about
+// the next busy one: day factors are learnt from, and carried over from, complete days expected
+// to hold at least this share of the mean complete day.
+inline constexpr double kInformativeDayShare = 0.5;
+// The least a complete day before `today_ms` must be expected to hold to count (see above).
+double InformativeFrom(const std::vector<Day>& days, int64_t today_ms);
+
+// The factors of the informative complete days before `today_ms`, oldest first.
 std::vector<double> CompleteDayFactors(const std::vector<Day>& days, int64_t today_ms);
 
 // Persistence (lag-one autocorrelation of `factors`, clamped to [0, 1]) and the day variance
@@ -220,18 +229,19 @@ DayPersistence FitPersistence(const std::vector<double>& factors);
 double HourVariance(const std::vector<Hour>& hours, const std::vector<Day>& days, double level,
                     bool fitted_days, int64_t now_ms);
 
-// A least-squares line through the last week's complete day factors, damped and clamped; the flat
-// line at 1 with fewer than two such days.
+// A least-squares line through the last week's informative complete day factors, damped and
+// clamped; the flat line at 1 with fewer than two such days.
 Trend FitTrend(const std::vector<Day>& days, int64_t today_ms);
 
-// Today's factor and its variance: the trend line plus yesterday's persisted departure from it,
-// updated by today's pace so far. Reads method, days, persistence, day_variance, hour_variance,
-// trend and today_ms of `model`.
+// Today's factor and its variance: the trend line plus the last informative day's departure from
+// it, persisted once per day since (so Monday follows Friday, not the quiet Sunday the profile
+// expected), updated by today's pace so far over its complete hours. Reads method, days,
+// persistence, day_variance, hour_variance, trend and today_ms of `model`.
 struct TodayFactor {
   double factor;
   double variance;
 };
-TodayFactor EstimateToday(const Model& model, int64_t yesterday_ms);
+TodayFactor EstimateToday(const Model& model);
 
 // Every step above, in order. `hours` gets its slots, shapes, leverages and days.
 // REQUIRES: hours non-empty.
@@ -240,6 +250,12 @@ Model FitModel(int64_t now_ms, const calendar::Zone& zone, std::vector<Hour>* ho
 double Confidence(const Model& model);
 // One line: how much history and which method; `reading_kind` is the window's basis kind.
 std::string Basis(const Model& model, const std::string& reading_kind);
+
+// The share of the current hour's remaining expected use still to come: what the whole hour is
+// expected to hold less what it already holds, at most the elapsed-share remainder (so a burst at
+// the start of the hour is not followed by a full hour's worth more). 1 on a whole hour.
+double CurrentHourScale(const Model& model, const Hour& current, int64_t now_ms,
+                        const calendar::Zone& zone);
 
 // The history's cumulative use, then the projection hour by hour (steps end on whole hours) from
 // now_ms to end_ms.
@@ -277,13 +293,18 @@ class WindowUse {
   int64_t now_ms_;
   bool rolling_;
   int64_t length_;  // of the window
-  double used_now_, cum_now_, aged_now_, limit_;
+  quota::Basis basis_;
+  quota::Span span_;
+  int64_t counted_from_;  // the ledger counts from here: the reading, or ever
+  double used_now_, limit_;
+  double model_now_ = 0;  // Modelled(now_ms)
+  double Modelled(int64_t t) const;
 };
 
 // The times to check the window at up to last_ms (included), ascending: UsedAt is linear between
 // the projection's points and (for rolling windows) those points shifted by the window length.
 std::vector<int64_t> CheckTimes(const Cumulative& cumulative, const quota::Span& span,
-                                int64_t now_ms, int64_t last_ms);
+                                const quota::Basis& basis, int64_t now_ms, int64_t last_ms);
 
 // The chance of running out: a calendar window's use only grows, so that of being out by
 // last_ms; a rolling window's is that of its most likely moment.

@@ -56,7 +56,8 @@ Status Measure(const config::PluginOptions& options, const ledger::Ledger& ledge
   const config::ProviderOptions* provider = options.FindProvider(w.provider);
   const bool free =
       w.unit == QuotaUnit::kBudget && provider != nullptr && provider->tier == config::Tier::kLocal;
-  w.used = w.basis.reading + (free ? 0 : UnitValue(totals, w.unit, options.count_cache_reads));
+  w.used = std::llround(ReadingLeft(w.basis, w.span, now_ms)) +
+           (free ? 0 : UnitValue(totals, w.unit, options.count_cache_reads));
   w.level = w.source == config::QuotaSource::kUnlimited
                 ? Level::kOk
                 : LevelFor(w.used, w.limit, w.warning_at, w.critical_at);
@@ -79,6 +80,27 @@ const char* LevelName(Level level) {
       return "exhausted";
   }
   return "ok";
+}
+
+double ReadingLeft(const Basis& basis, const Span& span, int64_t t_ms) {
+  const auto reading = static_cast<double>(basis.reading);
+  const int64_t length = span.end_ms - span.start_ms;
+  if (!span.rolling || basis.kind == "ledger") return reading;
+  if (length <= 0) return 0;
+  const double aged = static_cast<double>(t_ms - basis.at_ms) / static_cast<double>(length);
+  return reading * std::clamp(1 - aged, 0.0, 1.0);
+}
+
+Result<bool> AlertedSince(const ledger::Ledger& ledger, const std::string& provider,
+                          const std::string& window, const std::string& level, int64_t since_ms) {
+  auto events = ledger.Events("alert", provider, since_ms);
+  if (!events.ok()) return events.status();
+  for (const auto& e : events.value()) {
+    if (e.window != window) continue;
+    const json payload = json::parse(e.payload, nullptr, false);
+    if (payload.is_object() && payload.value("level", "") == level) return true;
+  }
+  return false;
 }
 
 int64_t UnitValue(const ledger::Totals& t, QuotaUnit unit, bool count_cache_reads) {
@@ -188,8 +210,15 @@ Result<std::vector<std::string>> AppendAlerts(ledger::Ledger& ledger,
   };
   for (const auto& w : windows) {
     if (w.level == Level::kOk) continue;
-    // A rolling window has no fixed start to key on, so its alerts repeat at most hourly.
-    const int64_t key_start = w.span.rolling ? now_ms / 3'600'000 * 3'600'000 : w.span.start_ms;
+    const int64_t length = w.span.end_ms - w.span.start_ms;
+    if (w.span.rolling) {
+      auto alerted =
+          AlertedSince(ledger, w.provider, w.window, LevelName(w.level), now_ms - length);
+      if (!alerted.ok()) return alerted.status();
+      if (alerted.value()) continue;
+    }
+    // A rolling window has no fixed start to key on: the time of the alert is its key.
+    const int64_t key_start = w.span.rolling ? now_ms : w.span.start_ms;
     ROUTER_RETURN_IF_ERROR(append(w.provider, w.window, key_start, w.level,
                                   w.provider + " " + w.window + " window " + LevelName(w.level) +
                                       ": " + Percent(w.fraction()) + " used"));

@@ -107,6 +107,26 @@ std::string ForecastSentence(const json& f, int64_t now_ms, const std::string& t
                      forecast::ConfidenceLabel(D(f, keys::kConfidence)), S(f, keys::kMethod));
 }
 
+// What a forecast's chance means and how far to trust it, in one line: "p daily: 85% means about
+// 85 in 100 forecasts like this ran out in testing; 12 days of history, high confidence". In the
+// first days it says so instead of stating a chance to act on.
+std::string MeaningLine(const json& f) {
+  const std::string name = S(f, keys::kProvider) + " " + S(f, keys::kWindow);
+  const double days = D(f, keys::kHistoryDays);
+  const std::string history =
+      days < 1 ? "under a day of history" : fmt::format("{:.0f} days of history", std::floor(days));
+  if (f.at(keys::kLowConfidence).get<bool>()) {
+    return fmt::format("{}: low confidence, only {}: no alert until {:.0f} days of use are known",
+                       name, history, forecast::kWarnFromDays);
+  }
+  if (S(f, keys::kMethod) == "none") return name + ": no use in the last week, nothing to forecast";
+  const double percent = std::round(D(f, keys::kProbability) * 100);
+  return fmt::format(
+      "{}: {:.0f}% means about {:.0f} in 100 forecasts like this one ran out in testing; {}, {} "
+      "confidence",
+      name, percent, percent, history, forecast::ConfidenceLabel(D(f, keys::kConfidence)));
+}
+
 // The `router predict` table.
 std::string RenderPredict(const json& predict) {
   const std::string tz = S(predict, keys::kTimezone);
@@ -132,6 +152,8 @@ std::string RenderPredict(const json& predict) {
                        fmt::format("{:.2f} {}", confidence, forecast::ConfidenceLabel(confidence)),
                        S(f, keys::kBasis));
   }
+  out += "\n";
+  for (const json& f : predict.at(keys::kForecasts)) out += "  " + MeaningLine(f) + "\n";
   const json& nearest = predict.at(keys::kNearest);
   out += nearest.is_null() ? "\nNo window is likely to run out within the horizon.\n"
                            : "\nnearest: " + ForecastSentence(nearest, now, tz) + "\n";

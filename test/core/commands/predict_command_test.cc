@@ -81,13 +81,15 @@ TEST_CASE("predict lists every limited window with its estimate", "[commands][pr
 TEST_CASE("a forecast inside the horizon shows in status and is logged once",
           "[commands][predict]") {
   Fixture f(kDaily);
-  f.Spend(12'000, 10 * 60'000, 2 * kHour);            // 12 calls, 144,000 tokens in 2 h: ~72,000/h
-  f.options.providers[0].windows[0].limit = 200'000;  // 56,000 left: gone in under an hour
+  // Four days of 6,000/h (1,000 every 10 min): 87,000 of 100,000 used by 14:30, gone by ~17:00.
+  f.Spend(1'000, 10 * 60'000, 4 * 24 * kHour);
+  f.options.providers[0].windows[0].limit = 100'000;
   const json p = f.Ok("predict");
   REQUIRE(p["nearest"].is_object());
   CHECK(p["nearest"]["window"] == "daily");
-  CHECK(p["nearest"]["exhaustsAtMs"].get<int64_t>() > kNow);
-  CHECK(p["nearest"]["exhaustsAtMs"].get<int64_t>() < kNow + 2 * kHour);
+  CHECK(p["nearest"]["exhaustsAtMs"].get<int64_t>() > kNow + kHour);
+  CHECK(p["nearest"]["exhaustsAtMs"].get<int64_t>() < kNow + 4 * kHour);
+  CHECK(p["nearest"]["lowConfidence"] == false);
   CHECK(p["nearest"]["probability"].get<double>() >= forecast::kWarnProbability);
   CHECK(p["nearest"]["warns"] == true);
 
@@ -104,6 +106,22 @@ TEST_CASE("a forecast inside the horizon shows in status and is logged once",
   const json status = f.Ok("status");
   CHECK(status["forecast"]["window"] == "daily");
   CHECK(report::RenderStatus(status).find("forecast: p daily: runs out") != std::string::npos);
+}
+
+TEST_CASE("in the first days a sure-looking forecast says low confidence and does not alert",
+          "[commands][predict]") {
+  Fixture f(kDaily);
+  f.Spend(12'000, 10 * 60'000, 2 * kHour);            // 12 calls, 144,000 tokens in 2 h: ~72,000/h
+  f.options.providers[0].windows[0].limit = 200'000;  // 56,000 left: gone in under an hour
+  const json p = f.Ok("predict");
+  const json& daily = p["forecasts"][0];
+  CHECK(daily["lowConfidence"] == true);
+  CHECK(daily["warns"] == false);
+  CHECK(p["nearest"].is_null());
+  CHECK(report::Render(p, "UTC").find("p daily: low confidence, only under a day of history") !=
+        std::string::npos);
+  for (const json& m : f.Ok("check-alerts")["new"])
+    CHECK(m.get<std::string>().find("forecast") == std::string::npos);
 }
 
 TEST_CASE("a forecast that only might run out is shown but does not warn", "[commands][predict]") {

@@ -580,12 +580,11 @@ TEST_CASE("router.status/1 quotas, budget, alerts and configured providers", "[c
   REQUIRE(ledger->Append(UserCall(kNow + 2 * kMin, "stray", 1, 7'000'000)).ok());  // 8.5 of 10 USD
   clock.Advance(kMin);
   checked = Ok(commands::CheckAlerts(ctx));
-  REQUIRE(checked.at("new").size() == 3);
+  // At 99% running out before the reset looks likely, but the ledger holds under a day of
+  // openai's use: a forecast that young says "low confidence" and logs no alert.
+  REQUIRE(checked.at("new").size() == 2);
   CHECK(checked.at("new")[0] == "openai daily window critical: 99% used");
   CHECK(checked.at("new")[1] == "daily budget warning: 85% of the cap spent today");
-  // At 99% with use going on, running out before the reset is now likely.
-  CHECK(checked.at("new")[2].get<std::string>().rfind("openai daily: forecast to run out at ", 0) ==
-        0);
   CHECK(Ok(commands::CheckAlerts(ctx)).at("new").empty());
 
   status = Ok(commands::Status(ctx, {}));

@@ -39,16 +39,13 @@ TEST_CASE("CollectHours starts at the first use and stops at now", "[forecast]")
   values[5] = -4;             // a negative reading counts as none
   const int64_t start = kNow - 30 * kHour;
   const int64_t now = kNow + 30 * kMsPerMinute;
-  double last_day = -1;
-  const std::vector<Hour> hours = CollectHours({start, values}, now, &last_day);
+  const std::vector<Hour> hours = CollectHours({start, values}, now);
   REQUIRE(hours.size() == 29);  // hours 2..30
   CHECK(hours.front().start_ms == start + 2 * kHour);
   CHECK(hours[3].value == 0);  // values[5]
   CHECK(hours[3].duration == 1);
   CHECK(hours.back().start_ms == kNow);
   CHECK(hours.back().duration == Approx(0.5));
-  // Hours ending after now - 24 h: those starting at kNow - 24 h .. kNow, 25 hours of 10.
-  CHECK(last_day == Approx(250));
 }
 
 TEST_CASE("MethodFor switches at one day and one week of history", "[forecast]") {
@@ -109,11 +106,13 @@ TEST_CASE("SplitDays groups hours by local day and sums what the level expects",
   CHECK(days[0].expected == 20);
   CHECK(days[0].spread == Approx(2 * HourSpread(10, 10)));
   CHECK(days[1].start_ms == kNow);
-  CHECK(days[1].use == 35);
-  CHECK(days[1].expected == 15);
+  // The current, partial hour is not today's pace: a lump early in it would be extrapolated.
+  CHECK(days[1].use == 30);
+  CHECK(days[1].expected == 10);
   CHECK(hours[1].day == 0);
   CHECK(hours[2].day == 1);
-  CHECK(FactorOf(days[1]) == Approx(35.0 / 15));
+  CHECK(hours[3].day == 1);
+  CHECK(FactorOf(days[1]) == Approx(3));
   CHECK(FactorOf(Day{kNow}) == 1);  // nothing expected: no evidence either way
 }
 
@@ -198,7 +197,7 @@ TEST_CASE("EstimateToday persists yesterday and weighs today's pace by its preci
   model.day_variance = 0.04;
   model.days = {DayWithFactor(1, 1.4)};
   // No hour of today yet: the flat line 1 plus half of yesterday's 0.4.
-  const TodayFactor prior = EstimateToday(model, kNow - kDay);
+  const TodayFactor prior = EstimateToday(model);
   CHECK(prior.factor == Approx(1.2));
   CHECK(prior.variance == 0.04);
 
@@ -207,14 +206,47 @@ TEST_CASE("EstimateToday persists yesterday and weighs today's pace by its preci
   // variance.
   model.hour_variance = 0.04 / 1.44;
   model.days.push_back({kNow, 22, 10, 100});
-  const TodayFactor updated = EstimateToday(model, kNow - kDay);
+  const TodayFactor updated = EstimateToday(model);
   CHECK(updated.factor == Approx(1.7));
   CHECK(updated.variance == Approx(0.02));
 
   model.method = Method::kSimple;  // no day to learn from: the line, the default variance
-  const TodayFactor simple = EstimateToday(model, kNow - kDay);
+  const TodayFactor simple = EstimateToday(model);
   CHECK(simple.factor == 1);
   CHECK(simple.variance == kDefaultDayVariance);
+}
+
+TEST_CASE("EstimateToday carries over the last busy day, not a quiet one the profile expected",
+          "[forecast]") {
+  Model model;
+  model.method = Method::kProfile;
+  model.today_ms = kNow;
+  model.persistence = 0.5;
+  model.day_variance = 0.04;
+  // Friday ran at 1.4; Saturday and Sunday were expected to hold little and held nothing.
+  Day friday = DayWithFactor(3, 1.4);
+  Day saturday{kNow - 2 * kDay, 0, 1, 0}, sunday{kNow - kDay, 0, 1, 0};
+  model.days = {DayWithFactor(4, 1), friday, saturday, sunday};
+  CHECK(InformativeFrom(model.days, kNow) == Approx(kInformativeDayShare * 22 / 4));
+  CHECK(CompleteDayFactors(model.days, kNow) == std::vector<double>{1, 1.4});
+  // The flat line at 1 plus Friday's +0.4, persisted over three days: 0.5^3 x 0.4.
+  CHECK(EstimateToday(model).factor == Approx(1.05));
+}
+
+TEST_CASE("CurrentHourScale: a burst at the start of the hour is not followed by more",
+          "[forecast]") {
+  Model model;
+  model.level = 100;
+  model.today = 1;
+  model.profile.factor.fill(1);
+  const int64_t now = kNow + 15 * kMsPerMinute;
+  // Expected 100 this hour: a quarter gone with 25 used leaves the usual 75 to come.
+  CHECK(CurrentHourScale(model, {kNow, 0.25, 25}, now, Utc()) == Approx(1));
+  // 100 used already: nothing more is expected this hour.
+  CHECK(CurrentHourScale(model, {kNow, 0.25, 100}, now, Utc()) == 0);
+  // 60 used: 40 of the 75 to come.
+  CHECK(CurrentHourScale(model, {kNow, 0.25, 60}, now, Utc()) == Approx(40.0 / 75));
+  CHECK(CurrentHourScale(model, WholeHour(kNow - kHour, 500), kNow, Utc()) == 1);
 }
 
 TEST_CASE("Confidence and Basis name the method and the history behind it", "[forecast]") {
@@ -293,7 +325,7 @@ TEST_CASE("A calendar window's use adds the projection; its crossing is interpol
   CHECK(use.ChanceBy(kNow + 2 * kHour) == 1);
 
   const std::vector<int64_t> checks =
-      CheckTimes(projection.cumulative, span, kNow, kNow + 2 * kHour);
+      CheckTimes(projection.cumulative, span, window.basis, kNow, kNow + 2 * kHour);
   CHECK(checks == std::vector<int64_t>{kNow + kHour, kNow + 2 * kHour});
   CHECK(ExhaustionProbability(use, checks, kNow + 2 * kHour) == 1);
   CHECK(ExhaustionProbability(use, {kNow + kHour}, kNow + kHour) == 0);  // reset before running out
@@ -316,7 +348,8 @@ TEST_CASE("A rolling window loses what ages out and counts its worst moment", "[
   CHECK(use.UsedAt(kNow + 4 * kHour) == Approx(50 + 60 - 70));
   // Its checks include the projection's points shifted by the window's length.
   const int64_t last_ms = kNow + 4 * kHour + kHour / 2;
-  const std::vector<int64_t> checks = CheckTimes(projection.cumulative, span, kNow, last_ms);
+  const std::vector<int64_t> checks =
+      CheckTimes(projection.cumulative, span, quota::Basis{}, kNow, last_ms);
   CHECK(checks == std::vector<int64_t>{kNow + kHour, kNow + 2 * kHour, kNow + 3 * kHour,
                                        kNow + 4 * kHour, last_ms});
   // Over the limit at now + 2 h only, back under by the end: the peak is what counts.

@@ -77,9 +77,9 @@ TEST_CASE("Predict: a window without a limit has nothing to predict", "[forecast
   CHECK_FALSE(f.exhausts_at_ms.has_value());
 }
 
-TEST_CASE("Predict: no use in the last day predicts no exhaustion", "[forecast]") {
-  std::vector<double> values(72, 0);
-  values[10] = 5000;  // two days ago
+TEST_CASE("Predict: no use in the last week predicts no exhaustion", "[forecast]") {
+  std::vector<double> values(10 * 24, 0);
+  values[10] = 5000;  // nine days ago
   const Forecast f = Run(Window(6000, 5000), Series(values));
   CHECK(f.method == Method::kNoUsage);
   CHECK(f.rate_per_hour == 0);
@@ -96,8 +96,8 @@ TEST_CASE("Predict: under a day of history is a simple, low-confidence average",
   CHECK(f.rate_per_hour == Approx(100));
   // The mean rate reaches the limit in 15 h; five hours say little about the next 24, so it may
   // not run out at all, and if it does that is more likely sooner.
-  CHECK(f.probability > 0.5);
-  CHECK(f.probability < 0.95);
+  CHECK(f.raw_probability > 0.5);
+  CHECK(f.raw_probability < 0.95);
   REQUIRE(f.exhausts_at_ms.has_value());
   CHECK(*f.exhausts_at_ms < kNow + 15 * kHour);
   CHECK(*f.exhausts_at_ms > kNow + 10 * kHour);
@@ -109,7 +109,7 @@ TEST_CASE("Predict: a steady rate exhausts on time with the weighted estimator",
   CHECK(f.method == Method::kWeighted);
   CHECK(f.rate_per_hour == Approx(100));
   CHECK(f.trend_per_day == Approx(0).margin(1e-9));
-  CHECK(f.probability > 0.99);
+  CHECK(f.raw_probability > 0.99);
   REQUIRE(f.exhausts_at_ms.has_value());
   CHECK(std::llabs(*f.exhausts_at_ms - (kNow + 20 * kHour)) <= kMin);
   CHECK(f.remaining == 2000);
@@ -130,9 +130,10 @@ TEST_CASE("Predict: a rising trend makes running out likelier than flat use of t
   CHECK(up.method == Method::kWeighted);
   CHECK(up.trend_per_day > 0.1);
   CHECK(flat.trend_per_day == Approx(0).margin(1e-9));
-  CHECK(flat.probability == Approx(0.5).margin(0.1));
-  CHECK(up.probability > flat.probability + 0.2);
-  CHECK(router::forecast::Warns(up));
+  CHECK(flat.raw_probability == Approx(0.5).margin(0.1));
+  CHECK(up.raw_probability > flat.raw_probability + 0.2);
+  // Calibrated, the chances keep their order (warning needs >= kWarnProbability of them).
+  CHECK(up.probability >= flat.probability);
   CHECK_FALSE(router::forecast::Warns(flat));
 }
 
@@ -157,7 +158,7 @@ TEST_CASE("Predict: a reset before the limit is reached means no exhaustion", "[
   // 100/h would reach the limit in 20 h; the window resets in 10.
   const Forecast f = Run(Window(3000, 1000, kNow + 10 * kHour), Steady(6 * 24, 100));
   CHECK(f.resets_at_ms == kNow + 10 * kHour);
-  CHECK(f.probability < router::forecast::kMentionProbability);
+  CHECK(f.raw_probability < router::forecast::kMentionProbability);
   CHECK_FALSE(f.exhausts_at_ms.has_value());
   const Forecast later = Run(Window(3000, 1000, kNow + 22 * kHour), Steady(6 * 24, 100));
   REQUIRE(later.exhausts_at_ms.has_value());  // close to the reset: a little before 20 h
@@ -172,13 +173,13 @@ TEST_CASE("Predict: the time is when it runs out if it does", "[forecast]") {
   // half the chance of being out at all.
   const int64_t reset = kNow + 24 * kHour;
   const Forecast f = Run(Window(3000, 700, reset), Steady(72, 100));
-  CHECK(f.probability > 0.3);
-  CHECK(f.probability < 0.7);
+  CHECK(f.raw_probability > 0.3);
+  CHECK(f.raw_probability < 0.7);
   REQUIRE(f.exhausts_at_ms.has_value());
   CHECK(*f.exhausts_at_ms < kNow + 23 * kHour);
   const double by_then =
-      Run(Window(3000, 700, reset), Steady(72, 100), *f.exhausts_at_ms - kNow).probability;
-  CHECK(by_then == Approx(f.probability / 2).margin(0.02));
+      Run(Window(3000, 700, reset), Steady(72, 100), *f.exhausts_at_ms - kNow).raw_probability;
+  CHECK(by_then == Approx(f.raw_probability / 2).margin(0.02));
 }
 
 TEST_CASE("Predict: rolling windows age old use out", "[forecast]") {
@@ -221,7 +222,7 @@ TEST_CASE("Predict: a manual reading above the ledger brings exhaustion forward"
 TEST_CASE("Predict: the horizon bounds the projection", "[forecast]") {
   const Forecast day = Run(Window(6000, 1000), Steady(6 * 24, 100), 24 * kHour);
   CHECK_FALSE(day.exhausts_at_ms.has_value());
-  CHECK(day.probability < router::forecast::kMentionProbability);
+  CHECK(day.raw_probability < router::forecast::kMentionProbability);
   const Forecast three_days = Run(Window(6000, 1000), Steady(6 * 24, 100), 72 * kHour);
   REQUIRE(three_days.exhausts_at_ms.has_value());
   CHECK(std::llabs(*three_days.exhausts_at_ms - (kNow + 50 * kHour)) <= kMin);
@@ -237,17 +238,17 @@ TEST_CASE("Predict: the probability of running out follows the margin and the no
           "[forecast]") {
   // 72 h at 100/h; the daily window resets in 10 h, so about 1,000 more will be used by then.
   const auto chance = [](int64_t limit, const HourlySeries& history) {
-    return Run(Window(limit, 1000, kNow + 10 * kHour), history).probability;
+    return Run(Window(limit, 1000, kNow + 10 * kHour), history).raw_probability;
   };
   const Forecast sure = Run(Window(1500, 1000, kNow + 10 * kHour), Steady(14 * 24, 100));
-  CHECK(sure.probability > 0.99);
+  CHECK(sure.raw_probability > 0.99);
   CHECK(router::forecast::Warns(sure));
   // Three days do not yet show how regular the days are: the same margin is less certain.
-  const double early = Run(Window(1500, 1000, kNow + 10 * kHour), Steady(72, 100)).probability;
+  const double early = Run(Window(1500, 1000, kNow + 10 * kHour), Steady(72, 100)).raw_probability;
   CHECK(early > router::forecast::kWarnProbability);
-  CHECK(early < sure.probability);
+  CHECK(early < sure.raw_probability);
   const Forecast never = Run(Window(4000, 1000, kNow + 10 * kHour), Steady(72, 100));
-  CHECK(never.probability < 0.01);
+  CHECK(never.raw_probability < 0.01);
   CHECK_FALSE(router::forecast::Warns(never));
   // The limit right at the projection: a coin flip, shown but not warned about.
   CHECK(chance(2000, Steady(72, 100)) == Approx(0.5).margin(0.1));
@@ -257,10 +258,10 @@ TEST_CASE("Predict: the probability of running out follows the margin and the no
   CHECK(chance(1800, Series(erratic)) < chance(1800, Steady(72, 100)));
   CHECK(chance(2300, Series(erratic)) > chance(2300, Steady(72, 100)));
   // An exhausted window is certain; a reset before the projected exhaustion makes it unlikely.
-  CHECK(Run(Window(1000, 1000), Steady(72, 100)).probability == 1);
+  CHECK(Run(Window(1000, 1000), Steady(72, 100)).raw_probability == 1);
   const Forecast after_reset = Run(Window(3000, 1000, kNow + 10 * kHour), Steady(72, 100));
   CHECK_FALSE(after_reset.exhausts_at_ms.has_value());
-  CHECK(after_reset.probability < 0.01);
+  CHECK(after_reset.raw_probability < 0.01);
   CHECK_FALSE(router::forecast::Warns(after_reset));
 }
 
@@ -365,7 +366,7 @@ TEST_CASE("PredictWindows forecasts messages, requests and budget windows from t
   CHECK(chat.used == 0);                     // midnight: the daily window just reset
   REQUIRE(chat.exhausts_at_ms.has_value());  // 40 messages at 2 per hour: 20 h
   CHECK(std::llabs(*chat.exhausts_at_ms - (kNow + 20 * kHour)) <= kMin);
-  CHECK(chat.probability > 0.99);
+  CHECK(chat.raw_probability > 0.99);
 
   const Forecast api = find("api");
   CHECK(api.unit == QuotaUnit::kRequests);
@@ -380,5 +381,5 @@ TEST_CASE("PredictWindows forecasts messages, requests and budget windows from t
   CHECK(paid.rate_per_hour == Approx(50'000));
   // $2 at $0.05/h: 40 h, after tomorrow's reset.
   CHECK_FALSE(paid.exhausts_at_ms.has_value());
-  CHECK(paid.probability < router::forecast::kMentionProbability);
+  CHECK(paid.raw_probability < router::forecast::kMentionProbability);
 }

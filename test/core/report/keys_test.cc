@@ -82,6 +82,15 @@ void Seed(Fixture& f) {
     call.model = "strong";
     calls.push_back(call);
   }
+  // The four days before, 20,000 tokens an hour 15:00-23:00 and nothing else: a forecast needs
+  // three days of history to warn, and these say this afternoon will bring 160,000 more.
+  for (int64_t day = 1; day <= 4; ++day) {
+    for (int64_t hour = 15; hour < 23; ++hour) {
+      calls.push_back(testing::UserCall(
+          kNow - kHour / 2 - 14 * kHour - day * 24 * kHour + hour * kHour, "cloud", 20'000));
+      calls.back().model = "strong";
+    }
+  }
   auto local = testing::UserCall(kNow - 3 * kHour, "box", 10);
   local.model = "small";
   calls.push_back(local);
@@ -105,7 +114,7 @@ TEST_CASE("status renders every part it reads: quotas, budget, alerts, forecast,
   const json status = f.Ok("status");
   const std::string text = f.Text(status);
   INFO(text);
-  CHECK(Has(text, "ledger: :memory: (14 records)\nmode: auto (from config)\n"));
+  CHECK(Has(text, "ledger: :memory: (46 records)\nmode: auto (from config)\n"));
   CHECK(Has(text,
             "daily budget: $3.0006 of $5.0000 spent, $1.9994 left, ok; resets 2026-09-22 00:00\n"));
   CHECK(Has(text, "145,100 / 1,000,000 tokens   14% [###"));  // the rolling window
@@ -139,7 +148,7 @@ TEST_CASE("providers, predict and route render what they read", "[report][keys]"
   Fixture f;
   Seed(f);
   const std::string providers = f.Text(f.Ok("providers"));
-  CHECK(Has(providers, "2026-09-21 12:30"));  // cloud's first call
+  CHECK(Has(providers, "2026-09-17 15:00"));  // cloud's first call
   CHECK(Has(providers, "2026-09-21 14:29"));  // and its last
   CHECK(Has(providers, "  strong "));
 

@@ -138,6 +138,8 @@ inline constexpr char kConfidence[] = "confidence";
 inline constexpr char kProbability[] = "probability";
 inline constexpr char kExhaustsAtMs[] = "exhaustsAtMs";
 inline constexpr char kWarns[] = "warns";
+inline constexpr char kHistoryDays[] = "historyDays";
+inline constexpr char kLowConfidence[] = "lowConfidence";
 
 // route: route::ToJson writes these (not through this header yet); report reads them, the route
 // command adds kDecisionId. Also kInputTokens, kOutputTokens, kCostMicros.

@@ -3,10 +3,13 @@
 //   {schema:"router.predict/1", generatedAtMs, timezone, horizonHours,
 //    forecasts:[F], nearest: F | null}
 //   F = {provider, window, unit, limit, used, remaining, ratePerHour, trendPerDay, method,
-//        confidence, basis, probability, exhaustsAtMs|null, warns, resetsAtMs|null}
-// `probability` is the chance of running out within the horizon (before a calendar window
-// resets), `exhaustsAtMs` when it happens if it does; `warns` is forecast::Warns (likely
-// enough to warn about); `nearest` is the earliest warned exhaustion.
+//        confidence, basis, probability, exhaustsAtMs|null, warns, historyDays, lowConfidence,
+//        resetsAtMs|null}
+// `probability` is the calibrated chance of running out within the horizon (before a calendar
+// window resets), `exhaustsAtMs` when it happens if it does; `warns` is forecast::Warns (likely
+// enough to warn about, with enough history); `lowConfidence` marks a forecast from under
+// forecast::kWarnFromDays of history (`historyDays`), which never warns; `nearest` is the
+// earliest warned exhaustion.
 
 #include <optional>
 #include <string>
@@ -28,7 +31,8 @@ nlohmann::json ForecastJson(const forecast::Forecast& f);
 nlohmann::json NearestJson(const std::vector<forecast::Forecast>& forecasts);
 
 // Logs an alert the first time a window's forecast warns (forecast::Warns; once per window
-// period, hourly at most for rolling windows); returns the new messages.
+// period; for a rolling window once per window length, quota::AlertedSince; never for a window
+// already out, which the tracker's "exhausted" alert covers); returns the new messages.
 [[nodiscard]] Result<std::vector<std::string>> AppendForecastAlerts(
     ledger::Ledger& ledger, const std::vector<forecast::Forecast>& forecasts,
     const std::string& timezone, int64_t now_ms);

@@ -66,8 +66,23 @@ constexpr int64_t kApiStaleMs = int64_t{15} * 60 * 1000;
 // The value of `totals` in `unit` (tokens per `count_cache_reads`).
 int64_t UnitValue(const ledger::Totals& totals, config::QuotaUnit unit, bool count_cache_reads);
 
+// How much of a window's reading still counts at t_ms. A calendar window keeps it until it resets.
+// A rolling window's reading covers the window length before it was taken and ages out evenly as
+// the window slides on: reading x (1 - (t_ms - at_ms) / length), nothing after one length. The
+// tracker and the forecast both age readings by this one rule, so they agree on where the window
+// stands at every instant.
+double ReadingLeft(const Basis& basis, const Span& span, int64_t t_ms);
+
+// Whether an alert event with payload level `level` was logged for provider/window at or after
+// since_ms. A rolling window has no period to key its alerts on: an alert is not repeated within
+// one window length, so a window that stays exhausted alerts once.
+[[nodiscard]] Result<bool> AlertedSince(const ledger::Ledger& ledger, const std::string& provider,
+                                        const std::string& window, const std::string& level,
+                                        int64_t since_ms);
+
 // Logs each threshold crossing once per window (warning, critical, exhausted; the daily budget's
-// soft threshold and cap) as an `alert` event; returns the messages of alerts new in this call.
+// soft threshold and cap) as an `alert` event (a rolling window's at most once per window length
+// per level, see AlertedSince); returns the messages of alerts new in this call.
 [[nodiscard]] Result<std::vector<std::string>> AppendAlerts(ledger::Ledger& ledger,
                                                             const std::vector<WindowState>& windows,
                                                             const BudgetState& budget,

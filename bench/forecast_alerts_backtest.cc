@@ -1,0 +1,653 @@
+// What users see from the forecasts. Each synthetic trace's calls are replayed into a real ledger;
+// after each call `check-alerts` runs as the plugin runs it (after an llm_output, at most every
+// 30 s), and the forecast alerts it logs are scored against what the trace really did: false
+// alerts per alert a user sees, exhaustions alerted at least 2 h ahead, the lead time of the first
+// correct alert and the error of its time relative to that lead. Once an hour, at a random minute,
+// `predict`'s forecast is scored too (calibration table, Brier score, median error relative to
+// the horizon). The tracker's own threshold warning (80 % used) is the baseline.
+//
+// Families are split: TUNING families chose the constants and fit the calibration; the README
+// quotes EVALUATION families only. Everything is seeded and deterministic.
+//
+//   router_forecast_alerts_backtest                    tables for both sets (Markdown)
+//   router_forecast_alerts_backtest --evaluation       the evaluation families only
+//   router_forecast_alerts_backtest --calibrate FILE   fit data/forecast_calibration.json on the
+//                                                      tuning families and write it to FILE
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "router/base/clock.h"
+#include "router/calendar/zone.h"
+#include "router/commands/dispatch.h"
+#include "router/config/options.h"
+#include "router/forecast/predictor.h"
+#include "router/ledger/ledger.h"
+#include "router/pricing/pricer.h"
+#include "router/quota/window.h"
+#include "router/route/router.h"
+#include "router/score/capabilities.h"
+
+namespace {
+
+using nlohmann::json;
+using router::calendar::Zone;
+
+constexpr int64_t kMin = router::kMsPerMinute;
+constexpr int64_t kHour = router::kMsPerHour;
+constexpr int64_t kDay = router::kMsPerDay;
+constexpr int64_t kHorizon = 24 * kHour;
+constexpr int64_t kLead = 2 * kHour;
+constexpr int64_t kCheckEveryMs = 30'000;  // index.js: ALERT_CHECK_INTERVAL_MS
+constexpr int kDays = 119;                 // 17 weeks from Mon 2026-02-02: across the DST change
+
+// splitmix64: the same numbers on every platform, unlike std:: distributions.
+class Random {
+ public:
+  explicit Random(uint64_t seed) : state_(seed) {}
+  double Uniform(double low = 0, double high = 1) {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return low + (high - low) * static_cast<double>(z >> 11) / 9007199254740992.0;
+  }
+  // exp(N(0, sigma^2)) by Box-Muller: heavy-tailed day totals with median 1.
+  double LogNormal(double sigma) {
+    const double u = std::max(Uniform(), 1e-12), v = Uniform();
+    return std::exp(sigma * std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * v));
+  }
+
+ private:
+  uint64_t state_;
+};
+
+struct Call {
+  int64_t at_ms;
+  int64_t value;  // tokens, or micro-USD for a budget
+};
+
+struct Family {
+  std::string name;
+  bool tuning = false;
+  std::string window_json;  // the provider's "windows" entry, or its "budget"
+  bool budget = false;
+  router::config::Schedule schedule;
+  int64_t limit = 0;
+  std::vector<Call> calls;  // ascending
+};
+
+// A day's shape: each hour's share of its total.
+using Shape = std::function<double(int hour, int weekday)>;
+
+double Office(int hour, int weekday) {
+  const bool weekend = weekday == 0 || weekday == 6;
+  return (hour >= 9 && hour < 18 ? 1.0 : hour >= 19 && hour < 23 ? 0.2 : 0.0) * (weekend ? 0.1 : 1);
+}
+
+// Calls for `use` in one hour: one to three bursts at random minutes, each a few calls 1-3 min
+// apart; each call's share is noisy.
+void AddHour(int64_t hour_ms, double use, Random& random, std::vector<Call>* calls) {
+  if (use <= 0) return;
+  std::vector<int64_t> times;
+  const int bursts = 1 + static_cast<int>(random.Uniform(0, 2.6));
+  for (int b = 0; b < bursts; ++b) {
+    int64_t at = hour_ms + static_cast<int64_t>(random.Uniform(0, 50)) * kMin;
+    const int n = 1 + static_cast<int>(random.Uniform(0, 5));
+    for (int c = 0; c < n && at < hour_ms + kHour; ++c) {
+      times.push_back(at);
+      at += static_cast<int64_t>(random.Uniform(1, 3)) * kMin +
+            static_cast<int64_t>(random.Uniform(0, 59000));
+    }
+  }
+  std::sort(times.begin(), times.end());
+  std::vector<double> weights;
+  double sum = 0;
+  for (size_t i = 0; i < times.size(); ++i) sum += weights.emplace_back(random.Uniform(0.3, 1.7));
+  for (size_t i = 0; i < times.size(); ++i)
+    calls->push_back({times[i], std::max<int64_t>(1, std::llround(use * weights[i] / sum))});
+}
+
+// Day totals from `total(day, weekday)`, spread over the day by `shape` with log-normal hour noise.
+std::vector<Call> Generate(const Zone& zone, uint64_t seed,
+                           const std::function<double(int day, int weekday, Random&)>& total,
+                           const Shape& shape) {
+  Random random(seed);
+  std::vector<Call> calls;
+  const int64_t start = zone.FromCivil({2026, 2, 2, 0, 0, 0, 0});
+  for (int day = 0; day < kDays; ++day) {
+    const auto civil = zone.ToCivil(start + day * kDay + 12 * kHour);
+    const int64_t midnight = zone.FromCivil({civil.year, civil.month, civil.day, 0, 0, 0, 0});
+    const int weekday = router::calendar::DayOfWeek(civil.year, civil.month, civil.day);
+    const double day_total = total(day, weekday, random);
+    double weight_sum = 0;
+    for (int h = 0; h < 24; ++h) weight_sum += shape(h, weekday);
+    if (weight_sum <= 0) continue;
+    for (int h = 0; h < 24; ++h) {
+      const double w = shape(h, weekday);
+      if (w <= 0) continue;
+      const int64_t hour_ms = midnight + h * kHour;  // a DST day is 23 or 25 h: close enough
+      AddHour(hour_ms, day_total * w / weight_sum * random.LogNormal(0.3), random, &calls);
+    }
+  }
+  std::sort(calls.begin(), calls.end(),
+            [](const Call& a, const Call& b) { return a.at_ms < b.at_ms; });
+  return calls;
+}
+
+router::config::Schedule DailySchedule() { return {}; }
+router::config::Schedule RollingSchedule(int hours) {
+  router::config::Schedule s;
+  s.kind = router::config::Schedule::Kind::kRolling;
+  s.period_ms = hours * kHour;
+  return s;
+}
+
+router::config::Schedule WeeklySchedule(int day_of_week, int hour) {
+  router::config::Schedule s;
+  s.kind = router::config::Schedule::Kind::kWeekly;
+  s.day_of_week = day_of_week;
+  s.hour = hour;
+  return s;
+}
+
+Family Tokens(const std::string& name, bool tuning, int64_t limit, const std::string& schedule_json,
+              router::config::Schedule schedule) {
+  Family f;
+  f.name = name;
+  f.tuning = tuning;
+  f.limit = limit;
+  f.schedule = schedule;
+  f.window_json = R"({"windows": [{"name": "w", "limit": )" + std::to_string(limit) +
+                  R"(, "schedule": )" + schedule_json + "}]}";
+  return f;
+}
+
+std::vector<Family> Families(const Zone& zone) {
+  std::vector<Family> out;
+  uint64_t seed = 20261206;
+  const auto uniform_day = [](double mean) {
+    return [mean](int, int, Random& r) { return mean * r.Uniform(0.6, 1.4); };
+  };
+  const auto lognormal_day = [](double median, double sigma, double weekend) {
+    return [=](int, int weekday, Random& r) {
+      return median * r.LogNormal(sigma) * (weekday == 0 || weekday == 6 ? weekend : 1);
+    };
+  };
+  const std::string daily = R"({"type": "daily", "hour": 0})";
+  const std::string rolling5 = R"({"type": "rolling", "hours": 5})";
+
+  // ---- TUNING ----
+  {
+    Family f = Tokens("office days, daily", true, 88'000, daily, DailySchedule());
+    f.calls = Generate(zone, seed++, uniform_day(80'000), Office);
+    out.push_back(std::move(f));
+  }
+  {
+    Family f = Tokens("office days, rolling 5 h", true, 40'000, rolling5, RollingSchedule(5));
+    f.calls = Generate(zone, seed++, uniform_day(80'000), Office);
+    out.push_back(std::move(f));
+  }
+  {
+    Family f = Tokens("6-hourly cron, daily", true, 30'000, daily, DailySchedule());
+    f.calls = Generate(zone, seed++, uniform_day(28'800),
+                       [](int h, int) { return h % 6 == 2 ? 30.0 : 1.0; });
+    out.push_back(std::move(f));
+  }
+  {
+    Family f = Tokens("log-normal all week, bursty, daily", true, 90'000, daily, DailySchedule());
+    f.calls = Generate(zone, seed++, lognormal_day(60'000, 0.6, 1),
+                       [](int h, int) { return h >= 8 ? 1.0 : 0.0; });
+    out.push_back(std::move(f));
+  }
+  {
+    Family f = Tokens("weekdays, weekly reset Wed 07:00", true, 420'000,
+                      R"({"type": "weekly", "dayOfWeek": 3, "hour": 7})", WeeklySchedule(3, 7));
+    f.calls = Generate(zone, seed++, lognormal_day(80'000, 0.4, 0.1), Office);
+    out.push_back(std::move(f));
+  }
+
+  // ---- EVALUATION ----
+  {
+    Family f = Tokens("heavy-tailed weekdays, weekly reset Mon 07:00 across DST", false, 330'000,
+                      R"({"type": "weekly", "dayOfWeek": 1, "hour": 7})", WeeklySchedule(1, 7));
+    f.calls = Generate(zone, seed++, lognormal_day(50'000, 0.7, 0.15), Office);
+    out.push_back(std::move(f));
+  }
+  {
+    Family f = Tokens("usage ramp, daily", false, 80'000, daily, DailySchedule());
+    f.calls = Generate(
+        zone, seed++,
+        [](int day, int, Random& r) { return (30'000 + 800.0 * day) * r.Uniform(0.8, 1.2); },
+        Office);
+    out.push_back(std::move(f));
+  }
+  {
+    Family f =
+        Tokens("two-week vacation, rolling 5 h", false, 40'000, rolling5, RollingSchedule(5));
+    f.calls = Generate(
+        zone, seed++,
+        [](int day, int, Random& r) {
+          return day >= 49 && day < 63 ? 0 : 80'000 * r.Uniform(0.6, 1.4);
+        },
+        Office);
+    out.push_back(std::move(f));
+  }
+  {
+    Family f = Tokens("nightly cron 02:00 + office, daily", false, 150'000, daily, DailySchedule());
+    Random job(seed++);
+    f.calls = Generate(zone, seed++, lognormal_day(64'000, 0.4, 0.2), Office);
+    for (int day = 0; day < kDays; ++day) {  // 60k in six calls 02:00-02:10
+      const auto c = zone.ToCivil(zone.FromCivil({2026, 2, 2, 12, 0, 0, 0}) + day * kDay);
+      const int64_t at = zone.FromCivil({c.year, c.month, c.day, 2, 0, 0, 0});
+      for (int i = 0; i < 6; ++i)
+        f.calls.push_back(
+            {at + i * 2 * kMin + static_cast<int64_t>(job.Uniform(0, 60'000)), 10'000});
+    }
+    std::sort(f.calls.begin(), f.calls.end(),
+              [](const Call& a, const Call& b) { return a.at_ms < b.at_ms; });
+    out.push_back(std::move(f));
+  }
+  {
+    Family f;
+    f.name = "dollar budget $5/day, an expensive week";
+    f.budget = true;
+    f.limit = 5'000'000;
+    f.schedule = DailySchedule();
+    f.window_json = R"({"budget": {"dailyLimit": 5}})";
+    f.calls = Generate(
+        zone, seed++,
+        [](int day, int, Random& r) {
+          return 3'200'000 * r.LogNormal(0.35) * (day >= 70 && day < 77 ? 2.2 : 1.0);
+        },
+        Office);
+    out.push_back(std::move(f));
+  }
+  {
+    router::config::Schedule monthly;
+    monthly.kind = router::config::Schedule::Kind::kMonthly;
+    monthly.day_of_month = 1;
+    Family f = Tokens("sparse use, monthly", false, 900'000,
+                      R"({"type": "monthly", "dayOfMonth": 1})", monthly);
+    f.calls = Generate(
+        zone, seed++,
+        [](int, int, Random& r) { return r.Uniform() < 0.2 ? 150'000 * r.LogNormal(0.5) : 0.0; },
+        Office);
+    out.push_back(std::move(f));
+  }
+  {
+    Family f = Tokens("log-normal office, bursty, daily", false, 100'000, daily, DailySchedule());
+    f.calls = Generate(zone, seed++, lognormal_day(70'000, 0.6, 0.15),
+                       [](int h, int wd) { return Office(h, wd) * (h == 10 || h == 15 ? 3 : 1); });
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// ---- The truth: where the window stands at any instant, as the tracker measures it ----
+
+class Truth {
+ public:
+  Truth(const Family& family, const Zone& zone) : family_(family), zone_(zone) {
+    prefix_.push_back(0);
+    for (const Call& c : family.calls) prefix_.push_back(prefix_.back() + c.value);
+    FindExhaustions();
+  }
+  router::quota::Span SpanAt(int64_t t) const {
+    return router::quota::CurrentWindow(family_.schedule, zone_, t);
+  }
+  // Use of the calls at or after from and at or before t.
+  int64_t Between(int64_t from, int64_t t) const {
+    return prefix_[Index(t + 1)] - prefix_[Index(from)];
+  }
+  int64_t UsedAt(int64_t t) const { return Between(SpanAt(t).start_ms, t); }
+  bool Out(int64_t t) const { return UsedAt(t) >= family_.limit; }
+  // The first exhaustion after t within the horizon and (calendar windows) before the reset.
+  std::optional<int64_t> NextExhaustion(int64_t t) const {
+    const router::quota::Span span = SpanAt(t);
+    const int64_t end = span.rolling ? t + kHorizon : std::min(t + kHorizon, span.end_ms);
+    auto it = std::upper_bound(exhaustions_.begin(), exhaustions_.end(), t);
+    if (it != exhaustions_.end() && *it <= end) return *it;
+    return std::nullopt;
+  }
+  const std::vector<int64_t>& exhaustions() const { return exhaustions_; }
+  // When the period (calendar) or the stretch since the window was last out (rolling) that
+  // contains t began: an alert earlier than that cannot be about this exhaustion.
+  int64_t EpisodeStart(int64_t t) const {
+    const router::quota::Span span = SpanAt(t);
+    if (!span.rolling) return span.start_ms;
+    auto it = std::lower_bound(exhaustions_.begin(), exhaustions_.end(), t);
+    return it == exhaustions_.begin() ? family_.calls.front().at_ms : *(it - 1);
+  }
+
+ private:
+  size_t Index(int64_t t) const {  // calls before t
+    return static_cast<size_t>(
+        std::lower_bound(family_.calls.begin(), family_.calls.end(), t,
+                         [](const Call& c, int64_t at) { return c.at_ms < at; }) -
+        family_.calls.begin());
+  }
+  void FindExhaustions() {
+    bool was_out = false;
+    for (const Call& c : family_.calls) {
+      const bool out = Out(c.at_ms);
+      if (out && !was_out) exhaustions_.push_back(c.at_ms);
+      // A calendar window is out until it resets; a rolling one until use ages out.
+      was_out = out;
+    }
+  }
+  const Family& family_;
+  const Zone& zone_;
+  std::vector<int64_t> prefix_;
+  std::vector<int64_t> exhaustions_;
+};
+
+// ---- Replay ----
+
+struct Alert {
+  int64_t at_ms;
+  std::optional<int64_t> predicted_ms;  // forecast alerts only
+};
+
+struct Sample {  // an hourly `predict`
+  double raw, probability;
+  bool ran_out;
+  double error;  // |forecast - actual| / horizon when it ran out; no time counts as the horizon
+};
+
+struct Replay {
+  std::vector<Alert> forecast_alerts, threshold_alerts;
+  std::vector<Sample> samples;
+};
+
+std::string Config(const Family& f) {
+  return R"({"timezone": "America/Chicago", "predictionHorizonHours": 24, "providers": {"p": )" +
+         f.window_json + "}}";
+}
+
+Replay Run(const Family& family, const Truth& truth) {
+  Replay out;
+  const auto options = router::config::Parse(json::parse(Config(family))).value();
+  const router::pricing::Pricer pricer({options.price_overrides, {}, options.LocalProviderIds()});
+  const router::route::Router router(
+      options, router::route::Catalog(options, json::object(), pricer,
+                                      router::score::CapabilityTable::Builtin()));
+  auto ledger = router::ledger::Ledger::Open({":memory:", 5000}).value();
+  router::FakeClock clock(0);
+  Random random(std::hash<std::string>{}(family.name) & 0xffff);
+  int64_t last_check = -kDay;
+  int64_t next_sample = (family.calls.front().at_ms / kHour + 1) * kHour;
+  for (const Call& call : family.calls) {
+    // Hourly predicts at a random minute, between the calls.
+    while (next_sample < call.at_ms) {
+      const int64_t at = next_sample + static_cast<int64_t>(random.Uniform(0, 59)) * kMin;
+      next_sample += kHour;
+      if (at >= call.at_ms || truth.Out(at)) continue;
+      auto forecasts = router::forecast::PredictWindows(options, *ledger, at, 24);
+      if (!forecasts.ok() || forecasts->empty()) continue;
+      const auto& f = forecasts->front();
+      const auto actual = truth.NextExhaustion(at);
+      const int64_t said = f.exhausts_at_ms.value_or(at + kHorizon);
+      out.samples.push_back(
+          {f.raw_probability, f.probability, actual.has_value(),
+           actual ? std::fabs(static_cast<double>(said - *actual)) / kHorizon : 0});
+    }
+    router::ledger::UsageRecord r;
+    r.at_ms = call.at_ms;
+    r.provider = "p";
+    r.model = "m";
+    r.trigger = "user";
+    if (family.budget) {
+      r.input_tokens = 1000;
+      r.cost_micros = call.value;
+      r.cost_source = router::ledger::CostSource::kOpenClaw;
+    } else {
+      r.input_tokens = call.value;
+    }
+    if (!ledger->Append(r).ok()) std::abort();
+    if (call.at_ms - last_check < kCheckEveryMs) continue;
+    last_check = call.at_ms;
+    clock.Set(call.at_ms);
+    auto result =
+        router::commands::Run({options, *ledger, clock, router}, "check-alerts", json::object());
+    if (!result.ok()) std::abort();
+    for (const auto& m : result.value()["new"]) {
+      const std::string message = m.get<std::string>();
+      if (message.find("forecast to run out") != std::string::npos) {
+        auto events = ledger->Events("alert", "p", call.at_ms);
+        std::optional<int64_t> predicted;
+        for (const auto& e : events.value()) {
+          const json payload = json::parse(e.payload);
+          if (payload.value("level", "") == "forecast")
+            predicted = payload["exhaustsAtMs"].get<int64_t>();
+        }
+        out.forecast_alerts.push_back({call.at_ms, predicted});
+      } else if (message.find(" warning: ") != std::string::npos) {
+        out.threshold_alerts.push_back({call.at_ms, std::nullopt});
+      }
+    }
+  }
+  return out;
+}
+
+// ---- Scores ----
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+struct AlertScore {
+  int alerts = 0, false_alerts = 0;
+  int exhaustions = 0, eligible = 0, warned = 0;  // warned: >= 2 h ahead, of the eligible
+  std::vector<double> leads_h, relative_errors;
+};
+
+AlertScore ScoreAlerts(const std::vector<Alert>& alerts, const Truth& truth) {
+  AlertScore s;
+  for (const Alert& a : alerts) {
+    ++s.alerts;
+    if (!truth.NextExhaustion(a.at_ms)) ++s.false_alerts;
+  }
+  for (int64_t e : truth.exhaustions()) {
+    ++s.exhaustions;
+    const int64_t from = std::max(truth.EpisodeStart(e), e - kHorizon);
+    std::optional<int64_t> first;
+    for (const Alert& a : alerts) {
+      if (a.at_ms >= from && a.at_ms < e && truth.NextExhaustion(a.at_ms) == e) {
+        first = a.at_ms;
+        if (a.predicted_ms) {
+          s.relative_errors.push_back(std::fabs(static_cast<double>(*a.predicted_ms - e)) /
+                                      static_cast<double>(e - a.at_ms));
+        }
+        break;
+      }
+    }
+    // A forecaster needs the window's period (or stretch) to have begun 2 h before.
+    const bool eligible = e - truth.EpisodeStart(e) >= kLead;
+    s.eligible += eligible ? 1 : 0;
+    if (first) {
+      s.leads_h.push_back(static_cast<double>(e - *first) / kHour);
+      if (eligible && e - *first >= kLead) ++s.warned;
+    }
+  }
+  return s;
+}
+
+std::string Percent(int part, int whole) {
+  if (whole == 0) return "n/a";
+  char text[16];
+  std::snprintf(text, sizeof text, "%.0f%%", 100.0 * part / whole);
+  return text;
+}
+
+std::string Number(double value, const char* format) {
+  if (std::isnan(value)) return "n/a";
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+double Brier(const std::vector<Sample>& samples, bool raw) {
+  double sum = 0;
+  for (const Sample& s : samples) {
+    const double p = raw ? s.raw : s.probability;
+    sum += (p - (s.ran_out ? 1 : 0)) * (p - (s.ran_out ? 1 : 0));
+  }
+  return samples.empty() ? NAN : sum / static_cast<double>(samples.size());
+}
+
+void PrintCalibration(const std::vector<Sample>& samples) {
+  std::printf("| stated | forecasts | mean stated | ran out |\n| --- | ---: | ---: | ---: |\n");
+  for (int band = 0; band < 10; ++band) {
+    int n = 0, hits = 0;
+    double stated = 0;
+    for (const Sample& s : samples) {
+      if (std::min(9, static_cast<int>(s.probability * 10)) != band) continue;
+      ++n;
+      hits += s.ran_out ? 1 : 0;
+      stated += s.probability;
+    }
+    if (n == 0) continue;
+    std::printf("| %d-%d%% | %d | %.0f%% | %.0f%% |\n", band * 10, band * 10 + 10, n,
+                100 * stated / n, 100.0 * hits / n);
+  }
+}
+
+// ---- Calibration fit: isotonic regression (pool adjacent violators) on binned raw chances ----
+
+std::string FitCalibration(const std::vector<Sample>& samples) {
+  const std::vector<double> edges = {0,   0.001, 0.01, 0.03, 0.06, 0.1,  0.15, 0.2,   0.3,   0.4,
+                                     0.5, 0.6,   0.7,  0.8,  0.9,  0.95, 0.98, 0.995, 1.0001};
+  struct Block {
+    double raw_sum = 0, hits = 0, n = 0;
+  };
+  std::vector<Block> blocks;
+  for (size_t b = 0; b + 1 < edges.size(); ++b) {
+    Block block;
+    for (const Sample& s : samples) {
+      if (s.raw >= edges[b] && s.raw < edges[b + 1]) {
+        block.raw_sum += s.raw;
+        block.hits += s.ran_out ? 1 : 0;
+        block.n += 1;
+      }
+    }
+    if (block.n > 0) blocks.push_back(block);
+  }
+  // Pool adjacent violators over the blocks' observed rates, weighted by count.
+  std::vector<std::pair<double, double>> pooled;  // (rate, n) per pooled run
+  std::vector<size_t> run_of(blocks.size());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    pooled.emplace_back(blocks[i].hits / blocks[i].n, blocks[i].n);
+    run_of[i] = pooled.size() - 1;
+    while (pooled.size() > 1 && pooled[pooled.size() - 2].first > pooled.back().first) {
+      auto last = pooled.back();
+      pooled.pop_back();
+      auto& prev = pooled.back();
+      prev = {(prev.first * prev.second + last.first * last.second) / (prev.second + last.second),
+              prev.second + last.second};
+      for (size_t j = 0; j <= i; ++j) run_of[j] = std::min(run_of[j], pooled.size() - 1);
+    }
+  }
+  // Written by hand, one point a line and four decimals, so the file is stable byte for byte.
+  std::string out =
+      "{\n  \"about\": \"forecast::Calibrate: raw chance of running out -> how often it came true "
+      "on the tuning families of bench/forecast_alerts_backtest.cc (isotonic fit over binned raw "
+      "chances). Regenerate: router_forecast_alerts_backtest --calibrate "
+      "data/forecast_calibration.json\",\n  \"samples\": " +
+      std::to_string(samples.size()) + ",\n  \"points\": [";
+  double last_raw = -1;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const double raw = std::round(blocks[i].raw_sum / blocks[i].n * 10000) / 10000;
+    const double rate = std::round(pooled[run_of[i]].first * 10000) / 10000;
+    if (raw <= last_raw) continue;
+    char point[64];
+    std::snprintf(point, sizeof point, "%s\n    [%.4f, %.4f]", last_raw < 0 ? "" : ",", raw, rate);
+    out += point;
+    last_raw = raw;
+  }
+  return out + "\n  ]\n}\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string flag = argc >= 2 ? argv[1] : "";
+  const bool calibrate = argc == 3 && flag == "--calibrate";
+  const bool evaluation_only = argc == 2 && flag == "--evaluation";
+  if (argc != 1 && !calibrate && !evaluation_only) {
+    std::fprintf(stderr,
+                 "usage: router_forecast_alerts_backtest [--evaluation | --calibrate FILE]\n");
+    return 2;
+  }
+  const Zone zone = Zone::Find("America/Chicago").value();
+  std::vector<Sample> tuning_samples, evaluation_samples;
+  std::map<bool, AlertScore> totals;
+  std::vector<std::string> rows[2];
+  for (const Family& family : Families(zone)) {
+    if ((calibrate && !family.tuning) || (evaluation_only && family.tuning)) continue;
+    const Truth truth(family, zone);
+    const Replay replay = Run(family, truth);
+    auto& samples = family.tuning ? tuning_samples : evaluation_samples;
+    samples.insert(samples.end(), replay.samples.begin(), replay.samples.end());
+    if (calibrate) continue;
+    const AlertScore predictor = ScoreAlerts(replay.forecast_alerts, truth);
+    const AlertScore baseline = ScoreAlerts(replay.threshold_alerts, truth);
+    AlertScore& total = totals[family.tuning];
+    total.alerts += predictor.alerts;
+    total.false_alerts += predictor.false_alerts;
+    total.eligible += predictor.eligible;
+    total.warned += predictor.warned;
+    std::vector<double> errors;
+    for (const Sample& s : replay.samples)
+      if (s.ran_out) errors.push_back(s.error);
+    char row[1024];
+    std::snprintf(row, sizeof row, "| %s | %zu | %d | %s / %s | %s / %s | %s | %s | %s | %s |",
+                  family.name.c_str(), family.calls.size(), predictor.exhaustions,
+                  Percent(predictor.warned, predictor.eligible).c_str(),
+                  Percent(baseline.warned, baseline.eligible).c_str(),
+                  Percent(predictor.false_alerts, predictor.alerts).c_str(),
+                  Percent(baseline.false_alerts, baseline.alerts).c_str(),
+                  Number(Median(predictor.leads_h), "%.1f h").c_str(),
+                  Number(100 * Median(predictor.relative_errors), "%.0f%%").c_str(),
+                  Number(100 * Median(errors), "%.1f%%").c_str(),
+                  Number(Brier(replay.samples, false), "%.3f").c_str());
+    rows[family.tuning ? 1 : 0].push_back(row);
+  }
+  if (calibrate) {
+    std::ofstream(argv[2], std::ios::binary) << FitCalibration(tuning_samples);
+    return 0;
+  }
+  for (int set = 0; set < (evaluation_only ? 1 : 2); ++set) {
+    std::printf("\n%s families\n\n", set == 0 ? "EVALUATION" : "TUNING");
+    std::printf(
+        "| family | calls | exhaustions | alerted >= 2 h ahead (forecast / 80%% threshold) | false "
+        "alerts (forecast / threshold) | median lead of first alert | median error / lead | "
+        "median error / horizon | Brier |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: |\n");
+    for (const std::string& row : rows[set]) std::printf("%s\n", row.c_str());
+    const AlertScore& t = totals[set == 1];
+    std::printf(
+        "| all | | | %s | %s | | | | %s |\n", Percent(t.warned, t.eligible).c_str(),
+        Percent(t.false_alerts, t.alerts).c_str(),
+        Number(Brier(set == 0 ? evaluation_samples : tuning_samples, false), "%.3f").c_str());
+    std::printf("\nCalibration (%s): hourly forecasts at a random minute, by stated chance.\n\n",
+                set == 0 ? "evaluation" : "tuning");
+    PrintCalibration(set == 0 ? evaluation_samples : tuning_samples);
+  }
+  std::printf("\nBrier of the raw (uncalibrated) chance: evaluation %.3f, tuning %.3f\n",
+              Brier(evaluation_samples, true), Brier(tuning_samples, true));
+  return 0;
+}
