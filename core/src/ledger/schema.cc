@@ -146,6 +146,19 @@ CREATE TABLE decisions (
 CREATE INDEX decisions_by_run ON decisions (run_id);
 CREATE INDEX decisions_by_time ON decisions (at_ms);
 )sql",
+    // v4: cooldowns of failing models (model '*' = the whole provider), so a gateway restart
+    // keeps skipping them; a success is read from calls, so it needs no write here.
+    R"sql(
+CREATE TABLE cooldowns (
+  provider     TEXT NOT NULL,
+  model        TEXT NOT NULL,
+  failed_at_ms INTEGER NOT NULL,
+  until_ms     INTEGER NOT NULL,
+  streak       INTEGER NOT NULL CHECK (streak >= 1),
+  kind         TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (provider, model)
+) STRICT;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
