@@ -79,6 +79,13 @@ export function registerCli(program, { getRuntime }) {
     })));
 
   router
+    .command("report")
+    .description("The shadow policy (routing.shadow) against the real decisions: how often they differ, cost, classes")
+    .option("--days <n>", "how many days back (default 7)", (v) => Number(v))
+    .option("--json", "print router.shadow-report/1 JSON")
+    .action(run("report", (opts) => ({ days: opts.days })));
+
+  router
     .command("undo")
     .description("Revert the newest set-usage, reset or mode change")
     .option("--json", "print router.undo/1 JSON")
