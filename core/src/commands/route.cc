@@ -43,7 +43,9 @@ Result<Decided> Decide(const Context& ctx, const route::RouteRequest& request, b
   if (!decision.ok()) return decision.status();
   Decided out{std::move(decision).value(), json(), 0};
   out.detail = route::ToJson(out.decision, state.value());
-  if (const route::Router* shadow = ctx.router.shadow(); shadow != nullptr && out.decision.routed) {
+  // Once per turn: a fallback attempt is not a policy choice to compare.
+  if (const route::Router* shadow = ctx.router.shadow();
+      shadow != nullptr && out.decision.routed && out.decision.attempt == 1) {
     out.detail[keys::kShadow] = ShadowJson(*shadow, request, state.value(), out.decision);
   }
   if (log && !out.decision.alias.empty()) {
