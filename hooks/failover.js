@@ -49,7 +49,7 @@ export function toFailure(event) {
     };
   }
   // OpenClaw sends an empty 200 as a finished attempt with no text (and no usage).
-  if (!hasText(event) && !hasToolCall(last)) return { ref, empty: true };
+  if (last?.stopReason === "stop" && !hasText(event) && !hasToolCall(last)) return { ref, empty: true };
   return undefined;
 }
 

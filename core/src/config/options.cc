@@ -513,14 +513,7 @@ const std::vector<Field<RoutingOptions>>& RoutingFields() {
        }},
       {"failover",
        [](const json& v, const std::string& p, RoutingOptions& o) {
-         ROUTER_RETURN_IF_ERROR(ParseObject(v, p, FailoverFields(), o.failover));
-         if (o.failover.cooldown_max_seconds < o.failover.cooldown_base_seconds) {
-           return Invalid(p + ".cooldownMaxSeconds",
-                          "at least cooldownBaseSeconds (" +
-                              std::to_string(o.failover.cooldown_base_seconds) + ")",
-                          o.failover.cooldown_max_seconds);
-         }
-         return Status::Ok();
+         return ParseObject(v, p, FailoverFields(), o.failover);
        },
        [] { return KeyPaths(FailoverFields()); }},
       {"shadow",
