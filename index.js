@@ -6,6 +6,7 @@ import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
 import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
 import { runWithConfig } from "./hooks/config_writes.js";
+import { fallbackNote, noteAttempt, RoutedRuns, routeAttempt } from "./hooks/failover.js";
 import { createTools } from "./tools/index.js";
 
 const EXIT_FLUSH_MS = 3000;
@@ -94,28 +95,22 @@ export default {
     // The provider only makes `router/*` valid model refs; every turn on one is rewritten below.
     api.registerProvider(routerProvider());
 
-    // Routes a `router/*` turn (and, with routing.overrideExplicit, any turn). Any failure leaves
-    // the turn as it was: routing must never be the reason a turn fails.
+    // Routes a `router/*` turn (and, with routing.overrideExplicit, any turn), and each later
+    // attempt of a routed run whose model failed (hooks/failover.js). Any error leaves the turn as
+    // it was: routing must never be the reason a turn fails.
+    const routedRuns = new RoutedRuns();
+    // A turn the router does not route: keep only its prompt's class, so the optimizer knows
+    // each agent's mix of work (the prompt itself is never stored).
+    const noteClass = ({ prompt, agent, jobId, trigger }) => {
+      if (!prompt) return;
+      getRuntime().run("note-class", { prompt, agent, jobId, trigger }).catch((err) => warn(`class not noted: ${err.message}`));
+    };
     api.on("before_model_resolve", async (event, ctx) => {
       try {
         const cronRun = toCronRun(ctx);
         if (cronRun) getRuntime().noteCronRun(...cronRun);
         const args = toRouteArgs(event, ctx);
-        // null: a turn the core does not route (explicit model), answered without the ledger.
-        const turn = args ? await getRuntime().routeTurn(args) : null;
-        if (!turn) {
-          // Not routed: keep only the prompt's class, so the optimizer knows each agent's mix.
-          if (args?.prompt) {
-            const { prompt, agent, jobId, trigger } = args;
-            getRuntime().run("note-class", { prompt, agent, jobId, trigger }).catch((err) => warn(`class not noted: ${err.message}`));
-          }
-          return undefined;
-        }
-        if (!turn.routed) {
-          if (turn.alias) warn(`${args.model} not routed: ${turn.reason}`);
-          return undefined;
-        }
-        return { providerOverride: turn.provider, modelOverride: turn.model };
+        return args ? await routeAttempt(getRuntime(), routedRuns, args, warn, noteClass) : undefined;
       } catch (err) {
         warn(`routing skipped: ${err.message}`);
         return undefined;
@@ -156,11 +151,22 @@ export default {
       try {
         const problems = getRuntime().record(toUsageEvent(event, ctx));
         if (problems) for (const problem of problems) api.logger.warn(`model-router: ${problem}`);
+        noteAttempt(getRuntime(), routedRuns, event, ctx, warn);
         checkAlerts();
       } catch (err) {
         warn(`usage not recorded: ${err.message}`);
       }
     });
+
+    // Opt-in (routing.failover.annotateReplies): a reply a fallback answered says so.
+    if (api.pluginConfig?.routing?.failover?.annotateReplies === true) {
+      api.on("reply_payload_sending", (event) => {
+        const note = fallbackNote(routedRuns.get(event?.runId));
+        const text = event?.payload?.text;
+        if (!note || typeof text !== "string") return undefined;
+        return { payload: { ...event.payload, text: `${text}\n\n${note}` } };
+      });
+    }
 
     const tools = createTools({ getRuntime, summarizeStatus, summarizePredict, runWithConfig: runOptimizer });
     for (const tool of tools) api.registerTool(tool);

@@ -61,6 +61,31 @@ const at = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed
 console.log(`before_model_resolve (2 kB prompt, 4 candidates): calling thread p50 ${at(sync, 0.5)} us, p99 ${at(sync, 0.99)} us; ` +
   `until the override is returned (ledger state + decision + decision logged, off-thread) p50 ${at(total, 0.5)} us, p99 ${at(total, 0.99)} us (${TURNS} turns)`);
 
+// Failover: a routed run's attempt fails (llm_output queues record-failure), and the next attempt
+// of the same run asks for the next model of its chain (before_model_resolve on a fallback slot).
+const failed = { ...event, usage: undefined, assistantTexts: [],
+  lastAssistant: { role: "assistant", stopReason: "error", errorCode: "500", errorMessage: "500 upstream error" } };
+const FAILOVERS = 1_000;
+const failSync = new Float64Array(FAILOVERS);
+const retrySync = new Float64Array(FAILOVERS);
+const retryTotal = new Float64Array(FAILOVERS);
+for (let i = 0; i < FAILOVERS; i++) {
+  const runCtx = { ...routeCtx, runId: `fail-${i}` };
+  await resolve({ prompt }, runCtx);
+  let t0 = process.hrtime.bigint();
+  handler({ ...failed, runId: runCtx.runId }, runCtx);
+  failSync[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  t0 = process.hrtime.bigint();
+  const pending = resolve({ prompt }, { ...runCtx, modelId: "fallback-1" });
+  retrySync[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  await pending;
+  retryTotal[i] = Number(process.hrtime.bigint() - t0) / 1000;
+}
+for (const a of [failSync, retrySync, retryTotal]) a.sort();
+console.log(`failover: llm_output of a failed attempt p50 ${at(failSync, 0.5)} us, p99 ${at(failSync, 0.99)} us; ` +
+  `before_model_resolve of the fallback attempt p50 ${at(retrySync, 0.5)} us, p99 ${at(retrySync, 0.99)} us on the calling thread, ` +
+  `override back after p50 ${at(retryTotal, 0.5)} us, p99 ${at(retryTotal, 0.99)} us (${FAILOVERS} runs)`);
+
 for (let i = 0; i < 2000; i++) handler(event, ctx);  // warm up JIT and the writer
 measure("tight loop", 0);
 measure("paced at 10,000 calls/s", 100);

@@ -109,6 +109,13 @@ export function registerCli(program, { getRuntime, runOptimizer }) {
     .action(run("shift", (provider, opts) => ({ provider, to: opts.to, until: opts.until, apply: opts.dryRun !== true })));
 
   router
+    .command("report")
+    .description("The shadow policy (routing.shadow) against the real decisions: how often they differ, cost, classes")
+    .option("--days <n>", "how many days back (default 7)", (v) => Number(v))
+    .option("--json", "print router.shadow-report/1 JSON")
+    .action(run("report", (opts) => ({ days: opts.days })));
+
+  router
     .command("undo")
     .description("Revert the newest set-usage, reset, mode change or applied optimization")
     .option("--json", "print router.undo/1 JSON")

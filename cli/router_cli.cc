@@ -44,6 +44,8 @@ commands (the same as `openclaw router …`):
   predict [provider]                when each quota window will run out, with confidence
   route <prompt | ->                which model would serve this prompt, and why (no model
                                     is called; "-" reads the prompt from stdin)
+  report                            the shadow policy (routing.shadow) against the real
+                                    decisions of the last 7 days
   classify                          JSONL on stdin ({"text": ...} per line) -> one JSON
                                     result per line: class, confidence, scores, signals
 
@@ -199,7 +201,7 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     cmd = {{"provider", p[1]}, {"apply", !args.dry_run}};
     if (!args.to.empty()) cmd["to"] = args.to;
     if (!args.until.empty()) cmd["until"] = args.until;
-  } else if (name == "providers" || name == "undo") {
+  } else if (name == "providers" || name == "undo" || name == "report") {
     ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--json]").c_str()));
   } else if (name == "set-usage") {
     ROUTER_RETURN_IF_ERROR(

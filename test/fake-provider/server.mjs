@@ -13,8 +13,22 @@ function argValue(flag) {
 const port = Number(argValue('--port') ?? process.env.FAKE_PORT ?? 18555);
 const configPath = argValue('--config') ?? process.env.FAKE_CONFIG;
 const logPath = argValue('--log') ?? process.env.FAKE_LOG;
-const config = configPath ? JSON.parse(fs.readFileSync(configPath, 'utf8')) : {};
-const models = config.models ?? {};
+// The config file is read again whenever it changes, so a test can script a model that fails
+// now and recovers later.
+let config = {};
+let models = {};
+let configStamp = -1;
+function loadConfig() {
+  if (!configPath) return;
+  const stamp = fs.statSync(configPath).mtimeMs;
+  if (stamp === configStamp) return;
+  configStamp = stamp;
+  config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+  models = config.models ?? {};
+}
+loadConfig();
+// Requests seen per model, for `failFirst`.
+const seen = new Map();
 
 const BUILTIN_USAGE = { prompt_tokens: 100, completion_tokens: 20, cached_tokens: 0 };
 const ERROR_TYPES = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 429: 'rate_limit_error' };
@@ -29,12 +43,20 @@ function estimatePromptTokens(body) {
 
 // Per-model behaviour: model entry, else "default", else built-in values. `prompt_tokens:
 // "estimate"` sizes the prompt from the request, so usage grows with the context like a real one.
+// Scripted failures: `status` (an HTTP error code), `retryAfter` (the Retry-After header sent
+// with it), `failFirst: n` (only the model's first n requests fail), `empty: true` (a 200 with no
+// text and no usage).
 function behaviourFor(model, body) {
   const entry = models[model] ?? config.default ?? {};
+  const count = (seen.get(model) ?? 0) + 1;
+  seen.set(model, count);
+  const failing = entry.failFirst === undefined || count <= entry.failFirst;
   const u = { ...BUILTIN_USAGE, ...(entry.usage ?? {}) };
   if (u.prompt_tokens === 'estimate') u.prompt_tokens = estimatePromptTokens(body);
   return {
-    status: entry.status ?? 200,
+    status: failing ? entry.status ?? 200 : 200,
+    retryAfter: entry.retryAfter,
+    empty: failing && entry.empty === true,
     reply: entry.reply ?? `Hello from fake model ${model}.`,
     usage: {
       prompt_tokens: u.prompt_tokens,
@@ -93,8 +115,23 @@ function sendJson(res, status, obj) {
   res.end(JSON.stringify(obj));
 }
 
-function sendError(res, status, message) {
-  sendJson(res, status, { error: { message, type: ERROR_TYPES[status] ?? 'server_error', code: status } });
+function sendError(res, status, message, retryAfter) {
+  const headers = { 'content-type': 'application/json' };
+  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+  res.writeHead(status, headers);
+  res.end(JSON.stringify({ error: { message, type: ERROR_TYPES[status] ?? 'server_error', code: status } }));
+}
+
+// A 200 that says nothing: no text, no usage (what some gateways send when a model is gone).
+function sendEmpty(res, model, stream) {
+  const id = `chatcmpl-${crypto.randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  if (!stream) {
+    return sendJson(res, 200, { id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'stop' }] });
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: 'stop' }] })}\n\n`);
+  res.end('data: [DONE]\n\n');
 }
 
 function logRequest(entry) {
@@ -104,14 +141,16 @@ function logRequest(entry) {
 function completion(req, res, body) {
   const model = String(body.model ?? '');
   const stream = body.stream === true;
+  loadConfig();
   const b = behaviourFor(model, body);
-  const p = plan(body, b.reply);
+  const p = b.empty ? { lastUser: plan(body, '').lastUser, text: '' } : plan(body, b.reply);
   const ok = b.status === 200;
   logRequest({
-    path: req.url, model, stream, status: b.status, usage: ok ? b.usage : null, lastUser: p.lastUser,
+    path: req.url, model, stream, status: b.status, empty: b.empty, usage: ok && !b.empty ? b.usage : null, lastUser: p.lastUser,
     toolCall: ok ? p.toolCall ?? null : null, authorization: req.headers.authorization ? 'present' : 'absent',
   });
-  if (!ok) return sendError(res, b.status, `fake provider configured to fail model ${model} with ${b.status}`);
+  if (!ok) return sendError(res, b.status, `fake provider configured to fail model ${model} with ${b.status}`, b.retryAfter);
+  if (b.empty) return sendEmpty(res, model, stream);
 
   const id = `chatcmpl-${crypto.randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);

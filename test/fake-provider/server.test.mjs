@@ -237,7 +237,7 @@ test('log lines have the expected fields and never the authorization value', asy
   assert.ok(!raw.includes('Bearer'), 'authorization header must not be logged');
   const entries = raw.trim().split('\n').map((l) => JSON.parse(l));
   for (const e of entries) {
-    assert.deepEqual(Object.keys(e).sort(), ['authorization', 'lastUser', 'model', 'path', 'status', 'stream', 'toolCall', 'ts', 'usage']);
+    assert.deepEqual(Object.keys(e).sort(), ['authorization', 'empty', 'lastUser', 'model', 'path', 'status', 'stream', 'toolCall', 'ts', 'usage']);
     assert.equal(typeof e.ts, 'number');
     assert.ok(['present', 'absent'].includes(e.authorization));
   }

@@ -54,7 +54,7 @@ test("manifest and runtime registrations agree", () => {
 test("the router provider resolves exactly the manifest's router models", async () => {
   const [provider] = registerPlugin({ stateDir: tmp() }).providers;
   const ids = manifest.modelCatalog.providers.router.models.map((m) => m.id);
-  assert.deepEqual(ids, ["auto", "coding", "reasoning", "simple", "creative", "local"]);
+  assert.deepEqual(ids, ["auto", "coding", "reasoning", "simple", "creative", "local", "fallback-1", "fallback-2", "fallback-3"]);
   for (const id of ids) assert.equal(provider.resolveDynamicModel({ modelId: id }).id, id);
   assert.equal(provider.resolveDynamicModel({ modelId: "fast" }), undefined);
   const catalog = await provider.catalog.run({});

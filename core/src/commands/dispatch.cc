@@ -2,12 +2,14 @@
 
 #include "args.h"
 #include "router/commands/alerts.h"
+#include "router/commands/failover.h"
 #include "router/commands/mode.h"
 #include "router/commands/optimize.h"
 #include "router/commands/predict.h"
 #include "router/commands/providers.h"
 #include "router/commands/quota_edits.h"
 #include "router/commands/route.h"
+#include "router/commands/shadow_report.h"
 #include "router/commands/status.h"
 
 namespace router::commands {
@@ -52,6 +54,16 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
     if (!parsed.ok()) return parsed.status();
     return Route(ctx, parsed->request, parsed->log);
   }
+  if (name == "record-failure") {
+    auto failure = ParseFailure(a, "record-failure");
+    if (!failure.ok()) return failure.status();
+    return RecordFailure(ctx, failure.value());
+  }
+  if (name == "report") {
+    int64_t days = 7;
+    ROUTER_RETURN_IF_ERROR(IntArg(a, "days", 1, 90, days));
+    return ShadowReport(ctx, static_cast<int>(days));
+  }
   if (name == "predict") {
     ROUTER_RETURN_IF_ERROR(StringArg(a, "provider", false, provider));
     int64_t hours = 0;
@@ -62,7 +74,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   return Status::InvalidArgument(
       "unknown command \"" + name +
       "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, analyze, "
-      "optimize, shift");
+      "optimize, shift, record-failure, report");
 }
 
 std::string ToText(const json& result) {

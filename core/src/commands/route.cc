@@ -1,6 +1,7 @@
 #include "router/commands/route.h"
 
 #include "args.h"
+#include "router/commands/failover.h"
 #include "router/commands/keys.h"
 
 namespace router::commands {
@@ -13,6 +14,20 @@ struct Decided {
   json detail;
   int64_t decision_id = 0;
 };
+
+// The shadow policy's decision beside the real one: never acted on, only logged and compared.
+json ShadowJson(const route::Router& shadow, const route::RouteRequest& request,
+                const route::RouteState& state, const route::Decision& real) {
+  auto decided = shadow.Decide(request, state);
+  if (!decided.ok()) return nullptr;
+  const route::Candidate* choice = decided->choice();
+  const route::Candidate* chosen = real.choice();
+  return {{keys::kChoice, choice != nullptr ? json(choice->ref) : json(nullptr)},
+          {keys::kReason, decided->reason},
+          {keys::kCostMicros, choice != nullptr ? decided->ranked.front().cost_micros : 0},
+          {keys::kDiffers, choice != chosen && (choice == nullptr || chosen == nullptr ||
+                                                choice->ref != chosen->ref)}};
+}
 
 Result<Decided> Decide(const Context& ctx, const route::RouteRequest& request, bool log) {
   const int64_t now = ctx.clock.NowMs();
@@ -28,6 +43,11 @@ Result<Decided> Decide(const Context& ctx, const route::RouteRequest& request, b
   if (!decision.ok()) return decision.status();
   Decided out{std::move(decision).value(), json(), 0};
   out.detail = route::ToJson(out.decision, state.value());
+  // Once per turn: a fallback attempt is not a policy choice to compare.
+  if (const route::Router* shadow = ctx.router.shadow();
+      shadow != nullptr && out.decision.routed && out.decision.attempt == 1) {
+    out.detail[keys::kShadow] = ShadowJson(*shadow, request, state.value(), out.decision);
+  }
   if (log && !out.decision.alias.empty()) {
     auto id = ctx.ledger.AppendDecision(
         route::ToRecord(out.decision, request, out.detail, now, out.decision.routed));
@@ -64,6 +84,18 @@ Result<RouteArgs> ParseRouteArgs(const json& a) {
   }
   request.provider = model.substr(0, slash);
   request.model = model.substr(slash + 1);
+  if (auto it = a.find("failed"); it != a.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > 20) {
+      return Status::InvalidArgument(
+          "argument failed must be a list (at most 20) of {ref, status?, message?, retryAfter?, "
+          "empty?}");
+    }
+    for (size_t i = 0; i < it->size(); ++i) {
+      auto failure = ParseFailure(it->at(i), "failed[" + std::to_string(i) + "]");
+      if (!failure.ok()) return failure.status();
+      request.failed.push_back(std::move(failure).value());
+    }
+  }
   if (auto it = a.find("log"); it != a.end() && !it->is_null()) {
     if (!it->is_boolean()) return Status::InvalidArgument("argument log must be true or false");
     out.log = it->get<bool>();

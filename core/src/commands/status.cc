@@ -34,6 +34,33 @@ json TotalsJson(const ledger::Totals& t) {
           {keys::kCostUsd, MicrosToUsd(t.cost_micros)}};
 }
 
+// Running cooldowns and today's fallbacks (newest 10): what the router skips, and which turns a
+// fallback answered.
+router::Status PutFailover(const Context& ctx, int64_t now, int64_t today, json& routing) {
+  auto cooldowns = ctx.ledger.ActiveCooldowns(now);
+  if (!cooldowns.ok()) return cooldowns.status();
+  json rows = json::array();
+  for (const auto& c : cooldowns.value()) {
+    rows.push_back({{keys::kProvider, c.provider},
+                    {keys::kModel, c.model},
+                    {keys::kKind, c.kind},
+                    {keys::kUntilMs, c.until_ms},
+                    {keys::kStreak, c.streak}});
+  }
+  routing[keys::kCooldowns] = std::move(rows);
+  auto fallbacks = ctx.ledger.FallbackDecisions(today, 10);
+  if (!fallbacks.ok()) return fallbacks.status();
+  json turns = json::array();
+  for (const auto& d : fallbacks.value()) {
+    turns.push_back({{keys::kAtMs, d.at_ms},
+                     {keys::kRunId, d.run_id},
+                     {keys::kAnswered, d.chosen_provider + "/" + d.chosen_model},
+                     {keys::kReason, d.reason}});
+  }
+  routing[keys::kFallbacks] = std::move(turns);
+  return router::Status::Ok();
+}
+
 // Savings: what the routed calls' tokens would have cost on each decision's baseline model.
 json RoutingJson(const ledger::RoutingTotals& r) {
   const int64_t saved = r.baseline_micros - r.cost_micros;
@@ -215,6 +242,7 @@ Result<json> Status(const Context& ctx, const StatusRequest& request) {
   for (size_t p = 0; p < kPeriods; ++p) {
     out[keys::kRouting][kPeriodNames[p]] = RoutingJson(routing.value()[p]);
   }
+  ROUTER_RETURN_IF_ERROR(PutFailover(ctx, now, since[0], out[keys::kRouting]));
   return out;
 }
 

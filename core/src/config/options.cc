@@ -422,6 +422,71 @@ const std::vector<Field<pricing::Price>>& PriceFields() {
   return fields;
 }
 
+// Task class -> minimum score (qualityThresholds, routing.shadow.qualityThresholds).
+Status ParseThresholds(const json& v, const std::string& p, std::map<std::string, double>& out) {
+  if (!v.is_object()) return Invalid(p, "an object of task class -> score", v);
+  for (const auto& [cls, score] : v.items()) {
+    bool known = false;
+    for (const char* name : kTaskClasses) known = known || cls == name;
+    if (!known) {
+      std::string allowed;
+      for (const char* name : kTaskClasses)
+        allowed += std::string(allowed.empty() ? "" : ", ") + name;
+      return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." + cls +
+                                     "\"; allowed here: " + allowed);
+    }
+    if (!IsNumberIn(score, 0, 1)) {
+      return Invalid(p + "." + cls, "a score from 0 to 1", score);
+    }
+    out[cls] = score.get<double>();
+  }
+  return Status::Ok();
+}
+
+const std::vector<Field<FailoverOptions>>& FailoverFields() {
+  static const std::vector<Field<FailoverOptions>> fields = {
+      {"maxAttempts", [](const json& v, const std::string& p,
+                         FailoverOptions& o) { return ParseInt(v, p, 1, 10, o.max_attempts); }},
+      {"cooldownBaseSeconds",
+       [](const json& v, const std::string& p, FailoverOptions& o) {
+         return ParseInt(v, p, 1, 86'400, o.cooldown_base_seconds);
+       }},
+      {"cooldownMaxSeconds",
+       [](const json& v, const std::string& p, FailoverOptions& o) {
+         return ParseInt(v, p, 1, 7 * 86'400, o.cooldown_max_seconds);
+       }},
+      {"failureWindowMinutes",
+       [](const json& v, const std::string& p, FailoverOptions& o) {
+         return ParseInt(v, p, 1, 7 * 24 * 60, o.failure_window_minutes);
+       }},
+      {"maxFailureShare", [](const json& v, const std::string& p,
+                             FailoverOptions& o) { return ParseRatio(v, p, o.max_failure_share); }},
+      {"minCalls", [](const json& v, const std::string& p,
+                      FailoverOptions& o) { return ParseInt(v, p, 1, 10'000, o.min_calls); }},
+      {"annotateReplies", [](const json& v, const std::string& p,
+                             FailoverOptions& o) { return ParseBool(v, p, o.annotate_replies); }},
+  };
+  return fields;
+}
+
+const std::vector<Field<ShadowOptions>>& ShadowFields() {
+  static const std::vector<Field<ShadowOptions>> fields = {
+      {"qualityThresholds",
+       [](const json& v, const std::string& p, ShadowOptions& o) {
+         return ParseThresholds(v, p, o.quality_thresholds);
+       },
+       [] { return std::vector<std::string>(std::begin(kTaskClasses), std::end(kTaskClasses)); }},
+      {"localModelPreference",
+       [](const json& v, const std::string& p, ShadowOptions& o) {
+         LocalPreference preference = LocalPreference::kWhenAvailable;
+         ROUTER_RETURN_IF_ERROR(ParseEnum(v, p, kPreferences, preference));
+         o.local_model_preference = preference;
+         return Status::Ok();
+       }},
+  };
+  return fields;
+}
+
 const std::vector<Field<RoutingOptions>>& RoutingFields() {
   static const std::vector<Field<RoutingOptions>> fields = {
       {"overrideExplicit", [](const json& v, const std::string& p,
@@ -446,6 +511,17 @@ const std::vector<Field<RoutingOptions>>& RoutingFields() {
          o.baseline_model = v.get<std::string>();
          return Status::Ok();
        }},
+      {"failover",
+       [](const json& v, const std::string& p, RoutingOptions& o) {
+         return ParseObject(v, p, FailoverFields(), o.failover);
+       },
+       [] { return KeyPaths(FailoverFields()); }},
+      {"shadow",
+       [](const json& v, const std::string& p, RoutingOptions& o) {
+         o.shadow.enabled = !v.is_null();
+         return ParseObject(v, p, ShadowFields(), o.shadow);
+       },
+       [] { return KeyPaths(ShadowFields()); }},
   };
   return fields;
 }
@@ -508,23 +584,7 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
        }},
       {"qualityThresholds",
        [](const json& v, const std::string& p, RawPlugin& o) {
-         if (!v.is_object()) return Invalid(p, "an object of task class -> score", v);
-         for (const auto& [cls, score] : v.items()) {
-           bool known = false;
-           for (const char* name : kTaskClasses) known = known || cls == name;
-           if (!known) {
-             std::string allowed;
-             for (const char* name : kTaskClasses)
-               allowed += std::string(allowed.empty() ? "" : ", ") + name;
-             return Status::InvalidArgument(std::string(kPrefix) + "unknown key \"" + p + "." +
-                                            cls + "\"; allowed here: " + allowed);
-           }
-           if (!IsNumberIn(score, 0, 1)) {
-             return Invalid(p + "." + cls, "a score from 0 to 1", score);
-           }
-           o.options.quality_thresholds[cls] = score.get<double>();
-         }
-         return Status::Ok();
+         return ParseThresholds(v, p, o.options.quality_thresholds);
        },
        [] { return std::vector<std::string>(std::begin(kTaskClasses), std::end(kTaskClasses)); }},
       {"localModelPreference",

@@ -332,12 +332,15 @@ Result<Response> CurlClient::Send(const Request& request) {
   const Clock::time_point start = Clock::now();
   const Clock::time_point deadline = start + milliseconds(request.timeout_ms);
   ROUTER_RETURN_IF_ERROR(CheckRequest(request));
+  // First, so a prebuilt router on a machine without libcurl says so (the portable loader's
+  // strerror), instead of failing later on the URL parser it also could not load.
+  const CURLcode init = GlobalInit();
+  if (init != CURLE_OK) {
+    return Status::FailedPrecondition(request.method + ": " + curl_easy_strerror(init));
+  }
   Result<Target> target = ParseTarget(request.url);
   if (!target.ok()) return target.status();
   const std::string failed = request.method + " " + target->host + ": ";
-
-  const CURLcode init = GlobalInit();
-  if (init != CURLE_OK) return Status::Internal(failed + curl_easy_strerror(init));
   Slot slot(ProcessGate().Acquire(deadline) ? &ProcessGate() : nullptr);
   if (!slot) {
     return Status::Unavailable(failed + "no request slot came free within " +

@@ -243,6 +243,19 @@ CREATE TRIGGER decisions_class_rollup AFTER INSERT ON decisions WHEN NEW.task_cl
   ON CONFLICT DO UPDATE SET turns = turns + 1;
 END;
 )sql",
+    // v5: cooldowns of failing models (model '*' = the whole provider), so a gateway restart
+    // keeps skipping them; a success is read from calls, so it needs no write here.
+    R"sql(
+CREATE TABLE cooldowns (
+  provider     TEXT NOT NULL,
+  model        TEXT NOT NULL,
+  failed_at_ms INTEGER NOT NULL,
+  until_ms     INTEGER NOT NULL,
+  streak       INTEGER NOT NULL CHECK (streak >= 1),
+  kind         TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (provider, model)
+) STRICT;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 

@@ -172,6 +172,27 @@ std::string RoutingLine(const json& status) {
       Usd(I(month, keys::kSavedMicros)));
 }
 
+// Models the router skips while they cool down, and today's turns a fallback answered.
+std::string FailoverLines(const json& status) {
+  const std::string& tz = status.at(keys::kTimezone).get_ref<const std::string&>();
+  const json& routing = status.at(keys::kRouting);
+  std::string out;
+  if (routing.contains(keys::kCooldowns)) {
+    for (const json& c : routing.at(keys::kCooldowns)) {
+      out +=
+          fmt::format("cooldown: {}/{} skipped until {} ({}, {} in a row)\n", S(c, keys::kProvider),
+                      S(c, keys::kModel), LocalTime(I(c, keys::kUntilMs), tz), S(c, keys::kKind),
+                      I(c, keys::kStreak));
+    }
+  }
+  if (routing.contains(keys::kFallbacks)) {
+    for (const json& f : routing.at(keys::kFallbacks)) {
+      out += fmt::format("fallback: {} answered: {}\n", S(f, keys::kAnswered), S(f, keys::kReason));
+    }
+  }
+  return out;
+}
+
 // The `router route` answer: choice, reason, the ranked chain and what was left out.
 std::string RenderRoute(const json& route) {
   std::string out;
@@ -350,6 +371,24 @@ std::string RenderAlerts(const json& result) {
   return out.empty() ? "no new alerts\n" : out;
 }
 
+// report: real vs shadow, one paragraph and one line per class.
+std::string RenderShadowReport(const json& r) {
+  const int64_t decisions = r.at(keys::kDecisions).get<int64_t>();
+  if (decisions == 0) return "No routed turns with a shadow decision (set routing.shadow).\n";
+  const int64_t differs = r.at(keys::kDiffers).get<int64_t>();
+  std::string out = fmt::format(
+      "Shadow policy: {} of {} routed turns ({:.0f}%) would have used another model.\n"
+      "Estimated cost: real {}, shadow {}.\n",
+      differs, decisions, 100.0 * static_cast<double>(differs) / static_cast<double>(decisions),
+      Usd(r.at(keys::kRealCostMicros).get<int64_t>()),
+      Usd(r.at(keys::kShadowCostMicros).get<int64_t>()));
+  for (const json& c : r.at(keys::kClasses)) {
+    out += fmt::format("  {}: {} of {} differ\n", c.at(keys::kClass).get<std::string>(),
+                       c.at(keys::kDiffers).get<int64_t>(), c.at(keys::kDecisions).get<int64_t>());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Grouped(int64_t n) {
@@ -396,6 +435,7 @@ std::string RenderStatus(const json& status) {
   }
   out += Row("TOTAL", status.at(keys::kTotals));
   out += RoutingLine(status);
+  out += FailoverLines(status);
   if (!status.at(keys::kForecast).is_null()) {
     out += "forecast: " +
            ForecastSentence(status.at(keys::kForecast), I(status, keys::kGeneratedAtMs), tz) + "\n";
@@ -521,6 +561,7 @@ std::string Render(const json& result, const std::string& timezone) {
       schema == keys::kShiftSchema) {
     return RenderOptimize(result);
   }
+  if (schema == keys::kShadowReportSchema) return RenderShadowReport(result);
   throw json::other_error::create(501, "no renderer for schema " + schema, &result);
 }
 

@@ -40,6 +40,8 @@ struct Turn {
   bool attachments = false;   // the turn needs a vision model
   bool user_trigger = false;  // the turn counts against message quotas
   config::LocalPreference preference = config::LocalPreference::kWhenAvailable;
+  const std::vector<Failure>* failed = nullptr;  // this run's failed attempts (the request's)
+  config::FailoverOptions failover;
 };
 Turn TurnOf(const Decision& d, const RouteRequest& request, const config::PluginOptions& options,
             double threshold);
@@ -49,19 +51,25 @@ Turn TurnOf(const Decision& d, const RouteRequest& request, const config::Plugin
 std::string QuotaShortfall(const Candidate& c, const Ranked& r, const RouteState& state,
                            bool user_trigger);
 
-// Judges one candidate: the hard filters (router/local, local preference, context, vision, daily
-// cap, budget, quota) in that order, then the score against the threshold. Returns why it is left
+// The running cooldown of `c` (its own or its provider's), or nullptr.
+const ledger::CooldownRow* CooldownOf(const Candidate& c, const RouteState& state);
+
+// Judges one candidate: the hard filters (router/local, local preference, failed in this run,
+// cooldown, context, vision, daily cap, budget, quota) in that order, then the score against the
+// threshold and the recent failure rate. Returns why it is left
 // out, or nullopt with *r filled.
 std::optional<Rejection> Screen(const Candidate& c, const Turn& turn, const RouteState& state,
                                 Ranked* r);
 
-// Whether `a` ranks before `b`: local first under "prefer", then clearing the threshold, the best
-// score among those that do not, priced, cheaper, provider priority, faster, score, ref. Defined
-// here, inline, because the sort calls it hundreds of times a turn and router_core is built as
-// position-independent code, where the compiler does not inline an ordinary external function.
+// Whether `a` ranks before `b`: healthy first, local first under "prefer", then clearing the
+// threshold, the best score among those that do not, priced, cheaper, provider priority, faster,
+// score, ref. Defined here, inline, because the sort calls it hundreds of times a turn and
+// router_core is built as position-independent code, where the compiler does not inline an ordinary
+// external function.
 inline bool RanksBefore(const Ranked& a, const Ranked& b, bool prefer_local) {
   const Candidate& x = *a.candidate;
   const Candidate& y = *b.candidate;
+  if (a.unhealthy != b.unhealthy) return b.unhealthy;
   if (prefer_local && x.local != y.local) return x.local;
   if (a.clears != b.clears) return a.clears;
   if (!a.clears && a.score != b.score) return a.score > b.score;
@@ -85,6 +93,16 @@ const Candidate* PickBaseline(const std::vector<Candidate>& models,
 // The turn's estimated cost on `baseline`, as if it served it (output tokens unclamped).
 int64_t BaselineCost(const Candidate& baseline, const RouteState& state, int64_t total_chars,
                      int64_t output_tokens);
+
+// On a fallback attempt: leaves out (as "quality-floor") the candidates scoring below both the
+// class threshold and the turn's first choice, so a failure never silently lowers the quality.
+// `first_score`: the first choice's score; nullopt when it is not in the catalog any more.
+void ApplyQualityFloor(std::optional<double> first_score, double threshold, Decision* d);
+
+// Whether a fallback attempt must stop rather than try another model: too many attempts, or a
+// last failure whose action is to stop. Sets d->stopped, d->failed_kind and d->reason.
+bool StopsFallback(const RouteRequest& request, const config::FailoverOptions& options,
+                   Decision* d);
 
 // One line for people saying why the first ranked candidate was chosen, or why none was.
 // `no_models`: the catalog is empty.

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "decide_steps.h"
+#include "router/base/clock.h"
 #include "router/base/money.h"
 #include "router/quota/tracker.h"
 
@@ -48,6 +49,15 @@ int64_t EstimateCost(const pricing::Price& price, const Calibration& calibration
   const auto cached =
       static_cast<int64_t>(static_cast<double>(input_tokens) * calibration.cached_share);
   return pricing::CostMicros(price, {input_tokens - cached, output_tokens, cached, 0});
+}
+
+// The models this run already tried, "a, b".
+std::string FailedRefs(const Decision& d) {
+  std::string out;
+  for (const Rejection& r : d.rejected) {
+    if (r.why == "failed") out += (out.empty() ? "" : ", ") + r.candidate->ref;
+  }
+  return out.empty() ? "the first choice" : out;
 }
 
 // Scores as the JSON carries them (3 decimals), so the reason and the table agree.
@@ -92,7 +102,9 @@ json RankedJson(const Ranked& r) {
                {"inputTokens", r.input_tokens},
                {"outputTokens", r.output_tokens},
                {"costMicros", r.cost_micros},
-               {"costUsd", MicrosToUsd(r.cost_micros)}});
+               {"costUsd", MicrosToUsd(r.cost_micros)},
+               {"failureShare", std::round(r.failure_share * 100) / 100},
+               {"unhealthy", r.unhealthy}});
   return item;
 }
 
@@ -183,6 +195,16 @@ Result<RouteState> BuildState(const config::PluginOptions& options, const ledger
   auto context = ledger.ContextCharsFor(session_key, agent_id);
   if (!context.ok()) return context.status();
   state.context = context.value();
+  auto cooldowns = ledger.ActiveCooldowns(now_ms);
+  if (!cooldowns.ok()) return cooldowns.status();
+  state.cooldowns = std::move(cooldowns).value();
+  const config::FailoverOptions& failover = options.routing.failover;
+  auto recent =
+      ledger.SumRange(now_ms - failover.failure_window_minutes * kMsPerMinute, now_ms + 1, "");
+  if (!recent.ok()) return recent.status();
+  for (const auto& m : recent.value()) {
+    state.recent_calls[m.provider + "/" + m.model] = {m.totals.calls, m.totals.failures};
+  }
   return state;
 }
 
@@ -193,6 +215,16 @@ Router::Router(const config::PluginOptions& options, Catalog catalog,
       classifier_(classifier),
       thresholds_(score::DefaultThresholds()) {
   for (const auto& [task, threshold] : options.quality_thresholds) thresholds_[task] = threshold;
+  const config::ShadowOptions& shadow = options.routing.shadow;
+  if (shadow.enabled) {
+    config::PluginOptions other = options;
+    other.routing.shadow = {};
+    for (const auto& [task, threshold] : shadow.quality_thresholds)
+      other.quality_thresholds[task] = threshold;
+    if (shadow.local_model_preference)
+      other.local_model_preference = *shadow.local_model_preference;
+    shadow_ = std::make_shared<const Router>(other, catalog_, classifier);
+  }
 }
 
 namespace internal {
@@ -245,7 +277,16 @@ Turn TurnOf(const Decision& d, const RouteRequest& request, const config::Plugin
   turn.attachments = request.attachments > 0;
   turn.user_trigger = request.trigger == "user";
   turn.preference = options.local_model_preference;
+  turn.failed = &request.failed;
+  turn.failover = options.routing.failover;
   return turn;
+}
+
+const ledger::CooldownRow* CooldownOf(const Candidate& c, const RouteState& state) {
+  for (const ledger::CooldownRow& row : state.cooldowns) {
+    if (row.provider == c.provider && (row.model == "*" || row.model == c.model)) return &row;
+  }
+  return nullptr;
 }
 
 std::string QuotaShortfall(const Candidate& c, const Ranked& r, const RouteState& state,
@@ -292,6 +333,18 @@ std::optional<Rejection> Screen(const Candidate& c, const Turn& turn, const Rout
     return reject("local-preference",
                   "localModelPreference is \"simple-only\" and the task is " + turn.task_class);
   }
+  for (const Failure& f : turn.failed != nullptr ? *turn.failed : std::vector<Failure>{}) {
+    if (f.provider == c.provider && f.model == c.model) {
+      return reject("failed", fmt::format("failed earlier in this turn ({})", Name(Classify(f))));
+    }
+  }
+  if (const ledger::CooldownRow* cooling = CooldownOf(c, state)) {
+    return reject("cooldown",
+                  fmt::format("{} cools down for {}s more ({}, {} failure{} in a row)",
+                              cooling->model == "*" ? c.provider + "/*" : c.ref,
+                              (cooling->until_ms - state.now_ms + 999) / 1000, cooling->kind,
+                              cooling->streak, cooling->streak == 1 ? "" : "s"));
+  }
   r->candidate = &c;
   r->calibration = CalibrationOf(state, c);
   r->input_tokens = CeilDiv(turn.total_chars, r->calibration.chars_per_token);
@@ -324,6 +377,12 @@ std::optional<Rejection> Screen(const Candidate& c, const Turn& turn, const Rout
   r->score = score::TaskScore(c.profile, turn.task_class);
   r->threshold = turn.threshold;
   r->clears = r->score >= turn.threshold;
+  if (auto recent = state.recent_calls.find(c.ref); recent != state.recent_calls.end()) {
+    const auto [calls, failures] = recent->second;
+    r->failure_share = calls > 0 ? static_cast<double>(failures) / static_cast<double>(calls) : 0;
+    r->unhealthy =
+        calls >= turn.failover.min_calls && r->failure_share > turn.failover.max_failure_share;
+  }
   return std::nullopt;
 }
 
@@ -363,6 +422,42 @@ int64_t BaselineCost(const Candidate& baseline, const RouteState& state, int64_t
                       CeilDiv(total_chars, calibration.chars_per_token), output_tokens);
 }
 
+void ApplyQualityFloor(std::optional<double> first_score, double threshold, Decision* d) {
+  const double floor = first_score ? std::min(*first_score, threshold) : threshold;
+  auto low = std::stable_partition(d->ranked.begin(), d->ranked.end(),
+                                   [floor](const Ranked& r) { return r.score >= floor; });
+  for (auto it = low; it != d->ranked.end(); ++it) {
+    d->rejected.push_back({it->candidate, "quality-floor",
+                           fmt::format("a fallback must score {:.2f} (the first choice or the "
+                                       "threshold, whichever is lower); it scores {:.2f}",
+                                       Shown(floor), Shown(it->score))});
+  }
+  d->ranked.erase(low, d->ranked.end());
+}
+
+bool StopsFallback(const RouteRequest& request, const config::FailoverOptions& options,
+                   Decision* d) {
+  d->attempt = static_cast<int>(request.failed.size()) + 1;
+  if (request.failed.empty()) return false;
+  const Failure& last = request.failed.back();
+  const FailureKind kind = Classify(last);
+  d->failed_kind = Name(kind);
+  if (!ActionFor(kind).fall_over) {
+    d->reason = fmt::format("{}/{} failed ({}): not retried on another model", last.provider,
+                            last.model, d->failed_kind);
+  } else if (d->attempt > options.max_attempts) {
+    d->reason = fmt::format(
+        "{}/{} failed ({}); {} attempt{} made, routing.failover.maxAttempts "
+        "is {}",
+        last.provider, last.model, d->failed_kind, d->attempt - 1, d->attempt == 2 ? "" : "s",
+        options.max_attempts);
+  } else {
+    return false;
+  }
+  d->stopped = true;
+  return true;
+}
+
 std::string Reason(const Decision& d, double threshold, bool prefer_local, bool no_models) {
   const std::string task = fmt::format(
       "{} ({})", d.task_class,
@@ -380,6 +475,18 @@ std::string Reason(const Decision& d, double threshold, bool prefer_local, bool 
   }
   const Ranked& top = d.ranked.front();
   const Candidate& chosen = *top.candidate;
+  if (d.attempt > 1) {
+    return fmt::format(
+        "{}: fallback {} after {} failed ({}); {} is next in the chain (score "
+        "{:.2f}, ~{})",
+        task, d.attempt - 1, FailedRefs(d), d.failed_kind, chosen.ref, Shown(top.score),
+        Usd(top.cost_micros));
+  }
+  if (top.unhealthy) {
+    return fmt::format(
+        "{}: every fitting model fails often; {} ranks first ({:.0f}% failed lately)", task,
+        chosen.ref, top.failure_share * 100);
+  }
   if (d.hard_cap) {
     return fmt::format("{}: daily budget spent; {} is the best free/local model (score {:.2f})",
                        task, chosen.ref, Shown(top.score));
@@ -405,6 +512,15 @@ bool RoutesTurn(const config::RoutingOptions& routing, const std::string& provid
   return provider == kRouterProvider || routing.override_explicit;
 }
 
+std::optional<double> Router::FirstScore(const RouteRequest& request, const Decision& d) const {
+  const Failure& first = request.failed.front();
+  for (const Candidate& c : catalog_.models()) {
+    if (c.provider == first.provider && c.model == first.model)
+      return score::TaskScore(c.profile, d.task_class);
+  }
+  return std::nullopt;
+}
+
 Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& state) const {
   Decision d;
   d.requested_provider = request.provider;
@@ -421,11 +537,12 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
                " kept (routing.overrideExplicit is off)";
     return d;
   }
-  d.alias = via_router ? request.model : "auto";
+  d.alias = via_router && request.model.rfind("fallback-", 0) != 0 ? request.model : "auto";
   d.warnings = catalog_.warnings();
   internal::ClassifyTurn(classifier_, request, &d);
   internal::EstimateContext(request, state.context, &d);
   internal::ApplyBudget(state, &d);
+  if (internal::StopsFallback(request, options_.routing.failover, &d)) return d;
   const auto threshold = thresholds_.find(d.task_class);
   const internal::Turn turn = internal::TurnOf(
       d, request, options_, threshold != thresholds_.end() ? threshold->second : 0.0);
@@ -439,6 +556,8 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
       d.ranked.push_back(r);
     }
   }
+  if (!request.failed.empty())
+    internal::ApplyQualityFloor(FirstScore(request, d), turn.threshold, &d);
   const bool prefer_local = options_.local_model_preference == config::LocalPreference::kPrefer;
   internal::Rank(prefer_local, &d.ranked);
   d.baseline =
@@ -499,7 +618,10 @@ json ToJson(const Decision& d, const RouteState& state) {
           {"ranked", ranked},
           {"rejected", rejected},
           {"baseline", baseline},
-          {"warnings", d.warnings}};
+          {"warnings", d.warnings},
+          {"attempt", d.attempt},
+          {"failedKind", d.failed_kind.empty() ? json(nullptr) : json(d.failed_kind)},
+          {"stopped", d.stopped}};
 }
 
 ledger::DecisionRecord ToRecord(const Decision& d, const RouteRequest& request, const json& detail,

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "route/route_testing.h"
 #include "router/pricing/pricer.h"
 #include "router/route/router.h"
 #include "testing.h"
@@ -71,14 +72,8 @@ struct Fixture {
   Router router;
 };
 
-std::string Choice(const Decision& d) { return d.choice() ? d.choice()->ref : "none"; }
-
-const Rejection* RejectionOf(const Decision& d, const std::string& ref) {
-  for (const auto& r : d.rejected) {
-    if (r.candidate->ref == ref) return &r;
-  }
-  return nullptr;
-}
+using testing::Choice;
+using testing::RejectionOf;
 
 TEST_CASE("Catalog lists config and OpenClaw models once, never the router's own", "[route]") {
   const json openclaw = {

@@ -20,6 +20,8 @@ inline constexpr char kUndoSchema[] = "router.undo/1";
 inline constexpr char kAlertsSchema[] = "router.alerts/1";
 inline constexpr char kPredictSchema[] = "router.predict/1";
 inline constexpr char kRouteSchema[] = "router.route/1";
+inline constexpr char kFailureSchema[] = "router.failure/1";
+inline constexpr char kShadowReportSchema[] = "router.shadow-report/1";
 
 // status: the document and its sections.
 inline constexpr char kSchema[] = "schema";
@@ -37,7 +39,6 @@ inline constexpr char kQuotas[] = "quotas";
 inline constexpr char kAlerts[] = "alerts";
 inline constexpr char kForecast[] = "forecast";
 inline constexpr char kPeriods[] = "periods";
-inline constexpr char kSinceMs[] = "sinceMs";
 inline constexpr char kTotals[] = "totals";
 inline constexpr char kProviders[] = "providers";
 inline constexpr char kRouting[] = "routing";
@@ -178,5 +179,29 @@ inline constexpr char kGatewayRequired[] = "gatewayRequired";
 inline constexpr char kUntilMs[] = "untilMs";
 inline constexpr char kTriggers[] = "triggers";
 inline constexpr char kName[] = "name";
+
+// record-failure and the cooldowns in status (failover.h, status.h): also kRef, kKind,
+// kProvider, kModel.
+inline constexpr char kAction[] = "action";
+inline constexpr char kFallOver[] = "fallOver";
+inline constexpr char kCoolDown[] = "coolDown";
+inline constexpr char kWholeProvider[] = "wholeProvider";
+inline constexpr char kCooldown[] = "cooldown";
+inline constexpr char kCooldowns[] = "cooldowns";
+inline constexpr char kStreak[] = "streak";
+inline constexpr char kFallbacks[] = "fallbacks";  // status routing: recent fallback decisions
+inline constexpr char kRunId[] = "runId";
+inline constexpr char kAnswered[] = "answered";
+inline constexpr char kAttempt[] = "attempt";
+
+// route's shadow decision and the shadow report (shadow_report.h): also kChoice, kReason,
+// kCostMicros, kDecisions, kSinceMs.
+inline constexpr char kShadow[] = "shadow";
+inline constexpr char kDiffers[] = "differs";
+inline constexpr char kClasses[] = "classes";
+inline constexpr char kClass[] = "class";
+inline constexpr char kRealCostMicros[] = "realCostMicros";
+inline constexpr char kShadowCostMicros[] = "shadowCostMicros";
+inline constexpr char kSinceMs[] = "sinceMs";
 
 }  // namespace router::commands::keys

@@ -21,7 +21,8 @@ struct RouteArgs {
 };
 
 // {prompt, model = "router/auto", agent?, session?, runId?, trigger = "user", jobId?,
-//  attachments = 0, contextChars?, log = false} -> RouteArgs. kInvalidArgument naming the field.
+//  attachments = 0, contextChars?, failed?: [failure (see failover.h)], log = false} -> RouteArgs.
+// kInvalidArgument naming the field.
 [[nodiscard]] Result<RouteArgs> ParseRouteArgs(const nlohmann::json& args);
 
 // Decides for `request` with the ledger's current quota, budget and context facts. With `log`,

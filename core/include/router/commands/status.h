@@ -16,7 +16,9 @@
 //             totals:{today:T, last7Days:T, thisMonth:T},
 //             providers:[{provider, configured, today:T, last7Days:T, thisMonth:T,
 //                         models:[{model, today:T, last7Days:T, thisMonth:T}]}],
-//             routing:{today:R, last7Days:R, thisMonth:R}}
+//             routing:{today:R, last7Days:R, thisMonth:R,
+//                      cooldowns:[{provider, model ("*" = all), kind, untilMs, streak}],
+//                      fallbacks:[{atMs, runId, answered, reason}] (today's, newest 10)}}
 //   R = {decisions, applied, routedCalls, costMicros, baselineMicros, savedMicros, savedUsd}:
 //       routed calls (joined to their decision by runId) against each decision's baseline model
 //   T = {calls, failures, invalid, messages, requests, inputTokens, outputTokens, cacheReadTokens,

@@ -85,6 +85,30 @@ struct ProviderOptions {
   std::string timezone;  // IANA zone for this provider's windows; empty = the plugin's timezone
 };
 
+// What a routed turn does when its model fails (routing.failover), and when a model cools down.
+struct FailoverOptions {
+  // Models a routed turn may try, the first choice included (1 = no fallback).
+  int max_attempts = 3;
+  // Cooldown after the first failure without a Retry-After; doubles with each failure in a row.
+  int cooldown_base_seconds = 30;
+  int cooldown_max_seconds = 3600;  // the longest cooldown, Retry-After included
+  // Recent failure rate: a model whose failed share of calls in the window is above
+  // max_failure_share (with at least min_calls calls) ranks below healthy ones.
+  int failure_window_minutes = 60;
+  double max_failure_share = 0.5;
+  int min_calls = 4;
+  // A reply a fallback answered says which model answered (read by the hook, hooks/failover.js).
+  bool annotate_replies = false;
+};
+
+// routing.shadow: another set of thresholds and preferences decided beside every routed turn,
+// logged and never acted on (see `report`).
+struct ShadowOptions {
+  bool enabled = false;                              // the key is present
+  std::map<std::string, double> quality_thresholds;  // over the real ones
+  std::optional<LocalPreference> local_model_preference;
+};
+
 struct RoutingOptions {
   // Whether a turn on an explicit, non-router model (e.g. "anthropic/claude-opus-4-7") is
   // rerouted too. Off: only `router/*` selections are rewritten.
@@ -96,6 +120,8 @@ struct RoutingOptions {
   // "provider/model" savings are measured against; empty = for each turn, the best-scoring
   // candidate for its class (what a user would pin to be safe).
   std::string baseline_model;
+  FailoverOptions failover;
+  ShadowOptions shadow;
 };
 
 struct PluginOptions {

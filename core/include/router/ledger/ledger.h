@@ -141,9 +141,21 @@ struct TurnClass {
   std::string task_class;
 };
 
+// ---- Cooldowns of failing models (core/src/ledger/cooldowns.cc) ----
+
+// A model (or a whole provider, model "*") skipped by the router until until_ms.
+struct CooldownRow {
+  std::string provider;
+  std::string model;
+  int64_t failed_at_ms = 0;  // the failure that set it
+  int64_t until_ms = 0;
+  int streak = 0;    // failures in a row
+  std::string kind;  // route::FailureKind's name
+};
+
 // ---- The ledger ----
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Durable usage ledger in one SQLite file (WAL, STRICT tables). Several processes may use the
 // same file at once (the gateway writes while a CLI reads); writers wait up to busy_timeout_ms.
@@ -250,6 +262,21 @@ class Ledger {
   // A run with several decisions uses its newest one.
   [[nodiscard]] Result<std::vector<RoutingTotals>> Routing(const std::vector<int64_t>& since_ms,
                                                            int64_t until_ms) const;
+
+  // -- Cooldowns (core/src/ledger/cooldowns.cc) --
+
+  // Stores a cooldown, replacing the one of the same provider and model.
+  [[nodiscard]] Status PutCooldown(const CooldownRow& row);
+  // Cooldowns still running at now_ms and not ended by a success: an ok call of the model (of
+  // any model of the provider for "*") after the failure that set it. Ordered by provider, model.
+  [[nodiscard]] Result<std::vector<CooldownRow>> ActiveCooldowns(int64_t now_ms) const;
+  // The stored cooldown of provider/model, running or not, unless a success came after it.
+  [[nodiscard]] Result<std::optional<CooldownRow>> LastCooldown(const std::string& provider,
+                                                                const std::string& model) const;
+  // Applied decisions of fallback attempts (detail's "attempt" above 1) at or after since_ms,
+  // newest first, at most `limit`: each names the model that took over a failed turn.
+  [[nodiscard]] Result<std::vector<DecisionRecord>> FallbackDecisions(int64_t since_ms,
+                                                                      int limit) const;
 
  private:
   struct Impl;  // the connection, its cached statements and the mutex (connection.h)

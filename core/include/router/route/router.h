@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "router/config/options.h"
 #include "router/ledger/ledger.h"
 #include "router/pricing/pricer.h"
+#include "router/route/failover.h"
 #include "router/score/capabilities.h"
 
 namespace router::route {
@@ -27,8 +29,12 @@ inline constexpr const char* kRouterProvider = "router";
 // Its models: "auto" classifies the turn, "local" keeps it on local models, the others name the
 // task class and skip classification.
 // The manifest's modelCatalog.providers.router lists the same ids (a test holds them equal).
-inline constexpr const char* kRouterModels[] = {"auto",   "coding",   "reasoning",
-                                                "simple", "creative", "local"};
+// "fallback-1".."fallback-3" are slots for OpenClaw's fallback list: a run whose model failed
+// reaches the hook again on one of them and gets the next model of its first decision's chain
+// (used as a first choice, a slot routes like "auto").
+inline constexpr const char* kRouterModels[] = {"auto",       "coding",     "reasoning",
+                                                "simple",     "creative",   "local",
+                                                "fallback-1", "fallback-2", "fallback-3"};
 
 // Whether the router decides a turn on `provider`: always for "router", for any other provider
 // only with routing.overrideExplicit. The one place that answers it: the hook skips the ledger
@@ -83,6 +89,9 @@ struct RouteRequest {
   // Characters of context before this prompt (system prompt + history); < 0 = take it from the
   // ledger (RouteState::context).
   int64_t context_chars = -1;
+  // This run's failed attempts, oldest first: the turn is a fallback attempt (number
+  // failed.size() + 1) and skips these models.
+  std::vector<Failure> failed;
 };
 
 // What a model's recorded calls say about the next one.
@@ -110,6 +119,10 @@ struct RouteState {
   // "provider/model" -> what its recorded calls say (see Calibrate).
   std::map<std::string, Calibration> calibration;
   ledger::ContextChars context;
+  // Cooldowns still running (model "*" = the whole provider).
+  std::vector<ledger::CooldownRow> cooldowns;
+  // "provider/model" -> its calls and failures in routing.failover.failureWindowMinutes.
+  std::map<std::string, std::pair<int64_t, int64_t>> recent_calls;
 };
 
 // Characters per token assumed without evidence, and the bounds calibration is kept within.
@@ -123,8 +136,9 @@ inline constexpr int64_t kMinCalibrationCalls = 1;
 // share of input tokens.
 std::map<std::string, Calibration> Calibrate(const std::vector<ledger::CharsPerToken>& evidence);
 
-// Reads windows, today's spend, chars-per-token evidence (30 days, newest 200 calls per model)
-// and the session's/agent's context size from the ledger. Blocking: call off the JS thread.
+// Reads windows, today's spend, chars-per-token evidence (30 days, newest 200 calls per model),
+// the session's/agent's context size, running cooldowns and recent failures from the ledger.
+// Blocking: call off the JS thread.
 [[nodiscard]] Result<RouteState> BuildState(const config::PluginOptions& options,
                                             const ledger::Ledger& ledger, int64_t now_ms,
                                             const std::string& session_key,
@@ -133,7 +147,9 @@ std::map<std::string, Calibration> Calibrate(const std::vector<ledger::CharsPerT
 // Why a candidate was left out.
 struct Rejection {
   const Candidate* candidate = nullptr;
-  std::string why;     // quota | budget | hard-cap | context | vision | local-preference | alias
+  // quota | budget | hard-cap | context | vision | local-preference | alias | cooldown |
+  // failed (this run) | quality-floor (a fallback scoring below the first choice and threshold)
+  std::string why;
   std::string detail;  // one line for people
 };
 
@@ -147,6 +163,10 @@ struct Ranked {
   int64_t input_tokens = 0;  // estimated for this turn (context + prompt), cached included
   int64_t output_tokens = 0;
   int64_t cost_micros = 0;  // estimated, cached input at the cache-read price; 0 for local
+  // Failed share of the model's recent calls; unhealthy when above maxFailureShare (ranks below
+  // every healthy candidate).
+  double failure_share = 0;
+  bool unhealthy = false;
 };
 
 struct Decision {
@@ -168,6 +188,9 @@ struct Decision {
   int64_t baseline_cost_micros = 0;
   std::string reason;  // one line
   std::vector<std::string> warnings;
+  int attempt = 1;          // 1 = the turn's first choice; n = its (n-1)th fallback
+  std::string failed_kind;  // the last failure's kind on a fallback attempt
+  bool stopped = false;     // a fallback attempt that must not go on (see route::ActionFor)
 
   const Candidate* choice() const { return ranked.empty() ? nullptr : ranked.front().candidate; }
 };
@@ -182,9 +205,14 @@ class Router {
   [[nodiscard]] Result<Decision> Decide(const RouteRequest& request, const RouteState& state) const;
 
   const Catalog& catalog() const { return catalog_; }
+  // The router for routing.shadow's thresholds and preferences; nullptr when not configured.
+  const Router* shadow() const { return shadow_.get(); }
 
  private:
   config::PluginOptions options_;
+  std::shared_ptr<const Router> shadow_;
+  // The task score of the run's first (failed) choice, for the quality floor.
+  std::optional<double> FirstScore(const RouteRequest& request, const Decision& d) const;
   Catalog catalog_;
   const classify::Classifier& classifier_;
   std::map<std::string, double> thresholds_;  // per class: config over calibrated defaults
@@ -196,8 +224,9 @@ class Router {
 //  budget:{capMicros, spentMicros, remainingMicros, hardCap}|null,
 //  ranked:[{provider, model, ref, score, threshold, clears, local, priced, tier, priority, speed,
 //           contextWindow, charsPerToken, cachedShare, inputTokens, outputTokens, costMicros,
-//           costUsd}],
-//  rejected:[{provider, model, ref, why, detail}],
+//           costUsd,
+//           failureShare, unhealthy}],
+//  rejected:[{provider, model, ref, why, detail}], attempt, failedKind|null, stopped,
 //  baseline:{provider, model, ref, costMicros, costUsd}|null, warnings:[...]}
 nlohmann::json ToJson(const Decision& decision, const RouteState& state);
 
