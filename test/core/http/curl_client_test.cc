@@ -252,7 +252,8 @@ void CheckUnavailable(const Result<Response>& response, const std::string& part)
 
 }  // namespace
 
-TEST_CASE("http::CurlClient sends a GET with its headers and query and reads the reply", "[http]") {
+TEST_CASE("http::CurlClient sends a GET with its headers and query and reads the reply",
+          "[http][libcurl]") {
   TestServer server([](const Seen&) {
     return Answer(200, R"({"data":{"usage":1.5}})",
                   {{"Content-Type", "application/json"}, {"X-RateLimit-Remaining", " 42 "}});
@@ -280,7 +281,7 @@ TEST_CASE("http::CurlClient sends a GET with its headers and query and reads the
   CHECK(seen[0].body.empty());
 }
 
-TEST_CASE("http::CurlClient sends a body with POST and other methods", "[http]") {
+TEST_CASE("http::CurlClient sends a body with POST and other methods", "[http][libcurl]") {
   TestServer server([](const Seen& seen) { return Answer(201, seen.method + " " + seen.body); });
   CurlClient client;
   Request request = Get(server.Url("/v1internal:retrieveUserQuota"));
@@ -301,7 +302,7 @@ TEST_CASE("http::CurlClient sends a body with POST and other methods", "[http]")
   CHECK(seen[0].Header("Expect") == "<absent>");  // no 100-continue round trip
 }
 
-TEST_CASE("http::CurlClient returns HTTP error statuses as responses", "[http]") {
+TEST_CASE("http::CurlClient returns HTTP error statuses as responses", "[http][libcurl]") {
   TestServer server([](const Seen& seen) {
     if (seen.target == "/missing") return Answer(404, "not found");
     if (seen.target == "/busy") return Answer(429, "slow down", {{"Retry-After", "7"}});
@@ -331,7 +332,7 @@ TEST_CASE("http::CurlClient returns HTTP error statuses as responses", "[http]")
 }
 
 TEST_CASE("http::CurlClient reaches a loopback server directly even with http_proxy set",
-          "[http]") {
+          "[http][libcurl]") {
   TestServer server([](const Seen&) { return Answer(200, "direct"); });
   const std::string dead_proxy = "http://127.0.0.1:" + std::to_string(TestServer::ClosedPort());
   setenv("http_proxy", dead_proxy.c_str(), 1);
@@ -341,7 +342,8 @@ TEST_CASE("http::CurlClient reaches a loopback server directly even with http_pr
   CHECK(response->body == "direct");
 }
 
-TEST_CASE("http::CurlClient reports a refused connection as kUnavailable at once", "[http]") {
+TEST_CASE("http::CurlClient reports a refused connection as kUnavailable at once",
+          "[http][libcurl]") {
   CurlClient client;
   const auto start = SteadyClock::now();
   const Result<Response> response =
@@ -350,7 +352,8 @@ TEST_CASE("http::CurlClient reports a refused connection as kUnavailable at once
   CheckUnavailable(response, "127.0.0.1");
 }
 
-TEST_CASE("http::CurlClient gives up on a stalled server after about timeout_ms", "[http]") {
+TEST_CASE("http::CurlClient gives up on a stalled server after about timeout_ms",
+          "[http][libcurl]") {
   TestServer server([](const Seen&) { return Stall(5000); });
   CurlClient client;
   const auto start = SteadyClock::now();
@@ -363,7 +366,7 @@ TEST_CASE("http::CurlClient gives up on a stalled server after about timeout_ms"
 }
 
 TEST_CASE("http::CurlClient reports a peer that closes without answering as kUnavailable",
-          "[http]") {
+          "[http][libcurl]") {
   TestServer server([](const Seen&) {
     Reply reply;
     reply.close_early = true;
@@ -373,7 +376,8 @@ TEST_CASE("http::CurlClient reports a peer that closes without answering as kUna
   CheckUnavailable(client.Send(Get(server.Url("/"))), "127.0.0.1");
 }
 
-TEST_CASE("http::CurlClient refuses a body over max_body_bytes with kUnavailable", "[http]") {
+TEST_CASE("http::CurlClient refuses a body over max_body_bytes with kUnavailable",
+          "[http][libcurl]") {
   const std::string big(router::http::kDefaultMaxBodyBytes + 1, 'x');
   TestServer server([&big](const Seen& seen) {
     if (seen.target == "/big") return Answer(200, big);
@@ -399,7 +403,8 @@ TEST_CASE("http::CurlClient refuses a body over max_body_bytes with kUnavailable
   }
 }
 
-TEST_CASE("http::CurlClient errors name the host but never the query or a header value", "[http]") {
+TEST_CASE("http::CurlClient errors name the host but never the query or a header value",
+          "[http][libcurl]") {
   TestServer server([](const Seen& seen) {
     if (seen.target.rfind("/slow", 0) == 0) return Stall(5000);
     return Answer(200, std::string(2000, 'x'));
@@ -426,7 +431,7 @@ TEST_CASE("http::CurlClient errors name the host but never the query or a header
   }
 }
 
-TEST_CASE("http::CurlClient rejects a malformed request with kInvalidArgument", "[http]") {
+TEST_CASE("http::CurlClient rejects a malformed request with kInvalidArgument", "[http][libcurl]") {
   CurlClient client;
   Request request = Get("http://127.0.0.1:9/");
   SECTION("not http or https") { request.url = "ftp://127.0.0.1/file"; }
@@ -442,7 +447,7 @@ TEST_CASE("http::CurlClient rejects a malformed request with kInvalidArgument", 
   CHECK_FALSE(Contains(response.status().message(), "k\r\n"));
 }
 
-TEST_CASE("http::CurlClient lets at most MaxInFlight requests run at once", "[http]") {
+TEST_CASE("http::CurlClient lets at most MaxInFlight requests run at once", "[http][libcurl]") {
   REQUIRE(CurlClient::MaxInFlight() == 2);  // the default
   TestServer server([](const Seen&) { return Stall(200); });
   CurlClient client;
@@ -473,4 +478,24 @@ TEST_CASE("http::CurlClient lets at most MaxInFlight requests run at once", "[ht
     CHECK(first.ok());
     CheckUnavailable(second, "no request slot");
   }
+}
+
+// Hidden ([.]): only meaningful where no libcurl can be loaded — the portable build under qemu
+// (scripts/cross-arm64.sh runs it there). The prebuilt router must still load and must say why an
+// HTTP request cannot be made, naming the package to install.
+TEST_CASE("http::CurlClient without libcurl fails with a clear error and no crash",
+          "[.][no-libcurl]") {
+  CurlClient client;
+  Request request;
+  request.url = "http://127.0.0.1:9/usage?key=secret";
+  request.timeout_ms = 1000;
+  auto response = client.Send(request);
+  REQUIRE_FALSE(response.ok());
+  INFO(response.status().ToString());
+  CHECK(response.status().code() == Status::Code::kFailedPrecondition);
+  CHECK(Contains(response.status().message(), "libcurl not found"));
+  CHECK(Contains(response.status().message(), "libcurl4"));
+  CHECK_FALSE(Contains(response.status().message(), "secret"));
+  request.url = "not a url";  // still refused the same way, never parsed without the library
+  CHECK(client.Send(request).status().code() == Status::Code::kFailedPrecondition);
 }
