@@ -6,6 +6,8 @@ import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
 import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
 import { createTools } from "./tools/index.js";
+import { registerOperations } from "./ui/operations.js";
+import { registerSurfaces } from "./ui/surfaces.js";
 
 const EXIT_FLUSH_MS = 3000;
 const ALERT_CHECK_INTERVAL_MS = 30_000;
@@ -88,6 +90,9 @@ export default {
       api.logger.warn(`model-router: ${message}`);
     };
 
+    // Control UI: read operations and the events that refresh an open Router page.
+    const ui = registerOperations(api, getRuntime);
+
     // The provider only makes `router/*` valid model refs; every turn on one is rewritten below.
     api.registerProvider(routerProvider());
 
@@ -137,7 +142,10 @@ export default {
       lastAlertCheck = Date.now();
       getRuntime()
         .run("check-alerts", {})
-        .then(({ value }) => value.new.forEach((message) => api.logger.warn(`model-router: ${message}`)))
+        .then(({ value }) => {
+          value.new.forEach((message) => api.logger.warn(`model-router: ${message}`));
+          if (value.new.length > 0) ui.alertsLogged();
+        })
         .catch((err) => warn(`quota check failed: ${err.message}`));
     };
 
@@ -146,6 +154,7 @@ export default {
       try {
         const problems = getRuntime().record(toUsageEvent(event, ctx));
         if (problems) for (const problem of problems) api.logger.warn(`model-router: ${problem}`);
+        ui.usageRecorded();
         checkAlerts();
       } catch (err) {
         warn(`usage not recorded: ${err.message}`);
@@ -154,5 +163,6 @@ export default {
 
     for (const tool of createTools({ getRuntime, summarizeStatus, summarizePredict })) api.registerTool(tool);
     registerRouteEndpoint(api, getRuntime);
+    registerSurfaces(api, getRuntime);
   },
 };

@@ -20,6 +20,8 @@ inline constexpr char kUndoSchema[] = "router.undo/1";
 inline constexpr char kAlertsSchema[] = "router.alerts/1";
 inline constexpr char kPredictSchema[] = "router.predict/1";
 inline constexpr char kRouteSchema[] = "router.route/1";
+inline constexpr char kDecisionsSchema[] = "router.decisions/1";
+inline constexpr char kPageSchema[] = "router.page/1";
 
 // status: the document and its sections.
 inline constexpr char kSchema[] = "schema";
@@ -154,5 +156,26 @@ inline constexpr char kPriced[] = "priced";
 inline constexpr char kWhy[] = "why";
 inline constexpr char kDetail[] = "detail";
 inline constexpr char kDecisionId[] = "decisionId";
+
+// decisions (decisions.h): each decision: also kAtMs, kConfidence, kProvider, kModel, kApplied,
+// kReason, kCostMicros, kCostUsd, kBaselineMicros, kSavedMicros, kSavedUsd; the document: kLimit,
+// kDecisions.
+inline constexpr char kTrigger[] = "trigger";
+inline constexpr char kRequested[] = "requested";
+inline constexpr char kClass[] = "class";
+inline constexpr char kBaselineProvider[] = "baselineProvider";
+inline constexpr char kBaselineModel[] = "baselineModel";
+
+// page (page.h): also kGeneratedAtMs, kDecisions; a chart: also kProvider, kWindow, kUnit,
+// kLimit, kUsed, kStartMs; its projection: also kExhaustsAtMs, kConfidence.
+inline constexpr char kStatus[] = "status";
+inline constexpr char kPredict[] = "predict";
+inline constexpr char kCharts[] = "charts";
+inline constexpr char kNowMs[] = "nowMs";
+inline constexpr char kEndMs[] = "endMs";
+inline constexpr char kProjection[] = "projection";
+inline constexpr char kExpected[] = "expected";
+inline constexpr char kLow[] = "low";
+inline constexpr char kHigh[] = "high";
 
 }  // namespace router::commands::keys
