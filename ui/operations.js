@@ -69,6 +69,29 @@ function operationHandler(getRuntime, command) {
   };
 }
 
+// One emitter per process, not per plugin instance: OpenClaw starts the service in the gateway's
+// instance while agent turns run their hooks in instances of their own.
+let gatewayEvents;
+let usageTimer;
+
+function emit(event) {
+  try {
+    gatewayEvents?.emit(event, { atMs: Date.now() }, { scope: READ_SCOPE });
+  } catch {
+    gatewayEvents = undefined;  // its lease ended (plugin reload); the next start sets a new one
+  }
+}
+
+// Trailing and coalesced: a burst of calls gives one refresh once the writer has committed.
+function usageRecorded() {
+  if (!gatewayEvents || usageTimer) return;
+  usageTimer = setTimeout(() => {
+    usageTimer = undefined;
+    emit(EVENTS.usage);
+  }, USAGE_EVENT_DELAY_MS);
+  usageTimer.unref?.();
+}
+
 /**
  * Registers the read operations and the event service. Returns {usageRecorded(), alertsLogged()}
  * for the hooks to call; both are no-ops until the Gateway starts the service (CLI processes).
@@ -86,31 +109,16 @@ export function registerOperations(api, getRuntime) {
       handler: operationHandler(getRuntime, op.command),
     });
   }
-  let gatewayEvents;
-  let usageTimer;
   api.registerService({
     id: `${PLUGIN_ID}:ui-events`,
     start(context) {
-      gatewayEvents = context.gatewayEvents;
+      if (context.gatewayEvents) gatewayEvents = context.gatewayEvents;
     },
-    stop() {
-      gatewayEvents = undefined;
+    stop(context) {
+      if (!context?.gatewayEvents || context.gatewayEvents === gatewayEvents) gatewayEvents = undefined;
       clearTimeout(usageTimer);
+      usageTimer = undefined;
     },
   });
-  const emit = (event) => gatewayEvents?.emit(event, { atMs: Date.now() }, { scope: READ_SCOPE });
-  return {
-    // Trailing and coalesced: a burst of calls gives one refresh once the writer has committed.
-    usageRecorded() {
-      if (!gatewayEvents || usageTimer) return;
-      usageTimer = setTimeout(() => {
-        usageTimer = undefined;
-        emit(EVENTS.usage);
-      }, USAGE_EVENT_DELAY_MS);
-      usageTimer.unref?.();
-    },
-    alertsLogged() {
-      emit(EVENTS.alerts);
-    },
-  };
+  return { usageRecorded, alertsLogged: () => emit(EVENTS.alerts) };
 }

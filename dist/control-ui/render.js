@@ -40,7 +40,8 @@ const PAD = 4;
 
 export function chartSvg(chart) {
   const p = chart.projection;
-  const top = Math.max(chart.limit, chart.used, p ? p.high : 0) * 1.08 || 1;
+  // The limit stays in view; a projection far past it is clipped rather than flattening the rest.
+  const top = Math.max(chart.limit * 1.35, chart.used * 1.1) || 1;
   const span = Math.max(1, chart.endMs - chart.startMs);
   const x = (ms) => (PAD + ((ms - chart.startMs) / span) * (W - 2 * PAD)).toFixed(1);
   const y = (v) => (H - PAD - (v / top) * (H - 2 * PAD)).toFixed(1);
@@ -121,9 +122,10 @@ function quotasSection(page) {
 
 function decisionsSection(decisions) {
   const rows = decisions.decisions.map((d) => `<tr data-decision-at="${esc(d.atMs)}">`
-    + `<td>${esc(when(d.atMs))}</td><td>${esc(d.class ?? "–")}</td>`
-    + `<td>${d.provider ? `${esc(d.provider)}/${esc(d.model)}` : "kept"}${d.applied ? "" : " <em>(not applied)</em>"}</td>`
-    + `<td>${esc(d.reason)}</td><td class="mr-num">${usd(d.costUsd)}</td><td class="mr-num">${usd(d.savedUsd)}</td></tr>`).join("");
+    + `<td data-label="When">${esc(when(d.atMs))}</td><td data-label="Class">${esc(d.class ?? "–")}</td>`
+    + `<td data-label="Model">${d.provider ? `${esc(d.provider)}/${esc(d.model)}` : "kept"}${d.applied ? "" : " <em>(not applied)</em>"}</td>`
+    + `<td data-label="Reason" class="mr-reason">${esc(d.reason)}</td><td data-label="Est. cost" class="mr-num">${usd(d.costUsd)}</td>`
+    + `<td data-label="Est. saving" class="mr-num">${usd(d.savedUsd)}</td></tr>`).join("");
   return `<section class="mr-section"><h2>Recent routing decisions</h2>`
     + (rows
       ? `<div class="mr-scroll"><table class="mr-table"><thead><tr><th>When</th><th>Class</th><th>Model</th><th>Reason</th>`
@@ -209,7 +211,11 @@ padding:16px;box-sizing:border-box;max-width:1100px;margin:0 auto}
 .mr-alert span{color:var(--mr-muted);font-size:12px;margin-right:6px}
 .mr-widget{padding:8px}.mr-widget .mr-cards{grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px}
 .mr-widget .mr-big{font-size:18px}
-@media (max-width:480px){.mr-root{padding:10px}.mr-big{font-size:20px}.mr-link{margin-left:0}}
+@media (max-width:600px){.mr-root{padding:10px}.mr-big{font-size:20px}.mr-link{margin-left:0}
+.mr-table thead{display:none}.mr-table tr{display:grid;grid-template-columns:1fr 1fr;grid-auto-flow:dense;gap:0 10px;
+border-bottom:1px solid var(--mr-line);padding:6px 0}.mr-table td{border:0;padding:2px 0;text-align:left!important}
+.mr-table td::before{content:attr(data-label);color:var(--mr-muted);font-size:12px;display:block}
+.mr-table td.mr-reason{grid-column:1/-1}}
 `;
 
 /** One self-contained HTML file (no script, no external resource). */
