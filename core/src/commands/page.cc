@@ -41,7 +41,7 @@ json Projection(const json& f, double used, int64_t now_ms, int64_t end_ms) {
 json Chart(const json& quota, const json& predict, int64_t now_ms) {
   const json* f = FindForecast(predict, quota);
   const json& resets = quota[keys::kResetsAtMs];
-  const int64_t horizon_ms =
+  const auto horizon_ms =
       static_cast<int64_t>(predict[keys::kHorizonHours].get<int>() * kMsPerHour);
   const int64_t end_ms = resets.is_number() ? resets.get<int64_t>() : now_ms + horizon_ms;
   const double used = quota[keys::kUsed].get<double>();
