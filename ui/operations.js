@@ -69,27 +69,26 @@ function operationHandler(getRuntime, command) {
   };
 }
 
-// One emitter per process, not per plugin instance: OpenClaw starts the service in the gateway's
-// instance while agent turns run their hooks in instances of their own.
-let gatewayEvents;
-let usageTimer;
+// One emitter per process, not per plugin instance or module copy: OpenClaw starts the service in
+// the gateway's instance while agent turns run their hooks in fresh registrations of their own.
+const shared = (globalThis[Symbol.for("model-router.ui-events")] ??= { gatewayEvents: undefined, usageTimer: undefined });
 
 function emit(event) {
   try {
-    gatewayEvents?.emit(event, { atMs: Date.now() }, { scope: READ_SCOPE });
+    shared.gatewayEvents?.emit(event, { atMs: Date.now() }, { scope: READ_SCOPE });
   } catch {
-    gatewayEvents = undefined;  // its lease ended (plugin reload); the next start sets a new one
+    shared.gatewayEvents = undefined;  // its lease ended (plugin reload); the next start sets one
   }
 }
 
 // Trailing and coalesced: a burst of calls gives one refresh once the writer has committed.
 function usageRecorded() {
-  if (!gatewayEvents || usageTimer) return;
-  usageTimer = setTimeout(() => {
-    usageTimer = undefined;
+  if (!shared.gatewayEvents || shared.usageTimer) return;
+  shared.usageTimer = setTimeout(() => {
+    shared.usageTimer = undefined;
     emit(EVENTS.usage);
   }, USAGE_EVENT_DELAY_MS);
-  usageTimer.unref?.();
+  shared.usageTimer.unref?.();
 }
 
 /**
@@ -112,12 +111,13 @@ export function registerOperations(api, getRuntime) {
   api.registerService({
     id: `${PLUGIN_ID}:ui-events`,
     start(context) {
-      if (context.gatewayEvents) gatewayEvents = context.gatewayEvents;
+      if (context.gatewayEvents) shared.gatewayEvents = context.gatewayEvents;
+      api.logger.info?.(`model-router: Control UI events ${context.gatewayEvents ? "on" : "unavailable"}`);
     },
     stop(context) {
-      if (!context?.gatewayEvents || context.gatewayEvents === gatewayEvents) gatewayEvents = undefined;
-      clearTimeout(usageTimer);
-      usageTimer = undefined;
+      if (!context?.gatewayEvents || context.gatewayEvents === shared.gatewayEvents) shared.gatewayEvents = undefined;
+      clearTimeout(shared.usageTimer);
+      shared.usageTimer = undefined;
     },
   });
   return { usageRecorded, alertsLogged: () => emit(EVENTS.alerts) };
