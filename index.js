@@ -8,6 +8,8 @@ import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
 import { runWithConfig } from "./hooks/config_writes.js";
 import { fallbackNote, noteAttempt, RoutedRuns, routeAttempt } from "./hooks/failover.js";
 import { createTools } from "./tools/index.js";
+import { registerOperations } from "./ui/operations.js";
+import { registerSurfaces } from "./ui/surfaces.js";
 
 const EXIT_FLUSH_MS = 3000;
 const ALERT_CHECK_INTERVAL_MS = 30_000;
@@ -92,6 +94,9 @@ export default {
       api.logger.warn(`model-router: ${message}`);
     };
 
+    // Control UI: read operations and the events that refresh an open Router page.
+    const ui = registerOperations(api, getRuntime);
+
     // The provider only makes `router/*` valid model refs; every turn on one is rewritten below.
     api.registerProvider(routerProvider());
 
@@ -142,7 +147,10 @@ export default {
       lastAlertCheck = Date.now();
       getRuntime()
         .run("check-alerts", {})
-        .then(({ value }) => value.new.forEach((message) => api.logger.warn(`model-router: ${message}`)))
+        .then(({ value }) => {
+          value.new.forEach((message) => api.logger.warn(`model-router: ${message}`));
+          if (value.new.length > 0) ui.alertsLogged();
+        })
         .catch((err) => warn(`quota check failed: ${err.message}`));
     };
 
@@ -152,6 +160,7 @@ export default {
         const problems = getRuntime().record(toUsageEvent(event, ctx));
         if (problems) for (const problem of problems) api.logger.warn(`model-router: ${problem}`);
         noteAttempt(getRuntime(), routedRuns, event, ctx, warn);
+        ui.usageRecorded();
         checkAlerts();
       } catch (err) {
         warn(`usage not recorded: ${err.message}`);
@@ -171,5 +180,6 @@ export default {
     const tools = createTools({ getRuntime, summarizeStatus, summarizePredict, runWithConfig: runOptimizer });
     for (const tool of tools) api.registerTool(tool);
     registerRouteEndpoint(api, getRuntime);
+    registerSurfaces(api, getRuntime);
   },
 };

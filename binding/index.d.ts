@@ -37,7 +37,7 @@ export interface RouteArgs {
 }
 
 export type CommandName =
-  | "status" | "providers" | "set-usage" | "reset" | "mode" | "undo" | "check-alerts" | "route" | "predict";
+  | "status" | "providers" | "set-usage" | "reset" | "mode" | "undo" | "check-alerts" | "route" | "predict" | "decisions" | "page";
 
 export class Runtime {
   /** Throws TypeError for a wrong call, an Error with code ROUTER_INVALID_ARGUMENT for bad config. */

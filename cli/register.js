@@ -2,8 +2,25 @@
 // text unchanged, otherwise the core's rendered text. Machine output goes to stdout (OpenClaw
 // reroutes console.log to stderr).
 
+import fs from "node:fs";
+import { renderDocument } from "../dist/control-ui/render.js";
+
 function print(text) {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+// The Control UI's Router page as one file: the core's router.page/1 rendered by the same code.
+async function writeHtml(getRuntime, file) {
+  try {
+    const { value } = await getRuntime().run("page", {});
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, renderDocument(value));
+    fs.renameSync(tmp, file);
+    print(`wrote ${file}`);
+  } catch (err) {
+    process.stderr.write(`model-router: ${err?.message ?? err}\n`);
+    process.exitCode = 1;
+  }
 }
 
 export function registerCli(program, { getRuntime, runOptimizer }) {
@@ -32,7 +49,10 @@ export function registerCli(program, { getRuntime, runOptimizer }) {
     .command("status [provider]")
     .description("Quota windows, daily budget, and calls, tokens and cost per provider and model")
     .option("--json", "print router.status/1 JSON")
-    .action(run("status", (provider) => ({ provider })));
+    .option("--html <file>", "write the Router page (as the Control UI shows it) to one self-contained HTML file")
+    .action((provider, opts, command) => (opts.html
+      ? writeHtml(getRuntime, opts.html)
+      : run("status", () => ({ provider }))(provider, opts, command)));
 
   router
     .command("providers")

@@ -46,7 +46,7 @@ echo "== package: npm pack contents, NEEDED of the shipped binaries"
 node --test --test-reporter=spec 'test/package/*.test.mjs'
 
 echo "== binding, plugin, native CLI and fake provider: node:test"
-node --test --test-reporter=spec 'test/binding/*.test.mjs' 'test/plugin/*.test.mjs' 'test/cli/*.test.mjs' 'test/fake-provider/*.test.mjs'
+node --test --test-reporter=spec 'test/binding/*.test.mjs' 'test/plugin/*.test.mjs' 'test/cli/*.test.mjs' 'test/fake-provider/*.test.mjs' 'test/ui/*.test.mjs'
 
 echo "== end to end: real OpenClaw $(openclaw --version 2>/dev/null | head -1)"
 node --test --test-reporter=spec --test-timeout=1200000 'test/e2e/*.test.mjs'

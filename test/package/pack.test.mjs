@@ -11,9 +11,10 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const PLATFORM_FILES = ["router_addon.node", "openclaw-router"];
 const JS_AND_DOCS = [
   "CHANGELOG.md", "README.md", "bin/openclaw-router.js", "binding/index.d.ts", "binding/index.js",
-  "binding/native.js", "cli/register.js", "hooks/routing.js", "hooks/usage.js", "index.js",
+  "binding/native.js", "cli/register.js", "dist/control-ui/index.js", "dist/control-ui/render.js",
+  "hooks/routing.js", "hooks/usage.js", "index.js",
   "openclaw.plugin.json", "package.json", "tools/index.js", "tools/router_predict.js",
-  "tools/router_status.js",
+  "tools/router_status.js", "ui/operations.js", "ui/surfaces.js",
 ];
 
 let packed;

@@ -1,6 +1,7 @@
 // A stand-in for OpenClaw's plugin `api`, recording what the plugin registers.
 export function createFakeApi({ mode = "discovery", config = {}, stateDir, openclawConfig = {} }) {
-  const registered = { cli: [], hooks: new Map(), tools: [], providers: [], routes: [], warnings: [] };
+  const registered = { cli: [], hooks: new Map(), tools: [], providers: [], routes: [], warnings: [],
+    sessionActions: [], services: [], descriptors: [] };
   const api = {
     id: "model-router",
     registrationMode: mode,
@@ -17,6 +18,9 @@ export function createFakeApi({ mode = "discovery", config = {}, stateDir, openc
     registerTool: (tool) => registered.tools.push(tool),
     registerProvider: (provider) => registered.providers.push(provider),
     registerHttpRoute: (route) => registered.routes.push(route),
+    registerSessionAction: (action) => registered.sessionActions.push(action),
+    registerService: (service) => registered.services.push(service),
+    session: { controls: { registerControlUiDescriptor: (d) => registered.descriptors.push(d) } },
   };
   // Like OpenClaw: runtime is off-limits while collecting CLI metadata.
   Object.defineProperty(api, "runtime", {

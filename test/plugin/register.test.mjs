@@ -48,7 +48,13 @@ test("manifest and runtime registrations agree", () => {
   assert.deepEqual([...registered.hooks.keys()].sort(),
     ["before_model_resolve", "llm_input", "llm_output", "model_call_ended"]);
   assert.deepEqual(registered.providers.map((p) => p.id), manifest.providers);
-  assert.deepEqual(registered.routes.map((r) => [r.path, r.auth]), [["/router/v1/route", "gateway"]]);
+  assert.deepEqual(registered.routes.map((r) => [r.path, r.auth]),
+    [["/router/v1/route", "gateway"], ["/router/v1/page", "gateway"]]);
+  // The Control UI's read operations: every one needs read scope.
+  assert.deepEqual(registered.sessionActions.map((a) => [a.id, a.requiredScopes]).sort(),
+    ["decisions", "page", "predict", "providers", "status"].map((id) => [id, ["operator.read"]]));
+  assert.deepEqual(registered.descriptors.map((d) => [d.surface, d.id]),
+    [["widget", "router-summary"], ["tab", "router-report"]]);
 });
 
 test("the router provider resolves exactly the manifest's router models", async () => {

@@ -2,9 +2,11 @@
 
 #include "args.h"
 #include "router/commands/alerts.h"
+#include "router/commands/decisions.h"
 #include "router/commands/failover.h"
 #include "router/commands/mode.h"
 #include "router/commands/optimize.h"
+#include "router/commands/page.h"
 #include "router/commands/predict.h"
 #include "router/commands/providers.h"
 #include "router/commands/quota_edits.h"
@@ -71,10 +73,20 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
     return Predict(ctx, provider,
                    hours > 0 ? std::optional<int>(static_cast<int>(hours)) : std::nullopt);
   }
+  if (name == "decisions") {
+    int64_t limit = kDefaultDecisions;
+    ROUTER_RETURN_IF_ERROR(IntArg(a, "limit", 1, kMaxDecisions, limit));
+    return Decisions(ctx, static_cast<int>(limit));
+  }
+  if (name == "page") {
+    int64_t decisions = kDefaultDecisions;
+    ROUTER_RETURN_IF_ERROR(IntArg(a, "decisions", 1, kMaxDecisions, decisions));
+    return Page(ctx, static_cast<int>(decisions));
+  }
   return Status::InvalidArgument(
       "unknown command \"" + name +
-      "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, analyze, "
-      "optimize, shift, record-failure, report");
+      "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, decisions, "
+      "page, analyze, optimize, shift, record-failure, report");
 }
 
 std::string ToText(const json& result) {

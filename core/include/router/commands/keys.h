@@ -22,6 +22,8 @@ inline constexpr char kPredictSchema[] = "router.predict/1";
 inline constexpr char kRouteSchema[] = "router.route/1";
 inline constexpr char kFailureSchema[] = "router.failure/1";
 inline constexpr char kShadowReportSchema[] = "router.shadow-report/1";
+inline constexpr char kDecisionsSchema[] = "router.decisions/1";
+inline constexpr char kPageSchema[] = "router.page/1";
 
 // status: the document and its sections.
 inline constexpr char kSchema[] = "schema";
@@ -203,5 +205,25 @@ inline constexpr char kClass[] = "class";
 inline constexpr char kRealCostMicros[] = "realCostMicros";
 inline constexpr char kShadowCostMicros[] = "shadowCostMicros";
 inline constexpr char kSinceMs[] = "sinceMs";
+
+// decisions (decisions.h): each decision: also kAtMs, kConfidence, kProvider, kModel, kApplied,
+// kReason, kCostMicros, kCostUsd, kBaselineMicros, kSavedMicros, kSavedUsd; the document: kLimit,
+// kDecisions.
+inline constexpr char kTrigger[] = "trigger";
+inline constexpr char kRequested[] = "requested";
+inline constexpr char kBaselineProvider[] = "baselineProvider";
+inline constexpr char kBaselineModel[] = "baselineModel";
+
+// page (page.h): also kGeneratedAtMs, kDecisions; a chart: also kProvider, kWindow, kUnit,
+// kLimit, kUsed, kStartMs; its projection: also kExhaustsAtMs, kConfidence.
+inline constexpr char kStatus[] = "status";
+inline constexpr char kPredict[] = "predict";
+inline constexpr char kCharts[] = "charts";
+inline constexpr char kNowMs[] = "nowMs";
+inline constexpr char kEndMs[] = "endMs";
+inline constexpr char kProjection[] = "projection";
+inline constexpr char kExpected[] = "expected";
+inline constexpr char kLow[] = "low";
+inline constexpr char kHigh[] = "high";
 
 }  // namespace router::commands::keys
