@@ -526,7 +526,7 @@ double Tier(TaskClass task) { return kTiers[static_cast<int>(task)]; }
 
 double WordNorm(int64_t words) {
   if (words <= 0) return 0;
-  const double n = static_cast<double>(words);
+  const auto n = static_cast<double>(words);
   return words <= kNormWords ? 1.0 / std::sqrt(n) : std::sqrt(static_cast<double>(kNormWords)) / n;
 }
 

@@ -35,7 +35,7 @@ Result<int64_t> ParseUntil(const std::string& until, const Gathered& g,
   size_t digits = 0;
   while (digits < until.size() && std::isdigit(static_cast<unsigned char>(until[digits]))) ++digits;
   const std::string unit = until.substr(digits);
-  if (digits == 0 || digits > 15 || (unit != "" && unit != "h" && unit != "m")) {
+  if (digits == 0 || digits > 15 || (!unit.empty() && unit != "h" && unit != "m")) {
     return Status::InvalidArgument("argument until \"" + until +
                                    "\": use reset, epoch ms, <n>h or <n>m");
   }

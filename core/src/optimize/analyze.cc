@@ -127,8 +127,8 @@ class Planner {
     const auto simple = s.history.classes.find("simple");
     if (turns == 0 || simple == s.history.classes.end() || IsRouter(t.model.primary)) return;
     if (simple->second * 2 < turns || !scorer_.LocalClears("simple")) return;
-    const int64_t moved = static_cast<int64_t>(static_cast<__int128>(s.history.totals.cost_micros) *
-                                               simple->second / turns);
+    const auto moved = static_cast<int64_t>(static_cast<__int128>(s.history.totals.cost_micros) *
+                                            simple->second / turns);
     const int64_t saving = PerMonth(moved, s.days);
     if (saving < in_.min_monthly_saving_micros) return;
     Action a = Make(ActionKind::kRouteAuto, s, std::string(route::kRouterProvider) + "/auto");
@@ -318,6 +318,7 @@ Result<std::vector<Action>> PlanShift(const Inputs& inputs, const std::string& p
 std::vector<std::string> AutoTriggers(const std::vector<Pressure>& pressure, int64_t budget_cap,
                                       int64_t budget_spent, double soft_threshold) {
   std::vector<std::string> out;
+  out.reserve(pressure.size() + 1);
   for (const Pressure& p : pressure) {
     out.push_back(p.provider + " " + p.window + " at " +
                   std::to_string(static_cast<int>(p.used_share * 100)) + "%" +

@@ -29,14 +29,14 @@ Status WriteSynced(const std::string& path, const std::string& text) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const Status st = Errno("cannot write", path);
+      Status st = Errno("cannot write", path);
       ::close(fd);
       return st;
     }
     done += static_cast<size_t>(n);
   }
   if (::fsync(fd) != 0) {
-    const Status st = Errno("cannot flush", path);
+    Status st = Errno("cannot flush", path);
     ::close(fd);
     return st;
   }
@@ -80,7 +80,7 @@ Status WriteConfigFile(const std::string& path, const nlohmann::json& config) {
     }
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const Status st = Errno("cannot replace", path);
+    Status st = Errno("cannot replace", path);
     std::filesystem::remove(temp, ec);
     return st;
   }

@@ -15,7 +15,7 @@ std::vector<std::string> ClassesOf(const History& history) {
   for (const auto& [task, turns] : history.classes) {
     if (turns > 0) out.push_back(task);
   }
-  if (out.empty()) out.push_back("reasoning");
+  if (out.empty()) out.emplace_back("reasoning");
   return out;
 }
 

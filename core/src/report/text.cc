@@ -174,7 +174,7 @@ std::string RoutingLine(const json& status) {
 
 // Models the router skips while they cool down, and today's turns a fallback answered.
 std::string FailoverLines(const json& status) {
-  const std::string& tz = status.at(keys::kTimezone).get_ref<const std::string&>();
+  const auto& tz = status.at(keys::kTimezone).get_ref<const std::string&>();
   const json& routing = status.at(keys::kRouting);
   std::string out;
   if (routing.contains(keys::kCooldowns)) {

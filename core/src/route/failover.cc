@@ -85,7 +85,9 @@ std::optional<int64_t> ParseHttpDate(const std::string& value) {
     return std::nullopt;
   }
   const int m = static_cast<int>(found - std::begin(kMonths)) + 1;
-  return (DaysFromCivil(year, m, day) * 86'400 + hour * 3600 + minute * 60 + second) * 1000;
+  return (DaysFromCivil(year, m, day) * 86'400 + int64_t{hour} * 3600 + int64_t{minute} * 60 +
+          second) *
+         1000;
 }
 
 }  // namespace
