@@ -120,7 +120,8 @@ TEST_CASE("in the first days a sure-looking forecast says low confidence and doe
   CHECK(p["nearest"].is_null());
   CHECK(report::Render(p, "UTC").find("p daily: low confidence, only under a day of history") !=
         std::string::npos);
-  for (const json& m : f.Ok("check-alerts")["new"])
+  const json alerts = f.Ok("check-alerts");  // kept: a range-for over a temporary's member dangles
+  for (const json& m : alerts.at("new"))
     CHECK(m.get<std::string>().find("forecast") == std::string::npos);
 }
 
