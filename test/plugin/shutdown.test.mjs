@@ -11,10 +11,14 @@ import { fileURLToPath } from "node:url";
 const CHILD = fileURLToPath(new URL("./shutdown-child.mjs", import.meta.url));
 const TOTAL = 20_000;
 
-function countRows(stateDir) {
-  const db = new DatabaseSync(path.join(stateDir, "model-router", "ledger.sqlite"), { readOnly: true });
+// After SIGKILL the WAL may need recovery, which a read-only connection cannot do: open it as the
+// plugin's next start would (readOnly false).
+function countRows(stateDir, { readOnly = true } = {}) {
+  const db = new DatabaseSync(path.join(stateDir, "model-router", "ledger.sqlite"), { readOnly });
   try {
-    return db.prepare("SELECT COUNT(*) AS n FROM calls").get().n;
+    // Killed before the writer's first commit: the schema itself was never written.
+    const hasCalls = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'calls'").get();
+    return hasCalls ? db.prepare("SELECT COUNT(*) AS n FROM calls").get().n : 0;
   } finally {
     db.close();
   }
@@ -65,9 +69,11 @@ test("SIGKILL mid-burst loses at most the queued tail, and the ledger stays read
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "router-shutdown-"));
     const ended = await runChild(stateDir, { signal: "SIGKILL", killAt: 5_000 });
     assert.equal(ended.signal, "SIGKILL");
-    const rows = countRows(stateDir);  // opens cleanly: WAL recovery, no corruption
-    assert.ok(rows <= ended.recorded, `${rows} rows for ${ended.recorded} recorded`);
-    losses.push(ended.recorded - rows);
+    const rows = countRows(stateDir, { readOnly: false });  // WAL recovery, no corruption
+    // The child prints its count after each 200-record chunk, so a kill between a chunk and its
+    // line can leave up to 200 committed records the parent never heard of.
+    assert.ok(rows <= ended.recorded + 200, `${rows} rows for ${ended.recorded} recorded`);
+    losses.push(Math.max(0, ended.recorded - rows));
   }
   assert.ok(Math.max(...losses) <= QUEUE_BOUND, `lost ${losses}`);
   t.diagnostic(`SIGKILL after >= 5,000 of a burst: lost ${losses.join(", ")} events (bound ${QUEUE_BOUND})`);
