@@ -7,7 +7,6 @@
 
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
-#include "router/pricing/pricer.h"
 #include "router/route/router.h"
 #include "testing.h"
 
@@ -33,9 +32,7 @@ struct Decided {
                           "context": 0.9, "speed": 0.3, "contextWindow": 100000},
             "cloud/small": {"coding": 0.4, "reasoning": 0.5, "creative": 0.5, "instruction": 0.8,
                             "context": 0.4, "speed": 0.9, "contextWindow": 100000}}})")),
-        pricer({options.price_overrides, {}, options.LocalProviderIds()}),
-        router(options,
-               route::Catalog(options, json::object(), pricer, score::CapabilityTable::Builtin())),
+        router(testing::RouterFor(options)),
         ledger(testing::MemoryLedger()),
         clock(kNow) {}
 
@@ -44,7 +41,6 @@ struct Decided {
   }
 
   config::PluginOptions options;
-  pricing::Pricer pricer;
   route::Router router;
   std::unique_ptr<ledger::Ledger> ledger;
   FakeClock clock;

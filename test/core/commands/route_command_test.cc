@@ -7,7 +7,6 @@
 
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
-#include "router/pricing/pricer.h"
 #include "router/report/text.h"
 #include "router/route/router.h"
 #include "testing.h"
@@ -34,9 +33,7 @@ struct Fixture {
                             "context": 0.3, "speed": 0.9, "contextWindow": 32000, "tools": true},
             "box/small": {"coding": 0.1, "reasoning": 0.1, "creative": 0.1, "instruction": 0.1,
                           "context": 0.1, "speed": 0.5, "contextWindow": 8000}}})")),
-        pricer({options.price_overrides, {}, options.LocalProviderIds()}),
-        router(options,
-               route::Catalog(options, json::object(), pricer, score::CapabilityTable::Builtin())),
+        router(testing::RouterFor(options)),
         ledger(testing::MemoryLedger()),
         clock(kNow) {}
 
@@ -51,7 +48,6 @@ struct Fixture {
   }
 
   config::PluginOptions options;
-  pricing::Pricer pricer;
   route::Router router;
   std::unique_ptr<ledger::Ledger> ledger;
   FakeClock clock;

@@ -13,7 +13,6 @@
 
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
-#include "router/pricing/pricer.h"
 #include "router/report/text.h"
 #include "router/route/router.h"
 #include "testing.h"
@@ -45,9 +44,7 @@ constexpr const char* kConfig = R"({
 struct Fixture {
   Fixture()
       : options(testing::ParseOptions(kConfig)),
-        pricer({options.price_overrides, {}, options.LocalProviderIds()}),
-        router(options,
-               route::Catalog(options, json::object(), pricer, score::CapabilityTable::Builtin())),
+        router(testing::RouterFor(options)),
         ledger(testing::MemoryLedger()),
         clock(kNow) {}
 
@@ -66,7 +63,6 @@ struct Fixture {
   }
 
   config::PluginOptions options;
-  pricing::Pricer pricer;
   route::Router router;
   std::unique_ptr<ledger::Ledger> ledger;
   FakeClock clock;

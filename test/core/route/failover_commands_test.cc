@@ -9,7 +9,6 @@
 
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
-#include "router/pricing/pricer.h"
 #include "router/report/text.h"
 #include "router/route/router.h"
 #include "testing.h"
@@ -45,9 +44,7 @@ std::string Config(const std::string& extra) {
 struct Fixture {
   explicit Fixture(const std::string& extra = "")
       : options(testing::ParseOptions(Config(extra))),
-        pricer({options.price_overrides, {}, options.LocalProviderIds()}),
-        router(options,
-               route::Catalog(options, json::object(), pricer, score::CapabilityTable::Builtin())),
+        router(testing::RouterFor(options)),
         ledger(testing::MemoryLedger()),
         clock(kNow) {}
 
@@ -63,7 +60,6 @@ struct Fixture {
   }
 
   config::PluginOptions options;
-  pricing::Pricer pricer;
   route::Router router;
   std::unique_ptr<ledger::Ledger> ledger;
   FakeClock clock;

@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "route/route_testing.h"
-#include "router/pricing/pricer.h"
 #include "router/route/router.h"
 #include "testing.h"
 
@@ -57,10 +56,7 @@ std::string Config(const std::string& extra = "") {
 
 struct Fixture {
   explicit Fixture(const std::string& extra = "")
-      : options(testing::ParseOptions(Config(extra))),
-        pricer({options.price_overrides, {}, options.LocalProviderIds()}),
-        router(options,
-               Catalog(options, json::object(), pricer, score::CapabilityTable::Builtin())) {}
+      : options(testing::ParseOptions(Config(extra))), router(testing::RouterFor(options)) {}
 
   Decision Decide(const RouteState& state, std::vector<Failure> failed = {},
                   const std::string& model = "auto") const& {
@@ -77,7 +73,6 @@ struct Fixture {
   }
 
   config::PluginOptions options;
-  pricing::Pricer pricer;
   Router router;
 };
 
