@@ -5,6 +5,7 @@
 
 #include "router/base/mutex.h"
 #include "router/commands/dispatch.h"
+#include "router/http/curl_client.h"
 #include "router/score/capabilities.h"
 
 namespace router::runtime {
@@ -48,6 +49,13 @@ std::shared_ptr<Recorder> SharedRecorder(const ledger::LedgerOptions& options, c
   return registry->Get(options, clock);
 }
 
+// One libcurl client for every Runtime in the process: CurlClient is thread-safe and its gate on
+// requests in flight is process-wide anyway.
+http::Client& ProcessHttpClient() {
+  static auto* client = new http::CurlClient();  // never destroyed: used until exit
+  return *client;
+}
+
 }  // namespace
 
 std::string ResolveLedgerPath(const config::PluginOptions& options, const std::string& state_dir) {
@@ -70,16 +78,19 @@ Result<std::shared_ptr<Runtime>> Runtime::Open(const Inputs& inputs, const Envir
   route::Catalog catalog(options.value(), inputs.openclaw_models, pricer,
                          score::CapabilityTable::Builtin());
   auto recorder = SharedRecorder(ledger, *env.clock);
+  http::Client& http = env.http != nullptr ? *env.http : ProcessHttpClient();
   return std::shared_ptr<Runtime>(new Runtime(std::move(options).value(), std::move(pricer),
-                                              std::move(catalog), std::move(recorder), *env.clock));
+                                              std::move(catalog), std::move(recorder), *env.clock,
+                                              http));
 }
 
 Runtime::Runtime(config::PluginOptions options, pricing::Pricer pricer, route::Catalog catalog,
-                 std::shared_ptr<Recorder> recorder, const Clock& clock)
+                 std::shared_ptr<Recorder> recorder, const Clock& clock, http::Client& http)
     : options_(std::move(options)),
       pricer_(std::move(pricer)),
       router_(options_, std::move(catalog)),
       clock_(clock),
+      http_(http),
       recorder_(std::move(recorder)) {}
 
 std::string Runtime::RecordLlmOutput(const nlohmann::json& event) {
@@ -101,7 +112,7 @@ Result<nlohmann::json> Runtime::Run(const std::string& command, const nlohmann::
   auto ledger = CurrentLedger(kFailingFlushMs);
   if (!ledger.ok()) return ledger.status();
   const commands::RecorderHealth health{recorder_->Dropped(), recorder_->WriterHealthy()};
-  return commands::Run({options_, *ledger.value(), clock_, router_, health}, command, args);
+  return commands::Run({options_, *ledger.value(), clock_, router_, health, &http_}, command, args);
 }
 
 bool Runtime::RoutesTurn(const std::string& provider) const {

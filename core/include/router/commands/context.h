@@ -7,6 +7,7 @@
 
 #include "router/base/clock.h"
 #include "router/config/options.h"
+#include "router/http/client.h"
 #include "router/ledger/ledger.h"
 #include "router/route/router.h"
 
@@ -27,6 +28,9 @@ struct Context {
   const Clock& clock;
   const route::Router& router;
   RecorderHealth recorder{};
+  // For commands that reach providers or local servers (fetch, detect-local); null in contexts
+  // that never do (a turn's routing), so such a command fails with kFailedPrecondition there.
+  http::Client* http = nullptr;
 };
 
 }  // namespace router::commands

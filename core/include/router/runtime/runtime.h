@@ -15,6 +15,7 @@
 #include "router/base/status.h"
 #include "router/commands/route.h"
 #include "router/config/options.h"
+#include "router/http/client.h"
 #include "router/route/router.h"
 #include "router/runtime/recorder.h"
 
@@ -24,6 +25,9 @@ namespace router::runtime {
 struct Environment {
   const Clock* clock = &SystemClock::Instance();  // never null; must outlive the Runtime
   std::string state_dir;  // OpenClaw's state dir (the ledger's default home)
+  // Provider usage fetches and local-server probes go through it; null = one process-wide
+  // http::CurlClient. Must outlive the Runtime.
+  http::Client* http = nullptr;
 };
 
 // What OpenClaw's config says, as JSON.
@@ -71,7 +75,7 @@ class Runtime {
 
  private:
   Runtime(config::PluginOptions options, pricing::Pricer pricer, route::Catalog catalog,
-          std::shared_ptr<Recorder> recorder, const Clock& clock);
+          std::shared_ptr<Recorder> recorder, const Clock& clock, http::Client& http);
   // The ledger after committing this process's queued usage, waiting at most `flush_ms` while
   // the writer is healthy and not at all while it fails.
   [[nodiscard]] Result<std::shared_ptr<ledger::Ledger>> CurrentLedger(int64_t flush_ms);
@@ -80,6 +84,7 @@ class Runtime {
   const pricing::Pricer pricer_;
   const route::Router router_;
   const Clock& clock_;
+  http::Client& http_;
   std::shared_ptr<Recorder> recorder_;
 };
 
