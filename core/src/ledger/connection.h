@@ -64,9 +64,12 @@ struct Ledger::Impl {
   // another call's statements, and the cached statements below are shared by all calls.
   mutable Mutex mu;
   DbPtr db GUARDED_BY(mu);
-  // Prepared once at open, since appending runs them for every record (usage.cc).
+  // Prepared once at open, since appending runs them for every batch (usage.cc, rollups.cc).
   StmtPtr insert GUARDED_BY(mu);
-  StmtPtr rollup GUARDED_BY(mu);
+  StmtPtr add_to_hour GUARDED_BY(mu);
+  StmtPtr add_user_hour GUARDED_BY(mu);
+  StmtPtr user_hour_near GUARDED_BY(mu);
+  StmtPtr add_to_consumer GUARDED_BY(mu);
   StmtPtr begin GUARDED_BY(mu);
   StmtPtr commit GUARDED_BY(mu);
   StmtPtr rollback GUARDED_BY(mu);
@@ -119,10 +122,21 @@ struct Ledger::Impl {
 
   // ---- Usage (usage.cc) ----
 
-  // Prepares insert, rollup, begin, commit and rollback.
+  // Prepares insert, begin, commit, rollback and the rollups' statements.
   Status PrepareAppend() REQUIRES(mu);
-  // Inserts one call and adds it to its hour's rollup, inside the caller's transaction.
+  // Inserts one call, inside the caller's transaction; AddRollups then adds the batch to the
+  // rollups.
   Status Insert(const UsageRecord& record) REQUIRES(mu);
+
+  // ---- Rollups (rollups.cc) ----
+
+  Status PrepareRollups() REQUIRES(mu);
+  // Adds a batch of inserted calls to usage_hourly, user_hours and consumer_daily.
+  Status AddRollups(const std::vector<UsageRecord>& records) REQUIRES(mu);
+  // Steps a cached statement that returns no row and resets it and its bindings.
+  Status StepCached(sqlite3_stmt* s, const char* what) REQUIRES(mu);
+  // Whether user_hours holds `hour_ms` or the hour before it.
+  Result<bool> UserHourNear(int64_t hour_ms) REQUIRES(mu);
   // Whether any call has start_ms <= at_ms < end_ms (an index lookup).
   Result<bool> AnyCall(int64_t start_ms, int64_t end_ms) const REQUIRES(mu);
   // Adds the rows of a sums query (kRawSums or kHourlySums) for start_ms <= time < end_ms into

@@ -1,5 +1,6 @@
-// Who spends, on what: per agent and cron job, from the daily rollups schema v4 keeps (triggers
-// on calls and decisions, see schema.cc), so a month over a million calls sums in milliseconds.
+// Who spends, on what: per agent and cron job, from the daily rollups schema v4 keeps (filled per
+// appended batch, see rollups.cc, and per decision by a trigger), so a month over a million calls
+// sums in milliseconds.
 
 #include <optional>
 #include <string>

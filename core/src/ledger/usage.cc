@@ -13,19 +13,6 @@ constexpr const char* kInsertCall =
     " trigger, cron_job_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
     " cost_micros, cost_source, outcome, note, model_calls, counts_as_message, input_chars)"
     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)";
-constexpr const char* kAddToHour =
-    "INSERT INTO usage_hourly (provider, hour_ms, model, calls, failures, invalid, messages,"
-    " requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_micros)"
-    " VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    " ON CONFLICT (provider, hour_ms, model) DO UPDATE SET calls = calls + 1,"
-    " failures = failures + excluded.failures, invalid = invalid + excluded.invalid,"
-    " messages = messages + excluded.messages, requests = requests + excluded.requests,"
-    " input_tokens = input_tokens + excluded.input_tokens,"
-    " output_tokens = output_tokens + excluded.output_tokens,"
-    " cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,"
-    " cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
-    " cost_micros = cost_micros + excluded.cost_micros";
-
 constexpr const char* kRawSums =
     "SELECT provider, model, COUNT(*), SUM(outcome = 'failed'), SUM(outcome = 'invalid'),"
     " SUM(counts_as_message), SUM(model_calls), SUM(input_tokens), SUM(output_tokens),"
@@ -73,21 +60,6 @@ void BindCall(sqlite3_stmt* s, const UsageRecord& r) {
   sqlite3_bind_int64(s, 20, r.input_chars);
 }
 
-void BindHour(sqlite3_stmt* u, const UsageRecord& r) {
-  BindText(u, 1, r.provider);
-  sqlite3_bind_int64(u, 2, FloorTo(r.at_ms, kHourMs));
-  BindText(u, 3, r.model);
-  sqlite3_bind_int(u, 4, r.outcome == Outcome::kFailed ? 1 : 0);
-  sqlite3_bind_int(u, 5, r.outcome == Outcome::kInvalid ? 1 : 0);
-  sqlite3_bind_int(u, 6, r.counts_as_message ? 1 : 0);
-  sqlite3_bind_int64(u, 7, r.model_calls);
-  sqlite3_bind_int64(u, 8, r.input_tokens);
-  sqlite3_bind_int64(u, 9, r.output_tokens);
-  sqlite3_bind_int64(u, 10, r.cache_read_tokens);
-  sqlite3_bind_int64(u, 11, r.cache_write_tokens);
-  sqlite3_bind_int64(u, 12, r.cost_micros);
-}
-
 }  // namespace
 
 const char* OutcomeName(Outcome outcome) {
@@ -133,7 +105,6 @@ void Add(Totals& into, const Totals& more) {
 
 Status Ledger::Impl::PrepareAppend() {
   const std::pair<StmtPtr*, const char*> cached[] = {{&insert, kInsertCall},
-                                                     {&rollup, kAddToHour},
                                                      {&begin, "BEGIN IMMEDIATE"},
                                                      {&commit, "COMMIT"},
                                                      {&rollback, "ROLLBACK"}};
@@ -142,7 +113,7 @@ Status Ledger::Impl::PrepareAppend() {
     if (!stmt.ok()) return stmt.status();
     *slot = std::move(stmt).value();
   }
-  return Status::Ok();
+  return PrepareRollups();
 }
 
 Status Ledger::Impl::Insert(const UsageRecord& r) {
@@ -151,13 +122,7 @@ Status Ledger::Impl::Insert(const UsageRecord& r) {
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
-  if (rc != SQLITE_DONE) return Error(rc, "append");
-
-  sqlite3_stmt* u = rollup.get();
-  BindHour(u, r);
-  rc = sqlite3_step(u);
-  sqlite3_reset(u);
-  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "rollup");
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "append");
 }
 
 Status Ledger::Impl::SumInto(const char* sql, int64_t start_ms, int64_t end_ms,
@@ -193,7 +158,7 @@ Status Ledger::AppendBatch(const std::vector<UsageRecord>& records) {
   MutexLock lock(&impl_->mu);
   return impl_->InTransaction("append", [&]() REQUIRES(impl_->mu) {
     for (const auto& record : records) ROUTER_RETURN_IF_ERROR(impl_->Insert(record));
-    return Status::Ok();
+    return impl_->AddRollups(records);
   });
 }
 

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "router/ledger/ledger.h"
+#include "sql_testing.h"
 #include "testing.h"
 
 namespace fs = std::filesystem;
@@ -24,38 +25,11 @@ using router::ledger::UsageRecord;
 using router::testing::MemoryLedger;
 using router::testing::UserCall;
 
+using router::testing::ExecOn;
+using router::testing::QueryText;
 using router::testing::TempDir;
 
 namespace {
-
-// Runs `sql` on a separate connection, as another process would.
-void ExecOn(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) ==
-          SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  const std::string message = err != nullptr ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  INFO(message);
-  REQUIRE(rc == SQLITE_OK);
-}
-
-// The first column of the first row of `sql` as text ("" when there is no row).
-std::string QueryText(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  std::string out;
-  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
 
 // An ok call of provider/model with `chars` characters sent and the given prompt tokens.
 UsageRecord CharsCall(int64_t at_ms, const std::string& provider, const std::string& model,

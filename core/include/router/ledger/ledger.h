@@ -155,7 +155,7 @@ struct CooldownRow {
 
 // ---- The ledger ----
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 // Durable usage ledger in one SQLite file (WAL, STRICT tables). Several processes may use the
 // same file at once (the gateway writes while a CLI reads); writers wait up to busy_timeout_ms.
