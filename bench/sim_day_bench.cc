@@ -262,12 +262,9 @@ void RunConversationDay(const std::vector<Turn>& turns, const std::vector<Model>
   const double n = static_cast<double>(turns.size());
   const ConversationTotals fresh = RunConversations(turns, models, false, nullptr);
   const ConversationTotals sticky = RunConversations(turns, models, true, nullptr);
-  std::printf(
-      "%zu conversations of %d turns, prompt cache warm between turns
-      ",
-          (turns.size() + kTurnsPerConversation - 1) /
-          kTurnsPerConversation,
-      kTurnsPerConversation);
+  std::printf("%zu conversations of %d turns, prompt cache warm between turns\n",
+              (turns.size() + kTurnsPerConversation - 1) / kTurnsPerConversation,
+              kTurnsPerConversation);
   for (const auto& [name, totals] :
        {std::pair<const char*, const ConversationTotals&>{"routed every turn", fresh},
         {"sticky (route/policy.h)", sticky}}) {
