@@ -4,7 +4,7 @@ import path from "node:path";
 import { Runtime, summarizePredict, summarizeStatus } from "./binding/index.js";
 import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
-import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
+import { configuredModel, registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
 import { runWithConfig } from "./hooks/config_writes.js";
 import { fallbackNote, noteAttempt, RoutedRuns, routeAttempt } from "./hooks/failover.js";
 import { createTools } from "./tools/index.js";
@@ -115,6 +115,7 @@ export default {
         const cronRun = toCronRun(ctx);
         if (cronRun) getRuntime().noteCronRun(...cronRun);
         const args = toRouteArgs(event, ctx);
+        if (args) args.configuredModel = configuredModel(api.config, ctx?.agentId);
         return args ? await routeAttempt(getRuntime(), routedRuns, args, warn, noteClass) : undefined;
       } catch (err) {
         warn(`routing skipped: ${err.message}`);

@@ -8,9 +8,12 @@
 //
 //   router_sim_day_bench [training/data]
 //
-// Turns are grouped into conversations (Turn::conversation, Turn::index) so that a later policy
-// (stickiness, prompt caching) can be measured on the same day; today every held-out record is a
-// one-turn conversation and no caching is assumed.
+// The second half replays the same turns as conversations of kTurnsPerConversation consecutive
+// held-out turns (the data has no real threads), each turn's context growing with the ones before,
+// with the provider's prompt cache: a turn on the same model as the previous one reads the earlier
+// context at the cache-read price, a switch sends all of it at the input price. It compares routing
+// every turn afresh with the sticky policy of route/policy.h (stay unless the class needs a
+// stronger model or the first choice costs less even cold) and with all-premium, cached.
 
 #include <algorithm>
 #include <cstdio>
@@ -197,6 +200,90 @@ void RunDay(const std::vector<Turn>& turns, const std::vector<Model>& models) {
   std::printf("\n");
 }
 
+// Conversations with prompt caching: consecutive turns, each within the cache's life.
+constexpr int kTurnsPerConversation = 6;
+
+// The turn's cost on `m`: `prefix` tokens read from the cache when `warm`, else sent in full.
+int64_t TurnCost(const Model& m, bool warm, int64_t prefix, int64_t fresh, int64_t output) {
+  const bool cached = warm && m.price.cache_read > 0;
+  return router::pricing::CostMicros(
+      m.price, {cached ? fresh : prefix + fresh, output, cached ? prefix : 0, 0});
+}
+
+// Per policy: total cost, under-routed turns and model switches over the day's conversations.
+struct ConversationTotals {
+  int64_t cost = 0;
+  int under = 0;
+  int switches = 0;
+};
+
+// Routes each conversation turn by turn. `sticky`: the rule of route::internal::ApplySticky;
+// `fixed`: every turn on that model (all-premium). Context = the system prompt plus every earlier
+// turn's text and answer in the conversation.
+ConversationTotals RunConversations(const std::vector<Turn>& turns,
+                                    const std::vector<Model>& models, bool sticky,
+                                    const Model* fixed) {
+  const auto thresholds = router::score::DefaultThresholds();
+  const auto& classifier = cls::Classifier::Builtin();
+  ConversationTotals out;
+  const Model* previous = nullptr;
+  int64_t prefix = kContextTokens;
+  for (size_t i = 0; i < turns.size(); ++i) {
+    if (i % kTurnsPerConversation == 0) {
+      previous = nullptr;
+      prefix = kContextTokens;
+    }
+    const Turn& t = turns[i];
+    const int64_t fresh = static_cast<int64_t>(t.text.size() / 4);
+    const int64_t output = OutputTokens(t.truth);
+    const cls::TaskClass routed_class = classifier.Classify(t.text).task;
+    const double bar = thresholds.at(cls::Name(routed_class));
+    const Model* chosen = fixed;
+    if (chosen == nullptr) {
+      chosen = Pick(models, routed_class, thresholds, prefix + fresh, output);
+      const bool stronger_needed = previous != nullptr && Score(*previous, routed_class) < bar &&
+                                   Score(*chosen, routed_class) >= bar;
+      if (sticky && previous != nullptr && previous != chosen && !stronger_needed &&
+          TurnCost(*previous, true, prefix, fresh, output) <=
+              TurnCost(*chosen, false, prefix, fresh, output)) {
+        chosen = previous;
+      }
+    }
+    out.switches += previous != nullptr && previous != chosen;
+    out.cost += TurnCost(*chosen, chosen == previous, prefix, fresh, output);
+    out.under += Score(*chosen, t.truth) < thresholds.at(cls::Name(t.truth));
+    previous = chosen;
+    prefix += fresh + output;
+  }
+  return out;
+}
+
+void RunConversationDay(const std::vector<Turn>& turns, const std::vector<Model>& models) {
+  const double n = static_cast<double>(turns.size());
+  const ConversationTotals fresh = RunConversations(turns, models, false, nullptr);
+  const ConversationTotals sticky = RunConversations(turns, models, true, nullptr);
+  std::printf("%zu conversations of %d turns, prompt cache warm between turns\n",
+              (turns.size() + kTurnsPerConversation - 1) / kTurnsPerConversation,
+              kTurnsPerConversation);
+  for (const auto& [name, totals] :
+       {std::pair<const char*, const ConversationTotals&>{"routed every turn", fresh},
+        {"sticky (route/policy.h)", sticky}}) {
+    std::printf("%-24s %.4f USD, under-routed %.1f%%, %d model switches\n", name,
+                static_cast<double>(totals.cost) / 1e6,
+                100.0 * static_cast<double>(totals.under) / n, totals.switches);
+  }
+  for (const Model& m : models) {
+    if (std::string(m.entry.tier) != "premium") continue;
+    const ConversationTotals premium = RunConversations(turns, models, false, &m);
+    std::printf(
+        "all-premium %-24s %.4f USD (cached) -> sticky is %.1f%% cheaper, "
+        "per-turn routing %.1f%%\n",
+        m.entry.model, static_cast<double>(premium.cost) / 1e6,
+        100.0 * (1.0 - static_cast<double>(sticky.cost) / static_cast<double>(premium.cost)),
+        100.0 * (1.0 - static_cast<double>(fresh.cost) / static_cast<double>(premium.cost)));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -229,5 +316,7 @@ int main(int argc, char** argv) {
   }
   std::printf("\n## Cloud models only\n\n");
   RunDay(turns, cloud);
+  std::printf("\n## Multi-turn conversations with prompt caching (cloud models)\n\n");
+  RunConversationDay(turns, cloud);
   return 0;
 }

@@ -165,7 +165,7 @@ Napi::Value RuntimeWrap::RouteTurn(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "routeTurn(args: object)");
   auto parsed = commands::ParseRouteArgs(ToJson(info[0]));
   if (!parsed.ok()) throw ToJsError(env, parsed.status());
-  if (!runtime_->RoutesTurn(parsed->request.provider)) {
+  if (!runtime_->RoutesTurn(parsed->request)) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Resolve(env.Null());
     return deferred.Promise();

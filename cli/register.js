@@ -94,10 +94,12 @@ export function registerCli(program, { getRuntime, runOptimizer }) {
     .option("--model <ref>", "the selected model: router/auto (default), router/coding, ... or provider/model")
     .option("--attachments <n>", "images or files attached to the turn", (v) => Number(v))
     .option("--context-chars <n>", "characters of context before the prompt (default: from the ledger)", (v) => Number(v))
+    .option("--session <key>", "the session the turn continues (its model stays while the prompt cache is warm)")
     .option("--json", "print router.route/1 JSON")
     .action(run("route", (prompt, opts) => ({
       prompt,
       agent: opts.agent,
+      session: opts.session,
       model: opts.model,
       attachments: opts.attachments,
       contextChars: opts.contextChars,

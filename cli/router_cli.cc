@@ -55,6 +55,7 @@ options:
   --hours <n>          predict: the forecast horizon (default predictionHorizonHours)
   --model <ref>        route: the selected model (default router/auto)
   --agent <id>         route: the agent the turn belongs to
+  --session <key>      route: the session the turn continues (a warm cache keeps its model)
   --attachments <n>    route: images or files attached to the turn
   --context-chars <n>  route: characters of context before the prompt (default: ledger)
   --apply / --dry-run  optimize: write the plan / shift: only show it
@@ -74,6 +75,7 @@ struct Args {
   std::string hours;
   std::string model;
   std::string agent;
+  std::string session;
   std::string attachments;
   std::string context_chars;
   std::string state_dir;
@@ -160,6 +162,8 @@ router::Result<Args> ParseArgs(int argc, char** argv) {
       ROUTER_RETURN_IF_ERROR(value(args.model));
     } else if (arg == "--agent") {
       ROUTER_RETURN_IF_ERROR(value(args.agent));
+    } else if (arg == "--session") {
+      ROUTER_RETURN_IF_ERROR(value(args.session));
     } else if (arg == "--attachments") {
       ROUTER_RETURN_IF_ERROR(value(args.attachments));
     } else if (arg == "--context-chars") {
@@ -218,8 +222,8 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     if (p.size() > 1) cmd["provider"] = p[1];
   } else if (name == "route") {
     ROUTER_RETURN_IF_ERROR(arity(1, 1,
-                                 "route <prompt | -> [--model REF] [--agent ID] [--attachments N] "
-                                 "[--context-chars N] [--json]"));
+                                 "route <prompt | -> [--model REF] [--agent ID] [--session KEY] "
+                                 "[--attachments N] [--context-chars N] [--json]"));
     std::string prompt = p[1];
     if (prompt == "-") {
       std::stringstream text;
@@ -229,6 +233,7 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     cmd = {{"prompt", prompt}};
     if (!args.model.empty()) cmd["model"] = args.model;
     if (!args.agent.empty()) cmd["agent"] = args.agent;
+    if (!args.session.empty()) cmd["session"] = args.session;
     for (const auto& [flag, key, text] :
          {std::tuple<const char*, const char*, const std::string&>{"--attachments", "attachments",
                                                                    args.attachments},
@@ -254,10 +259,10 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     }
     cmd["hours"] = number;
   }
-  if (name != "route" && (!args.model.empty() || !args.agent.empty() || !args.attachments.empty() ||
-                          !args.context_chars.empty())) {
+  if (name != "route" && (!args.model.empty() || !args.agent.empty() || !args.session.empty() ||
+                          !args.attachments.empty() || !args.context_chars.empty())) {
     return router::Status::InvalidArgument(
-        "--model, --agent, --attachments and --context-chars apply to route only");
+        "--model, --agent, --session, --attachments and --context-chars apply to route only");
   }
   if (!args.window.empty()) {
     if (name != "set-usage" && name != "reset") {

@@ -23,6 +23,33 @@ export function routerProvider() {
   };
 }
 
+/**
+ * A turn's prompt as text. OpenClaw passes a string; array-shaped content (`[{type: "text", text}, …]`)
+ * keeps only its text parts, never tool results, images or other parts. The core then strips the
+ * channel envelope (route/policy.h) so only the user's own words are classified.
+ */
+export function promptText(prompt) {
+  if (typeof prompt === "string") return prompt;
+  if (!Array.isArray(prompt)) return "";
+  return prompt
+    .map((part) => (typeof part === "string" ? part : part?.type === "text" && typeof part.text === "string" ? part.text : ""))
+    .filter(Boolean)
+    .join("\n");
+}
+
+const primaryOf = (model) => (typeof model === "string" ? model : typeof model?.primary === "string" ? model.primary : undefined);
+
+/**
+ * The agent's configured primary model, "provider/model" (agents.entries.<id>.model, a legacy
+ * agents.list entry, else agents.defaults.model), or undefined. A turn on any other explicit model
+ * is the user's own pick (`/model`), which the core keeps even with routing.overrideExplicit.
+ */
+export function configuredModel(config, agentId) {
+  const agents = config?.agents;
+  const listed = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === agentId) : undefined;
+  return primaryOf(agents?.entries?.[agentId]?.model) ?? primaryOf(listed?.model) ?? primaryOf(agents?.defaults?.model);
+}
+
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 async function readJsonBody(req) {

@@ -1,3 +1,5 @@
+import { promptText } from "./routing.js";
+
 // The only place that knows OpenClaw's hook payload shapes. Picks the few fields the core needs;
 // assistant text and prompts never cross into native code or the ledger.
 
@@ -74,7 +76,7 @@ export function toInputChars(event, ctx) {
 export function toRouteArgs(event, ctx) {
   if (typeof ctx?.modelProviderId !== "string" || typeof ctx?.modelId !== "string") return undefined;
   return {
-    prompt: typeof event?.prompt === "string" ? event.prompt : "",
+    prompt: promptText(event?.prompt),
     attachments: Array.isArray(event?.attachments) ? event.attachments.length : 0,
     model: `${ctx.modelProviderId}/${ctx.modelId}`,
     agent: ctx.agentId,

@@ -174,6 +174,55 @@ describe("routing in real OpenClaw", { timeout: 900_000 }, () => {
     }
   });
 
+  test("a warm conversation stays on its model; the user's own model pick is kept", async () => {
+    // Prices where the cache decides: r-mid read from its cache beats r-cheap sent cold.
+    const config = {
+      dailyBudgetUsd: 5,
+      priceOverrides: {
+        "fakecloud/r-mid": { input: 1, output: 1, cacheRead: 0.1 },
+        "fakecloud/r-cheap": { input: 0.9, output: 0.9, cacheRead: 0.09 },
+      },
+      routing: { overrideExplicit: true, sticky: { cacheTtlSeconds: 300 } },
+    };
+    await sandbox.patchConfig({ plugins: { entries: { "model-router": { config } } } });
+    const SESSION = "agent:main:policy-e2e";
+    const sessionTurn = async (message, model = "router/auto") => {
+      const before = fake.requests().length;
+      const result = await openclaw(["agent", "--local", "--agent", "main", "--session-key", SESSION,
+        "--message", message, "--model", model, "--json"]);
+      assert.equal(result.code, 0, `turn failed:\n${result.stdout}\n${result.stderr}`);
+      return fake.requests().slice(before).map((r) => r.model);
+    };
+    const sessionRoute = (prompt) => route(prompt, "--session", SESSION);
+
+    // A model other than the agent's configured router/auto is the user's pick: kept, even with
+    // overrideExplicit on (`openclaw agent --message` runs no slash commands, so `--model` stands
+    // in for `/model`; the hook sees the same explicit selection).
+    // (Rerouted, small talk would go to r-cheap, as the route without the session shows below.)
+    assert.deepEqual(await sessionTurn(SMALL_TALK, "fakecloud/r-mid"), ["r-mid"]);
+
+    // The next router/auto turn in that session stays on r-mid: its cache is warm.
+    const sticky = await sessionRoute(SMALL_TALK);
+    assert.equal(sticky.policy.stayed, "sticky", JSON.stringify(sticky.policy));
+    assert.equal(sticky.choice.ref, "fakecloud/r-mid");
+    assert.equal(sticky.policy.sticky.outcome, "stayed");
+    assert.ok(sticky.policy.sticky.stayCostMicros < sticky.policy.sticky.switchCostMicros);
+    assert.match(sticky.reason, /stays on fakecloud\/r-mid \(prompt cache warm/);
+    assert.deepEqual(await sessionTurn(SMALL_TALK), ["r-mid"]);
+
+    // A coding turn needs a stronger model than r-mid: the conversation moves.
+    assert.deepEqual(await sessionTurn(CODING), ["r-strong"]);
+
+    // Without the session, or once the cache has gone cold, small talk goes to r-cheap again.
+    assert.equal((await route(SMALL_TALK)).choice.ref, "fakecloud/r-cheap");
+    await sandbox.patchConfig({ plugins: { entries: { "model-router": { config: { routing: { sticky: { cacheTtlSeconds: 1 } } } } } } });
+    await new Promise((r) => setTimeout(r, 1500));
+    const cold = await sessionRoute(SMALL_TALK);
+    assert.equal(cold.choice.ref, "fakecloud/r-cheap");
+    assert.equal(cold.policy.stayed, null);
+    assert.equal(cold.policy.sticky.outcome, "cold", JSON.stringify(cold.policy));
+  });
+
   test("the provider key appears in no output", () => {
     for (const text of outputs) assert.ok(!text.includes(SECRET));
   });

@@ -6,6 +6,7 @@
 #include "router/commands/keys.h"
 #include "router/commands/optimize.h"
 #include "router/forecast/predictor.h"
+#include "router/route/policy.h"
 #include "router/score/capabilities.h"
 #include "status_parts.h"
 
@@ -110,7 +111,9 @@ Result<json> NoteClass(const Context& ctx, const json& args) {
   ROUTER_RETURN_IF_ERROR(StringArg(args, "trigger", false, turn.trigger));
   if (turn.trigger.empty()) turn.trigger = "user";
   turn.at_ms = ctx.clock.NowMs();
-  turn.task_class = classify::Name(classify::Classifier::Builtin().Classify(prompt).task);
+  // The user's own words only, as routing classifies them (route/policy.h).
+  const route::UserText user = route::ExtractUserText(prompt);
+  turn.task_class = classify::Name(classify::Classifier::Builtin().Classify(user.Of(prompt)).task);
   ROUTER_RETURN_IF_ERROR(ctx.ledger.AppendTurnClass(turn));
   return json{{keys::kSchema, "router.note-class/1"}, {"class", turn.task_class}};
 }

@@ -14,8 +14,7 @@ namespace {
 json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 // The baseline's estimated cost for the turn, as the logged router.route/1 document has it.
-json BaselineMicros(const std::string& detail) {
-  const json doc = json::parse(detail, nullptr, false);
+json BaselineMicros(const json& doc) {
   if (!doc.is_object()) return nullptr;
   auto baseline = doc.find("baseline");
   if (baseline == doc.end() || !baseline->is_object()) return nullptr;
@@ -27,7 +26,10 @@ json BaselineMicros(const std::string& detail) {
 json DecisionJson(const ledger::DecisionRecord& d) {
   const bool chose = !d.chosen_provider.empty();
   const json cost = chose ? json(d.est_cost_micros) : json(nullptr);
-  const json baseline = BaselineMicros(d.detail);
+  const json doc = json::parse(d.detail, nullptr, false);
+  const json baseline = BaselineMicros(doc);
+  // Why the turn stayed (sticky, explicit) and which rules shaped it (floor, ceiling, ...).
+  const json policy = doc.is_object() ? doc.value(keys::kPolicy, json(nullptr)) : json(nullptr);
   json saved = nullptr;
   if (chose && !baseline.is_null()) saved = baseline.get<int64_t>() - d.est_cost_micros;
   return {{keys::kAtMs, d.at_ms},
@@ -45,7 +47,8 @@ json DecisionJson(const ledger::DecisionRecord& d) {
           {keys::kBaselineModel, OrNull(d.baseline_model)},
           {keys::kBaselineMicros, baseline},
           {keys::kSavedMicros, saved},
-          {keys::kSavedUsd, saved.is_null() ? json(nullptr) : json(MicrosToUsd(saved))}};
+          {keys::kSavedUsd, saved.is_null() ? json(nullptr) : json(MicrosToUsd(saved))},
+          {keys::kPolicy, policy}};
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ Result<Decided> Decide(const Context& ctx, const route::RouteRequest& request, b
   route::RouteState kept;
   kept.now_ms = now;
   Result<route::RouteState> state = kept;
-  if (route::RoutesTurn(ctx.options.routing, request.provider)) {
+  if (route::RoutesTurn(ctx.options.routing, request)) {
     state = route::BuildState(ctx.options, ctx.ledger, now, request.session_key, request.agent_id);
   }
   if (!state.ok()) return state.status();
@@ -73,6 +73,7 @@ Result<RouteArgs> ParseRouteArgs(const json& a) {
   ROUTER_RETURN_IF_ERROR(StringArg(a, "runId", false, request.run_id));
   ROUTER_RETURN_IF_ERROR(StringArg(a, "trigger", false, request.trigger));
   ROUTER_RETURN_IF_ERROR(StringArg(a, "jobId", false, request.cron_job_id));
+  ROUTER_RETURN_IF_ERROR(StringArg(a, "configuredModel", false, request.configured_model));
   int64_t attachments = 0;
   ROUTER_RETURN_IF_ERROR(IntArg(a, "attachments", 0, 1000, attachments));
   request.attachments = static_cast<int>(attachments);

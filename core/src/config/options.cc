@@ -487,6 +487,72 @@ const std::vector<Field<ShadowOptions>>& ShadowFields() {
   return fields;
 }
 
+const std::vector<Field<StickyOptions>>& StickyFields() {
+  static const std::vector<Field<StickyOptions>> fields = {
+      {"enabled", [](const json& v, const std::string& p,
+                     StickyOptions& o) { return ParseBool(v, p, o.enabled); }},
+      {"cacheTtlSeconds",
+       [](const json& v, const std::string& p, StickyOptions& o) {
+         return ParseInt(v, p, 1, 86'400, o.cache_ttl_seconds);
+       }},
+  };
+  return fields;
+}
+
+const std::vector<Field<AgentPolicy>>& AgentPolicyFields() {
+  auto tier = [](std::optional<Tier> AgentPolicy::*member) {
+    return [member](const json& v, const std::string& p, AgentPolicy& o) {
+      Tier t = Tier::kStandard;
+      ROUTER_RETURN_IF_ERROR(ParseEnum(v, p, kTiers, t));
+      o.*member = t;
+      return Status::Ok();
+    };
+  };
+  static const std::vector<Field<AgentPolicy>> fields = {
+      {"minTier", tier(&AgentPolicy::min_tier)},
+      {"maxTier", tier(&AgentPolicy::max_tier)},
+      {"minScore",
+       [](const json& v, const std::string& p, AgentPolicy& o) {
+         if (!IsNumberIn(v, 0, 1)) return Invalid(p, "a score from 0 to 1", v);
+         o.min_score = v.get<double>();
+         return Status::Ok();
+       }},
+      {"maxOutputUsdPerMTok",
+       [](const json& v, const std::string& p, AgentPolicy& o) {
+         const char* allowed = "a positive number of USD per million output tokens (e.g. 15)";
+         if (!IsNumberIn(v, 0, 1e6) || v.get<double>() == 0) return Invalid(p, allowed, v);
+         auto micros = pricing::PerMillionFromUsd(v.get<double>(), p);
+         if (!micros.ok()) return Invalid(p, allowed, v);
+         o.max_output_per_m = micros.value();
+         return Status::Ok();
+       }},
+      {"allowedModels",
+       [](const json& v, const std::string& p, AgentPolicy& o) {
+         const char* allowed = "a non-empty array of \"provider/model\" refs";
+         if (!v.is_array() || v.empty()) return Invalid(p, allowed, v);
+         for (const json& ref : v) {
+           if (!ref.is_string() || !IsModelRef(ref.get<std::string>()))
+             return Invalid(p, allowed, v);
+           o.allowed_models.push_back(ref.get<std::string>());
+         }
+         return Status::Ok();
+       }},
+  };
+  return fields;
+}
+
+// A floor above the ceiling would leave the agent no model at all.
+Status CheckAgentPolicy(const AgentPolicy& a, const std::string& path) {
+  if (a.min_tier && a.max_tier && TierRank(*a.min_tier) > TierRank(*a.max_tier)) {
+    return Status::InvalidArgument(std::string(kPrefix) + "\"" + path + ".minTier\" (\"" +
+                                   Name(*a.min_tier) + "\") is above \"" + path + ".maxTier\" (\"" +
+                                   Name(*a.max_tier) +
+                                   "\"); lower minTier or raise maxTier (local < free < budget < "
+                                   "standard < premium)");
+  }
+  return Status::Ok();
+}
+
 const std::vector<Field<RoutingOptions>>& RoutingFields() {
   static const std::vector<Field<RoutingOptions>> fields = {
       {"overrideExplicit", [](const json& v, const std::string& p,
@@ -522,6 +588,27 @@ const std::vector<Field<RoutingOptions>>& RoutingFields() {
          return ParseObject(v, p, ShadowFields(), o.shadow);
        },
        [] { return KeyPaths(ShadowFields()); }},
+      {"sticky",
+       [](const json& v, const std::string& p, RoutingOptions& o) {
+         return ParseObject(v, p, StickyFields(), o.sticky);
+       },
+       [] { return KeyPaths(StickyFields()); }},
+      {"agents",
+       [](const json& v, const std::string& p, RoutingOptions& o) {
+         if (!v.is_object()) return Invalid(p, "an object keyed by agent id (or \"*\")", v);
+         for (const auto& [id, item] : v.items()) {
+           AgentPolicy policy;
+           ROUTER_RETURN_IF_ERROR(ParseObject(item, p + "." + id, AgentPolicyFields(), policy));
+           ROUTER_RETURN_IF_ERROR(CheckAgentPolicy(policy, p + "." + id));
+           o.agents[id] = std::move(policy);
+         }
+         return Status::Ok();
+       },
+       [] {
+         std::vector<std::string> paths;
+         for (const auto& key : KeyPaths(AgentPolicyFields())) paths.push_back("*." + key);
+         return paths;
+       }},
   };
   return fields;
 }
@@ -697,6 +784,29 @@ const char* Name(Tier v) {
   }
   return "";
 }
+int TierRank(Tier tier) {
+  switch (tier) {
+    case Tier::kLocal:
+      return 0;
+    case Tier::kFree:
+      return 1;
+    case Tier::kBudget:
+      return 2;
+    case Tier::kStandard:
+      return 3;
+    case Tier::kPremium:
+      return 4;
+  }
+  return 3;
+}
+
+const AgentPolicy* RoutingOptions::AgentPolicyFor(const std::string& agent_id) const {
+  auto own = agents.find(agent_id);
+  if (own != agents.end()) return &own->second;
+  auto any = agents.find("*");
+  return any != agents.end() ? &any->second : nullptr;
+}
+
 const char* Name(Mode v) {
   switch (v) {
     case Mode::kManual:

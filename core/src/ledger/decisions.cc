@@ -178,6 +178,22 @@ Result<ContextChars> Ledger::ContextCharsFor(const std::string& session_key,
   return ContextChars{sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};  // NULL reads 0
 }
 
+Result<std::optional<LastCall>> Ledger::LastCallOf(const std::string& session_key) const {
+  if (session_key.empty()) return std::optional<LastCall>();
+  MutexLock lock(&impl_->mu);
+  auto stmt = impl_->Prepare(
+      "SELECT provider, model, at_ms FROM calls WHERE session_key = ?1 AND outcome = 'ok'"
+      " ORDER BY at_ms DESC, id DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_stmt* q = stmt.value().get();
+  BindText(q, 1, session_key);
+  const int rc = sqlite3_step(q);
+  if (rc == SQLITE_DONE) return std::optional<LastCall>();
+  if (rc != SQLITE_ROW) return impl_->Error(rc, "last call");
+  return std::optional<LastCall>(
+      LastCall{ColumnText(q, 0), ColumnText(q, 1), sqlite3_column_int64(q, 2)});
+}
+
 Result<std::vector<RoutingTotals>> Ledger::Routing(const std::vector<int64_t>& since_ms,
                                                    int64_t until_ms) const {
   MutexLock lock(&impl_->mu);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "router/base/clock.h"
 #include "router/base/money.h"
 #include "router/quota/tracker.h"
+#include "router/route/policy.h"
 
 namespace router::route {
 namespace {
@@ -106,6 +108,24 @@ json RankedJson(const Ranked& r) {
                {"failureShare", std::round(r.failure_share * 100) / 100},
                {"unhealthy", r.unhealthy}});
   return item;
+}
+
+json PolicyJson(const Policy& p) {
+  json sticky = nullptr;
+  if (p.sticky) {
+    sticky = {{"ref", p.sticky->ref},
+              {"ageSeconds", p.sticky->age_ms / 1000},
+              {"warm", p.sticky->warm},
+              {"outcome", p.sticky->outcome},
+              {"stayCostMicros", p.sticky->stay_cost_micros},
+              {"switchCostMicros", p.sticky->switch_cost_micros}};
+  }
+  return {{"stayed", p.stayed.empty() ? json(nullptr) : json(p.stayed)},
+          {"rules", p.rules},
+          {"userChars", p.user_chars},
+          {"strippedChars", p.stripped_chars},
+          {"startup", p.startup},
+          {"sticky", sticky}};
 }
 
 }  // namespace
@@ -205,6 +225,11 @@ Result<RouteState> BuildState(const config::PluginOptions& options, const ledger
   for (const auto& m : recent.value()) {
     state.recent_calls[m.provider + "/" + m.model] = {m.totals.calls, m.totals.failures};
   }
+  if (options.routing.sticky.enabled) {
+    auto last = ledger.LastCallOf(session_key);
+    if (!last.ok()) return last.status();
+    state.last_call = std::move(last).value();
+  }
   return state;
 }
 
@@ -233,7 +258,13 @@ void ClassifyTurn(const classify::Classifier& classifier, const RouteRequest& re
                   Decision* d) {
   classify::ClassifyOptions classify_options;
   classify_options.attachments = request.attachments;
-  d->classification = classifier.Classify(request.prompt, classify_options);
+  // Only the user's own words are classified, never the envelope OpenClaw wraps them in.
+  const UserText user = ExtractUserText(request.prompt);
+  const std::string_view text = user.Of(request.prompt);
+  d->policy.user_chars = static_cast<int64_t>(text.size());
+  d->policy.stripped_chars = user.stripped_chars;
+  d->policy.startup = user.startup;
+  d->classification = classifier.Classify(text, classify_options);
   const bool alias_names_class = d->alias != "auto" && d->alias != "local";
   d->classified_by = alias_names_class ? "alias" : "classifier";
   d->task_class = alias_names_class ? d->alias : classify::Name(d->classification.task);
@@ -512,6 +543,16 @@ bool RoutesTurn(const config::RoutingOptions& routing, const std::string& provid
   return provider == kRouterProvider || routing.override_explicit;
 }
 
+// A selection other than the agent's configured model is the user's own pick for the session.
+bool IsUserPick(const RouteRequest& request) {
+  return request.provider != kRouterProvider && !request.configured_model.empty() &&
+         request.configured_model != request.provider + "/" + request.model;
+}
+
+bool RoutesTurn(const config::RoutingOptions& routing, const RouteRequest& request) {
+  return RoutesTurn(routing, request.provider) && !IsUserPick(request);
+}
+
 std::optional<double> Router::FirstScore(const RouteRequest& request, const Decision& d) const {
   const Failure& first = request.failed.front();
   for (const Candidate& c : catalog_.models()) {
@@ -531,10 +572,15 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
                                    "\"; use router/auto, router/coding, router/reasoning, "
                                    "router/simple, router/creative or router/local");
   }
-  if (!RoutesTurn(options_.routing, request.provider)) {
+  if (!RoutesTurn(options_.routing, request)) {
     d.classified_by = "none";
+    d.policy.stayed = "explicit";
+    d.policy.rules.emplace_back("explicit");
     d.reason = "explicit model " + request.provider + "/" + request.model +
-               " kept (routing.overrideExplicit is off)";
+               (options_.routing.override_explicit
+                    ? " kept: the user picked it for the session (not the agent's " +
+                          request.configured_model + ")"
+                    : " kept (routing.overrideExplicit is off)");
     return d;
   }
   d.alias = via_router && request.model.rfind("fallback-", 0) != 0 ? request.model : "auto";
@@ -548,18 +594,29 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
       d, request, options_, threshold != thresholds_.end() ? threshold->second : 0.0);
 
   d.ranked.reserve(catalog_.models().size());
+  const config::AgentPolicy* agent = options_.routing.AgentPolicyFor(request.agent_id);
   for (const Candidate& c : catalog_.models()) {
     Ranked r;
-    if (auto rejection = internal::Screen(c, turn, state, &r)) {
+    auto rejection = internal::Screen(c, turn, state, &r);
+    if (!rejection && agent != nullptr) rejection = internal::AgentLimit(c, r, *agent);
+    if (rejection) {
       d.rejected.push_back(std::move(*rejection));
     } else {
       d.ranked.push_back(r);
+    }
+  }
+  for (const Rejection& r : d.rejected) {
+    const bool agent_rule = r.why == "floor" || r.why == "ceiling" || r.why == "allowed";
+    if (agent_rule &&
+        std::find(d.policy.rules.begin(), d.policy.rules.end(), r.why) == d.policy.rules.end()) {
+      d.policy.rules.push_back(r.why);
     }
   }
   if (!request.failed.empty())
     internal::ApplyQualityFloor(FirstScore(request, d), turn.threshold, &d);
   const bool prefer_local = options_.local_model_preference == config::LocalPreference::kPrefer;
   internal::Rank(prefer_local, &d.ranked);
+  if (request.failed.empty()) internal::ApplySticky(state, options_.routing.sticky, &d);
   d.baseline =
       internal::PickBaseline(catalog_.models(), options_.routing.baseline_model, d.task_class);
   if (d.baseline != nullptr) {
@@ -568,6 +625,8 @@ Result<Decision> Router::Decide(const RouteRequest& request, const RouteState& s
   }
   d.routed = !d.ranked.empty();
   d.reason = internal::Reason(d, turn.threshold, prefer_local, catalog_.models().empty());
+  if (d.policy.stayed == "sticky")
+    d.reason = internal::StickyReason(d, d.reason.substr(0, d.reason.find(": ")));
   return d;
 }
 
@@ -621,7 +680,8 @@ json ToJson(const Decision& d, const RouteState& state) {
           {"warnings", d.warnings},
           {"attempt", d.attempt},
           {"failedKind", d.failed_kind.empty() ? json(nullptr) : json(d.failed_kind)},
-          {"stopped", d.stopped}};
+          {"stopped", d.stopped},
+          {"policy", PolicyJson(d.policy)}};
 }
 
 ledger::DecisionRecord ToRecord(const Decision& d, const RouteRequest& request, const json& detail,

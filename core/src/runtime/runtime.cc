@@ -119,6 +119,10 @@ bool Runtime::RoutesTurn(const std::string& provider) const {
   return route::RoutesTurn(options_.routing, provider);
 }
 
+bool Runtime::RoutesTurn(const route::RouteRequest& request) const {
+  return route::RoutesTurn(options_.routing, request);
+}
+
 Result<commands::TurnRoute> Runtime::RouteTurn(const route::RouteRequest& request) {
   auto ledger = CurrentLedger(0);
   if (!ledger.ok()) return ledger.status();

@@ -148,6 +148,7 @@ inline constexpr char kLowConfidence[] = "lowConfidence";
 // command adds kDecisionId. Also kInputTokens, kOutputTokens, kCostMicros.
 inline constexpr char kChoice[] = "choice";
 inline constexpr char kReason[] = "reason";
+inline constexpr char kPolicy[] = "policy";  // route::Policy as router.route/1 has it
 inline constexpr char kRanked[] = "ranked";
 inline constexpr char kRejected[] = "rejected";
 inline constexpr char kWarnings[] = "warnings";
@@ -207,8 +208,8 @@ inline constexpr char kShadowCostMicros[] = "shadowCostMicros";
 inline constexpr char kSinceMs[] = "sinceMs";
 
 // decisions (decisions.h): each decision: also kAtMs, kConfidence, kProvider, kModel, kApplied,
-// kReason, kCostMicros, kCostUsd, kBaselineMicros, kSavedMicros, kSavedUsd; the document: kLimit,
-// kDecisions.
+// kReason, kCostMicros, kCostUsd, kBaselineMicros, kSavedMicros, kSavedUsd, kPolicy; the document:
+// kLimit, kDecisions.
 inline constexpr char kTrigger[] = "trigger";
 inline constexpr char kRequested[] = "requested";
 inline constexpr char kBaselineProvider[] = "baselineProvider";

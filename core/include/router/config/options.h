@@ -109,9 +109,29 @@ struct ShadowOptions {
   std::optional<LocalPreference> local_model_preference;
 };
 
+// routing.sticky: a conversation stays on its model while the provider's prompt cache is warm,
+// unless the turn's class needs a stronger model or switching costs less even with a cold cache.
+struct StickyOptions {
+  bool enabled = true;
+  // How long after a call the provider still holds its cached prefix (Anthropic's default cache
+  // lives 5 minutes; OpenAI's prefix cache 5-10).
+  int cache_ttl_seconds = 300;
+};
+
+// routing.agents.<agentId> (or "*" for every agent without its own entry): limits on what the
+// router may pick for that agent's turns. Tiers rank local < free < budget < standard < premium.
+struct AgentPolicy {
+  std::optional<Tier> min_tier;  // floor: never a lower tier
+  std::optional<Tier> max_tier;  // ceiling: never a higher tier ("never premium")
+  double min_score = 0;          // floor: the model's score for the turn's class
+  int64_t max_output_per_m = 0;  // ceiling: output price, micro-USD per 1M tokens; 0 = none
+  std::vector<std::string> allowed_models;  // "provider/model"; empty = any
+};
+
 struct RoutingOptions {
   // Whether a turn on an explicit, non-router model (e.g. "anthropic/claude-opus-4-7") is
-  // rerouted too. Off: only `router/*` selections are rewritten.
+  // rerouted too. Off: only `router/*` selections are rewritten. Even on, a model the user
+  // picked for the session (`/model`, any model other than the agent's configured one) is kept.
   bool override_explicit = false;
   // Share of a model's context window kept free for the reply and estimation error.
   double context_margin = 0.1;
@@ -122,7 +142,15 @@ struct RoutingOptions {
   std::string baseline_model;
   FailoverOptions failover;
   ShadowOptions shadow;
+  StickyOptions sticky;
+  std::map<std::string, AgentPolicy> agents;  // agent id or "*" -> its limits
+
+  // The limits for `agent_id`: its own entry, else "*", else nullptr.
+  const AgentPolicy* AgentPolicyFor(const std::string& agent_id) const;
 };
+
+// Tiers from the lowest: local 0, free 1, budget 2, standard 3, premium 4.
+int TierRank(Tier tier);
 
 struct PluginOptions {
   ledger::LedgerOptions ledger;

@@ -99,6 +99,13 @@ struct ContextChars {
       0;  // smallest input_chars among the agent's 20 newest ok calls; 0 = none
 };
 
+// A session's newest successful call: which model holds its prompt cache, and since when.
+struct LastCall {
+  std::string provider;
+  std::string model;
+  int64_t at_ms = 0;
+};
+
 // Routed calls (joined to their decision by run_id) in one period.
 struct RoutingTotals {
   int64_t decisions = 0;        // decisions logged in the period (applied or not)
@@ -258,6 +265,8 @@ class Ledger {
   // Context the next turn of `session_key` / `agent_id` starts from (empty keys match nothing).
   [[nodiscard]] Result<ContextChars> ContextCharsFor(const std::string& session_key,
                                                      const std::string& agent_id) const;
+  // The newest ok call of `session_key`; nullopt when it has none (or the key is empty).
+  [[nodiscard]] Result<std::optional<LastCall>> LastCallOf(const std::string& session_key) const;
   // One RoutingTotals per since_ms[i] (calls and decisions with since_ms[i] <= at_ms <= until_ms).
   // A run with several decisions uses its newest one.
   [[nodiscard]] Result<std::vector<RoutingTotals>> Routing(const std::vector<int64_t>& since_ms,

@@ -40,6 +40,10 @@ inline constexpr const char* kRouterModels[] = {"auto",       "coding",     "rea
 // only with routing.overrideExplicit. The one place that answers it: the hook skips the ledger
 // round trip for the turns it rules out.
 bool RoutesTurn(const config::RoutingOptions& routing, const std::string& provider);
+struct RouteRequest;
+// The same for a whole request: with routing.overrideExplicit, a model the user picked for the
+// session (one other than the agent's configured model) is still kept.
+bool RoutesTurn(const config::RoutingOptions& routing, const RouteRequest& request);
 
 // One model the router may pick.
 struct Candidate {
@@ -81,6 +85,9 @@ struct RouteRequest {
   int attachments = 0;   // images/files attached to the turn
   std::string provider;  // the selection before routing: "router" + "auto", or explicit
   std::string model;
+  // The agent's configured primary model, "provider/model" ("" = unknown): a selection that
+  // differs from it is the user's own pick for the session (OpenClaw's `/model`).
+  std::string configured_model;
   std::string agent_id;
   std::string session_key;
   std::string trigger;  // user | cron | heartbeat
@@ -123,6 +130,8 @@ struct RouteState {
   std::vector<ledger::CooldownRow> cooldowns;
   // "provider/model" -> its calls and failures in routing.failover.failureWindowMinutes.
   std::map<std::string, std::pair<int64_t, int64_t>> recent_calls;
+  // The session's newest ok call: the model whose prompt cache may still be warm.
+  std::optional<ledger::LastCall> last_call;
 };
 
 // Characters per token assumed without evidence, and the bounds calibration is kept within.
@@ -169,6 +178,30 @@ struct Ranked {
   bool unhealthy = false;
 };
 
+// routing.sticky's check of one turn against the session's last model.
+struct StickyCheck {
+  std::string ref;                 // the session's last model
+  int64_t age_ms = 0;              // since its last call
+  bool warm = false;               // within routing.sticky.cacheTtlSeconds
+  int64_t stay_cost_micros = 0;    // the turn on it, context read from the cache
+  int64_t switch_cost_micros = 0;  // the turn on the ranked first choice, nothing cached
+  // stayed | already (it ranks first anyway) | stronger (the class needs a better model) |
+  // cheaper (switching costs less even with a cold cache) | cold | filtered (it was left out) |
+  // unhealthy
+  std::string outcome;
+};
+
+// What the policy around the class did to a turn (see route/policy.h).
+struct Policy {
+  std::string stayed;  // why the turn stayed where it was: "sticky" | "explicit" | ""
+  // Every rule that shaped the choice: sticky, explicit, floor, ceiling, allowed.
+  std::vector<std::string> rules;
+  int64_t user_chars = 0;      // the user's own words, the only text classified
+  int64_t stripped_chars = 0;  // envelope, injected context and hints left out
+  bool startup = false;        // a /new or /reset start-up turn: nothing of the user's
+  std::optional<StickyCheck> sticky;
+};
+
 struct Decision {
   std::string requested_provider;
   std::string requested_model;
@@ -191,6 +224,7 @@ struct Decision {
   int attempt = 1;          // 1 = the turn's first choice; n = its (n-1)th fallback
   std::string failed_kind;  // the last failure's kind on a fallback attempt
   bool stopped = false;     // a fallback attempt that must not go on (see route::ActionFor)
+  Policy policy;
 
   const Candidate* choice() const { return ranked.empty() ? nullptr : ranked.front().candidate; }
 };
@@ -227,7 +261,9 @@ class Router {
 //           costUsd,
 //           failureShare, unhealthy}],
 //  rejected:[{provider, model, ref, why, detail}], attempt, failedKind|null, stopped,
-//  baseline:{provider, model, ref, costMicros, costUsd}|null, warnings:[...]}
+//  baseline:{provider, model, ref, costMicros, costUsd}|null, warnings:[...],
+//  policy:{stayed|null, rules:[...], userChars, strippedChars, startup,
+//          sticky:{ref, ageSeconds, warm, outcome, stayCostMicros, switchCostMicros}|null}}
 nlohmann::json ToJson(const Decision& decision, const RouteState& state);
 
 // The ledger row for a decision (detail = the JSON above, as text).

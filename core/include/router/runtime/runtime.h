@@ -60,6 +60,7 @@ class Runtime {
   // Whether a turn on `provider` is routed at all (route::RoutesTurn); when false, RouteTurn
   // would keep the turn as it is, so a hook may skip it without waiting.
   bool RoutesTurn(const std::string& provider) const;
+  bool RoutesTurn(const route::RouteRequest& request) const;  // a user's own pick is never routed
   // Decides, logs and reduces a turn's routing (commands::RouteTurn). Blocking.
   [[nodiscard]] Result<commands::TurnRoute> RouteTurn(const route::RouteRequest& request);
 
