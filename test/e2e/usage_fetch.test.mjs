@@ -88,14 +88,16 @@ describe("provider usage fetch in real OpenClaw", { timeout: 290_000 }, () => {
         providers: {
           openrouter: { quotaSource: "api", quotaType: "requests",
             windows: [{ name: "monthly", limit: 1000, schedule: { type: "monthly", dayOfMonth: 1 } }] },
-          deepseek: { quotaSource: "api", budget: { monthlyLimit: 20 } },
+          // Not "deepseek": OpenClaw would try to install its DeepSeek plugin from the network.
+          ds: { quotaSource: "api", budget: { monthlyLimit: 20 } },
         },
-        usageFetch: { intervalMinutes: 1, timeoutSeconds: 30, endpoints: { deepseek: { baseUrl: `${base}/deepseek` } } },
+        usageFetch: { intervalMinutes: 1, timeoutSeconds: 30,
+          endpoints: { ds: { adapter: "deepseek", baseUrl: `${base}/deepseek` } } },
       },
       providers: {
         fakeai: fakeProvider(fake.baseUrl, "/a", LLM_KEY, [MODEL]),
-        openrouter: { ...fakeProvider(`${base}/openrouter`, "/api", OPENROUTER_KEY, [MODEL]) },
-        deepseek: { ...fakeProvider(fake.baseUrl, "/d", DEEPSEEK_KEY, [MODEL]) },
+        openrouter: fakeProvider(`${base}/openrouter`, "/api", OPENROUTER_KEY, [MODEL]),
+        ds: fakeProvider(fake.baseUrl, "/d", DEEPSEEK_KEY, [MODEL]),
       },
       primary: "fakeai/u-model",
     });
@@ -119,7 +121,7 @@ describe("provider usage fetch in real OpenClaw", { timeout: 290_000 }, () => {
     assert.equal(monthly.basis.reading, 250, "25% of OpenRouter's key budget used -> 250 of 1000");
     assert.equal(monthly.basis.stale, false);
     assert.ok(status.generatedAtMs - monthly.basis.atMs < 5 * 60_000);
-    const deepseek = status.fetch.find((f) => f.provider === "deepseek");
+    const deepseek = status.fetch.find((f) => f.provider === "ds");
     assert.equal(deepseek.source, "deepseek");
     assert.deepEqual(deepseek.balances.find((b) => b.unit === "USD" && b.label === "total").amountMicros, 4_250_000);
     assert.ok(usage.seen.some((r) => r.url === "/openrouter/api/v1/key"), "OpenClaw read the fake OpenRouter");
@@ -131,7 +133,7 @@ describe("provider usage fetch in real OpenClaw", { timeout: 290_000 }, () => {
 
   test("router fetch fetches now", async () => {
     const before = usage.seen.length;
-    const result = await routerJson(["fetch", "deepseek"], gateway.env);
+    const result = await routerJson(["fetch", "ds"], gateway.env);
     outputs.push(JSON.stringify(result));
     assert.equal(result.providers[0].ok, true, JSON.stringify(result));
     assert.ok(usage.seen.length > before);

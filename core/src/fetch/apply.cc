@@ -182,11 +182,12 @@ Result<int> FailuresInRow(const ledger::Ledger& ledger, const std::string& provi
 
 Result<FetchState> LastFetch(const ledger::Ledger& ledger, const std::string& provider,
                              int64_t now_ms) {
-  auto events = ledger.Events("api-snapshot", provider, now_ms - 7 * kDay);
+  auto events = ledger.Events("api-snapshot", provider, now_ms - kDay);
   if (!events.ok()) return events.status();
   FetchState state;
   std::vector<MoneyReading> pending;      // balances recorded since the previous attempt note
   for (const auto& e : events.value()) {  // oldest first
+    if (e.window != kBalanceWindow && e.window != kFetchWindow) continue;  // a window reading
     const json payload = json::parse(e.payload, nullptr, false);
     if (!payload.is_object()) continue;
     if (e.window == kBalanceWindow) {
@@ -194,7 +195,6 @@ Result<FetchState> LastFetch(const ledger::Ledger& ledger, const std::string& pr
                                 payload.value("amount", 0.0)));
       continue;
     }
-    if (e.window != kFetchWindow) continue;
     state.any = true;
     state.at_ms = e.at_ms;
     state.ok = payload.value("ok", false);

@@ -57,12 +57,12 @@ Applied Match(const std::vector<quota::WindowState>& windows, const Outcome& out
 // The last fetch of a provider as recorded: when, whether it worked, why not, and the balances
 // of the newest successful one.
 struct FetchState {
-  bool any = false;  // a fetch was recorded in the last week
+  bool any = false;  // a fetch was recorded in the last day
   int64_t at_ms = 0;
   bool ok = false;
   std::string source;
   std::string error;
-  int64_t last_ok_ms = 0;  // 0 = none in the last week
+  int64_t last_ok_ms = 0;  // 0 = none in the last day
   std::vector<MoneyReading> balances;
 };
 [[nodiscard]] Result<FetchState> LastFetch(const ledger::Ledger& ledger,
