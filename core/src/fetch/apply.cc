@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "router/base/ascii.h"
+#include "router/config/options.h"
 
 namespace router::fetch {
 namespace {
