@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 
 const USAGE_STATUS_TIMEOUT_MS = 20_000;
-const FIRST_FETCH_DELAY_MS = 5_000;
+const FIRST_FETCH_DELAY_MS = 10_000;
 const MIN_DELAY_MS = 10_000;
 // Providers the core reads with its own adapters when OpenClaw has no snapshot for them
 // (usageFetch.endpoints.<id>.adapter adds others); only these get a key resolved.
