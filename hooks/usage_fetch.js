@@ -76,7 +76,8 @@ export async function fetchArgs(api, { provider, viaCli = false } = {}) {
   const ids = apiProviders(api.pluginConfig).filter((id) => !provider || id === provider);
   const { snapshot, error } = await readUsageStatus(api, { viaCli });
   const keys = await keysFor(api, adapterProviders(api.pluginConfig, ids, snapshot));
-  return { provider, snapshot: snapshot ?? null, snapshotError: error, keys };
+  // As text: the core parses it on its worker thread, off the Gateway's.
+  return { provider, snapshotText: snapshot ? JSON.stringify(snapshot) : undefined, snapshotError: error, keys };
 }
 
 /**

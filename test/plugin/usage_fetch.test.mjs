@@ -40,7 +40,7 @@ test("only providers read by an own adapter get a key", async () => {
   const args = await fetchArgs(api);
   assert.deepEqual(api.asked, ["deepseek", "ds2"]);
   assert.deepEqual(Object.keys(args.keys), ["deepseek", "ds2"]);
-  assert.equal(args.snapshot, snapshot);
+  assert.deepEqual(JSON.parse(args.snapshotText), snapshot);
   assert.equal(args.snapshotError, undefined);
   const one = await fetchArgs(fakeApi(), { provider: "anthropic" });
   assert.deepEqual(one.keys, {});

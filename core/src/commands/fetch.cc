@@ -100,6 +100,15 @@ Result<FetchRequest> ParseFetchArgs(const json& args) {
   ROUTER_RETURN_IF_ERROR(StringArg(args, "provider", false, request.provider));
   ROUTER_RETURN_IF_ERROR(StringArg(args, "snapshotError", false, request.snapshot_error));
   request.snapshot = args.value("snapshot", json());
+  // The plugin hands the snapshot over as text: parsed here, on the worker thread, rather than
+  // converted property by property on the Gateway's thread.
+  std::string text;
+  ROUTER_RETURN_IF_ERROR(StringArg(args, "snapshotText", false, text));
+  if (!text.empty()) {
+    request.snapshot = json::parse(text, nullptr, false);
+    if (request.snapshot.is_discarded())
+      return Status::InvalidArgument("argument snapshotText is not JSON");
+  }
   const json keys = args.value("keys", json());
   if (!keys.is_null() && !keys.is_object())
     return Status::InvalidArgument("argument keys must be an object of provider id -> key");

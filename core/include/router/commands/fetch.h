@@ -30,7 +30,8 @@ struct FetchRequest {
   double jitter_unit = -1;                  // in [0, 1) for a fixed jitter (tests); < 0 = random
 };
 
-// Parses {provider?, snapshot?, snapshotError?, keys?: {id: key}, jitter?}; kInvalidArgument
+// Parses {provider?, snapshot? | snapshotText? (the same as JSON text), snapshotError?,
+// keys?: {id: key}, jitter?}; kInvalidArgument
 // names the argument (never a key's value).
 [[nodiscard]] Result<FetchRequest> ParseFetchArgs(const nlohmann::json& args);
 
