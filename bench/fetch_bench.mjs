@@ -1,8 +1,10 @@
 // Main-thread work of one background usage fetch cycle over 10 providers (8 from OpenClaw's usage
 // snapshot, a DeepSeek and a Moonshot adapter against a loopback fake in another process), through
-// the plugin's own cycle code (hooks/usage_fetch.js) and the real addon: the event loop's active
-// time per cycle (performance.eventLoopUtilization), which is what the Gateway's thread spends;
-// the HTTP requests and the ledger writes run on the libuv pool. Target: <= 1 ms per cycle.
+// the plugin's own cycle code (hooks/usage_fetch.js) and the real addon: the CPU time of the main
+// thread per cycle (process.threadCpuUsage, so a loaded machine's descheduling does not count),
+// which is what the Gateway's thread spends; the HTTP requests and the ledger writes run on the
+// libuv pool. The event loop's active time (eventLoopUtilization) is printed beside it: on a
+// loaded machine it also counts time the thread waited for a core. Target: <= 1 ms per cycle.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -60,12 +62,16 @@ const api = {
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "router-fetch-bench-"));
 const runtime = new Runtime({ config: pluginConfig, stateDir });
 const active = [];
+const cpu = [];
 const wall = [];
 for (let i = 0; i < CYCLES; i++) {
   const start = performance.eventLoopUtilization();
+  const cpu0 = process.threadCpuUsage();
   const t0 = performance.now();
   const { value } = await runtime.run("fetch", await fetchArgs(api));
   wall.push(performance.now() - t0);
+  const used = process.threadCpuUsage(cpu0);
+  cpu.push((used.user + used.system) / 1000);
   active.push(performance.eventLoopUtilization(start).active);
   if (value.providers.length !== 10 || !value.providers.every((p) => p.ok)) {
     throw new Error(`fetch cycle failed: ${JSON.stringify(value.providers.filter((p) => !p.ok))}`);
@@ -75,6 +81,6 @@ server.kill();
 fs.rmSync(stateDir, { recursive: true, force: true });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const max = (xs) => Math.max(...xs);
-console.log(`usage fetch cycle, 10 providers (8 snapshot, 2 loopback adapters): main thread median ` +
-  `${median(active).toFixed(3)} ms, max ${max(active).toFixed(3)} ms per cycle (target <= 1 ms); ` +
-  `wall ${median(wall).toFixed(1)} ms`);
+console.log(`usage fetch cycle, 10 providers (8 snapshot, 2 loopback adapters): main-thread CPU median ` +
+  `${median(cpu).toFixed(3)} ms, max ${max(cpu).toFixed(3)} ms per cycle (target <= 1 ms); event loop ` +
+  `active median ${median(active).toFixed(3)} ms; wall ${median(wall).toFixed(1)} ms`);
