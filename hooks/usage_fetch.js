@@ -55,9 +55,19 @@ function usageStatusViaCli() {
   });
 }
 
-/** OpenClaw's usage snapshot: {snapshot} or {error} (why it could not be read). */
+// Whether this process was started as `openclaw …`, so the CLI can be run again as a child.
+const insideOpenClaw = () => /openclaw/.test(process.argv[1] ?? "");
+
+/**
+ * OpenClaw's usage snapshot: {snapshot} or {error} (why it could not be read). In the Gateway,
+ * OpenClaw 2026.9.6 refuses in-process requests from plugins that are not bundled or official
+ * ("Gateway requests are only available to bundled or trusted official plugins"), so then the CLI
+ * asks the Gateway (`openclaw gateway call usage.status`, using the Gateway auth in its config or
+ * environment).
+ */
 export async function readUsageStatus(api, { viaCli = false } = {}) {
   const gateway = api.runtime?.gateway;
+  let error = "this OpenClaw has no in-process Gateway requests";
   if (!viaCli && typeof gateway?.request === "function") {
     try {
       if (typeof gateway.isAvailable === "function" && !(await gateway.isAvailable())) {
@@ -65,10 +75,14 @@ export async function readUsageStatus(api, { viaCli = false } = {}) {
       }
       return { snapshot: await gateway.request("usage.status", {}, { timeoutMs: USAGE_STATUS_TIMEOUT_MS }) };
     } catch (err) {
-      return { error: `usage.status: ${err?.code ?? ""} ${err?.message ?? err}`.trim() };
+      error = `usage.status: ${err?.code ?? ""} ${err?.message ?? err}`.trim();
     }
   }
-  return viaCli ? usageStatusViaCli() : { error: "this OpenClaw has no in-process Gateway requests" };
+  if (viaCli || insideOpenClaw()) {
+    const viaChild = await usageStatusViaCli();
+    return viaChild.snapshot || viaCli ? viaChild : { error: `${error}; ${viaChild.error}` };
+  }
+  return { error };
 }
 
 /** The fetch command's arguments: snapshot, its error, and keys for own adapters. */
