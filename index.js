@@ -7,6 +7,7 @@ import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, t
 import { configuredModel, registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
 import { runWithConfig } from "./hooks/config_writes.js";
 import { fallbackNote, noteAttempt, RoutedRuns, routeAttempt } from "./hooks/failover.js";
+import { fetchArgs, registerUsageFetch } from "./hooks/usage_fetch.js";
 import { createTools } from "./tools/index.js";
 import { registerOperations } from "./ui/operations.js";
 import { registerSurfaces } from "./ui/surfaces.js";
@@ -81,7 +82,11 @@ export default {
     // analyze/optimize/shift/undo read OpenClaw's config and write through its config writer.
     const runOptimizer = (runtime, name, args) => runWithConfig(api, runtime, name, args);
     api.registerCli(
-      ({ program }) => registerCli(program, { getRuntime, runOptimizer }),
+      ({ program }) => registerCli(program, {
+        getRuntime,
+        runOptimizer,
+        fetchArgs: (provider) => fetchArgs(api, { provider, viaCli: true }),
+      }),
       { descriptors: [{ name: "router", description: "Model usage, cost, quotas and routing", hasSubcommands: true }] },
     );
     // Agent hooks are dispatched to discovery-mode instances too, so only cli-metadata skips them.
@@ -177,6 +182,9 @@ export default {
         return { payload: { ...event.payload, text: `${text}\n\n${note}` } };
       });
     }
+
+    // Provider-reported usage in the background, off every turn's path (usageFetch.enabled).
+    registerUsageFetch(api, getRuntime, warn);
 
     const tools = createTools({ getRuntime, summarizeStatus, summarizePredict, runWithConfig: runOptimizer });
     for (const tool of tools) api.registerTool(tool);

@@ -23,14 +23,14 @@ async function writeHtml(getRuntime, file) {
   }
 }
 
-export function registerCli(program, { getRuntime, runOptimizer }) {
+export function registerCli(program, { getRuntime, runOptimizer, fetchArgs }) {
   // analyze, optimize, shift and undo run with OpenClaw's config and write what they change.
   const withConfig = new Set(["analyze", "optimize", "shift", "undo"]);
   const run = (name, argsOf) => async (...cliArgs) => {
     const opts = cliArgs.at(-2) ?? {};
     try {
       const runtime = getRuntime();
-      const args = argsOf(...cliArgs);
+      const args = await argsOf(...cliArgs);
       const { text } = withConfig.has(name) && runOptimizer
         ? await runOptimizer(runtime, name, args)
         : await runtime.run(name, args);
@@ -136,6 +136,12 @@ export function registerCli(program, { getRuntime, runOptimizer }) {
     .option("--days <n>", "how many days back (default 7)", (v) => Number(v))
     .option("--json", "print router.shadow-report/1 JSON")
     .action(run("report", (opts) => ({ days: opts.days })));
+
+  router
+    .command("fetch [provider]")
+    .description("Fetch provider-reported usage and balances now (providers with quotaSource \"api\")")
+    .option("--json", "print router.fetch/1 JSON")
+    .action(run("fetch", async (provider) => (fetchArgs ? fetchArgs(provider) : { provider })));
 
   router
     .command("undo")

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -46,6 +47,9 @@ commands (the same as `openclaw router …`):
                                     is called; "-" reads the prompt from stdin)
   report                            the shadow policy (routing.shadow) against the real
                                     decisions of the last 7 days
+  fetch [provider] [--snapshot F]   provider-reported usage and balances now: OpenClaw's
+                                    snapshot from F (`openclaw gateway call usage.status
+                                    --json`), DeepSeek/Moonshot with $<PROVIDER>_API_KEY
   classify                          JSONL on stdin ({"text": ...} per line) -> one JSON
                                     result per line: class, confidence, scores, signals
 
@@ -86,6 +90,7 @@ struct Args {
   std::string to;
   std::string until;
   std::string days;
+  std::string snapshot;
 };
 
 int Fail(const std::string& message, int code = 1) {
@@ -125,6 +130,26 @@ int ClassifyLines(std::istream& in, std::ostream& out) {
   return failures > 0 ? 1 : 0;
 }
 
+// fetch's inputs outside OpenClaw: its usage snapshot from a file, and API keys for the own
+// adapters from $DEEPSEEK_API_KEY / $MOONSHOT_API_KEY (OpenClaw's names for them). The keys stay
+// in the command's arguments: never printed.
+router::Status FetchInputs(const std::string& snapshot_file, json& cmd) {
+  if (!snapshot_file.empty()) {
+    std::ifstream file(snapshot_file);
+    if (!file) return router::Status::InvalidArgument("--snapshot: cannot read " + snapshot_file);
+    cmd["snapshot"] = json::parse(file, nullptr, false);
+    if (cmd["snapshot"].is_discarded())
+      return router::Status::InvalidArgument("--snapshot: " + snapshot_file + " is not JSON");
+  } else {
+    cmd["snapshotError"] = "not read (the native CLI needs --snapshot)";
+  }
+  for (const auto& [id, var] : {std::pair<const char*, const char*>{"deepseek", "DEEPSEEK_API_KEY"},
+                                {"moonshot", "MOONSHOT_API_KEY"}}) {
+    if (!Env(var).empty()) cmd["keys"][id] = Env(var);
+  }
+  return router::Status::Ok();
+}
+
 router::Result<Args> ParseArgs(int argc, char** argv) {
   Args args;
   for (int i = 1; i < argc; ++i) {
@@ -148,6 +173,8 @@ router::Result<Args> ParseArgs(int argc, char** argv) {
       ROUTER_RETURN_IF_ERROR(value(args.to));
     } else if (arg == "--until") {
       ROUTER_RETURN_IF_ERROR(value(args.until));
+    } else if (arg == "--snapshot") {
+      ROUTER_RETURN_IF_ERROR(value(args.snapshot));
     } else if (arg == "--days") {
       ROUTER_RETURN_IF_ERROR(value(args.days));
     } else if (arg == "--window") {
@@ -205,6 +232,10 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     cmd = {{"provider", p[1]}, {"apply", !args.dry_run}};
     if (!args.to.empty()) cmd["to"] = args.to;
     if (!args.until.empty()) cmd["until"] = args.until;
+  } else if (name == "fetch") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 1, "fetch [provider] [--snapshot FILE] [--json]"));
+    if (p.size() > 1) cmd["provider"] = p[1];
+    ROUTER_RETURN_IF_ERROR(FetchInputs(args.snapshot, cmd));
   } else if (name == "providers" || name == "undo" || name == "report") {
     ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--json]").c_str()));
   } else if (name == "set-usage") {

@@ -7,6 +7,7 @@ bash scripts/build.sh >/dev/null
 dir="${TMPDIR:-/tmp}"
 ./build/router_bench "$dir"
 node bench/hook_bench.mjs
+node bench/fetch_bench.mjs
 ./build/router_classify_bench
 ./build/router_route_bench
 ./build/router_optimize_bench

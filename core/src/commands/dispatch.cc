@@ -4,6 +4,7 @@
 #include "router/commands/alerts.h"
 #include "router/commands/decisions.h"
 #include "router/commands/failover.h"
+#include "router/commands/fetch.h"
 #include "router/commands/mode.h"
 #include "router/commands/optimize.h"
 #include "router/commands/page.h"
@@ -51,6 +52,11 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   if (name == "note-class") return NoteClass(ctx, a);
   if (name == "revert-due") return RevertDue(ctx, a.value("config", json()));
   if (name == "check-alerts") return CheckAlerts(ctx);
+  if (name == "fetch") {
+    auto request = ParseFetchArgs(a);
+    if (!request.ok()) return request.status();
+    return Fetch(ctx, request.value());
+  }
   if (name == "route") {
     auto parsed = ParseRouteArgs(a);
     if (!parsed.ok()) return parsed.status();
@@ -86,7 +92,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   return Status::InvalidArgument(
       "unknown command \"" + name +
       "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, decisions, "
-      "page, analyze, optimize, shift, record-failure, report");
+      "page, analyze, optimize, shift, record-failure, report, fetch");
 }
 
 std::string ToText(const json& result) {

@@ -8,6 +8,7 @@
 #include "router/calendar/zone.h"
 #include "router/commands/keys.h"
 #include "router/commands/predict.h"
+#include "router/fetch/apply.h"
 #include "router/quota/tracker.h"
 #include "router/quota/window.h"
 #include "status_parts.h"
@@ -178,6 +179,35 @@ void PutSpend(const Context& ctx, const std::string& only,
   out[keys::kProviders] = std::move(providers);
 }
 
+// The last usage fetch of each provider with quotaSource api (of `only` when set).
+router::Status PutFetchState(const Context& ctx, const std::string& only, int64_t now, json& out) {
+  json list = json::array();
+  for (const auto& provider : ctx.options.providers) {
+    if (provider.quota_source != config::QuotaSource::kApi) continue;
+    if (!only.empty() && provider.id != only) continue;
+    auto state = fetch::LastFetch(ctx.ledger, provider.id, now);
+    if (!state.ok()) return state.status();
+    json entry = {{keys::kProvider, provider.id}, {keys::kAtMs, nullptr}};
+    if (state->any) {
+      entry[keys::kAtMs] = state->at_ms;
+      entry[keys::kOk] = state->ok;
+      entry[keys::kSource] = state->source;
+      if (!state->ok) entry[keys::kError] = state->error;
+      if (!state->ok && state->last_ok_ms > 0) entry[keys::kLastOkMs] = state->last_ok_ms;
+    }
+    json balances = json::array();
+    for (const auto& b : state->balances) {
+      json balance = {{keys::kLabel, b.label}, {keys::kAmount, b.amount}, {keys::kUnit, b.unit}};
+      if (auto micros = fetch::UsdMicros(b.amount, b.unit)) balance[keys::kAmountMicros] = *micros;
+      balances.push_back(std::move(balance));
+    }
+    entry[keys::kBalances] = std::move(balances);
+    list.push_back(std::move(entry));
+  }
+  out[keys::kFetch] = std::move(list);
+  return router::Status::Ok();
+}
+
 }  // namespace
 
 json QuotaJson(const quota::WindowState& w) {
@@ -243,6 +273,7 @@ Result<json> Status(const Context& ctx, const StatusRequest& request) {
     out[keys::kRouting][kPeriodNames[p]] = RoutingJson(routing.value()[p]);
   }
   ROUTER_RETURN_IF_ERROR(PutFailover(ctx, now, since[0], out[keys::kRouting]));
+  ROUTER_RETURN_IF_ERROR(PutFetchState(ctx, request.provider, now, out));
   return out;
 }
 

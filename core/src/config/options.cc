@@ -225,8 +225,14 @@ struct RawWindow {  // NOLINT(bugprone-exception-escape): a false positive on th
 
 const std::vector<Field<RawWindow>>& WindowFields() {
   static const std::vector<Field<RawWindow>> fields = {
-      {"name", [](const json& v, const std::string& p,
-                  RawWindow& o) { return ParseNonEmptyString(v, p, o.window.name); }},
+      {"name",
+       [](const json& v, const std::string& p, RawWindow& o) {
+         // "@..." names the notes usage fetching keeps beside window readings.
+         if (v.is_string() && v.get<std::string>().rfind('@', 0) == 0) {
+           return Invalid(p, "a name not starting with '@'", v);
+         }
+         return ParseNonEmptyString(v, p, o.window.name);
+       }},
       {"limit",
        [](const json& v, const std::string& p, RawWindow& o) {
          o.limit = v;
@@ -617,6 +623,61 @@ constexpr const char* kProfileKeys[] = {"coding",  "reasoning", "creative",     
                                         "context", "speed",     "contextWindow", "maxOutput",
                                         "vision",  "tools",     "local"};
 
+const std::vector<Field<UsageEndpoint>>& UsageEndpointFields() {
+  static const std::vector<Field<UsageEndpoint>> fields = {
+      {"adapter",
+       [](const json& v, const std::string& p, UsageEndpoint& o) {
+         if (!v.is_string() || (v != "deepseek" && v != "moonshot")) {
+           return Invalid(p, "\"deepseek\" or \"moonshot\"", v);
+         }
+         o.adapter = v.get<std::string>();
+         return Status::Ok();
+       }},
+      {"baseUrl",
+       [](const json& v, const std::string& p, UsageEndpoint& o) {
+         if (!v.is_string() || (v.get<std::string>().rfind("http://", 0) != 0 &&
+                                v.get<std::string>().rfind("https://", 0) != 0)) {
+           return Invalid(p, "an https:// URL (http:// only on loopback)", v);
+         }
+         o.base_url = v.get<std::string>();
+         return Status::Ok();
+       }},
+      {"currency", [](const json& v, const std::string& p,
+                      UsageEndpoint& o) { return ParseNonEmptyString(v, p, o.currency); }},
+  };
+  return fields;
+}
+
+const std::vector<Field<UsageFetchOptions>>& UsageFetchFields() {
+  static const std::vector<Field<UsageFetchOptions>> fields = {
+      {"enabled", [](const json& v, const std::string& p,
+                     UsageFetchOptions& o) { return ParseBool(v, p, o.enabled); }},
+      {"intervalMinutes",
+       [](const json& v, const std::string& p, UsageFetchOptions& o) {
+         return ParseInt(v, p, 1, 14, o.interval_minutes);
+       }},
+      {"timeoutSeconds",
+       [](const json& v, const std::string& p, UsageFetchOptions& o) {
+         return ParseInt(v, p, 1, 60, o.timeout_seconds);
+       }},
+      {"endpoints",
+       [](const json& v, const std::string& p, UsageFetchOptions& o) {
+         if (!v.is_object()) return Invalid(p, "an object keyed by provider id", v);
+         for (const auto& [id, item] : v.items()) {
+           ROUTER_RETURN_IF_ERROR(
+               ParseObject(item, p + "." + id, UsageEndpointFields(), o.endpoints[id]));
+         }
+         return Status::Ok();
+       },
+       [] {
+         std::vector<std::string> paths;
+         for (const auto& key : KeyPaths(UsageEndpointFields())) paths.push_back("*." + key);
+         return paths;
+       }},
+  };
+  return fields;
+}
+
 struct RawPlugin {
   PluginOptions options;
   std::map<std::string, std::pair<std::string, RawProvider>> providers;  // id -> (path, raw)
@@ -737,6 +798,11 @@ const std::vector<Field<RawPlugin>>& PluginFields() {
          return ParseObject(v, p, RoutingFields(), o.options.routing);
        },
        [] { return KeyPaths(RoutingFields()); }},
+      {"usageFetch",
+       [](const json& v, const std::string& p, RawPlugin& o) {
+         return ParseObject(v, p, UsageFetchFields(), o.options.usage_fetch);
+       },
+       [] { return KeyPaths(UsageFetchFields()); }},
   };
   return fields;
 }

@@ -58,6 +58,42 @@ std::string Bar(double fraction) {
          std::string(static_cast<size_t>(width - filled), '-') + "]";
 }
 
+// "3 min ago", "2 h 5 min ago": how old a provider reading or fetch is.
+std::string Ago(int64_t now_ms, int64_t at_ms) {
+  const int64_t minutes = std::max<int64_t>(0, now_ms - at_ms) / 60'000;
+  if (minutes < 120) return fmt::format("{} min ago", minutes);
+  return fmt::format("{} h {} min ago", minutes / 60, minutes % 60);
+}
+
+// Balances as reported: "4.25 USD total, 110 CNY total".
+std::string BalanceList(const json& balances) {
+  std::string out;
+  for (const json& b : balances) {
+    out += fmt::format("{}{:.2f} {} {}", out.empty() ? "" : ", ", D(b, keys::kAmount),
+                       S(b, keys::kUnit), S(b, keys::kLabel));
+  }
+  return out;
+}
+
+// One provider's last usage fetch (status's fetch entries).
+std::string FetchLine(const json& f, int64_t now_ms) {
+  std::string line = fmt::format("  {:<14} ", S(f, keys::kProvider));
+  if (f.at(keys::kAtMs).is_null()) return line + "not fetched yet\n";
+  const int64_t at = I(f, keys::kAtMs);
+  if (f.at(keys::kOk).get<bool>()) {
+    line += fmt::format("fetched {} ({})", Ago(now_ms, at), S(f, keys::kSource));
+  } else {
+    line += fmt::format("last fetch failed {} ({}): {}", Ago(now_ms, at), S(f, keys::kSource),
+                        S(f, keys::kError));
+    if (f.contains(keys::kLastOkMs)) {
+      line += fmt::format("; last good fetch {}", Ago(now_ms, I(f, keys::kLastOkMs)));
+    }
+  }
+  const json& balances = f.at(keys::kBalances);
+  if (!balances.empty()) line += "; balance " + BalanceList(balances);
+  return line + "\n";
+}
+
 std::string QuotaLine(const json& q, int64_t now_ms, const std::string& tz) {
   const bool limited = I(q, keys::kLimit) > 0;
   const std::string unit = UnitSuffix(q);
@@ -75,7 +111,11 @@ std::string QuotaLine(const json& q, int64_t now_ms, const std::string& tz) {
                                  S(q, keys::kLevel), resets);
   const json& basis = q.at(keys::kBasis);
   const std::string kind = S(basis, keys::kKind);
-  if (kind != "ledger") {
+  if (kind == "api") {
+    line += fmt::format("; {}from the provider, {}",
+                        basis.at(keys::kStale).get<bool>() ? "stale: " : "",
+                        Ago(now_ms, I(basis, keys::kAtMs)));
+  } else if (kind != "ledger") {
     line += fmt::format("; {} at {}{}", kind == "reset" ? "reset" : kind + " reading",
                         LocalTime(I(basis, keys::kAtMs), tz),
                         basis.at(keys::kStale).get<bool>() ? " (stale)" : "");
@@ -264,6 +304,10 @@ std::string StatusHead(const json& status, const std::string& tz) {
   if (!status.at(keys::kQuotas).empty()) {
     out += "\nQUOTA WINDOWS\n";
     for (const json& q : status.at(keys::kQuotas)) out += QuotaLine(q, now, tz);
+  }
+  if (status.contains(keys::kFetch) && !status.at(keys::kFetch).empty()) {
+    out += "\nPROVIDER USAGE FETCH\n";
+    for (const json& f : status.at(keys::kFetch)) out += FetchLine(f, now);
   }
   for (const json& alert : status.at(keys::kAlerts)) {
     out += fmt::format("ALERT {} {}\n", LocalTime(I(alert, keys::kAtMs), tz),
@@ -546,6 +590,36 @@ std::string RenderOptimize(const json& result) {
   return out;
 }
 
+// `router fetch`: per provider what was read and where it went, or why nothing was.
+std::string RenderFetch(const json& result) {
+  std::string out;
+  for (const json& p : result.at(keys::kProviders)) {
+    out += fmt::format("{} ({}): ", S(p, keys::kProvider), S(p, keys::kSource));
+    if (!p.at(keys::kOk).get<bool>()) {
+      out += "failed: " + S(p, keys::kError) + "\n";
+      continue;
+    }
+    std::string parts;
+    for (const json& w : p.at(keys::kWindows)) {
+      parts += fmt::format(
+          "{}{} <- {} ({})", parts.empty() ? "" : ", ", S(w, keys::kWindow), S(w, keys::kLabel),
+          w.contains(keys::kUsedPercent) ? fmt::format("{:.0f}% used", D(w, keys::kUsedPercent))
+                                         : "used " + Usd(I(w, keys::kUsed)));
+    }
+    if (!p.at(keys::kBalances).empty()) {
+      parts += (parts.empty() ? "" : "; ") + std::string("balance ") +
+               BalanceList(p.at(keys::kBalances));
+    }
+    if (!p.at(keys::kUnmatched).empty()) {
+      parts += (parts.empty() ? "" : "; ") + std::string("no configured window for ") +
+               p.at(keys::kUnmatched).dump();
+    }
+    out += (parts.empty() ? "nothing to record" : parts) + "\n";
+  }
+  if (out.empty()) out = "No provider has quotaSource \"api\"; nothing to fetch.\n";
+  return out;
+}
+
 std::string Render(const json& result, const std::string& timezone) {
   const std::string schema = S(result, keys::kSchema);
   if (schema == keys::kStatusSchema) return RenderStatus(result);
@@ -562,6 +636,7 @@ std::string Render(const json& result, const std::string& timezone) {
     return RenderOptimize(result);
   }
   if (schema == keys::kShadowReportSchema) return RenderShadowReport(result);
+  if (schema == keys::kFetchSchema) return RenderFetch(result);
   throw json::other_error::create(501, "no renderer for schema " + schema, &result);
 }
 

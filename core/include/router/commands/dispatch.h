@@ -18,6 +18,7 @@ namespace router::commands {
 //   route {prompt, model?, agent?, session?, runId?, trigger?, jobId?, attachments?,
 //          contextChars?, log?}
 //   analyze, optimize, shift, note-class {see optimize.h}   undo {config?}
+//   fetch {provider?, snapshot?, snapshotError?, keys?} (fetch.h)
 // Unknown names and malformed args are kInvalidArgument naming the field.
 [[nodiscard]] Result<nlohmann::json> Run(const Context& ctx, const std::string& name,
                                          const nlohmann::json& args);

@@ -24,6 +24,7 @@ inline constexpr char kFailureSchema[] = "router.failure/1";
 inline constexpr char kShadowReportSchema[] = "router.shadow-report/1";
 inline constexpr char kDecisionsSchema[] = "router.decisions/1";
 inline constexpr char kPageSchema[] = "router.page/1";
+inline constexpr char kFetchSchema[] = "router.fetch/1";
 
 // status: the document and its sections.
 inline constexpr char kSchema[] = "schema";
@@ -226,5 +227,23 @@ inline constexpr char kProjection[] = "projection";
 inline constexpr char kExpected[] = "expected";
 inline constexpr char kLow[] = "low";
 inline constexpr char kHigh[] = "high";
+
+// fetch (fetch.h): also kAtMs, kProviders, kProvider, kSource, kWindow, kUsed, kUnit, kResetsAtMs,
+// kMessage; status's per-provider fetch state (kFetch) has kAtMs, kOk, kSource, kError,
+// kBalances and, when the last attempt failed, kLastOkMs.
+inline constexpr char kOk[] = "ok";
+inline constexpr char kError[] = "error";
+inline constexpr char kRetryAfterMs[] = "retryAfterMs";
+inline constexpr char kNextInMs[] = "nextInMs";
+inline constexpr char kWindows[] = "windows";
+inline constexpr char kLabel[] = "label";
+inline constexpr char kUsedPercent[] = "usedPercent";
+inline constexpr char kBalances[] = "balances";
+inline constexpr char kAmount[] = "amount";
+inline constexpr char kAmountMicros[] = "amountMicros";
+inline constexpr char kUnmatched[] = "unmatched";
+inline constexpr char kPlan[] = "plan";
+inline constexpr char kFetch[] = "fetch";
+inline constexpr char kLastOkMs[] = "lastOkMs";
 
 }  // namespace router::commands::keys

@@ -18,7 +18,10 @@
 //                         models:[{model, today:T, last7Days:T, thisMonth:T}]}],
 //             routing:{today:R, last7Days:R, thisMonth:R,
 //                      cooldowns:[{provider, model ("*" = all), kind, untilMs, streak}],
-//                      fallbacks:[{atMs, runId, answered, reason}] (today's, newest 10)}}
+//                      fallbacks:[{atMs, runId, answered, reason}] (today's, newest 10)},
+//             fetch:[{provider, atMs (null: not fetched in the last day), ok?, source?, error?,
+//                     lastOkMs?, balances:[{label, amount, unit, amountMicros?}]}]
+//                   (providers with quotaSource api only)}
 //   R = {decisions, applied, routedCalls, costMicros, baselineMicros, savedMicros, savedUsd}:
 //       routed calls (joined to their decision by runId) against each decision's baseline model
 //   T = {calls, failures, invalid, messages, requests, inputTokens, outputTokens, cacheReadTokens,

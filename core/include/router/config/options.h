@@ -152,6 +152,22 @@ struct RoutingOptions {
 // Tiers from the lowest: local 0, free 1, budget 2, standard 3, premium 4.
 int TierRank(Tier tier);
 
+// usageFetch.endpoints.<provider>: which of this plugin's adapters reads a provider's usage and
+// where, for providers OpenClaw's own usage tracking does not cover.
+struct UsageEndpoint {
+  std::string adapter;   // deepseek | moonshot; empty = by provider id
+  std::string base_url;  // empty = the adapter's default; a key goes only to it or to loopback
+  std::string currency;  // the unit of balances whose body names none (moonshot)
+};
+
+// usageFetch: background fetching of provider-reported usage for providers with quotaSource api.
+struct UsageFetchOptions {
+  bool enabled = true;       // false: no background fetch (`router fetch` still fetches on demand)
+  int interval_minutes = 5;  // between fetches of one provider; 1..14 (readings go stale at 15)
+  int timeout_seconds = 10;  // per request, connect included
+  std::map<std::string, UsageEndpoint> endpoints;
+};
+
 struct PluginOptions {
   ledger::LedgerOptions ledger;
   // IANA zone for "today", "this month" and windows without their own zone, or "local".
@@ -174,6 +190,7 @@ struct PluginOptions {
   // "provider/model" or "model" -> capability fields replacing the shipped profile's.
   std::map<std::string, score::ModelProfileOverride> capabilities;
   RoutingOptions routing;
+  UsageFetchOptions usage_fetch;
 
   const ProviderOptions* FindProvider(const std::string& id) const;
   // Ids of the providers whose tier is local (their calls are free).

@@ -1,0 +1,162 @@
+#include "router/commands/fetch.h"
+
+#include <random>
+#include <vector>
+
+#include "args.h"
+#include "router/commands/keys.h"
+#include "router/fetch/apply.h"
+#include "router/fetch/deepseek.h"
+#include "router/fetch/moonshot.h"
+#include "router/fetch/openclaw_snapshot.h"
+#include "router/quota/tracker.h"
+
+namespace router::commands {
+namespace {
+
+using nlohmann::json;
+
+// The adapter a provider without an OpenClaw snapshot is read through, by config or by id.
+std::string AdapterFor(const config::PluginOptions& options, const std::string& id) {
+  const auto it = options.usage_fetch.endpoints.find(id);
+  if (it != options.usage_fetch.endpoints.end() && !it->second.adapter.empty())
+    return it->second.adapter;
+  if (id == "deepseek" || id == "moonshot") return id;
+  return "";
+}
+
+fetch::Outcome FetchOne(const Context& ctx, const FetchRequest& request,
+                        const std::map<std::string, fetch::Outcome>& snapshots,
+                        const std::string& id) {
+  const std::string adapter = AdapterFor(ctx.options, id);
+  const auto snapshot = snapshots.find(id);
+  if (adapter.empty() && snapshot != snapshots.end()) return snapshot->second;
+  fetch::Outcome out;
+  out.provider = id;
+  out.source = adapter.empty() ? "none" : adapter;
+  if (adapter.empty()) {
+    out.status = Status::NotFound(
+        !request.snapshot_error.empty()
+            ? "OpenClaw's usage snapshot could not be read: " + request.snapshot_error
+            : "OpenClaw reports no usage for " + id +
+                  " and this plugin has no adapter for it (usageFetch.endpoints." + id +
+                  ".adapter); use quotaSource \"manual\" and `router set-usage` instead");
+    return out;
+  }
+  if (ctx.http == nullptr) {
+    out.status = Status::FailedPrecondition("no HTTP client in this context");
+    return out;
+  }
+  fetch::Endpoint endpoint;
+  const auto configured = ctx.options.usage_fetch.endpoints.find(id);
+  if (configured != ctx.options.usage_fetch.endpoints.end()) {
+    endpoint.base_url = configured->second.base_url;
+    endpoint.currency = configured->second.currency;
+  }
+  endpoint.timeout_ms = int64_t{ctx.options.usage_fetch.timeout_seconds} * 1000;
+  endpoint.now_ms = ctx.clock.NowMs();
+  const auto key = request.keys.find(id);
+  const std::string api_key = key == request.keys.end() ? "" : key->second;
+  if (adapter == "deepseek") {
+    fetch::deepseek::Fetch(*ctx.http, endpoint, api_key, out);
+  } else {
+    fetch::moonshot::Fetch(*ctx.http, endpoint, api_key, out);
+  }
+  return out;
+}
+
+json Row(const fetch::Outcome& out, const fetch::Applied& applied, int64_t next_in_ms) {
+  json row = {{keys::kProvider, out.provider},      {keys::kSource, out.source},
+              {keys::kOk, out.status.ok()},         {keys::kNextInMs, next_in_ms},
+              {keys::kWindows, json::array()},      {keys::kBalances, json::array()},
+              {keys::kUnmatched, applied.unmatched}};
+  if (!out.status.ok()) row[keys::kError] = out.status.message();
+  if (out.retry_after_ms > 0) row[keys::kRetryAfterMs] = out.retry_after_ms;
+  if (!out.reading.plan.empty()) row[keys::kPlan] = out.reading.plan;
+  for (const auto& m : applied.matched) {
+    json w = {{keys::kWindow, m.window}, {keys::kLabel, m.label}, {keys::kUsed, m.used}};
+    if (m.used_percent >= 0) w[keys::kUsedPercent] = m.used_percent;
+    if (m.reset_at_ms > 0) w[keys::kResetsAtMs] = m.reset_at_ms;
+    row[keys::kWindows].push_back(std::move(w));
+  }
+  for (const auto& b : applied.balances) {
+    json balance = {{keys::kLabel, b.label}, {keys::kAmount, b.amount}, {keys::kUnit, b.unit}};
+    if (auto micros = fetch::UsdMicros(b.amount, b.unit)) balance[keys::kAmountMicros] = *micros;
+    row[keys::kBalances].push_back(std::move(balance));
+  }
+  return row;
+}
+
+double Jitter(double fixed) {
+  if (fixed >= 0) return fixed;
+  thread_local std::mt19937 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0, 1)(rng);
+}
+
+}  // namespace
+
+Result<FetchRequest> ParseFetchArgs(const json& args) {
+  FetchRequest request;
+  ROUTER_RETURN_IF_ERROR(StringArg(args, "provider", false, request.provider));
+  ROUTER_RETURN_IF_ERROR(StringArg(args, "snapshotError", false, request.snapshot_error));
+  request.snapshot = args.value("snapshot", json());
+  // The plugin hands the snapshot over as text: parsed here, on the worker thread, rather than
+  // converted property by property on the Gateway's thread.
+  std::string text;
+  ROUTER_RETURN_IF_ERROR(StringArg(args, "snapshotText", false, text));
+  if (!text.empty()) {
+    request.snapshot = json::parse(text, nullptr, false);
+    if (request.snapshot.is_discarded())
+      return Status::InvalidArgument("argument snapshotText is not JSON");
+  }
+  const json keys = args.value("keys", json());
+  if (!keys.is_null() && !keys.is_object())
+    return Status::InvalidArgument("argument keys must be an object of provider id -> key");
+  if (keys.is_object()) {
+    for (const auto& [id, key] : keys.items()) {
+      if (!key.is_string())
+        return Status::InvalidArgument("argument keys." + id + " must be a string");
+      request.keys[id] = key.get<std::string>();
+    }
+  }
+  const json jitter = args.value("jitter", json());
+  if (jitter.is_number()) request.jitter_unit = jitter.get<double>();
+  return request;
+}
+
+Result<json> Fetch(const Context& ctx, const FetchRequest& request) {
+  const int64_t now = ctx.clock.NowMs();
+  std::map<std::string, fetch::Outcome> snapshots;
+  if (!request.snapshot.is_null()) {
+    auto parsed = fetch::ParseUsageStatus(request.snapshot);
+    if (!parsed.ok()) return parsed.status();
+    snapshots = std::move(parsed).value();
+  }
+  auto windows = quota::EvaluateWindows(ctx.options, ctx.ledger, now);
+  if (!windows.ok()) return windows.status();
+  const int64_t interval_ms = int64_t{ctx.options.usage_fetch.interval_minutes} * 60'000;
+  json rows = json::array();
+  bool named_found = false;
+  for (const auto& provider : ctx.options.providers) {
+    if (provider.quota_source != config::QuotaSource::kApi) continue;
+    if (!request.provider.empty() && provider.id != request.provider) continue;
+    named_found = true;
+    const fetch::Outcome out = FetchOne(ctx, request, snapshots, provider.id);
+    auto applied = fetch::Record(ctx.ledger, windows.value(), out, now);
+    if (!applied.ok()) return applied.status();
+    auto failures = fetch::FailuresInRow(ctx.ledger, provider.id, now);
+    if (!failures.ok()) return failures.status();
+    const int64_t next = fetch::NextDelayMs(interval_ms, failures.value(), out.retry_after_ms,
+                                            Jitter(request.jitter_unit));
+    rows.push_back(Row(out, applied.value(), next));
+  }
+  if (!request.provider.empty() && !named_found) {
+    return Status::InvalidArgument("provider \"" + request.provider +
+                                   "\" is not configured with quotaSource \"api\"; fetch reads "
+                                   "providers whose quotaSource is \"api\"");
+  }
+  return json{
+      {keys::kSchema, keys::kFetchSchema}, {keys::kAtMs, now}, {keys::kProviders, std::move(rows)}};
+}
+
+}  // namespace router::commands
