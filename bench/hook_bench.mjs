@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Runtime } from "../binding/index.js";
 import plugin from "../index.js";
 import { createFakeApi } from "../test/plugin/fake-api.mjs";
 
@@ -61,7 +62,8 @@ const at = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed
 console.log(`before_model_resolve (2 kB prompt, 4 candidates): calling thread p50 ${at(sync, 0.5)} us, p99 ${at(sync, 0.99)} us; ` +
   `until the override is returned (ledger state + decision + decision logged, off-thread) p50 ${at(total, 0.5)} us, p99 ${at(total, 0.99)} us (${TURNS} turns)`);
 
-// Failover: a routed run's attempt fails (llm_output queues record-failure), and the next attempt
+// Failover: a routed run's attempt fails (llm_output records its usage and hands the failure to
+// Runtime.recordFailure, which queues the cooldown to the writer thread), and the next attempt
 // of the same run asks for the next model of its chain (before_model_resolve on a fallback slot).
 const failed = { ...event, usage: undefined, assistantTexts: [],
   lastAssistant: { role: "assistant", stopReason: "error", errorCode: "500", errorMessage: "500 upstream error" } };
@@ -69,7 +71,15 @@ const FAILOVERS = 1_000;
 const failSync = new Float64Array(FAILOVERS);
 const retrySync = new Float64Array(FAILOVERS);
 const retryTotal = new Float64Array(FAILOVERS);
+// Control: an answered attempt timed in the same place (right after awaiting a routed turn), so
+// what the failure path itself adds is the difference.
+const answeredSync = new Float64Array(FAILOVERS);
 for (let i = 0; i < FAILOVERS; i++) {
+  const okCtx = { ...routeCtx, runId: `ok-${i}` };
+  await resolve({ prompt }, okCtx);
+  const t1 = process.hrtime.bigint();
+  handler({ ...event, runId: okCtx.runId }, okCtx);
+  answeredSync[i] = Number(process.hrtime.bigint() - t1) / 1000;
   const runCtx = { ...routeCtx, runId: `fail-${i}` };
   await resolve({ prompt }, runCtx);
   let t0 = process.hrtime.bigint();
@@ -81,10 +91,32 @@ for (let i = 0; i < FAILOVERS; i++) {
   await pending;
   retryTotal[i] = Number(process.hrtime.bigint() - t0) / 1000;
 }
-for (const a of [failSync, retrySync, retryTotal]) a.sort();
-console.log(`failover: llm_output of a failed attempt p50 ${at(failSync, 0.5)} us, p99 ${at(failSync, 0.99)} us; ` +
+for (const a of [failSync, retrySync, retryTotal, answeredSync]) a.sort();
+console.log(`failover: llm_output of a failed attempt p50 ${at(failSync, 0.5)} us, p99 ${at(failSync, 0.99)} us ` +
+  `(an answered attempt in the same place: p50 ${at(answeredSync, 0.5)} us, p99 ${at(answeredSync, 0.99)} us); ` +
   `before_model_resolve of the fallback attempt p50 ${at(retrySync, 0.5)} us, p99 ${at(retrySync, 0.99)} us on the calling thread, ` +
   `override back after p50 ${at(retryTotal, 0.5)} us, p99 ${at(retryTotal, 0.99)} us (${FAILOVERS} runs)`);
+
+// The failure hand-off alone, old and new path interleaved so both see the same load: the generic
+// command (JSON args, a promise and a pool job per call) against the dedicated binding method
+// (five typed arguments, queued to the writer thread).
+const direct = new Runtime({ config: { dailyBudgetUsd: 20 }, stateDir });
+const handoff = { ref: "anthropic/claude-sonnet-4-6", status: 500, message: "500 upstream error" };
+const viaCommand = new Float64Array(FAILOVERS);
+const viaBinding = new Float64Array(FAILOVERS);
+for (let i = 0; i < FAILOVERS; i++) {
+  let t0 = process.hrtime.bigint();
+  const pending = direct.run("record-failure", handoff);
+  viaCommand[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  await pending;
+  t0 = process.hrtime.bigint();
+  direct.recordFailure("anthropic", "claude-sonnet-4-6", handoff);
+  viaBinding[i] = Number(process.hrtime.bigint() - t0) / 1000;
+}
+for (const a of [viaCommand, viaBinding]) a.sort();
+console.log(`failure hand-off on the calling thread: run("record-failure") p50 ${at(viaCommand, 0.5)} us, p99 ${at(viaCommand, 0.99)} us; ` +
+  `recordFailure() p50 ${at(viaBinding, 0.5)} us, p99 ${at(viaBinding, 0.99)} us (${FAILOVERS} each, interleaved)`);
+await direct.flush();
 
 for (let i = 0; i < 2000; i++) handler(event, ctx);  // warm up JIT and the writer
 measure("tight loop", 0);

@@ -50,6 +50,9 @@ export class Runtime {
   noteCronRun(runId: string, jobId: string): void;
   noteModelCall(runId: string): void;
   noteInputChars(runId: string, chars: number): void;
+  /** Queues a failed attempt; the core classifies it and stores its cooldown off-thread. */
+  recordFailure(provider: string, model: string,
+    failure: { ref: string; status?: number; message?: string; empty?: boolean }): void;
   /** Blocks until queued usage is committed; only for process exit. */
   flushSync(timeoutMs?: number): void;
   flush(timeoutMs?: number): Promise<void>;

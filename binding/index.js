@@ -49,6 +49,15 @@ export class Runtime {
     this.#native.noteInputChars(runId, chars);
   }
 
+  /**
+   * Queues a failed attempt ({ref, status?, message?, empty?} as hooks/failover.js's toFailure
+   * makes it, with the event's provider and model): the core classifies it and stores its
+   * cooldown on the writer thread. Never blocks; throws only for a bad argument.
+   */
+  recordFailure(provider, model, failure) {
+    this.#native.recordFailure(provider, model, failure.status ?? 0, failure.message ?? "", failure.empty === true);
+  }
+
   /** Blocks until queued usage is committed; only for process exit. */
   flushSync(timeoutMs) {
     this.#native.flushSync(timeoutMs);

@@ -41,6 +41,7 @@ Napi::Function RuntimeWrap::Define(Napi::Env env) {
                       InstanceMethod<&RuntimeWrap::NoteCronRun>("noteCronRun"),
                       InstanceMethod<&RuntimeWrap::NoteModelCall>("noteModelCall"),
                       InstanceMethod<&RuntimeWrap::NoteInputChars>("noteInputChars"),
+                      InstanceMethod<&RuntimeWrap::RecordFailure>("recordFailure"),
                       InstanceMethod<&RuntimeWrap::Flush>("flush"),
                       InstanceMethod<&RuntimeWrap::FlushSync>("flushSync"),
                       InstanceMethod<&RuntimeWrap::Run>("run"),
@@ -113,6 +114,27 @@ Napi::Value RuntimeWrap::NoteInputChars(const Napi::CallbackInfo& info) {
   runtime_->recorder().NoteInputChars(info[0].As<Napi::String>(),
                                       info[1].As<Napi::Number>().Int64Value());
   return info.Env().Undefined();
+}
+
+// recordFailure(provider, model, status, message, empty): a failed attempt, queued to the writer
+// (Runtime::RecordFailure). Positional and typed, so the hook thread converts no object or JSON.
+Napi::Value RuntimeWrap::RecordFailure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 5 || !info[0].IsString() || !info[1].IsString() || !info[2].IsNumber() ||
+      !info[3].IsString() || !info[4].IsBoolean()) {
+    throw Napi::TypeError::New(env,
+                               "recordFailure(provider: string, model: string, status: number, "
+                               "message: string, empty: boolean)");
+  }
+  route::Failure failure;
+  failure.provider = info[0].As<Napi::String>();
+  failure.model = info[1].As<Napi::String>();
+  failure.status = info[2].As<Napi::Number>().Int32Value();
+  failure.message = info[3].As<Napi::String>();
+  failure.empty_reply = info[4].As<Napi::Boolean>();
+  router::Status st = runtime_->RecordFailure(std::move(failure));
+  if (!st.ok()) throw ToJsError(env, st);
+  return env.Undefined();
 }
 
 // flush(timeoutMs = 5000): Promise<void> — resolves once queued usage is committed.

@@ -22,6 +22,7 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
   Napi::Value NoteCronRun(const Napi::CallbackInfo& info);
   Napi::Value NoteModelCall(const Napi::CallbackInfo& info);
   Napi::Value NoteInputChars(const Napi::CallbackInfo& info);
+  Napi::Value RecordFailure(const Napi::CallbackInfo& info);
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value FlushSync(const Napi::CallbackInfo& info);
   Napi::Value Run(const Napi::CallbackInfo& info);

@@ -105,7 +105,7 @@ export async function routeAttempt(runtime, runs, args, warn, onNotRouted = () =
 /**
  * llm_output: a failed attempt is remembered for its run (routed runs fall over) and recorded in
  * the core (cooldowns, routed or not); an answer after failures is remembered as the answering
- * model. Never waits: the record is queued.
+ * model. Never waits: the core queues the failure to its writer thread (no command, no JSON).
  */
 export function noteAttempt(runtime, runs, event, ctx, warn) {
   const failure = toFailure(event);
@@ -115,5 +115,9 @@ export function noteAttempt(runtime, runs, event, ctx, warn) {
     return;
   }
   if (run) run.failures.push(failure);
-  runtime.run("record-failure", failure).catch((err) => warn(`failure not recorded: ${err.message}`));
+  try {
+    runtime.recordFailure(event.provider, event.model, failure);
+  } catch (err) {
+    warn(`failure not recorded: ${err.message}`);
+  }
 }

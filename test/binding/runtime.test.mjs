@@ -191,3 +191,17 @@ test("routeTurn answers explicit turns at once and routes router/* turns, logged
   assert.throws(() => runtime.routeTurn({ prompt: "x", model: "nope" }), /argument model must be "provider\/model"/);
   assert.throws(() => runtime.routeTurn("x"), TypeError);
 });
+
+test("recordFailure queues a failed attempt's cooldown; status shows it after the queue commits", async () => {
+  const runtime = new Runtime({ config: { timezone: "UTC" }, stateDir: tmp() });
+  const failure = { ref: "fakeai/fake-strong", status: 429, message: "429 slow down; Retry-After: 30" };
+  const before = Date.now();
+  assert.equal(runtime.recordFailure("fakeai", "fake-strong", failure), undefined);
+  runtime.recordFailure("fakeai", "fake-mid", { ref: "fakeai/fake-mid", status: 400, message: "400 bad payload" });
+  await runtime.flush();
+  const cooldowns = (await runtime.run("status")).value.routing.cooldowns;
+  assert.deepEqual(cooldowns.map((c) => [c.provider, c.model, c.kind]), [["fakeai", "fake-strong", "rate-limited"]]);
+  assert.ok(cooldowns[0].untilMs >= before + 30_000 && cooldowns[0].untilMs <= Date.now() + 30_000);
+  assert.throws(() => runtime.recordFailure("fakeai", "", failure), (err) => err.code === "ROUTER_INVALID_ARGUMENT");
+  assert.throws(() => runtime.recordFailure("fakeai"), TypeError);
+});

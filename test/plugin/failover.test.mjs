@@ -22,6 +22,7 @@ function fakeRuntime(answers) {
     calls,
     routeTurn: async (args) => { calls.push(args); return answers.shift(); },
     run: async (name, args) => { calls.push({ name, args }); return { value: {} }; },
+    recordFailure: (provider, model, failure) => { calls.push({ recordFailure: [provider, model, failure] }); },
   };
 }
 
@@ -36,7 +37,7 @@ test("a routed run's failed attempt is routed again with the failures; then it i
   const args = { prompt: "write code", model: "router/auto", runId: "r1" };
   assert.deepEqual(await routeAttempt(runtime, runs, args, (m) => warnings.push(m)), { providerOverride: "fc", modelOverride: "strong" });
   noteAttempt(runtime, runs, { ...base, runId: "r1", lastAssistant: { stopReason: "error", errorMessage: "500 boom" } }, {}, () => {});
-  assert.equal(runtime.calls.at(-1).name, "record-failure");
+  assert.deepEqual(runtime.calls.at(-1).recordFailure, ["fc", "strong", { ref: "fc/strong", status: undefined, message: "500 boom" }]);
   const retry = { prompt: "[Retry after the previous model attempt failed or timed out]\n\nwrite code", model: "router/fallback-1", runId: "r1" };
   assert.deepEqual(await routeAttempt(runtime, runs, retry, () => {}), { providerOverride: "fc", modelOverride: "alt" });
   const asked = runtime.calls.at(-1);

@@ -41,23 +41,17 @@ Result<route::Failure> ParseFailure(const json& value, const std::string& path) 
 }
 
 Result<json> RecordFailure(const Context& ctx, const route::Failure& failure) {
-  const int64_t now = ctx.clock.NowMs();
   const route::FailureKind kind = route::Classify(failure);
   const route::FailureAction action = route::ActionFor(kind);
+  auto stored = route::StoreCooldown(ctx.ledger, failure, kind, ctx.clock.NowMs(),
+                                     ctx.options.routing.failover);
+  if (!stored.ok()) return stored.status();
   json cooldown = nullptr;
-  if (action.cool_down) {
-    const std::string model = action.whole_provider ? "*" : failure.model;
-    auto previous = ctx.ledger.LastCooldown(failure.provider, model);
-    if (!previous.ok()) return previous.status();
-    auto next =
-        route::NextCooldown(failure, kind, previous.value(), now, ctx.options.routing.failover);
-    if (next) {
-      ROUTER_RETURN_IF_ERROR(ctx.ledger.PutCooldown(*next));
-      cooldown = {{keys::kProvider, next->provider},
-                  {keys::kModel, next->model},
-                  {keys::kUntilMs, next->until_ms},
-                  {keys::kStreak, next->streak}};
-    }
+  if (const auto& next = stored.value()) {
+    cooldown = {{keys::kProvider, next->provider},
+                {keys::kModel, next->model},
+                {keys::kUntilMs, next->until_ms},
+                {keys::kStreak, next->streak}};
   }
   return json{{keys::kSchema, keys::kFailureSchema},
               {keys::kRef, failure.provider + "/" + failure.model},

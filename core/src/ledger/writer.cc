@@ -64,6 +64,21 @@ void AsyncWriter::Enqueue(UsageRecord record) {
   if (was_empty) wake_.NotifyOne();
 }
 
+void AsyncWriter::Post(Task task) {
+  bool was_idle;
+  {
+    MutexLock lock(&mu_);
+    if (tasks_.size() >= max_queued_) {  // never waits: a lost cooldown only delays a skip
+      ++dropped_;
+      return;
+    }
+    was_idle = queue_.empty() && tasks_.empty();
+    tasks_.push_back(std::move(task));
+    ++enqueued_;
+  }
+  if (was_idle) wake_.NotifyOne();
+}
+
 Status AsyncWriter::Flush(int64_t timeout_ms) {
   MutexLock lock(&mu_);
   const uint64_t target = enqueued_;
@@ -89,7 +104,7 @@ std::vector<std::string> AsyncWriter::TakeWarnings() {
 
 size_t AsyncWriter::Pending() const {
   MutexLock lock(&mu_);
-  return queue_.size() + inflight_;
+  return queue_.size() + tasks_.size() + inflight_;
 }
 
 uint64_t AsyncWriter::Dropped() const {
@@ -114,6 +129,7 @@ std::pair<size_t, Status> AsyncWriter::WriteBatch(const std::vector<UsageRecord>
     if (!opened.ok()) return {0, opened.status()};
     ledger_ = std::move(opened).value();
   }
+  if (batch.empty()) return {0, Status::Ok()};  // only tasks this time
   Status st = ledger_->AppendBatch(batch);
   if (st.ok()) return {batch.size(), st};
   if (st.code() != Status::Code::kInvalidArgument) return {0, st};
@@ -131,8 +147,16 @@ std::pair<size_t, Status> AsyncWriter::WriteBatch(const std::vector<UsageRecord>
   return {batch.size(), Status::Ok()};
 }
 
+void AsyncWriter::RunTasks(const std::vector<Task>& tasks, std::vector<std::string>& dropped) {
+  for (const Task& task : tasks) {
+    Status st = task(*ledger_);
+    if (!st.ok()) dropped.push_back("dropped a queued ledger task: " + st.message());
+  }
+}
+
 void AsyncWriter::Run() {
   std::vector<UsageRecord> inflight;  // taken from queue_ in O(1), written outside the lock
+  std::vector<Task> tasks;            // taken from tasks_ likewise, run after the batch commits
   int64_t backoff_ms = 0;
   MutexLock lock(&mu_);
   for (;;) {
@@ -141,16 +165,18 @@ void AsyncWriter::Run() {
                     [&]() REQUIRES(mu_) { return stopping_; });
       if (stopping_) return;  // the destructor's drain already gave up on this error
     } else {
-      wake_.Wait(mu_, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is settled
+      wake_.Wait(mu_,
+                 [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty() || !tasks_.empty(); });
+      if (queue_.empty() && tasks_.empty()) return;  // stopping, and everything is settled
       wake_.WaitFor(mu_, std::chrono::milliseconds(kLingerMs),
                     [&]() REQUIRES(mu_) { return stopping_ || flush_waiters_ > 0; });
     }
     if (inflight.empty()) {
       inflight.swap(queue_);  // the hook's thread never waits on a copy
-      inflight_ = inflight.size();
       room_.NotifyAll();
     }
+    if (tasks.empty()) tasks.swap(tasks_);
+    inflight_ = inflight.size() + tasks.size();
     write_started_ms_ = SteadyNowMs();
     mu_.Unlock();  // SQLite work happens outside the lock
 
@@ -158,11 +184,14 @@ void AsyncWriter::Run() {
     auto [settled, st] = WriteBatch(inflight, dropped);
     if (!st.ok() && st.code() != Status::Code::kUnavailable) ledger_.reset();  // reopen next time
     inflight.erase(inflight.begin(), inflight.begin() + static_cast<std::ptrdiff_t>(settled));
+    const size_t tasks_done = st.ok() ? tasks.size() : 0;
+    if (st.ok()) RunTasks(tasks, dropped);
+    if (st.ok()) tasks.clear();
 
     mu_.Lock();
     write_started_ms_ = -1;
-    inflight_ = inflight.size();
-    settled_ += settled;
+    inflight_ = inflight.size() + tasks.size();
+    settled_ += settled + tasks_done;
     warnings_.insert(warnings_.end(), dropped.begin(), dropped.end());
     if (st.ok()) {
       backoff_ms = 0;

@@ -225,4 +225,17 @@ std::optional<Cooldown> NextCooldown(const Failure& failure, FailureKind kind,
   return next;
 }
 
+Result<std::optional<Cooldown>> StoreCooldown(ledger::Ledger& ledger, const Failure& failure,
+                                              FailureKind kind, int64_t now_ms,
+                                              const config::FailoverOptions& options) {
+  const FailureAction action = ActionFor(kind);
+  if (!action.cool_down) return std::optional<Cooldown>();
+  auto previous =
+      ledger.LastCooldown(failure.provider, action.whole_provider ? "*" : failure.model);
+  if (!previous.ok()) return previous.status();
+  auto next = NextCooldown(failure, kind, previous.value(), now_ms, options);
+  if (next) ROUTER_RETURN_IF_ERROR(ledger.PutCooldown(*next));
+  return next;
+}
+
 }  // namespace router::route

@@ -97,6 +97,20 @@ std::string Runtime::RecordLlmOutput(const nlohmann::json& event) {
   return recorder_->RecordLlmOutput(event, pricer_);
 }
 
+Status Runtime::RecordFailure(route::Failure failure) {
+  if (failure.provider.empty() || failure.model.empty()) {
+    return Status::InvalidArgument("recordFailure: provider and model must be non-empty, got \"" +
+                                   failure.provider + "/" + failure.model + "\"");
+  }
+  const int64_t now_ms = clock_.NowMs();
+  recorder_->Post([failure = std::move(failure), now_ms,
+                   options = options_.routing.failover](ledger::Ledger& ledger) {
+    return route::StoreCooldown(ledger, failure, route::Classify(failure), now_ms, options)
+        .status();
+  });
+  return Status::Ok();
+}
+
 Result<std::shared_ptr<ledger::Ledger>> Runtime::CurrentLedger(int64_t flush_ms) {
   // A slow or failing disk must not fail the command, nor hold it up for long.
   bool flushed = false;

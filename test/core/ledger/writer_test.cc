@@ -1,5 +1,6 @@
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -355,4 +356,41 @@ TEST_CASE("AsyncWriter reopens a ledger file that was deleted or replaced", "[le
     CHECK_FALSE(reopened.value()->FileReplaced());
   }
   fs::remove_all(dir_template);
+}
+
+// Issue 14: a posted task (a failure's cooldown) runs on the writer thread after the records
+// queued before it are committed, waits out a failing opener like them, and Flush covers it; a
+// failing task is dropped with a warning and blocks nothing.
+TEST_CASE("AsyncWriter runs posted tasks after the records before them", "[ledger][failover]") {
+  auto ledger = MemoryLedger();
+  std::atomic<int> attempts{0};
+  AsyncWriter writer([&]() -> Result<std::shared_ptr<Ledger>> {
+    if (++attempts <= 2) return Status::Unavailable("ledger locked by test");
+    return ledger;
+  });
+  std::vector<int64_t> seen;  // records committed when each task ran (writer thread only)
+  for (int i = 0; i < 5; ++i) writer.Enqueue(Rec(i));
+  writer.Post([&seen](Ledger& l) {
+    seen.push_back(Count(l));
+    return Status::Ok();
+  });
+  writer.Post([](Ledger&) { return Status::Internal("task failed on purpose"); });
+  writer.Post([&seen](Ledger& l) {
+    seen.push_back(Count(l));
+    return Status::Ok();
+  });
+  REQUIRE(writer.Flush(20000).ok());
+  CHECK(attempts.load() == 3);
+  CHECK(writer.Pending() == 0);
+  CHECK(seen == std::vector<int64_t>{5, 5});
+
+  writer.Post([&seen](Ledger&) {  // alone: no record queued with it
+    seen.push_back(-1);
+    return Status::Ok();
+  });
+  REQUIRE(writer.Flush(5000).ok());
+  CHECK(seen.back() == -1);
+  const auto warnings = writer.TakeWarnings();
+  CHECK(std::any_of(warnings.begin(), warnings.end(),
+                    [](const std::string& w) { return Contains(w, "task failed on purpose"); }));
 }

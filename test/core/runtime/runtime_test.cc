@@ -107,3 +107,36 @@ TEST_CASE("A command does not wait on a failing writer", "[runtime]") {
   REQUIRE(runtime->recorder().Flush(10000).ok());  // nothing was lost meanwhile
   CHECK(runtime->recorder().WriterHealthy());
 }
+
+// Issue 14: the hook's failure fast path queues the cooldown to the writer; the next command (which
+// commits the queue first) sees it, and a failure that does not cool down stores nothing.
+TEST_CASE("A failure recorded on the hook path cools its model down via the writer",
+          "[runtime][failover]") {
+  TempDir dir;
+  FakeClock clock(kNow);
+  const std::string path = dir.File("ledger.sqlite");
+  auto runtime = Open(json{{"ledger", {{"path", path}}}}, {&clock, dir.path().string()});
+  router::route::Failure failure;
+  failure.provider = "fakeai";
+  failure.model = "m1";
+  failure.status = 429;
+  failure.message = "429 slow down; Retry-After: 30";
+  REQUIRE(runtime->RecordFailure(failure).ok());
+  router::route::Failure bad_request = failure;
+  bad_request.model = "m2";
+  bad_request.status = 400;
+  bad_request.message = "400 bad payload";
+  REQUIRE(runtime->RecordFailure(bad_request).ok());
+  REQUIRE(runtime->recorder().Flush(5000).ok());
+
+  auto ledger = router::ledger::Ledger::Open({path, 5000});
+  REQUIRE(ledger.ok());
+  auto active = ledger.value()->ActiveCooldowns(kNow);
+  REQUIRE(active.ok());
+  REQUIRE(active->size() == 1);  // 400 falls over without a cooldown
+  CHECK(active->at(0).model == "m1");
+  CHECK(active->at(0).until_ms == kNow + 30'000);
+
+  router::route::Failure nameless;
+  CHECK(runtime->RecordFailure(nameless).code() == router::Status::Code::kInvalidArgument);
+}

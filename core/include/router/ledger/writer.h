@@ -32,6 +32,9 @@ namespace router::ledger {
 class AsyncWriter {
  public:
   using Opener = std::function<Result<std::shared_ptr<Ledger>>()>;
+  // Work other than usage that the hook thread must not wait for (a failure's cooldown): it runs
+  // on the writer thread, on its connection, after the records queued with it are committed.
+  using Task = std::function<Status(Ledger&)>;
 
   static constexpr size_t kDefaultMaxQueued = 20'000;
   static constexpr int64_t kEnqueueWaitMs = 100;
@@ -46,6 +49,8 @@ class AsyncWriter {
 
   // Queues a record; returns immediately unless the queue is full (see above).
   void Enqueue(UsageRecord record) EXCLUDES(mu_);
+  // Queues a task under the same bound; one that fails is dropped with a warning (not retried).
+  void Post(Task task) EXCLUDES(mu_);
   // Waits until everything queued before this call is committed, or `timeout_ms` passes.
   // Returns the last write error when it gave up.
   [[nodiscard]] Status Flush(int64_t timeout_ms) EXCLUDES(mu_);
@@ -66,6 +71,8 @@ class AsyncWriter {
   void Run() EXCLUDES(mu_);
   std::pair<size_t, Status> WriteBatch(const std::vector<UsageRecord>& batch,
                                        std::vector<std::string>& dropped) EXCLUDES(mu_);
+  // Runs `tasks` on the open connection; each failure becomes a line in `dropped`.
+  void RunTasks(const std::vector<Task>& tasks, std::vector<std::string>& dropped) EXCLUDES(mu_);
 
   const Opener open_;
   const size_t max_queued_;
@@ -75,6 +82,7 @@ class AsyncWriter {
   CondVar progress_;  // a batch committed or failed
   CondVar room_;      // the writer took the queue, so Enqueue may add to it again
   std::vector<UsageRecord> queue_ GUARDED_BY(mu_);
+  std::vector<Task> tasks_ GUARDED_BY(mu_);
   size_t inflight_ GUARDED_BY(mu_) = 0;    // records taken by the writer thread, not yet settled
   uint64_t enqueued_ GUARDED_BY(mu_) = 0;  // records ever queued
   uint64_t settled_ GUARDED_BY(mu_) = 0;   // records ever committed, or dropped as unstorable

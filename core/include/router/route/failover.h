@@ -72,4 +72,12 @@ std::optional<Cooldown> NextCooldown(const Failure& failure, FailureKind kind,
                                      const std::optional<Cooldown>& previous, int64_t now_ms,
                                      const config::FailoverOptions& options);
 
+// Classifies `failure` at now_ms and, when its kind cools down, stores the next cooldown (after the
+// ledger's last one of the same key) and returns it. Blocking: the `record-failure` command and
+// the hook's fast path (queued to the async writer, runtime::Runtime::RecordFailure) both use it.
+[[nodiscard]] Result<std::optional<Cooldown>> StoreCooldown(ledger::Ledger& ledger,
+                                                            const Failure& failure,
+                                                            FailureKind kind, int64_t now_ms,
+                                                            const config::FailoverOptions& options);
+
 }  // namespace router::route

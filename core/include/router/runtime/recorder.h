@@ -35,6 +35,8 @@ class Recorder {
   void NoteModelCall(const std::string& run_id);
   void NoteInputChars(const std::string& run_id, int64_t chars);
   std::vector<std::string> TakeWarnings();
+  // Hook path: queues `task` to the writer thread (see AsyncWriter::Post).
+  void Post(ledger::AsyncWriter::Task task) { writer_.Post(std::move(task)); }
   [[nodiscard]] Status Flush(int64_t timeout_ms);
   // See AsyncWriter::Healthy and Dropped.
   bool WriterHealthy() const { return writer_.Healthy(); }

@@ -16,6 +16,7 @@
 #include "router/commands/route.h"
 #include "router/config/options.h"
 #include "router/http/client.h"
+#include "router/route/failover.h"
 #include "router/route/router.h"
 #include "router/runtime/recorder.h"
 
@@ -67,6 +68,10 @@ class Runtime {
   // Hook path: records an llm_output event priced with this Runtime's config (see
   // Recorder::RecordLlmOutput).
   std::string RecordLlmOutput(const nlohmann::json& event);
+  // Hook path: a failed attempt (route::Failure) is classified and its cooldown stored on the
+  // writer thread, after the usage queued before it; returns at once. kInvalidArgument when
+  // provider or model is empty.
+  [[nodiscard]] Status RecordFailure(route::Failure failure);
   // Hook path: cheap, never blocks on I/O (see Recorder).
   Recorder& recorder() { return *recorder_; }
 
