@@ -31,7 +31,7 @@ const json* FindForecast(const json& predict, const json& quota) {
 // use out, so the bare rate would cross a limit the forecast says holds). The band is (1 -
 // confidence) of the growth either way.
 json Projection(const json& f, double used, double limit, int64_t now_ms, int64_t end_ms) {
-  const double span = static_cast<double>(end_ms - now_ms);
+  const auto span = static_cast<double>(end_ms - now_ms);
   const json& exhausts = f[keys::kExhaustsAtMs];
   double growth = std::max(0.0, f[keys::kRatePerHour].get<double>()) * span / kMsPerHour;
   if (used < limit && exhausts.is_number() && exhausts.get<int64_t>() > now_ms &&
