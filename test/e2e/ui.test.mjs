@@ -80,7 +80,8 @@ describe("the Router page in the Control UI", { timeout: 2_400_000, skip: !fs.ex
     await sandbox.patchConfig({ gateway: { controlUi: { experimental: { customPlugins: true } } } });
     sandbox.writeAgentSettings("main", { retry: { provider: { maxRetries: 1 } } });
     for (const prompt of PROMPTS) {
-      const turn = await cli(["agent", "--local", "--agent", "main", "--message", prompt, "--json"]);
+      // A turn takes seconds on an idle machine; a loaded one (parallel CI files) needs minutes.
+      const turn = await cli(["agent", "--local", "--agent", "main", "--message", prompt, "--json"], { timeoutMs: 600_000 });
       assert.equal(turn.code, 0, `turn failed:\n${turn.stdout}\n${turn.stderr}`);
     }
     gateway = await sandbox.startGateway({ readyTimeoutMs: 300_000 });  // slow on a loaded machine
@@ -171,7 +172,7 @@ describe("the Router page in the Control UI", { timeout: 2_400_000, skip: !fs.ex
 
     // A turn through the gateway: its hooks record the call and the page refreshes by event.
     const before = await root.getAttribute("data-generated-at");
-    const turn = await cli(["agent", "--agent", "main", "--message", LIVE_PROMPT, "--json"], { env: gateway.env });
+    const turn = await cli(["agent", "--agent", "main", "--message", LIVE_PROMPT, "--json"], { env: gateway.env, timeoutMs: 600_000 });
     assert.equal(turn.code, 0, `gateway turn failed:\n${turn.stdout}\n${turn.stderr}`);
     await page.waitForFunction((old) => document.querySelector(".mr-root[data-generated-at]")
       ?.getAttribute("data-generated-at") !== old, before, { timeout: 90_000 });
