@@ -212,41 +212,6 @@ describe("the Router page in the Control UI", { timeout: 2_400_000, skip: !fs.ex
     assert.match(html, new RegExp(`data-micros="${status.budget.spentMicros}"`));
   });
 
-  // Gateway auth is not enough: the route serves callers whose own operator scopes include read.
-  // The CLI's paired device token is narrowed with `devices rotate` (authenticated by that device
-  // token, so the reply carries the replacement), then presented to the route as a bearer.
-  test("the page route refuses a device token without operator.read", async (t) => {
-    const deviceEnv = { ...gateway.env, OPENCLAW_GATEWAY_TOKEN: "" };
-    const devices = await cli(["devices", "list", "--json", "--port", String(gateway.port)], { env: deviceEnv });
-    t.diagnostic(`devices list: ${devices.code} ${devices.stdout.slice(0, 1500)} ${devices.stderr.slice(0, 500)}`);
-    assert.equal(devices.code, 0, devices.stderr);
-    const paired = JSON.parse(devices.stdout).paired ?? [];
-    assert.ok(paired.length > 0, "the CLI's device is paired");
-    const deviceId = paired[0].deviceId ?? paired[0].id;
-    const narrow = async (...scopes) => {
-      const args = ["devices", "rotate", "--device", deviceId, "--role", "operator", "--json", "--port", String(gateway.port)];
-      for (const scope of scopes) args.push("--scope", scope);
-      const r = await cli(args, { env: deviceEnv });
-      t.diagnostic(`rotate ${scopes}: ${r.code} ${r.stdout.replace(/"token"\s*:\s*"[^"]+"/g, '"token":"…"').slice(0, 800)} ${r.stderr.slice(0, 500)}`);
-      assert.equal(r.code, 0, r.stderr);
-      const token = JSON.parse(r.stdout).token;
-      assert.ok(token, "rotating its own token returns the replacement");
-      return token;
-    };
-    const url = `http://127.0.0.1:${gateway.port}/router/v1/page`;
-    const get = (token) => fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    const reader = await get(await narrow("operator.pairing", "operator.read"));
-    assert.equal(reader.status, 200);
-    assert.match(await reader.text(), /class="mr-root"/);
-    const pairingOnly = await get(await narrow("operator.pairing"));
-    const body = await pairingOnly.text();
-    // OpenClaw's own HTTP device-token check may already answer 401 for a token without read;
-    // otherwise the route's check answers 403. Either way no page.
-    t.diagnostic(`pairing-only token: ${pairingOnly.status} ${body.trim()}`);
-    assert.ok([401, 403].includes(pairingOnly.status), `${pairingOnly.status} ${body}`);
-    assert.doesNotMatch(body, /mr-root/);
-  });
-
   test("no API key or prompt text in any response", () => {
     const all = responses.join("\n");
     assert.ok(!all.includes(SECRET), "the provider API key leaked");
