@@ -2,8 +2,7 @@
 // text unchanged, otherwise the core's rendered text. Machine output goes to stdout (OpenClaw
 // reroutes console.log to stderr).
 
-import fs from "node:fs";
-import { renderDocument } from "../dist/control-ui/render.js";
+import { writeHtmlFile } from "../ui/write_html.js";
 
 function print(text) {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -12,10 +11,7 @@ function print(text) {
 // The Control UI's Router page as one file: the core's router.page/1 rendered by the same code.
 async function writeHtml(getRuntime, file) {
   try {
-    const { value } = await getRuntime().run("page", {});
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, renderDocument(value));
-    fs.renameSync(tmp, file);
+    writeHtmlFile(file, (await getRuntime().run("page", {})).value);
     print(`wrote ${file}`);
   } catch (err) {
     process.stderr.write(`model-router: ${err?.message ?? err}\n`);

@@ -2,14 +2,22 @@
 // in milliseconds, for scripts and status bars. Runs the same core commands as the plugin, so
 // `--json` output is identical.
 
+#include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +38,8 @@ constexpr const char* kUsage = R"(usage: openclaw-router <command> [arguments] [
 
 commands (the same as `openclaw router …`):
   status [provider]                 quota windows, daily budget, usage and cost
+  status --html <file>              the Control UI's Router page as one self-contained HTML
+                                    file (rendered by the plugin's ui/write_html.js: needs node)
   providers                         configured providers and providers seen in the ledger
   set-usage <provider> <value>      sync a window by hand: 79%, 1.2M, 500k or $3.50
   reset <provider>                  count usage from now on
@@ -91,6 +101,7 @@ struct Args {
   std::string until;
   std::string days;
   std::string snapshot;
+  std::string html;
 };
 
 int Fail(const std::string& message, int code = 1) {
@@ -177,6 +188,8 @@ router::Result<Args> ParseArgs(int argc, char** argv) {
       ROUTER_RETURN_IF_ERROR(value(args.snapshot));
     } else if (arg == "--days") {
       ROUTER_RETURN_IF_ERROR(value(args.days));
+    } else if (arg == "--html") {
+      ROUTER_RETURN_IF_ERROR(value(args.html));
     } else if (arg == "--window") {
       ROUTER_RETURN_IF_ERROR(value(args.window));
     } else if (arg == "--state-dir") {
@@ -215,8 +228,13 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     return router::Status::Ok();
   };
   json cmd = json::object();
+  if (name == "status" && !args.html.empty()) {
+    ROUTER_RETURN_IF_ERROR(arity(0, 0, "status --html <file>"));
+    return std::make_pair(std::string("page"), cmd);  // the page's document, rendered below
+  }
+  if (!args.html.empty()) return router::Status::InvalidArgument("--html applies to status only");
   if (name == "status") {
-    ROUTER_RETURN_IF_ERROR(arity(0, 1, "status [provider] [--json]"));
+    ROUTER_RETURN_IF_ERROR(arity(0, 1, "status [provider] [--json] [--html FILE]"));
     if (p.size() > 1) cmd["provider"] = p[1];
   } else if (name == "analyze" || name == "optimize") {
     ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--days N] [--apply] [--json]").c_str()));
@@ -347,6 +365,55 @@ router::Result<json> RunWithConfig(router::runtime::Runtime& runtime, const std:
   return RunAndWrite(runtime, name, cmd, config_path);
 }
 
+// The plugin's root: the binary is build/Release/openclaw-router in a source build and
+// prebuilds/<platform>/openclaw-router in the package, two levels below it either way.
+std::string PluginRoot() {
+  char exe[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return ".";
+  std::string dir(exe, static_cast<size_t>(n));
+  for (int up = 0; up < 3; ++up) dir = dir.substr(0, dir.find_last_of('/'));
+  return dir;
+}
+
+// `status --html FILE`: the page document piped to the plugin's own renderer, run by node (which
+// every OpenClaw install has; $ROUTER_NODE overrides), so the file is the page the plugin writes.
+int WriteHtml(const json& page, const std::string& file) {
+  const std::string script = PluginRoot() + "/ui/write_html.js";
+  std::string node = Env("ROUTER_NODE");
+  if (node.empty()) node = "node";
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return Fail(std::string("--html: pipe: ") + std::strerror(errno));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
+  std::vector<char*> spawn_args{node.data(), const_cast<char*>(script.c_str()),
+                                const_cast<char*>(file.c_str()), nullptr};
+  pid_t pid = 0;
+  const int spawned =
+      posix_spawnp(&pid, node.c_str(), &actions, nullptr, spawn_args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[0]);
+  if (spawned != 0) {
+    close(pipe_fds[1]);
+    return Fail("--html needs Node.js to run " + script + ": cannot run " + node + " (" +
+                std::strerror(spawned) +
+                "); set ROUTER_NODE or use `openclaw router status --html`");
+  }
+  std::signal(SIGPIPE, SIG_IGN);  // a renderer that exits early is reported by its status
+  const std::string text = page.dump();
+  for (size_t done = 0; done < text.size();) {
+    const ssize_t wrote = write(pipe_fds[1], text.data() + done, text.size() - done);
+    if (wrote <= 0) break;
+    done += static_cast<size_t>(wrote);
+  }
+  close(pipe_fds[1]);
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return Fail("--html: lost the renderer process");
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 int Main(int argc, char** argv) {
   auto args = ParseArgs(argc, argv);
   if (!args.ok()) return Fail(args.status().message(), 2);
@@ -378,6 +445,7 @@ int Main(int argc, char** argv) {
   if (!runtime.ok()) return Fail(runtime.status().message());
   auto result = RunWithConfig(*runtime.value(), command->first, command->second, config_path);
   if (!result.ok()) return Fail(result.status().message());
+  if (!args->html.empty()) return WriteHtml(result.value(), args->html);
   if (args->json) {
     std::cout << router::commands::ToText(result.value());
   } else {

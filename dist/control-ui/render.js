@@ -55,13 +55,15 @@ export function chartSvg(chart) {
       + ` ${x(chart.endMs)},${y(p.low)}"/>`);
     parts.push(`<line class="mr-proj" x1="${x(chart.nowMs)}" y1="${y(chart.used)}" x2="${x(chart.endMs)}"`
       + ` y2="${y(p.expected)}"/>`);
-    if (p.exhaustsAtMs !== null && p.exhaustsAtMs <= chart.endMs) {
+    if (p.exhaustsAtMs !== null && p.exhaustsAtMs <= chart.endMs) {  // `marked` below
       parts.push(`<circle class="mr-exhaust" cx="${x(p.exhaustsAtMs)}" cy="${y(chart.limit)}" r="3.5"/>`);
     }
   }
   const label = `${chart.provider} ${chart.window}: used ${amount(chart.used, chart.unit)} of `
     + `${amount(chart.limit, chart.unit)}${p ? `, projected ${amount(p.expected, chart.unit)} by ${when(chart.endMs)}` : ""}`;
-  return `<svg class="mr-chart" data-chart="${esc(chart.provider)}/${esc(chart.window)}" viewBox="0 0 ${W} ${H}"`
+  const marked = p && p.exhaustsAtMs !== null && p.exhaustsAtMs <= chart.endMs;
+  return `<svg class="mr-chart" data-chart="${esc(chart.provider)}/${esc(chart.window)}"`
+    + `${marked ? ` data-exhausts-at="${esc(p.exhaustsAtMs)}"` : ""} viewBox="0 0 ${W} ${H}"`
     + ` preserveAspectRatio="none" role="img" aria-label="${esc(label)}">${parts.join("")}</svg>`;
 }
 
@@ -89,14 +91,25 @@ function savingsCard(status) {
     + `this month ${usd(status.routing.thisMonth.savedUsd)}</p></div>`;
 }
 
-function nearestCard(status) {
-  const f = status.forecast;
+// Why the nearest exhaustion is not a warning, from the forecast's own fields (page.h `nearest`).
+const NOT_WARNED = {
+  lowConfidence: (f) => `low confidence: ${esc(f.historyDays)} days of history, too few to warn`,
+  unlikely: (f) => `${esc(Math.round(f.probability * 100))}% likely, not enough to warn`,
+};
+
+// page.nearest: the earliest exhaustion of the same forecasts the charts draw, warned or not.
+function nearestCard(nearest) {
+  const f = nearest?.forecast;
   const body = f
     ? `<p class="mr-big" data-field="exhausts-at" data-ms="${esc(f.exhaustsAtMs)}">${esc(when(f.exhaustsAtMs))}</p>`
-      + `<p class="mr-sub">${esc(f.provider)} ${esc(f.window)} · ${esc(Math.round(f.probability * 100))}% likely`
-      + ` · confidence ${esc(f.confidence)}</p>`
+      + `<p class="mr-sub">${esc(f.provider)} ${esc(f.window)} · `
+      + (nearest.state === "warned"
+        ? `${esc(Math.round(f.probability * 100))}% likely · confidence ${esc(f.confidence)}`
+        : `<span data-field="not-warned">${(NOT_WARNED[nearest.state] ?? NOT_WARNED.unlikely)(f)}</span>`)
+      + `</p>`
     : `<p class="mr-big" data-field="exhausts-at">none</p><p class="mr-sub">no window is forecast to run out</p>`;
-  return `<div class="mr-card" data-field="nearest"><h3>Nearest exhaustion</h3>${body}</div>`;
+  return `<div class="mr-card" data-field="nearest" data-state="${esc(nearest?.state ?? "none")}">`
+    + `<h3>Nearest exhaustion</h3>${body}</div>`;
 }
 
 function quotaRow(q, chart) {
@@ -150,7 +163,7 @@ export function renderPage(page, { usageHref } = {}) {
   return `<div class="mr-root" data-generated-at="${esc(page.generatedAtMs)}">`
     + `<header class="mr-head"><h1>Router</h1><span class="mr-sub">mode ${esc(s.mode.mode)} · updated`
     + ` <span data-field="generated">${esc(when(page.generatedAtMs))}</span></span>${usage}</header>`
-    + `<div class="mr-cards">${spendCard(s)}${nearestCard(s)}${savingsCard(s)}</div>`
+    + `<div class="mr-cards">${spendCard(s)}${nearestCard(page.nearest)}${savingsCard(s)}</div>`
     + quotasSection(page) + decisionsSection(page.decisions) + alertsSection(s.alerts)
     + `</div>`;
 }
@@ -159,7 +172,7 @@ export function renderPage(page, { usageHref } = {}) {
 export function renderWidget(page) {
   const s = page.status;
   return `<div class="mr-root mr-widget" data-generated-at="${esc(page.generatedAtMs)}">`
-    + `<div class="mr-cards">${spendCard(s)}${nearestCard(s)}${savingsCard(s)}</div></div>`;
+    + `<div class="mr-cards">${spendCard(s)}${nearestCard(page.nearest)}${savingsCard(s)}</div></div>`;
 }
 
 export const STYLES = `

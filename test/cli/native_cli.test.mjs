@@ -8,6 +8,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Runtime } from "../../binding/index.js";
+import { renderDocument } from "../../dist/control-ui/render.js";
 
 const CLI = fileURLToPath(new URL("../../build/Release/openclaw-router", import.meta.url));
 
@@ -36,10 +37,13 @@ const CONFIG_JSON5 = `// my OpenClaw setup
 }
 `;
 
+const sandboxEnv = (stateDir) =>
+  ({ ...process.env, OPENCLAW_STATE_DIR: stateDir, ROUTER_TEST_LEDGER: path.join(stateDir, "l.sqlite") });
+
 function sandbox() {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "router-cli-"));
   fs.writeFileSync(path.join(stateDir, "openclaw.json"), CONFIG_JSON5);
-  const env = { ...process.env, OPENCLAW_STATE_DIR: stateDir, ROUTER_TEST_LEDGER: path.join(stateDir, "l.sqlite") };
+  const env = sandboxEnv(stateDir);
   const cli = (...args) => spawnSync(CLI, args, { env, encoding: "utf8" });
   // The plugin side, reading the same config as OpenClaw would hand it over.
   const config = {
@@ -71,6 +75,34 @@ test("status --json is the plugin's JSON, byte for byte apart from the clock", a
   const quota = JSON.parse(native.stdout).quotas[0];
   assert.equal(quota.used, 1090);
   assert.equal(quota.limit, 10000);
+});
+
+// The Router page: the native CLI pipes the core's page to the plugin's renderer, so its file is
+// the plugin's `router status --html` page; only what moves with the clock may differ.
+test("status --html writes the plugin's Router page", async () => {
+  const { cli, recorder, stateDir } = sandbox();
+  recorder.record(CALL);
+  await recorder.flush();
+  const file = path.join(stateDir, "router.html");
+  const native = cli("status", "--html", file);
+  assert.equal(native.status, 0, native.stderr);
+  assert.equal(native.stdout, `wrote ${file}\n`);
+  const html = fs.readFileSync(file, "utf8");
+  const page = (await recorder.run("page", {})).value;
+  const clockFree = (text) => text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g, "T").replace(/="[\d.]+"/g, '="#"')
+    .replace(/points="[^"]*"|[xy][12]?="[^"]*"|c[xy]="[^"]*"/g, "").replace(/projected [\d,]+/g, "projected #");
+  const [a, b] = [clockFree(html), clockFree(renderDocument(page))];
+  const at = [...a].findIndex((c, i) => c !== b[i]);
+  assert.equal(a, b, `first difference: ${a.slice(at - 80, at + 80)}\n  vs ${b.slice(at - 80, at + 80)}`);
+  const status = JSON.parse(cli("status", "--json").stdout);
+  assert.match(html, new RegExp(`data-field="spend"><h3>Today's spend</h3><p class="mr-big" data-micros="${status.budget.spentMicros}"`));
+  assert.doesNotMatch(html, /<script|<link|https?:\/\/(?!www\.w3\.org)/);
+
+  assert.equal(cli("status", "fakeai", "--html", file).status, 2);  // the page covers every provider
+  assert.equal(cli("predict", "--html", file).status, 2);
+  const noNode = spawnSync(CLI, ["status", "--html", file], { env: { ...sandboxEnv(stateDir), ROUTER_NODE: "/nonexistent/node" }, encoding: "utf8" });
+  assert.equal(noNode.status, 1);
+  assert.match(noNode.stderr, /needs Node\.js/);
 });
 
 test("set-usage from the native CLI is seen by the plugin, and undo reverts it", async () => {

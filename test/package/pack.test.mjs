@@ -14,7 +14,7 @@ const JS_AND_DOCS = [
   "binding/native.js", "cli/register.js", "dist/control-ui/index.js", "dist/control-ui/render.js",
   "hooks/config_writes.js", "hooks/failover.js", "hooks/routing.js", "hooks/usage.js", "index.js",
   "openclaw.plugin.json", "package.json", "tools/index.js", "tools/router_optimize.js", "tools/router_predict.js",
-  "tools/router_status.js", "ui/operations.js", "ui/surfaces.js",
+  "tools/router_status.js", "ui/operations.js", "ui/surfaces.js", "ui/write_html.js",
 ];
 
 let packed;

@@ -216,8 +216,9 @@ inline constexpr char kRequested[] = "requested";
 inline constexpr char kBaselineProvider[] = "baselineProvider";
 inline constexpr char kBaselineModel[] = "baselineModel";
 
-// page (page.h): also kGeneratedAtMs, kDecisions; a chart: also kProvider, kWindow, kUnit,
-// kLimit, kUsed, kStartMs; its projection: also kExhaustsAtMs, kConfidence.
+// page (page.h): also kGeneratedAtMs, kDecisions, kNearest (with kForecast); a chart: also
+// kProvider, kWindow, kUnit, kLimit, kUsed, kStartMs; its projection: also kExhaustsAtMs,
+// kConfidence.
 inline constexpr char kStatus[] = "status";
 inline constexpr char kPredict[] = "predict";
 inline constexpr char kCharts[] = "charts";
@@ -227,6 +228,7 @@ inline constexpr char kProjection[] = "projection";
 inline constexpr char kExpected[] = "expected";
 inline constexpr char kLow[] = "low";
 inline constexpr char kHigh[] = "high";
+inline constexpr char kState[] = "state";
 
 // fetch (fetch.h): also kAtMs, kProviders, kProvider, kSource, kWindow, kUsed, kUnit, kResetsAtMs,
 // kMessage; status's per-provider fetch state (kFetch) has kAtMs, kOk, kSource, kError,
