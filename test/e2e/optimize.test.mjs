@@ -35,7 +35,7 @@ let gw;  // options for gateway clients
 const jobs = {};  // name -> id
 
 async function ok(args) {
-  return sandbox.ok(args, gw);
+  return sandbox.ok(args, { ...gw, timeoutMs: 400_000 });  // turns take minutes on a loaded machine
 }
 async function json(args) {
   const { stdout } = await ok([...args, "--json"]);
