@@ -5,7 +5,7 @@ import { Runtime, summarizePredict, summarizeStatus } from "./binding/index.js";
 import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
 import { configuredModel, registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
-import { runWithConfig } from "./hooks/config_writes.js";
+import { autoOptimize, runWithConfig } from "./hooks/config_writes.js";
 import { fallbackNote, noteAttempt, RoutedRuns, routeAttempt } from "./hooks/failover.js";
 import { fetchArgs, registerUsageFetch } from "./hooks/usage_fetch.js";
 import { createTools } from "./tools/index.js";
@@ -120,8 +120,13 @@ export default {
         const cronRun = toCronRun(ctx);
         if (cronRun) getRuntime().noteCronRun(...cronRun);
         const args = toRouteArgs(event, ctx);
-        if (args) args.configuredModel = configuredModel(api.config, ctx?.agentId);
-        return args ? await routeAttempt(getRuntime(), routedRuns, args, warn, noteClass) : undefined;
+        if (!args) return undefined;
+        args.configuredModel = configuredModel(api.config, ctx?.agentId);
+        const firstAttempt = !routedRuns.get(args.runId);
+        const override = await routeAttempt(getRuntime(), routedRuns, args, warn, noteClass);
+        // A routed turn's decision has no job id: a cron run's class is counted for its job here.
+        if (override && firstAttempt && cronRun) noteClass({ ...args, jobId: cronRun[1], trigger: "cron" });
+        return override;
       } catch (err) {
         warn(`routing skipped: ${err.message}`);
         return undefined;
@@ -146,6 +151,16 @@ export default {
       }
     });
 
+    // Mode auto (and dry-run's report, due shifts, changes OpenClaw ignored): the core decides.
+    let optimizing = false;
+    const checkOptimizer = () => {
+      if (optimizing) return;
+      optimizing = true;
+      autoOptimize(api, getRuntime(), (message) => api.logger.warn(`model-router: ${message}`))
+        .catch((err) => warn(`optimizer check failed: ${err.message}`))
+        .finally(() => { optimizing = false; });
+    };
+
     // Threshold crossings are logged once per window by the core; this asks at most every 30 s.
     let lastAlertCheck = 0;
     const checkAlerts = () => {
@@ -157,7 +172,8 @@ export default {
           value.new.forEach((message) => api.logger.warn(`model-router: ${message}`));
           if (value.new.length > 0) ui.alertsLogged();
         })
-        .catch((err) => warn(`quota check failed: ${err.message}`));
+        .catch((err) => warn(`quota check failed: ${err.message}`))
+        .finally(checkOptimizer);
     };
 
     // Observe-only: never throws into OpenClaw, never waits on the disk.

@@ -110,7 +110,7 @@ export function registerCli(program, { getRuntime, runOptimizer, fetchArgs }) {
 
   router
     .command("optimize")
-    .description("The plan of config changes; --apply writes them to openclaw.json (cron jobs need the gateway)")
+    .description("The plan of config changes; --apply writes them to openclaw.json and the cron jobs (through the gateway)")
     .option("--apply", "apply the plan (reversible with `router undo`)")
     .option("--actions <ids>", "only these actions, e.g. a1,a3", (v) => v.split(","))
     .option("--days <n>", "days of history (default 30)", (v) => Number(v))
@@ -119,7 +119,7 @@ export function registerCli(program, { getRuntime, runOptimizer, fetchArgs }) {
 
   router
     .command("shift <provider>")
-    .description("Move every agent off a provider, until its window resets or a given time")
+    .description("Move every agent and cron job off a provider, until its window resets or a given time")
     .option("--to <target>", "provider or provider/model to move to")
     .option("--until <when>", "reset, <n>h, <n>m or epoch ms")
     .option("--dry-run", "only show the plan")

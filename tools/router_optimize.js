@@ -35,7 +35,7 @@ export const createAnalyzeTool = tool(
 export const createOptimizeTool = tool(
   "router_optimize",
   "Model spend plan",
-  "The optimizer's plan: concrete config changes (model, fallbacks, router/auto) with before/after, monthly saving and quality risk. Without confirm it only shows the plan; with confirm: true (after the user agreed) it applies the listed actions to openclaw.json, reversibly (router undo). Cron job changes need the gateway.",
+  "The optimizer's plan: concrete config changes (model, fallbacks, router/auto) with before/after, monthly saving and quality risk. Without confirm it only shows the plan; with confirm: true (after the user agreed) it applies the listed actions to openclaw.json and the cron jobs (through the gateway), reversibly (router undo).",
   { confirm, actions: { type: "array", items: { type: "string" }, description: "Action ids to apply (default: all)." } },
   "optimize",
   (p) => ({ apply: p.confirm === true, actions: p.actions }),
@@ -44,7 +44,7 @@ export const createOptimizeTool = tool(
 export const createShiftTool = tool(
   "router_shift",
   "Shift off a provider",
-  "Move every agent off a provider (e.g. when its quota runs low), optionally to a given provider or model and until its window resets or a time. Without confirm it only shows the plan; with confirm: true (after the user agreed) it writes openclaw.json, reversibly (router undo).",
+  "Move every agent and cron job off a provider (e.g. when its quota runs low), optionally to a given provider or model and until its window resets or a time. Without confirm it only shows the plan; with confirm: true (after the user agreed) it writes openclaw.json and the cron jobs, reversibly (router undo).",
   {
     provider: { type: "string", description: "The provider to move off, e.g. anthropic." },
     to: { type: "string", description: "Destination provider or provider/model (default: best that clears each agent's classes)." },

@@ -159,7 +159,9 @@ export class Sandbox {
     const logFile = path.join(this.root, "gateway.out");
     const out = fs.openSync(logFile, "w");
     const child = spawn(OPENCLAW_BIN, ["gateway", "run", "--allow-unconfigured", "--bind", "loopback",
-      "--port", String(port), "--auth", "token", "--token", token], { env: this.env, stdio: ["ignore", out, out] });
+      "--port", String(port), "--auth", "token", "--token", token],
+    // The gateway's own env carries its token too, so CLI clients it spawns (cron edits) can call it.
+    { env: { ...this.env, OPENCLAW_GATEWAY_TOKEN: token, OPENCLAW_GATEWAY_PORT: String(port) }, stdio: ["ignore", out, out] });
     this.children.push(child);
     const exited = new Promise((resolve) => child.once("exit", resolve));
     const deadline = Date.now() + readyTimeoutMs;

@@ -6,6 +6,7 @@
 #include "router/commands/keys.h"
 #include "router/commands/optimize.h"
 #include "router/forecast/predictor.h"
+#include "router/quota/tracker.h"
 #include "router/route/policy.h"
 #include "router/score/capabilities.h"
 #include "status_parts.h"
@@ -64,6 +65,7 @@ Result<Gathered> Gather(const Context& ctx, const json& args) {
   if (!agents.ok()) return agents.status();
   in.targets = std::move(agents).value();
   if (auto it = args.find("jobs"); it != args.end() && !it->is_null()) {
+    g.jobs = *it;
     auto jobs = optimize::CronTargets(*it, in.targets);
     if (!jobs.ok()) return jobs.status();
     in.targets.insert(in.targets.end(), jobs->begin(), jobs->end());
@@ -74,6 +76,11 @@ Result<Gathered> Gather(const Context& ctx, const json& args) {
   auto pressure = PressureOf(ctx, in.now_ms);
   if (!pressure.ok()) return pressure.status();
   in.pressure = std::move(pressure).value();
+  // Today's spend as the budget counts it (its own day boundaries), for the auto trigger.
+  auto budget = quota::EvaluateBudget(ctx.options, ctx.ledger, in.now_ms);
+  if (!budget.ok()) return budget.status();
+  g.budget_spent_micros = budget->spent_micros;
+  g.budget_day_start_ms = budget->day_start_ms;
   auto mode = ModeJson(ctx);
   if (!mode.ok()) return mode.status();
   g.mode = mode->at(keys::kMode).get<std::string>();
@@ -99,7 +106,11 @@ json AnalysisJson(const Gathered& g, const optimize::Analysis& analysis, const c
 Result<json> Analyze(const Context& ctx, const json& args) {
   auto g = Gather(ctx, args);
   if (!g.ok()) return g.status();
-  return AnalysisJson(g.value(), optimize::Analyze(g->inputs), "router.analyze/1");
+  json out = AnalysisJson(g.value(), optimize::Analyze(g->inputs), "router.analyze/1");
+  auto honoured = CheckHonoured(ctx, g.value());
+  if (!honoured.ok()) return honoured.status();
+  out[keys::kHonoured] = std::move(honoured).value();
+  return out;
 }
 
 Result<json> NoteClass(const Context& ctx, const json& args) {

@@ -45,12 +45,14 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
     ROUTER_RETURN_IF_ERROR(StringArg(a, "mode", false, mode));
     return Mode(ctx, mode.empty() ? std::nullopt : std::optional<std::string>(mode));
   }
-  if (name == "undo") return Undo(ctx, a.value("config", json()));
+  if (name == "undo") return Undo(ctx, a.value("config", json()), a.value("jobs", json()));
   if (name == "analyze") return Analyze(ctx, a);
   if (name == "optimize") return Optimize(ctx, a);
   if (name == "shift") return Shift(ctx, a);
   if (name == "note-class") return NoteClass(ctx, a);
-  if (name == "revert-due") return RevertDue(ctx, a.value("config", json()));
+  if (name == "revert-due") {
+    return RevertDue(ctx, a.value("config", json()), a.value("jobs", json()));
+  }
   if (name == "check-alerts") return CheckAlerts(ctx);
   if (name == "fetch") {
     auto request = ParseFetchArgs(a);

@@ -58,7 +58,7 @@ Result<json> Mode(const Context& ctx, const std::optional<std::string>& mode) {
               {keys::kPrevious, previous},          {keys::kEventId, id.value()}};
 }
 
-Result<json> Undo(const Context& ctx, const json& openclaw_config) {
+Result<json> Undo(const Context& ctx, const json& openclaw_config, const json& jobs) {
   // An applied optimization newer than every other undoable change is restored key by key.
   auto config_change = ctx.ledger.LatestUndoable({"config-change"});
   if (!config_change.ok()) return config_change.status();
@@ -67,7 +67,7 @@ Result<json> Undo(const Context& ctx, const json& openclaw_config) {
     if (!other.ok()) return other.status();
     const ledger::Event& applied = *config_change.value();
     if (!other->has_value() || other.value()->id < applied.id) {
-      return UndoConfigChange(ctx, applied, openclaw_config);
+      return UndoConfigChange(ctx, applied, openclaw_config, jobs);
     }
   }
   const int64_t now = ctx.clock.NowMs();

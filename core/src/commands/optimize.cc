@@ -39,49 +39,66 @@ Result<bool> BoolArg(const json& args, const char* key) {
 
 }  // namespace
 
-Result<json> RecordApplied(const Context& ctx, const Gathered& g,
-                           const std::vector<optimize::Action>& actions,
-                           const std::vector<std::string>& ids, const std::string& source) {
-  for (const std::string& id : ids) {
-    if (std::none_of(actions.begin(), actions.end(),
-                     [&](const optimize::Action& a) { return a.id == id; })) {
-      return Status::NotFound("no action " + id + " in the plan; run optimize again to see it");
-    }
+namespace {
+
+// What a trigger is about, so mode auto acts once per crossing: each pressed window until it
+// resets (a rolling one for the day), and the budget for its day.
+std::string AutoKey(const Gathered& g, const std::vector<std::string>& triggers) {
+  std::string key = "auto";
+  for (const optimize::Pressure& p : g.inputs.pressure) {
+    key += "|" + p.provider + "/" + p.window + "@" +
+           std::to_string(p.resets_at_ms > 0 ? p.resets_at_ms : g.budget_day_start_ms);
   }
-  json applied_ids = json::array(), gateway = json::array(), recorded = json::array();
-  std::vector<optimize::Change> changes;
-  int64_t until_ms = 0;
-  for (const optimize::Action& a : actions) {
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), a.id) == ids.end()) continue;
-    if (a.gateway) {
-      gateway.push_back(a.id);
-      continue;
-    }
-    if (a.changes.empty()) continue;
-    applied_ids.push_back(a.id);
-    recorded.push_back(optimize::ToJson(a));
-    changes.insert(changes.end(), a.changes.begin(), a.changes.end());
-    if (a.until_ms > 0) until_ms = until_ms == 0 ? a.until_ms : std::min(until_ms, a.until_ms);
+  if (triggers.size() > g.inputs.pressure.size()) {
+    key += "|budget@" + std::to_string(g.budget_day_start_ms);
   }
-  json out = {{"actions", applied_ids}, {"gatewayRequired", gateway}};
-  if (changes.empty()) {
-    out["changes"] = json::array();
-    out[keys::kEventId] = nullptr;
+  return key;
+}
+
+Result<bool> Fired(const Context& ctx, const std::string& key) {
+  auto events = ctx.ledger.Events(kConfigChange, "", 0);
+  if (!events.ok()) return events.status();
+  return std::any_of(events->begin(), events->end(),
+                     [&](const ledger::Event& e) { return e.window == key; });
+}
+
+// Mode auto (with args auto: true, the gateway's periodic check): applies the plan once per
+// trigger crossing. dry-run logs the plan it would apply, once; manual does nothing.
+Result<json> AutoStep(const Context& ctx, const Gathered& g,
+                      const std::vector<optimize::Action>& actions,
+                      const std::vector<std::string>& triggers, json out) {
+  out[keys::kAutoFired] = false;
+  if (triggers.empty() || actions.empty() || g.mode == "manual") return out;
+  const std::string key = AutoKey(g, triggers);
+  std::string what;
+  for (const std::string& t : triggers) what += (what.empty() ? "" : "; ") + t;
+  if (g.mode != "auto") {
+    const json alert = {
+        {"level", "warning"},
+        {keys::kMessage, "mode dry-run: would apply " + std::to_string(actions.size()) +
+                             " optimizer action(s) now (" + what +
+                             "); see `openclaw router optimize`"}};
+    auto id = ctx.ledger.AppendEvent(
+        {0, g.inputs.now_ms, "alert", "", "optimizer", alert.dump(), false}, "dry-run|" + key);
+    if (!id.ok()) return id.status();
+    out[keys::kAutoReport] = id.value() > 0 ? alert.at(keys::kMessage) : json(nullptr);
     return out;
   }
-  auto check = optimize::Apply(g.inputs.config, changes);  // all keys still as planned?
-  if (!check.ok()) return check.status();
-  json payload = {
-      {"source", source}, {"actions", recorded}, {"changes", optimize::ToJson(changes)}};
-  if (until_ms > 0) payload["untilMs"] = until_ms;
-  auto id =
-      ctx.ledger.AppendEvent({0, g.inputs.now_ms, kConfigChange, "", "", payload.dump(), false});
-  if (!id.ok()) return id.status();
-  out[keys::kEventId] = id.value();
-  out["changes"] = optimize::ToJson(changes);
-  if (until_ms > 0) out["untilMs"] = until_ms;
+  auto fired = Fired(ctx, key);
+  if (!fired.ok()) return fired.status();
+  if (fired.value()) return out;
+  if (g.jobs.is_null()) {
+    out[keys::kNeedsJobs] = true;  // list the cron jobs and ask again, so they move too
+    return out;
+  }
+  auto applied = RecordApplied(ctx, g, actions, {}, "auto: " + what, key);
+  if (!applied.ok()) return applied.status();
+  out[keys::kAutoFired] = !applied->at(keys::kEventId).is_null();
+  out[keys::kApplied] = std::move(applied).value();
   return out;
 }
+
+}  // namespace
 
 Result<json> Optimize(const Context& ctx, const json& args) {
   auto g = Gather(ctx, args);
@@ -92,93 +109,33 @@ Result<json> Optimize(const Context& ctx, const json& args) {
   if (!automatic.ok()) return automatic.status();
   auto ids = Ids(args);
   if (!ids.ok()) return ids.status();
-  const optimize::Analysis analysis = optimize::Analyze(g->inputs);
+  optimize::Analysis analysis = optimize::Analyze(g->inputs);
+  ROUTER_RETURN_IF_ERROR(AttachCronChanges(g.value(), analysis.actions));
   json out = AnalysisJson(g.value(), analysis, "router.optimize/1");
   const auto triggers =
       optimize::AutoTriggers(g->inputs.pressure, ctx.options.daily_budget_micros,
                              g->budget_spent_micros, ctx.options.budget_soft_threshold);
-  out["triggers"] = triggers;
-  if (g->mode == "manual") {
-    if (apply.value()) {
-      return Status::FailedPrecondition(
-          "mode is manual: the optimizer only reports findings; set `router mode dry-run` (or "
-          "auto) to apply a plan");
-    }
-    return out;
+  out[keys::kTriggers] = triggers;
+  auto honoured = CheckHonoured(ctx, g.value());
+  if (!honoured.ok()) return honoured.status();
+  out[keys::kHonoured] = std::move(honoured).value();
+  if (g->mode == "manual" && apply.value()) {
+    return Status::FailedPrecondition(
+        "mode is manual: the optimizer only reports findings; set `router mode dry-run` (or "
+        "auto) to apply a plan");
   }
+  if (g->mode == "manual")
+    return automatic.value() ? AutoStep(ctx, g.value(), {}, triggers, out) : out;
   json actions = json::array();
   for (const optimize::Action& a : analysis.actions) actions.push_back(optimize::ToJson(a));
-  out["actions"] = std::move(actions);
-  // auto: apply by itself only in mode auto when something needs it now.
-  const bool go = apply.value() || (automatic.value() && g->mode == "auto" && !triggers.empty());
-  if (!go) return out;
+  out[keys::kActions] = std::move(actions);
+  if (automatic.value())
+    return AutoStep(ctx, g.value(), analysis.actions, triggers, std::move(out));
+  if (!apply.value()) return out;
   auto applied = RecordApplied(ctx, g.value(), analysis.actions, ids.value(), "optimize");
   if (!applied.ok()) return applied.status();
-  out["applied"] = std::move(applied).value();
+  out[keys::kApplied] = std::move(applied).value();
   return out;
-}
-
-Result<json> UndoConfigChange(const Context& ctx, const ledger::Event& event, const json& config) {
-  if (!config.is_object()) {
-    return Status::FailedPrecondition(
-        "the newest change is an applied optimization (event " + std::to_string(event.id) +
-        "); undo it where OpenClaw's config can be written: `openclaw router undo` or "
-        "`openclaw-router undo`");
-  }
-  const json payload = json::parse(event.payload, nullptr, false);
-  auto applied =
-      optimize::ChangesFromJson(payload.is_object() ? payload.value("changes", json()) : json(),
-                                "event " + std::to_string(event.id) + " changes");
-  if (!applied.ok()) return applied.status();
-  auto restore = optimize::RestoreChanges(config, applied.value());
-  if (!restore.ok()) return restore.status();
-  const int64_t now = ctx.clock.NowMs();
-  ROUTER_RETURN_IF_ERROR(ctx.ledger.MarkUndone(event.id));
-  const json note = {{"undoneId", event.id}, {"kind", event.kind}};
-  auto id = ctx.ledger.AppendEvent({0, now, "undo", "", "", note.dump(), false});
-  if (!id.ok()) return id.status();
-  json out = UndoJson(id.value(), now, event);
-  out[keys::kChanges] = optimize::ToJson(restore.value());
-  return out;
-}
-
-Result<json> RevertDue(const Context& ctx, const json& config) {
-  auto due = DueShifts(ctx);
-  if (!due.ok()) return due.status();
-  json current = config, reverted = json::array(), refused = json::array();
-  std::vector<optimize::Change> changes;
-  for (auto it = due->rbegin(); it != due->rend(); ++it) {  // newest first
-    auto undone = UndoConfigChange(ctx, *it, current);
-    if (!undone.ok()) {
-      refused.push_back({{keys::kId, it->id}, {keys::kMessage, undone.status().message()}});
-      continue;
-    }
-    auto restore = optimize::ChangesFromJson(undone->at(keys::kChanges), "changes");
-    if (!restore.ok()) return restore.status();
-    auto next = optimize::Apply(current, restore.value());
-    if (!next.ok()) return next.status();
-    current = std::move(next).value();
-    changes.insert(changes.end(), restore->begin(), restore->end());
-    reverted.push_back(it->id);
-  }
-  return json{{keys::kSchema, "router.revert-due/1"},
-              {"reverted", reverted},
-              {"refused", refused},
-              {keys::kChanges, optimize::ToJson(changes)}};
-}
-
-Result<std::vector<ledger::Event>> DueShifts(const Context& ctx) {
-  auto events = ctx.ledger.Events(kConfigChange, "", 0);
-  if (!events.ok()) return events.status();
-  std::vector<ledger::Event> due;
-  const int64_t now = ctx.clock.NowMs();
-  for (const ledger::Event& e : events.value()) {
-    if (e.undone) continue;
-    const json payload = json::parse(e.payload, nullptr, false);
-    const int64_t until = payload.is_object() ? payload.value("untilMs", int64_t{0}) : 0;
-    if (until > 0 && until <= now) due.push_back(e);
-  }
-  return due;
 }
 
 }  // namespace router::commands

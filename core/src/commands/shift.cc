@@ -64,6 +64,7 @@ Result<json> Shift(const Context& ctx, const json& args) {
   if (!until_ms.ok()) return until_ms.status();
   auto actions = optimize::PlanShift(g->inputs, provider, to, until_ms.value());
   if (!actions.ok()) return actions.status();
+  ROUTER_RETURN_IF_ERROR(AttachCronChanges(g.value(), actions.value()));
   json out = {{keys::kSchema, "router.shift/1"}, {keys::kGeneratedAtMs, g->inputs.now_ms},
               {keys::kProvider, provider},       {"to", to},
               {"untilMs", until_ms.value()},     {keys::kMode, g->mode}};

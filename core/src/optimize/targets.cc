@@ -1,5 +1,6 @@
 #include "router/optimize/targets.h"
 
+#include <algorithm>
 #include <set>
 
 namespace router::optimize {
@@ -145,13 +146,17 @@ Result<std::vector<Target>> CronTargets(const json& jobs, const std::vector<Targ
     if (id == nullptr || !id->is_string() || id->get<std::string>().empty()) {
       return Status::InvalidArgument(where + ".id must be a non-empty string");
     }
+    // Heartbeat and system-event jobs run no model turn of their own to re-point: the
+    // heartbeat's model is a config key (the heartbeat target).
+    const json* payload = Find(job, "payload");
+    const json* kind = payload ? Find(*payload, "kind") : nullptr;
+    if (kind != nullptr && *kind != "agentTurn") continue;
     Target t;
     t.kind = TargetKind::kCronJob;
     t.id = id->get<std::string>();
     if (const json* name = Find(job, "name"); name && name->is_string()) t.name = *name;
     const json* agent = Find(job, "agentId");
     t.agent_id = agent && agent->is_string() ? agent->get<std::string>() : "main";
-    const json* payload = Find(job, "payload");
     json model = json::object();
     if (payload != nullptr) {
       if (const json* m = Find(*payload, "model")) model["primary"] = *m;
@@ -172,6 +177,27 @@ Result<std::vector<Target>> CronTargets(const json& jobs, const std::vector<Targ
   return out;
 }
 
+const json* FindJob(const json& jobs, const std::string& id) {
+  const json* list = jobs.is_object() ? Find(jobs, "jobs") : &jobs;
+  if (list == nullptr || !list->is_array()) return nullptr;
+  for (const json& job : *list) {
+    const json* job_id = Find(job, "id");
+    if (job_id != nullptr && *job_id == id) return &job;
+  }
+  return nullptr;
+}
+
+Result<std::vector<Change>> CronJobChanges(const json& job, const ModelSetting& after) {
+  std::vector<Change> out;
+  auto model = SetChange(job, "/payload/model", after.primary);
+  if (!model.ok()) return model.status();
+  if (model->before != model->after) out.push_back(std::move(model).value());
+  auto fallbacks = SetChange(job, "/payload/fallbacks", after.fallbacks);
+  if (!fallbacks.ok()) return fallbacks.status();
+  if (fallbacks->before != fallbacks->after) out.push_back(std::move(fallbacks).value());
+  return out;
+}
+
 namespace {
 
 bool Covers(const Target& target, const std::string& agent_id, const std::string& job_id,
@@ -182,7 +208,8 @@ bool Covers(const Target& target, const std::string& agent_id, const std::string
     case TargetKind::kHeartbeat:
       return trigger == "heartbeat";
     case TargetKind::kAgent:
-      return job_id.empty() && trigger != "heartbeat" && agent_id == target.id;
+      // A routed cron turn's decision carries no job id: it is the job's, never the agent's.
+      return job_id.empty() && trigger != "heartbeat" && trigger != "cron" && agent_id == target.id;
   }
   return false;
 }
@@ -206,6 +233,16 @@ History HistoryOf(const Target& target, const std::vector<ledger::ConsumerUse>& 
     if (Covers(target, c.agent_id, c.cron_job_id, c.trigger)) h.classes[c.task_class] += c.turns;
   }
   return h;
+}
+
+int64_t LastCallOn(const Target& target, const std::string& ref,
+                   const std::vector<ledger::ConsumerUse>& usage) {
+  int64_t last = 0;
+  for (const ledger::ConsumerUse& u : usage) {
+    if (!Covers(target, u.agent_id, u.cron_job_id, u.trigger)) continue;
+    if (u.provider + "/" + u.model == ref) last = std::max(last, u.last_ms);
+  }
+  return last;
 }
 
 }  // namespace router::optimize

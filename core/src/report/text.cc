@@ -549,7 +549,7 @@ std::string ActionLine(const json& a) {
   if (I(a, keys::kMonthlySavingMicros) > 0) {
     line += fmt::format(", saves {}/month", Usd(I(a, keys::kMonthlySavingMicros)));
   }
-  if (a.at(keys::kGateway).get<bool>()) line += " (needs the gateway)";
+  if (a.at(keys::kGateway).get<bool>()) line += " (cron job: edited through the gateway)";
   line += "\n";
   for (const json& c : a.at(keys::kChanges)) {
     line += fmt::format("      {}: {} -> {}\n", S(c, keys::kPath),
@@ -572,6 +572,11 @@ std::string RenderOptimize(const json& result) {
     }
     if (result.at(keys::kFindings).empty()) out += "no findings\n";
   }
+  if (result.contains(keys::kHonoured)) {
+    for (const json& c : result.at(keys::kHonoured).at(keys::kChanges)) {
+      out += "NOT HONOURED: " + S(c, keys::kMessage) + "\n";
+    }
+  }
   if (result.contains(keys::kActions)) {
     out += result.at(keys::kActions).empty() ? "plan: nothing to change\n" : "plan:\n";
     for (const json& a : result.at(keys::kActions)) out += ActionLine(a);
@@ -583,7 +588,7 @@ std::string RenderOptimize(const json& result) {
                : fmt::format("applied {} (undo with `router undo`)\n",
                              applied.at(keys::kActions).dump());
     if (!applied.at(keys::kGatewayRequired).empty()) {
-      out += fmt::format("not applied, needs the gateway: {}\n",
+      out += fmt::format("not applied, needs the gateway (cron jobs not listed): {}\n",
                          applied.at(keys::kGatewayRequired).dump());
     }
   }

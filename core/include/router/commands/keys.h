@@ -183,6 +183,13 @@ inline constexpr char kGatewayRequired[] = "gatewayRequired";
 inline constexpr char kUntilMs[] = "untilMs";
 inline constexpr char kTriggers[] = "triggers";
 inline constexpr char kName[] = "name";
+inline constexpr char kCron[] =
+    "cron";  // [{jobId, changes}]: cron job keys, edited via the gateway
+inline constexpr char kJobId[] = "jobId";
+inline constexpr char kHonoured[] = "honoured";
+inline constexpr char kAutoFired[] = "autoFired";
+inline constexpr char kAutoReport[] = "autoReport";
+inline constexpr char kNeedsJobs[] = "needsJobs";
 
 // record-failure and the cooldowns in status (failover.h, status.h): also kRef, kKind,
 // kProvider, kModel.

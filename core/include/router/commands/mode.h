@@ -20,8 +20,10 @@ namespace router::commands {
                                           const std::optional<std::string>& mode);
 // Reverts the newest set-usage, reset, mode change or applied optimization (the latter against
 // `openclaw_config`, openclaw.json as it is now; see UndoConfigChange in optimize.h, whose result
-// adds the `changes` to write). kNotFound when there is none.
+// adds the `changes` to write and, with `jobs` (the cron listing), the cron edits). kNotFound
+// when there is none.
 [[nodiscard]] Result<nlohmann::json> Undo(const Context& ctx,
-                                          const nlohmann::json& openclaw_config = nullptr);
+                                          const nlohmann::json& openclaw_config = nullptr,
+                                          const nlohmann::json& jobs = nullptr);
 
 }  // namespace router::commands

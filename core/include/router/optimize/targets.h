@@ -12,6 +12,7 @@
 
 #include "router/base/status.h"
 #include "router/ledger/ledger.h"
+#include "router/optimize/changes.h"
 
 namespace router::optimize {
 
@@ -46,9 +47,19 @@ struct Target {
                                                        const std::vector<std::string>& seen_agents);
 
 // Cron jobs as `openclaw cron list --json` lists them ({jobs:[...]} or the array): id, name,
-// agentId, payload.model, payload.fallbacks. A job without a model runs on its agent's.
+// agentId, payload.model, payload.fallbacks. A job without a model runs on its agent's. Only
+// agentTurn jobs are targets (the gateway's heartbeat job follows the heartbeat's config key).
 [[nodiscard]] Result<std::vector<Target>> CronTargets(const nlohmann::json& jobs,
                                                       const std::vector<Target>& agents);
+
+// The job with `id` in a cron listing ({jobs:[...]} or the array); null when it is not there.
+const nlohmann::json* FindJob(const nlohmann::json& jobs, const std::string& id);
+
+// The edits of one cron job (JSON pointers into the job as `cron get` shows it) that make its
+// payload use `after`: /payload/model, and /payload/fallbacks when they differ. Undo restores a
+// key that was absent by clearing it (`cron edit --clear-model` / `--clear-fallbacks`).
+[[nodiscard]] Result<std::vector<Change>> CronJobChanges(const nlohmann::json& job,
+                                                         const ModelSetting& after);
 
 // What one target did over the analysed days.
 struct History {
@@ -66,6 +77,10 @@ struct History {
 // included), a cron job's runs, a heartbeat's heartbeat turns.
 History HistoryOf(const Target& target, const std::vector<ledger::ConsumerUse>& usage,
                   const std::vector<ledger::ClassTurns>& classes);
+
+// The last call `target` made on `ref` ("provider/model") in `usage`; 0 when none.
+int64_t LastCallOn(const Target& target, const std::string& ref,
+                   const std::vector<ledger::ConsumerUse>& usage);
 
 // A JSON pointer from keys (each escaped: "~" -> "~0", "/" -> "~1").
 std::string Pointer(const std::vector<std::string>& keys);

@@ -1,0 +1,204 @@
+// The optimizer end to end in real OpenClaw with a running gateway: two agents and two cron jobs
+// on the loopback fake provider, history from real turns and cron runs, then analyze -> optimize
+// --apply (openclaw.json and the cron jobs change; the next turns reach the new model) -> undo
+// (the file byte for byte, the jobs' models back); shift off a provider and back when its time is
+// up; mode auto applying a plan by itself on a budget crossing.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fakeProvider, Sandbox } from "./sandbox.mjs";
+
+const SECRET = "sk-e2e-optimize-51c2e9b7";
+const STRONG = { id: "o-strong", cost: { input: 15, output: 75 } };
+const CHEAP = { id: "o-cheap", cost: { input: 0.1, output: 0.4 } };
+const OTHER = { id: "o-other", cost: { input: 1, output: 4 } };
+const USAGE = { prompt_tokens: 2000, completion_tokens: 300, cached_tokens: 0 };
+const profile = (coding, reasoning, creative, instruction, context, speed) =>
+  ({ coding, reasoning, creative, instruction, context, speed });
+const PLUGIN_CONFIG = {
+  timezone: "UTC",
+  dailyBudgetUsd: 100,
+  capabilities: {
+    "fakeai/o-strong": profile(0.95, 0.95, 0.9, 0.95, 0.9, 0.4),
+    "fakeai/o-cheap": profile(0.3, 0.45, 0.5, 0.75, 0.3, 0.95),
+    "fakeother/o-other": profile(0.9, 0.9, 0.9, 0.9, 0.9, 0.6),
+  },
+};
+const SMALL_TALK = "hi! how are you doing today?";
+
+const sandbox = Sandbox.create("optimize");
+const configFile = path.join(sandbox.stateDir, "openclaw.json");
+let fake;
+let gateway;
+let gw;  // options for gateway clients
+const jobs = {};  // name -> id
+
+async function ok(args) {
+  return sandbox.ok(args, { ...gw, timeoutMs: 400_000 });  // turns take minutes on a loaded machine
+}
+async function json(args) {
+  const { stdout } = await ok([...args, "--json"]);
+  return JSON.parse(stdout.slice(stdout.indexOf("{")));
+}
+const router = (args) => json(["router", ...args]);
+const job = async (id) => {
+  const out = await json(["cron", "get", id]);
+  return out.job ?? out;
+};
+const agentModel = async (key) => JSON.parse((await ok(["config", "get", key, "--json"])).stdout);
+const seenModels = () => fake.requests().map((r) => r.model);
+const turn = (agent) => ok(["agent", "--agent", agent, "--message", SMALL_TALK, "--json"]);
+const cronRun = (id) => ok(["cron", "run", id, "--wait", "--wait-timeout", "2m", "--poll-interval", "1s"]);
+
+// On a loaded machine the gateway can miss its 5 s state-lease deadline and exit: try again.
+async function startGateway() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sandbox.startGateway({ readyTimeoutMs: 300_000 });
+    } catch (err) {
+      if (attempt === 3 || !/gateway exited/.test(err.message)) throw err;
+    }
+  }
+}
+
+// The models the fake provider saw while `run` ran.
+async function nextModels(run) {
+  const count = fake.requests().length;
+  await run();
+  return seenModels().slice(count);
+}
+
+describe("optimizer in real OpenClaw with a gateway", { timeout: 1_200_000 }, () => {
+  before(async () => {
+    fake = await sandbox.startFakeProvider({
+      models: { "o-strong": { usage: USAGE }, "o-cheap": { usage: USAGE }, "o-other": { usage: USAGE } },
+    });
+    await sandbox.installPlugin();
+    await sandbox.patchConfig({
+      plugins: { entries: { "model-router": { hooks: { allowConversationAccess: true }, config: PLUGIN_CONFIG } } },
+      models: {
+        providers: {
+          fakeai: fakeProvider(fake.baseUrl, "/a", SECRET, [STRONG, CHEAP]),
+          fakeother: fakeProvider(fake.baseUrl, "/b", SECRET, [OTHER]),
+        },
+      },
+      agents: {
+        defaults: { model: { primary: "fakeai/o-strong" } },
+        entries: { main: {}, ops: { model: "fakeai/o-strong" } },
+      },
+    });
+    gateway = await startGateway();
+    gw = { env: gateway.env };
+    for (const [name, agent] of [["brief", "main"], ["digest", "ops"]]) {
+      const added = await json(["cron", "add", "0 7 * * *", SMALL_TALK, "--name", name, "--session", "isolated",
+        "--agent", agent, "--model", "fakeai/o-strong", "--no-deliver"]);
+      jobs[name] = (added.job ?? added).id;
+      assert.ok(jobs[name], JSON.stringify(added));
+    }
+    // History from real work: one turn per agent, one run per job, all on o-strong.
+    await Promise.all([turn("main"), turn("ops")]);
+    await Promise.all([cronRun(jobs.brief), cronRun(jobs.digest)]);
+    assert.ok(seenModels().filter((m) => m === "o-strong").length >= 4, JSON.stringify(seenModels()));
+  });
+
+  after(async () => {
+    await gateway?.stop();
+    sandbox.stop();
+  });
+
+  test("analyze and optimize propose the cheaper model for both agents and both jobs", async () => {
+    const analysis = await router(["analyze"]);
+    const targets = analysis.summaries.map((s) => `${s.target.kind}:${s.target.id}`).sort();
+    assert.deepEqual(targets, ["agent:main", "agent:ops", `cron-job:${jobs.brief}`, `cron-job:${jobs.digest}`].sort());
+    const plan = await router(["optimize"]);
+    const after = Object.fromEntries(plan.actions.map((a) => [`${a.target.kind}:${a.target.id}`, a.after.primary]));
+    assert.equal(after["agent:ops"], "fakeai/o-cheap");
+    assert.equal(after["agent:main"], "fakeai/o-cheap");
+    assert.equal(after[`cron-job:${jobs.brief}`], "fakeai/o-cheap");
+    assert.equal(after[`cron-job:${jobs.digest}`], "fakeai/o-cheap");
+    for (const a of plan.actions) assert.ok(a.monthlySavingMicros > 0);
+  });
+
+  test("optimize --apply changes openclaw.json and the cron jobs; the next turns reach the new model; undo restores them", async () => {
+    const original = fs.readFileSync(configFile, "utf8");
+    const before = { brief: await job(jobs.brief), digest: await job(jobs.digest) };
+    const applied = await router(["optimize", "--apply"]);
+    assert.ok(applied.applied.eventId > 0);
+    assert.deepEqual(applied.applied.gatewayRequired, []);
+    assert.equal(applied.applied.cron.length, 2);
+    assert.equal((await agentModel("agents.entries.ops.model")).primary, "fakeai/o-cheap");
+    for (const name of ["brief", "digest"]) {
+      const edited = await job(jobs[name]);
+      assert.equal(edited.payload.model, "fakeai/o-cheap");
+      assert.deepEqual(edited.payload.fallbacks, ["fakeai/o-strong"]);
+    }
+    // OpenClaw honours both: the fake provider sees the new model.
+    assert.deepEqual(await nextModels(() => turn("ops")), ["o-cheap"]);
+    assert.deepEqual(await nextModels(() => cronRun(jobs.brief)), ["o-cheap"]);
+    const checked = await router(["analyze"]);
+    assert.deepEqual(checked.honoured.changes, []);
+
+    const undone = await router(["undo"]);
+    assert.equal(undone.undone.kind, "config-change");
+    assert.equal(fs.readFileSync(configFile, "utf8"), original, "openclaw.json byte for byte");
+    for (const name of ["brief", "digest"]) {
+      const back = await job(jobs[name]);
+      assert.equal(back.payload.model, before[name].payload.model);
+      assert.deepEqual(back.payload.fallbacks, before[name].payload.fallbacks);
+    }
+  });
+
+  test("a job edited back behind the plugin's back raises the not-honoured alert", async () => {
+    const applied = await router(["optimize", "--apply", "--actions", `${(await router(["optimize"])).actions.find((a) => a.target.id === jobs.digest).id}`]);
+    assert.equal(applied.applied.cron[0].jobId, jobs.digest);
+    await ok(["cron", "edit", jobs.digest, "--model", "fakeai/o-strong"]);  // not through the plugin
+    await new Promise((r) => setTimeout(r, 6000));  // past the grace for runs already under way
+    assert.deepEqual(await nextModels(() => cronRun(jobs.digest)), ["o-strong"]);
+    const checked = await router(["analyze"]);
+    const miss = checked.honoured.changes.find((c) => c.target.id === jobs.digest);
+    assert.ok(miss, JSON.stringify(checked.honoured));
+    assert.match(miss.message, /not honoured: cron-job .* still calls fakeai\/o-strong/);
+    // Undo refuses: the user changed the same key since.
+    const undo = await sandbox.openclaw(["router", "undo", "--json"], gw);
+    assert.notEqual(undo.code, 0);
+    assert.match(undo.stderr, /\/payload\/model/);
+    await ok(["cron", "edit", jobs.digest, "--model", "fakeai/o-cheap"]);
+    await router(["undo"]);
+    assert.equal((await job(jobs.digest)).payload.model, "fakeai/o-strong");
+  });
+
+  test("shift moves every agent and job off a provider and back when its time is up", async () => {
+    const original = fs.readFileSync(configFile, "utf8");
+    const until = Date.now() + 25_000;
+    const shifted = await router(["shift", "fakeai", "--to", "fakeother/o-other", "--until", String(until)]);
+    assert.ok(shifted.applied.eventId > 0);
+    assert.equal((await agentModel("agents.entries.ops.model")).primary, "fakeother/o-other");
+    assert.equal((await agentModel("agents.defaults.model")).primary, "fakeother/o-other");
+    for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeother/o-other");
+    await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now() + 500)));
+    await router(["analyze"]);  // any optimizer command moves due shifts back first
+    assert.equal(fs.readFileSync(configFile, "utf8"), original);
+    for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeai/o-strong");
+  });
+
+  test("mode auto applies the plan by itself when the daily budget crosses its soft threshold", async () => {
+    await router(["mode", "auto"]);
+    // $0.10 a day: today's o-strong turns are already past 80% of it. Hot-reloaded by the gateway.
+    await ok(["config", "set", "plugins.entries.model-router.config.dailyBudgetUsd", "0.1"]);
+    // A gateway turn's llm_output runs the check (at most every 30 s per plugin instance).
+    let model;
+    for (let attempt = 0; attempt < 3 && model !== "fakeai/o-cheap"; attempt++) {
+      await turn("main");
+      for (let i = 0; i < 15 && model !== "fakeai/o-cheap"; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        model = JSON.parse(fs.readFileSync(configFile, "utf8")).agents.entries.ops.model?.primary;
+      }
+    }
+    assert.equal(model, "fakeai/o-cheap", `mode auto did not apply:\n${gateway.log().slice(-3000)}`);
+    assert.match(gateway.log(), /mode auto applied/);
+    const undone = await router(["undo"]);
+    assert.equal(undone.undone.kind, "config-change");
+    assert.equal((await agentModel("agents.entries.ops.model")), "fakeai/o-strong");
+  });
+});
