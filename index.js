@@ -6,6 +6,7 @@ import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
 import { registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
 import { runWithConfig } from "./hooks/config_writes.js";
+import { credentialArgs } from "./hooks/credentials.js";
 import { fallbackNote, noteAttempt, RoutedRuns, routeAttempt } from "./hooks/failover.js";
 import { createTools } from "./tools/index.js";
 import { registerOperations } from "./ui/operations.js";
@@ -81,7 +82,11 @@ export default {
     // analyze/optimize/shift/undo read OpenClaw's config and write through its config writer.
     const runOptimizer = (runtime, name, args) => runWithConfig(api, runtime, name, args);
     api.registerCli(
-      ({ program }) => registerCli(program, { getRuntime, runOptimizer }),
+      ({ program }) => registerCli(program, {
+        getRuntime,
+        runOptimizer,
+        credentialFacts: () => credentialArgs(api, resolveStateDir(api)),
+      }),
       { descriptors: [{ name: "router", description: "Model usage, cost, quotas and routing", hasSubcommands: true }] },
     );
     // Agent hooks are dispatched to discovery-mode instances too, so only cli-metadata skips them.

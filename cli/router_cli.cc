@@ -30,6 +30,7 @@ constexpr const char* kUsage = R"(usage: openclaw-router <command> [arguments] [
 commands (the same as `openclaw router …`):
   status [provider]                 quota windows, daily budget, usage and cost
   providers                         configured providers and providers seen in the ledger
+  credentials                       where each provider's key comes from, as fingerprints
   set-usage <provider> <value>      sync a window by hand: 79%, 1.2M, 500k or $3.50
   reset <provider>                  count usage from now on
   mode [manual|dry-run|auto]        show or set how optimizations apply
@@ -201,6 +202,12 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     cmd = {{"provider", p[1]}, {"apply", !args.dry_run}};
     if (!args.to.empty()) cmd["to"] = args.to;
     if (!args.until.empty()) cmd["until"] = args.until;
+  } else if (name == "credentials") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 0, "credentials [--json]"));
+    cmd = {
+        {"openclaw",
+         {{"profilesRead", false},
+          {"profilesNote", "only the plugin can read them: run `openclaw router credentials`"}}}};
   } else if (name == "providers" || name == "undo" || name == "report") {
     ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--json]").c_str()));
   } else if (name == "set-usage") {
@@ -336,6 +343,7 @@ int Main(int argc, char** argv) {
   if (config_path.empty()) config_path = state_dir + "/openclaw.json";
   auto openclaw = router::config::ReadOpenClawConfig(config_path, router::config::ProcessEnv());
   if (!openclaw.ok()) return Fail(openclaw.status().message());
+  if (command->first == "credentials") command->second["stateDir"] = state_dir;
   router::runtime::Environment env;
   env.state_dir = state_dir;
   auto runtime = router::runtime::Runtime::Open({openclaw->plugin, openclaw->models}, env);

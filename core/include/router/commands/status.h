@@ -14,8 +14,8 @@
 //             forecast: <predict.h's nearest: the earliest predicted exhaustion> | null,
 //             periods:{today:{sinceMs}, last7Days:{sinceMs}, thisMonth:{sinceMs}},
 //             totals:{today:T, last7Days:T, thisMonth:T},
-//             providers:[{provider, configured, today:T, last7Days:T, thisMonth:T,
-//                         models:[{model, today:T, last7Days:T, thisMonth:T}]}],
+//             providers:[{provider, configured, accountOf?, account?, today:T, last7Days:T,
+//                         thisMonth:T, models:[{model, today:T, last7Days:T, thisMonth:T}]}],
 //             routing:{today:R, last7Days:R, thisMonth:R,
 //                      cooldowns:[{provider, model ("*" = all), kind, untilMs, streak}],
 //                      fallbacks:[{atMs, runId, answered, reason}] (today's, newest 10)}}
