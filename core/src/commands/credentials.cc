@@ -42,7 +42,10 @@ Status Fp(const json& obj, const std::string& path, std::string& out) {
 
 Status ParseFacts(const json& o, cred::OpenClawFacts& facts) {
   if (!o.is_object()) return Status::Ok();
-  for (const auto& [id, key] : o.value("config", json::object()).items()) {
+  // Named copies: items() of a temporary would dangle.
+  const json config = o.value("config", json::object());
+  const json profiles = o.value("profiles", json::object());
+  for (const auto& [id, key] : config.items()) {
     const std::string path = "openclaw.config." + id;
     cred::ConfigKey k;
     ROUTER_RETURN_IF_ERROR(Text(key, "kind", path, k.kind));
@@ -55,7 +58,7 @@ Status ParseFacts(const json& o, cred::OpenClawFacts& facts) {
     }
     facts.config[id] = k;
   }
-  for (const auto& [id, list] : o.value("profiles", json::object()).items()) {
+  for (const auto& [id, list] : profiles.items()) {
     if (!list.is_array()) {
       return Status::InvalidArgument("credentials: \"openclaw.profiles." + id +
                                      "\" must be an array");
