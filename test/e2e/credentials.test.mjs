@@ -34,7 +34,7 @@ const row = (doc, provider, account = null) =>
 const FAKE = { models: { flash: { usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 0 } } } };
 const FLASH = { id: "flash", cost: { input: 0, output: 0 }, contextWindow: 128_000 };
 
-describe("router credentials and accounts", { timeout: 600_000 }, () => {
+describe("router credentials and accounts", { timeout: 1_200_000 }, () => {
   let doc;
   let fake;
   before(async () => {
@@ -109,7 +109,8 @@ describe("router credentials and accounts", { timeout: 600_000 }, () => {
   test("turns move to the second account when the first's window is spent", async () => {
     const turn = async () => {
       const before = fake.requests().length;
-      const result = await openclaw(["agent", "--local", "--agent", "main", "--message", "hi there", "--model", "router/auto", "--json"]);
+      const result = await openclaw(["agent", "--local", "--agent", "main", "--message", "hi there", "--model", "router/auto", "--json"],
+        { timeoutMs: 420_000 });
       assert.equal(result.code, 0, `turn failed:\n${result.stdout}\n${result.stderr}`);
       return fake.requests().slice(before).map((r) => r.path.split("/")[1]);
     };
