@@ -6,6 +6,7 @@ import { registerCli } from "./cli/register.js";
 import { toCronRun, toInputChars, toModelCallRun, toModelCatalog, toRouteArgs, toUsageEvent } from "./hooks/usage.js";
 import { configuredModel, registerRouteEndpoint, routerProvider } from "./hooks/routing.js";
 import { autoOptimize, runWithConfig } from "./hooks/config_writes.js";
+import { credentialArgs } from "./hooks/credentials.js";
 import { fallbackNote, noteAttempt, RoutedRuns, routeAttempt } from "./hooks/failover.js";
 import { fetchArgs, registerUsageFetch } from "./hooks/usage_fetch.js";
 import { createTools } from "./tools/index.js";
@@ -86,6 +87,7 @@ export default {
         getRuntime,
         runOptimizer,
         fetchArgs: (provider) => fetchArgs(api, { provider, viaCli: true }),
+        credentialFacts: () => credentialArgs(api, resolveStateDir(api)),
       }),
       { descriptors: [{ name: "router", description: "Model usage, cost, quotas and routing", hasSubcommands: true }] },
     );

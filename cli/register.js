@@ -19,7 +19,7 @@ async function writeHtml(getRuntime, file) {
   }
 }
 
-export function registerCli(program, { getRuntime, runOptimizer, fetchArgs }) {
+export function registerCli(program, { getRuntime, runOptimizer, fetchArgs, credentialFacts }) {
   // analyze, optimize, shift and undo run with OpenClaw's config and write what they change.
   const withConfig = new Set(["analyze", "optimize", "shift", "undo"]);
   const run = (name, argsOf) => async (...cliArgs) => {
@@ -55,6 +55,12 @@ export function registerCli(program, { getRuntime, runOptimizer, fetchArgs }) {
     .description("Configured providers and every provider and model seen in the ledger")
     .option("--json", "print router.providers/1 JSON")
     .action(run("providers", () => ({})));
+
+  router
+    .command("credentials")
+    .description("Where each provider's and account's key comes from (auth profile, environment, .env, config), as fingerprints")
+    .option("--json", "print router.credentials/1 JSON")
+    .action(run("credentials", () => credentialFacts?.() ?? {}));
 
   router
     .command("set-usage <provider> <value>")

@@ -41,6 +41,7 @@ commands (the same as `openclaw router …`):
   status --html <file>              the Control UI's Router page as one self-contained HTML
                                     file (rendered by the plugin's ui/write_html.js: needs node)
   providers                         configured providers and providers seen in the ledger
+  credentials                       where each provider's key comes from, as fingerprints
   set-usage <provider> <value>      sync a window by hand: 79%, 1.2M, 500k or $3.50
   reset <provider>                  count usage from now on
   mode [manual|dry-run|auto]        show or set how optimizations apply
@@ -254,6 +255,12 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     ROUTER_RETURN_IF_ERROR(arity(0, 1, "fetch [provider] [--snapshot FILE] [--json]"));
     if (p.size() > 1) cmd["provider"] = p[1];
     ROUTER_RETURN_IF_ERROR(FetchInputs(args.snapshot, cmd));
+  } else if (name == "credentials") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 0, "credentials [--json]"));
+    cmd = {
+        {"openclaw",
+         {{"profilesRead", false},
+          {"profilesNote", "only the plugin can read them: run `openclaw router credentials`"}}}};
   } else if (name == "providers" || name == "undo" || name == "report") {
     ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--json]").c_str()));
   } else if (name == "set-usage") {
@@ -439,6 +446,7 @@ int Main(int argc, char** argv) {
   if (config_path.empty()) config_path = state_dir + "/openclaw.json";
   auto openclaw = router::config::ReadOpenClawConfig(config_path, router::config::ProcessEnv());
   if (!openclaw.ok()) return Fail(openclaw.status().message());
+  if (command->first == "credentials") command->second["stateDir"] = state_dir;
   router::runtime::Environment env;
   env.state_dir = state_dir;
   auto runtime = router::runtime::Runtime::Open({openclaw->plugin, openclaw->models}, env);

@@ -2,6 +2,7 @@
 
 #include "args.h"
 #include "router/commands/alerts.h"
+#include "router/commands/credentials.h"
 #include "router/commands/decisions.h"
 #include "router/commands/failover.h"
 #include "router/commands/fetch.h"
@@ -30,6 +31,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
     return Status(ctx, {provider});
   }
   if (name == "providers") return Providers(ctx);
+  if (name == "credentials") return Credentials(ctx, a);
   if (name == "set-usage") {
     ROUTER_RETURN_IF_ERROR(StringArg(a, "provider", true, provider));
     ROUTER_RETURN_IF_ERROR(StringArg(a, "value", true, value));
@@ -94,7 +96,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   return Status::InvalidArgument(
       "unknown command \"" + name +
       "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, decisions, "
-      "page, analyze, optimize, shift, record-failure, report, fetch");
+      "page, analyze, optimize, shift, record-failure, report, fetch, credentials");
 }
 
 std::string ToText(const json& result) {

@@ -169,12 +169,22 @@ void PutSpend(const Context& ctx, const std::string& only,
         ledger::Add(totals[p], row->periods[p]);
       }
     }
-    json entry = {{keys::kProvider, name},
-                  {keys::kConfigured, ctx.options.FindProvider(name) != nullptr}};
+    const config::ProviderOptions* configured = ctx.options.FindProvider(name);
+    json entry = {{keys::kProvider, name}, {keys::kConfigured, configured != nullptr}};
+    if (configured != nullptr && !configured->account_of.empty()) {
+      entry[keys::kAccountOf] = configured->account_of;
+      entry[keys::kAccount] = configured->account_name;
+    }
     PutPeriods(entry, provider_totals);
     entry[keys::kModels] = std::move(model_list);
     providers.push_back(std::move(entry));
   }
+  // An account's row follows its provider's (accounts are shown together).
+  const auto group = [](const json& p) {
+    return p.value(keys::kAccountOf, p.at(keys::kProvider).get<std::string>());
+  };
+  std::stable_sort(providers.begin(), providers.end(),
+                   [&group](const json& a, const json& b) { return group(a) < group(b); });
   PutPeriods(out[keys::kTotals], totals);
   out[keys::kProviders] = std::move(providers);
 }

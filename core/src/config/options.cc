@@ -263,14 +263,59 @@ const std::vector<Field<BudgetOptions>>& BudgetFields() {
   return fields;
 }
 
-const std::vector<Field<AccountOptions>>& AccountFields() {
-  static const std::vector<Field<AccountOptions>> fields = {
+// The `windows` of a provider or an account, kept raw until the provider is complete.
+template <typename T>
+Field<T> WindowsField() {
+  return {"windows",
+          [](const json& v, const std::string& p, T& o) {
+            return ParseArray(v, p, WindowFields(), o.windows);
+          },
+          [] {
+            std::vector<std::string> paths;
+            for (const auto& key : KeyPaths(WindowFields())) paths.push_back("[]." + key);
+            return paths;
+          }};
+}
+
+// An account's windows, like the provider's, wait for the provider's unit and zone.
+struct RawAccount {
+  AccountOptions account;
+  std::vector<RawWindow> windows;
+};
+
+// Environment variable names as shells and dotenv accept them.
+Status ParseEnvName(const json& value, const std::string& path, std::string& out) {
+  const auto valid = [](const std::string& s) {
+    if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+  };
+  if (!value.is_string() || !valid(value.get<std::string>())) {
+    return Invalid(path,
+                   "the name of an environment variable (letters, digits, _), e.g. "
+                   "\"GEMINI_API_KEY_2\" -- the variable's name, never the key itself",
+                   value.is_string() ? json("(a string that is not a variable name)") : value);
+  }
+  out = value.get<std::string>();
+  return Status::Ok();
+}
+
+const std::vector<Field<RawAccount>>& AccountFields() {
+  static const std::vector<Field<RawAccount>> fields = {
       {"name", [](const json& v, const std::string& p,
-                  AccountOptions& o) { return ParseNonEmptyString(v, p, o.name); }},
+                  RawAccount& o) { return ParseNonEmptyString(v, p, o.account.name); }},
+      {"provider", [](const json& v, const std::string& p,
+                      RawAccount& o) { return ParseNonEmptyString(v, p, o.account.provider); }},
+      {"profile", [](const json& v, const std::string& p,
+                     RawAccount& o) { return ParseNonEmptyString(v, p, o.account.profile); }},
+      {"apiKeyEnv", [](const json& v, const std::string& p,
+                       RawAccount& o) { return ParseEnvName(v, p, o.account.api_key_env); }},
       {"credentialsPath",
-       [](const json& v, const std::string& p, AccountOptions& o) {
-         return ParseNonEmptyString(v, p, o.credentials_path);
+       [](const json& v, const std::string& p, RawAccount& o) {
+         return ParseNonEmptyString(v, p, o.account.credentials_path);
        }},
+      WindowsField<RawAccount>(),
   };
   return fields;
 }
@@ -308,6 +353,7 @@ const std::vector<Field<LocalOptions>>& LocalFields() {
 struct RawProvider {
   ProviderOptions provider;
   std::vector<RawWindow> windows;
+  std::vector<RawAccount> accounts;
 };
 
 const std::vector<Field<RawProvider>>& ProviderFields() {
@@ -318,15 +364,7 @@ const std::vector<Field<RawProvider>>& ProviderFields() {
        }},
       {"quotaType", [](const json& v, const std::string& p,
                        RawProvider& o) { return ParseEnum(v, p, kUnits, o.provider.quota_type); }},
-      {"windows",
-       [](const json& v, const std::string& p, RawProvider& o) {
-         return ParseArray(v, p, WindowFields(), o.windows);
-       },
-       [] {
-         std::vector<std::string> paths;
-         for (const auto& key : KeyPaths(WindowFields())) paths.push_back("[]." + key);
-         return paths;
-       }},
+      WindowsField<RawProvider>(),
       {"tier", [](const json& v, const std::string& p,
                   RawProvider& o) { return ParseEnum(v, p, kTiers, o.provider.tier); }},
       {"priority", [](const json& v, const std::string& p,
@@ -339,7 +377,7 @@ const std::vector<Field<RawProvider>>& ProviderFields() {
        [] { return KeyPaths(BudgetFields()); }},
       {"accounts",
        [](const json& v, const std::string& p, RawProvider& o) {
-         return ParseArray(v, p, AccountFields(), o.provider.accounts);
+         return ParseArray(v, p, AccountFields(), o.accounts);
        },
        [] {
          std::vector<std::string> paths;
@@ -361,13 +399,11 @@ const std::vector<Field<RawProvider>>& ProviderFields() {
 }
 
 // Turns raw windows into WindowOptions once the provider's unit and zone are known.
-Status FinishProvider(RawProvider& raw, const std::string& path, const std::string& plugin_zone) {
-  ProviderOptions& provider = raw.provider;
-  auto zone = calendar::Zone::Find(provider.timezone.empty() ? plugin_zone : provider.timezone);
-  if (!zone.ok()) return zone.status();
+Status FinishWindows(std::vector<RawWindow>& raw, const std::string& path, QuotaUnit unit,
+                     const calendar::Zone& zone, std::vector<WindowOptions>& out) {
   std::set<std::string> names;
-  for (size_t i = 0; i < raw.windows.size(); ++i) {
-    RawWindow& w = raw.windows[i];
+  for (size_t i = 0; i < raw.size(); ++i) {
+    RawWindow& w = raw[i];
     const std::string wpath = path + ".windows[" + std::to_string(i) + "]";
     if (w.window.name.empty()) return Invalid(wpath + ".name", "a non-empty string", nullptr);
     if (!names.insert(w.window.name).second) {
@@ -377,23 +413,94 @@ Status FinishProvider(RawProvider& raw, const std::string& path, const std::stri
       return Invalid(wpath + ".schedule", "an object such as {\"type\": \"rolling\", \"hours\": 5}",
                      nullptr);
     }
-    auto schedule = ParseSchedule(w.schedule, wpath + ".schedule", zone.value());
+    auto schedule = ParseSchedule(w.schedule, wpath + ".schedule", zone);
     if (!schedule.ok()) return Status::InvalidArgument(kPrefix + schedule.status().message());
     w.window.schedule = schedule.value();
     if (!w.limit.is_null()) {
-      if (provider.quota_type == QuotaUnit::kBudget) {
+      if (unit == QuotaUnit::kBudget) {
         ROUTER_RETURN_IF_ERROR(ParseUsd(w.limit, w.path, true, w.window.limit));
       } else if (!IsWhole(w.limit) || w.limit.get<double>() < 0) {
         return Invalid(w.path,
-                       std::string("a whole number of ") + Name(provider.quota_type) +
+                       std::string("a whole number of ") + Name(unit) +
                            " from 0 (no limit) to 2^53 - 1 (9007199254740991)",
                        w.limit);
       } else {
         w.window.limit = static_cast<int64_t>(w.limit.get<double>());
       }
     }
-    provider.windows.push_back(std::move(w.window));
+    out.push_back(std::move(w.window));
   }
+  return Status::Ok();
+}
+
+Status FinishAccounts(RawProvider& raw, const std::string& path, const calendar::Zone& zone) {
+  std::set<std::string> names;
+  for (size_t i = 0; i < raw.accounts.size(); ++i) {
+    RawAccount& a = raw.accounts[i];
+    const std::string apath = path + ".accounts[" + std::to_string(i) + "]";
+    if (a.account.name.empty()) {
+      return Invalid(apath + ".name", "a non-empty string naming the account, e.g. \"work\"",
+                     nullptr);
+    }
+    if (!names.insert(a.account.name).second) {
+      return Invalid(apath + ".name", "unique within the provider", a.account.name);
+    }
+    if (a.account.provider == raw.provider.id) a.account.provider.clear();
+    if (a.account.provider.empty() && !a.windows.empty()) {
+      return Status::InvalidArgument(
+          std::string(kPrefix) + "\"" + apath +
+          ".windows\" must be left out on an account without \"provider\" (OpenClaw rotates a "
+          "provider's own auth profiles itself); to track its windows, give the account its own "
+          "OpenClaw provider id in \"provider\"");
+    }
+    ROUTER_RETURN_IF_ERROR(
+        FinishWindows(a.windows, apath, raw.provider.quota_type, zone, a.account.windows));
+    raw.provider.accounts.push_back(std::move(a.account));
+  }
+  return Status::Ok();
+}
+
+Status FinishProvider(RawProvider& raw, const std::string& path, const std::string& plugin_zone) {
+  ProviderOptions& provider = raw.provider;
+  auto zone = calendar::Zone::Find(provider.timezone.empty() ? plugin_zone : provider.timezone);
+  if (!zone.ok()) return zone.status();
+  ROUTER_RETURN_IF_ERROR(
+      FinishWindows(raw.windows, path, provider.quota_type, zone.value(), provider.windows));
+  return FinishAccounts(raw, path, zone.value());
+}
+
+// The providers accounts add: a copy of their provider with the account's id, windows and a
+// priority just below the provider and the accounts before it, so routing moves to the next
+// account only when a window of the one before is spent (or it fails).
+Status AddAccountProviders(std::vector<ProviderOptions>& providers) {
+  std::vector<ProviderOptions> added;
+  for (const ProviderOptions& p : providers) {
+    for (size_t i = 0; i < p.accounts.size(); ++i) {
+      const AccountOptions& a = p.accounts[i];
+      if (a.provider.empty()) continue;
+      const std::string apath =
+          "providers." + p.id + ".accounts[" + std::to_string(i) + "].provider";
+      const auto clash = [&a](const ProviderOptions& q) { return q.id == a.provider; };
+      if (std::any_of(providers.begin(), providers.end(), clash) ||
+          std::any_of(added.begin(), added.end(), clash)) {
+        return Invalid(apath,
+                       "an OpenClaw provider id no other provider or account uses (it is "
+                       "configured twice; remove one)",
+                       a.provider);
+      }
+      ProviderOptions account = p;
+      account.id = a.provider;
+      account.accounts.clear();
+      if (!a.windows.empty()) account.windows = a.windows;
+      account.priority = std::max(0, p.priority - 1 - static_cast<int>(i));
+      account.account_of = p.id;
+      account.account_name = a.name;
+      added.push_back(std::move(account));
+    }
+  }
+  for (auto& account : added) providers.push_back(std::move(account));
+  std::sort(providers.begin(), providers.end(),
+            [](const ProviderOptions& a, const ProviderOptions& b) { return a.id < b.id; });
   return Status::Ok();
 }
 
@@ -934,6 +1041,7 @@ Result<PluginOptions> Parse(const json& config) {
     ROUTER_RETURN_IF_ERROR(FinishProvider(entry.second, entry.first, options.timezone));
     options.providers.push_back(std::move(entry.second.provider));
   }
+  ROUTER_RETURN_IF_ERROR(AddAccountProviders(options.providers));
   return options;
 }
 

@@ -472,7 +472,11 @@ std::string RenderStatus(const json& status) {
                      "PROVIDER / MODEL", "CALLS", "FAIL", "INPUT", "OUTPUT", "CACHE-RD", "CACHE-WR",
                      "COST TODAY", "7 DAYS", "MONTH");
   for (const json& provider : providers) {
-    out += Row(S(provider, keys::kProvider), provider);
+    const std::string name = S(provider, keys::kProvider);
+    out += Row(provider.contains(keys::kAccountOf)
+                   ? "  " + name + " (" + S(provider, keys::kAccountOf) + " account)"
+                   : name,
+               provider);
     for (const json& model : provider.at(keys::kModels)) {
       out += Row("  " + S(model, keys::kModel), model);
     }
@@ -642,6 +646,7 @@ std::string Render(const json& result, const std::string& timezone) {
   }
   if (schema == keys::kShadowReportSchema) return RenderShadowReport(result);
   if (schema == keys::kFetchSchema) return RenderFetch(result);
+  if (schema == keys::kCredentialsSchema) return RenderCredentials(result);
   throw json::other_error::create(501, "no renderer for schema " + schema, &result);
 }
 

@@ -32,11 +32,14 @@ bool Contains(const std::string& text, const std::string& part) {
 }
 
 // {"a": {"b": value}} for path "a.b".
-// A valid config with one provider and one window, so a value grafted below a wildcard path
-// ("providers.*.windows[].schedule.hour") lands in an otherwise complete object.
+// A valid config with one provider, one window and one account with its own window, so a value
+// grafted below a wildcard path ("providers.*.windows[].schedule.hour") lands in an otherwise
+// complete object.
 json Skeleton() {
   return json::parse(R"({"providers": {"fake/m1": {"windows": [
-      {"name": "w", "limit": 1, "schedule": {"type": "daily"}}]}}})");
+      {"name": "w", "limit": 1, "schedule": {"type": "daily"}}],
+      "accounts": [{"name": "a", "provider": "fake/m2", "windows": [
+      {"name": "w", "limit": 1, "schedule": {"type": "daily"}}]}]}}})");
 }
 
 // Splits a key path into segments; "windows[]" becomes "windows", "[]".
@@ -81,7 +84,10 @@ json Graft(const std::string& path, const json& value) {
   // Schedule keys belong to one kind each: give the skeleton's schedule that kind.
   const auto parts = Segments(path);
   if (parts.size() >= 2 && parts[parts.size() - 2] == "schedule") {
-    json& schedule = root["providers"]["fake/m1"]["windows"][0]["schedule"];
+    json& provider = root["providers"]["fake/m1"];
+    json& schedule = path.find("accounts") != std::string::npos
+                         ? provider["accounts"][0]["windows"][0]["schedule"]
+                         : provider["windows"][0]["schedule"];
     const std::string& key = parts.back();
     if (key == "dayOfWeek") schedule["type"] = "weekly";
     if (key == "dayOfMonth") schedule["type"] = "monthly";

@@ -25,6 +25,7 @@ inline constexpr char kShadowReportSchema[] = "router.shadow-report/1";
 inline constexpr char kDecisionsSchema[] = "router.decisions/1";
 inline constexpr char kPageSchema[] = "router.page/1";
 inline constexpr char kFetchSchema[] = "router.fetch/1";
+inline constexpr char kCredentialsSchema[] = "router.credentials/1";
 
 // status: the document and its sections.
 inline constexpr char kSchema[] = "schema";
@@ -254,5 +255,21 @@ inline constexpr char kUnmatched[] = "unmatched";
 inline constexpr char kPlan[] = "plan";
 inline constexpr char kFetch[] = "fetch";
 inline constexpr char kLastOkMs[] = "lastOkMs";
+
+// credentials (credentials.h): also kGeneratedAtMs, kPath, kProviders, kProvider, kLocal, kSource,
+// kKind, kName, kUsed; an account's provider row (status, credentials): kAccountOf, kAccount.
+inline constexpr char kDotenv[] = "dotenv";
+inline constexpr char kPresent[] = "present";
+inline constexpr char kError[] = "error";
+inline constexpr char kProfiles[] = "profiles";
+inline constexpr char kRead[] = "read";
+inline constexpr char kNote[] = "note";
+inline constexpr char kAccount[] = "account";
+inline constexpr char kAccountOf[] = "accountOf";
+inline constexpr char kOpenclawProvider[] = "openclawProvider";
+inline constexpr char kSourceName[] = "sourceName";
+inline constexpr char kFingerprint[] = "fingerprint";
+inline constexpr char kSources[] = "sources";
+inline constexpr char kShadowed[] = "shadowed";
 
 }  // namespace router::commands::keys

@@ -58,9 +58,19 @@ struct BudgetOptions {
   double alert_threshold = 0.8;      // warn at this share of a limit
 };
 
+// One more account of a provider (e.g. a second free-tier key). OpenClaw's before_model_resolve
+// hook can pick a provider and a model, not an auth profile, so an account the router moves to is
+// its own OpenClaw provider (`provider`: a models.providers entry with its own key); Parse adds it
+// to `providers` with these windows, ranked after the provider itself and the accounts before it.
+// An account without `provider` is one of the provider's own auth profiles: OpenClaw rotates
+// those itself, so it is shown (credentials, status) and never routed to separately.
 struct AccountOptions {
-  std::string name;
-  std::string credentials_path;  // a path only: secrets stay in their own files
+  std::string name;                    // unique within the provider
+  std::string provider;                // OpenClaw provider id serving it; empty = the provider
+  std::string profile;                 // OpenClaw auth profile id, e.g. "google:work"
+  std::string api_key_env;             // the environment variable holding its key
+  std::string credentials_path;        // a path only: secrets stay in their own files
+  std::vector<WindowOptions> windows;  // its own; empty = the provider's
 };
 
 struct LocalOptions {
@@ -83,6 +93,9 @@ struct ProviderOptions {
   // lists and `local.models` (e.g. built-in providers configured only through auth profiles).
   std::vector<std::string> models;
   std::string timezone;  // IANA zone for this provider's windows; empty = the plugin's timezone
+  // Set on a provider Parse added for an account: the provider whose `accounts` named it.
+  std::string account_of;
+  std::string account_name;
 };
 
 // What a routed turn does when its model fails (routing.failover), and when a model cools down.

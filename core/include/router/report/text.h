@@ -21,6 +21,8 @@ std::string RenderProviders(const nlohmann::json& providers, const std::string& 
 // alerts, route, predict). Times are shown in `timezone`. Throws nlohmann::json::exception on a
 // foreign shape.
 std::string Render(const nlohmann::json& result, const std::string& timezone);
+// router.credentials/1 (credentials_text.cc).
+std::string RenderCredentials(const nlohmann::json& credentials);
 // analyze, optimize and shift (router.analyze/1, router.optimize/1, router.shift/1).
 std::string RenderOptimize(const nlohmann::json& result);
 
