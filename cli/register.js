@@ -24,8 +24,9 @@ async function writeHtml(getRuntime, file) {
 }
 
 export function registerCli(program, { getRuntime, runOptimizer }) {
-  // analyze, optimize, shift and undo run with OpenClaw's config and write what they change.
-  const withConfig = new Set(["analyze", "optimize", "shift", "undo"]);
+  // analyze, optimize, shift, undo and detect-local run with OpenClaw's config and write what
+  // they change.
+  const withConfig = new Set(["analyze", "optimize", "shift", "undo", "detect-local"]);
   const run = (name, argsOf) => async (...cliArgs) => {
     const opts = cliArgs.at(-2) ?? {};
     try {
@@ -134,6 +135,13 @@ export function registerCli(program, { getRuntime, runOptimizer }) {
     .option("--days <n>", "how many days back (default 7)", (v) => Number(v))
     .option("--json", "print router.shadow-report/1 JSON")
     .action(run("report", (opts) => ({ days: opts.days })));
+
+  router
+    .command("detect-local")
+    .description("Local model servers (Ollama, LM Studio, vLLM, llama.cpp, MLX) on their default ports and configured endpoints, with their models")
+    .option("--write", "add the models found to the plugin config, so the router may pick them (reversible with `router undo`)")
+    .option("--json", "print router.detect-local/1 JSON")
+    .action(run("detect-local", (opts) => ({ write: opts.write === true })));
 
   router
     .command("undo")

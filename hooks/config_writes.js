@@ -41,7 +41,9 @@ export async function runWithConfig(api, runtime, name, args) {
       },
     });
   } catch (err) {
-    if (name === "optimize" || name === "shift") await runtime.run("undo", { config }).catch(() => {});
+    if (name === "optimize" || name === "shift" || name === "detect-local") {
+      await runtime.run("undo", { config }).catch(() => {});
+    }
     throw new Error(`openclaw.json not changed: ${err.message}`);
   }
   return result;

@@ -3,6 +3,7 @@
 #include "args.h"
 #include "router/commands/alerts.h"
 #include "router/commands/decisions.h"
+#include "router/commands/detect_local.h"
 #include "router/commands/failover.h"
 #include "router/commands/mode.h"
 #include "router/commands/optimize.h"
@@ -51,6 +52,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   if (name == "note-class") return NoteClass(ctx, a);
   if (name == "revert-due") return RevertDue(ctx, a.value("config", json()));
   if (name == "check-alerts") return CheckAlerts(ctx);
+  if (name == "detect-local") return DetectLocal(ctx, a);
   if (name == "route") {
     auto parsed = ParseRouteArgs(a);
     if (!parsed.ok()) return parsed.status();
@@ -86,7 +88,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   return Status::InvalidArgument(
       "unknown command \"" + name +
       "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, decisions, "
-      "page, analyze, optimize, shift, record-failure, report");
+      "page, analyze, optimize, shift, record-failure, report, detect-local");
 }
 
 std::string ToText(const json& result) {
