@@ -124,7 +124,7 @@ Server Probe(http::Client& client, const Endpoint& endpoint, const ProbeOptions&
   const auto start = SteadyClock::now();
   Server server;
   server.endpoint = endpoint;
-  server.type = endpoint.type == kLlamaCppOrMlx ? kLlamaCpp : endpoint.type;
+  server.type = endpoint.type;  // until a server says what it is
   const Prober prober(client, endpoint, options, deadline);
   if (endpoint.type == kOllama) {
     ProbeOllama(prober, server);

@@ -14,7 +14,7 @@
 
 namespace router::local {
 
-// Server types, as `providers.<id>.local.type` spells them. "auto8080" is no type of its own:
+// Server types, as `providers.<id>.local.type` spells them. "llamacpp-or-mlx" is no type:
 // port 8080 is shared by llama.cpp and MLX, and the probe tells which one answered.
 inline constexpr char kOllama[] = "ollama";
 inline constexpr char kLmStudio[] = "lmstudio";
@@ -22,7 +22,7 @@ inline constexpr char kVllm[] = "vllm";
 inline constexpr char kLlamaCpp[] = "llamacpp";
 inline constexpr char kMlx[] = "mlx";
 inline constexpr char kOpenAiCompatible[] = "openai-compatible";
-inline constexpr char kLlamaCppOrMlx[] = "auto8080";
+inline constexpr char kLlamaCppOrMlx[] = "llamacpp-or-mlx";
 
 // Where to look, and what is expected there.
 struct Endpoint {
@@ -43,7 +43,7 @@ struct Model {
 
 struct Server {
   Endpoint endpoint;
-  std::string type;  // what answered (llamacpp or mlx for auto8080); the expected type if none
+  std::string type;  // what answered (llamacpp or mlx on 8080); the expected type if none
   bool found = false;
   std::string error;  // why not found: "connection refused", "not an Ollama server", ...
   std::vector<Model> models;
