@@ -102,6 +102,8 @@ describe("local model servers in real OpenClaw", { timeout: 900_000 }, () => {
     fakeOllama = await serve(ollama);
     fakeLlama = await serve(llamacpp);
     configFile = path.join(sandbox.stateDir, "openclaw.json");
+    // OpenClaw's Ollama provider wants a key even for a local host (any value; the docs' marker).
+    sandbox.env.OLLAMA_API_KEY = "ollama-local";
     await sandbox.setUp({
       pluginConfig: {
         timezone: "UTC",
