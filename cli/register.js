@@ -20,8 +20,9 @@ async function writeHtml(getRuntime, file) {
 }
 
 export function registerCli(program, { getRuntime, runOptimizer, fetchArgs, credentialFacts }) {
-  // analyze, optimize, shift and undo run with OpenClaw's config and write what they change.
-  const withConfig = new Set(["analyze", "optimize", "shift", "undo"]);
+  // analyze, optimize, shift, undo and detect-local run with OpenClaw's config and write what
+  // they change.
+  const withConfig = new Set(["analyze", "optimize", "shift", "undo", "detect-local"]);
   const run = (name, argsOf) => async (...cliArgs) => {
     const opts = cliArgs.at(-2) ?? {};
     try {
@@ -144,6 +145,13 @@ export function registerCli(program, { getRuntime, runOptimizer, fetchArgs, cred
     .description("Fetch provider-reported usage and balances now (providers with quotaSource \"api\")")
     .option("--json", "print router.fetch/1 JSON")
     .action(run("fetch", async (provider) => (fetchArgs ? fetchArgs(provider) : { provider })));
+
+  router
+    .command("detect-local")
+    .description("Local model servers (Ollama, LM Studio, vLLM, llama.cpp, MLX) on their default ports and configured endpoints, with their models")
+    .option("--write", "add the models found to the plugin config, so the router may pick them (reversible with `router undo`)")
+    .option("--json", "print router.detect-local/1 JSON")
+    .action(run("detect-local", (opts) => ({ write: opts.write === true })));
 
   router
     .command("undo")

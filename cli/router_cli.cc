@@ -61,6 +61,9 @@ commands (the same as `openclaw router …`):
   fetch [provider] [--snapshot F]   provider-reported usage and balances now: OpenClaw's
                                     snapshot from F (`openclaw gateway call usage.status
                                     --json`), DeepSeek/Moonshot with $<PROVIDER>_API_KEY
+  detect-local [--write]            local model servers (Ollama, LM Studio, vLLM, llama.cpp,
+                                    MLX) on their default ports and configured endpoints;
+                                    --write adds their models to the plugin config (undo-able)
   classify                          JSONL on stdin ({"text": ...} per line) -> one JSON
                                     result per line: class, confidence, scores, signals
 
@@ -74,6 +77,7 @@ options:
   --attachments <n>    route: images or files attached to the turn
   --context-chars <n>  route: characters of context before the prompt (default: ledger)
   --apply / --dry-run  optimize: write the plan / shift: only show it
+  --write              detect-local: add the models found to the plugin config
   --actions <a1,a2>    optimize --apply: only these actions
   --to, --until        shift: the destination and when it ends
   --days <n>           analyze, optimize: days of history (default 30)
@@ -97,6 +101,7 @@ struct Args {
   std::string config_path;
   bool apply = false;
   bool dry_run = false;
+  bool write = false;
   std::string actions;
   std::string to;
   std::string until;
@@ -179,6 +184,8 @@ router::Result<Args> ParseArgs(int argc, char** argv) {
       args.apply = true;
     } else if (arg == "--dry-run") {
       args.dry_run = true;
+    } else if (arg == "--write") {
+      args.write = true;
     } else if (arg == "--actions") {
       ROUTER_RETURN_IF_ERROR(value(args.actions));
     } else if (arg == "--to") {
@@ -261,6 +268,9 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
         {"openclaw",
          {{"profilesRead", false},
           {"profilesNote", "only the plugin can read them: run `openclaw router credentials`"}}}};
+  } else if (name == "detect-local") {
+    ROUTER_RETURN_IF_ERROR(arity(0, 0, "detect-local [--write] [--json]"));
+    cmd["write"] = args.write;
   } else if (name == "providers" || name == "undo" || name == "report") {
     ROUTER_RETURN_IF_ERROR(arity(0, 0, (name + " [--json]").c_str()));
   } else if (name == "set-usage") {
@@ -320,6 +330,9 @@ router::Result<std::pair<std::string, json>> ToCommand(const Args& args) {
     return router::Status::InvalidArgument(
         "--model, --agent, --session, --attachments and --context-chars apply to route only");
   }
+  if (args.write && name != "detect-local") {
+    return router::Status::InvalidArgument("--write applies to detect-local only");
+  }
   if (!args.window.empty()) {
     if (name != "set-usage" && name != "reset") {
       return router::Status::InvalidArgument("--window applies to set-usage and reset only");
@@ -349,7 +362,7 @@ router::Result<json> RunAndWrite(router::runtime::Runtime& runtime, const std::s
   router::Status written = next.status();
   if (next.ok()) written = router::optimize::WriteConfigFile(config_path, next.value());
   if (written.ok()) return result;
-  if (name == "optimize" || name == "shift") {
+  if (name == "optimize" || name == "shift" || name == "detect-local") {
     (void)runtime.Run("undo", {{"config", config.value()}});
   }
   return written;
@@ -357,7 +370,8 @@ router::Result<json> RunAndWrite(router::runtime::Runtime& runtime, const std::s
 
 router::Result<json> RunWithConfig(router::runtime::Runtime& runtime, const std::string& name,
                                    const json& cmd, const std::string& config_path) {
-  if (name != "analyze" && name != "optimize" && name != "shift" && name != "undo") {
+  if (name != "analyze" && name != "optimize" && name != "shift" && name != "undo" &&
+      name != "detect-local") {
     return runtime.Run(name, cmd);
   }
   // Shifts whose time is up move back first, so the command sees the config as it should be.

@@ -157,7 +157,7 @@ export async function runWithConfig(api, runtime, name, args, { withJobs = true,
     await writeConfig(api, changes, { restoring: name === "undo" || name === "revert-due" });
     await writeCron(cron, cronEdits);
   } catch (err) {
-    if (name === "optimize" || name === "shift") await rollBack(api, runtime, cron);
+    if (name === "optimize" || name === "shift" || name === "detect-local") await rollBack(api, runtime, cron);
     throw new Error(`not applied: ${err.message}`);
   }
   return result;

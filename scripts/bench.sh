@@ -10,6 +10,7 @@ node bench/hook_bench.mjs
 node bench/fetch_bench.mjs
 ./build/router_classify_bench
 ./build/router_route_bench
+./build/router_local_detect_bench
 ./build/router_optimize_bench
 ./build/router_forecast_backtest
 ./build/router_forecast_alerts_backtest --evaluation  # the README's forecast figures (no flag: tuning too)

@@ -4,6 +4,7 @@
 #include "router/commands/alerts.h"
 #include "router/commands/credentials.h"
 #include "router/commands/decisions.h"
+#include "router/commands/detect_local.h"
 #include "router/commands/failover.h"
 #include "router/commands/fetch.h"
 #include "router/commands/mode.h"
@@ -61,6 +62,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
     if (!request.ok()) return request.status();
     return Fetch(ctx, request.value());
   }
+  if (name == "detect-local") return DetectLocal(ctx, a);
   if (name == "route") {
     auto parsed = ParseRouteArgs(a);
     if (!parsed.ok()) return parsed.status();
@@ -96,7 +98,7 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   return Status::InvalidArgument(
       "unknown command \"" + name +
       "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, decisions, "
-      "page, analyze, optimize, shift, record-failure, report, fetch, credentials");
+      "page, analyze, optimize, shift, record-failure, report, fetch, credentials, detect-local");
 }
 
 std::string ToText(const json& result) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -626,6 +627,45 @@ std::string RenderFetch(const json& result) {
     out += (parts.empty() ? "nothing to record" : parts) + "\n";
   }
   if (out.empty()) out = "No provider has quotaSource \"api\"; nothing to fetch.\n";
+// detect-local: one block per server, its models in a table, then what --write added.
+std::string Opt(const json& value, const std::function<std::string(const json&)>& show) {
+  return value.is_null() ? "-" : show(value);
+}
+
+std::string RenderDetectLocal(const json& r) {
+  std::string out;
+  for (const json& s : r.at(keys::kServers)) {
+    const std::string head = fmt::format("{:<9} {:<26}", S(s, keys::kType), S(s, keys::kEndpoint));
+    if (!s.at(keys::kFound).get<bool>()) {
+      out += head + " not found: " + S(s, keys::kError) + "\n";
+      continue;
+    }
+    out += fmt::format("{} found, {} models, provider {}\n", head, s.at(keys::kModels).size(),
+                       S(s, keys::kProvider));
+    if (s.at(keys::kOpenClawProvider) == false) {
+      out += fmt::format(
+          "  OpenClaw has no provider \"{}\": add models.providers.{} with this "
+          "baseUrl, or turns routed there fail\n",
+          S(s, keys::kProvider), S(s, keys::kProvider));
+    }
+    for (const json& m : s.at(keys::kModels)) {
+      out += fmt::format(
+          "  {:<40} {:>9} {:<10} {:>8} {}\n", S(m, keys::kId),
+          Opt(m.at(keys::kSizeBytes),
+              [](const json& v) { return fmt::format("{:.1f} GB", v.get<double>() / 1e9); }),
+          Opt(m.at(keys::kQuantization), [](const json& v) { return v.get<std::string>(); }),
+          Opt(m.at(keys::kContextLength), [](const json& v) { return Grouped(v.get<int64_t>()); }),
+          Opt(m.at(keys::kLoaded),
+              [](const json& v) { return v.get<bool>() ? "loaded" : "not loaded"; }));
+    }
+  }
+  if (r.contains(keys::kApplied)) {
+    const json& added = r.at(keys::kApplied).at(keys::kAdded);
+    if (added.empty()) return out + "\nNothing new to add to the plugin config.\n";
+    out += "\nAdded to the plugin config (undo with `router undo`):";
+    for (const json& ref : added) out += " " + ref.get<std::string>();
+    out += "\n";
+  }
   return out;
 }
 
@@ -647,6 +687,7 @@ std::string Render(const json& result, const std::string& timezone) {
   if (schema == keys::kShadowReportSchema) return RenderShadowReport(result);
   if (schema == keys::kFetchSchema) return RenderFetch(result);
   if (schema == keys::kCredentialsSchema) return RenderCredentials(result);
+  if (schema == keys::kDetectLocalSchema) return RenderDetectLocal(result);
   throw json::other_error::create(501, "no renderer for schema " + schema, &result);
 }
 

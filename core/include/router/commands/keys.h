@@ -272,4 +272,22 @@ inline constexpr char kFingerprint[] = "fingerprint";
 inline constexpr char kSources[] = "sources";
 inline constexpr char kShadowed[] = "shadowed";
 
+// detect-local (detect_local.h): also kGeneratedAtMs, kProvider, kModels, kId, kApplied,
+// kEventId, kChanges.
+inline constexpr char kDetectLocalSchema[] = "router.detect-local/1";
+inline constexpr char kServers[] = "servers";
+inline constexpr char kType[] = "type";
+inline constexpr char kEndpoint[] = "endpoint";
+inline constexpr char kFound[] = "found";
+inline constexpr char kError[] = "error";
+inline constexpr char kElapsedMs[] = "elapsedMs";
+inline constexpr char kOpenClawProvider[] = "openclawProvider";
+inline constexpr char kSizeBytes[] = "sizeBytes";
+inline constexpr char kQuantization[] = "quantization";
+inline constexpr char kContextLength[] = "contextLength";
+inline constexpr char kLoaded[] = "loaded";
+inline constexpr char kFormat[] = "format";
+inline constexpr char kLocalModelPreference[] = "localModelPreference";
+inline constexpr char kAdded[] = "added";
+
 }  // namespace router::commands::keys
