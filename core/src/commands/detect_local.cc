@@ -124,7 +124,7 @@ json ServerJson(const local::Server& s, const Named& named) {
   json out = {{keys::kType, s.type},
               {keys::kEndpoint, s.endpoint.base_url},
               {keys::kProvider, named.provider},
-              {keys::kOpenClawProvider, OrNull(named.servable)},
+              {keys::kOpenclawProvider, OrNull(named.servable)},
               {keys::kFound, s.found},
               {keys::kElapsedMs, s.elapsed_ms},
               {keys::kModels, std::move(models)}};
@@ -132,7 +132,7 @@ json ServerJson(const local::Server& s, const Named& named) {
   return out;
 }
 
-std::string PointerToken(std::string token) {
+std::string PointerToken(const std::string& token) {
   std::string out;
   for (char c : token) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
   return out;

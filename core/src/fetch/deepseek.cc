@@ -10,7 +10,7 @@ Result<ProviderReading> Parse(const nlohmann::json& body) {
     return Status::Corruption("deepseek balance: \"balance_infos\" is missing or not a list");
   }
   ProviderReading reading;
-  if (body.value("is_available", true) == false) reading.plan = "balance not available for calls";
+  if (!body.value("is_available", true)) reading.plan = "balance not available for calls";
   for (const auto& info : *infos) {
     const std::string currency =
         info.is_object() && info.value("currency", nlohmann::json()).is_string()

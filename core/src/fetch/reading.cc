@@ -17,7 +17,7 @@ std::optional<double> NumberField(const nlohmann::json& object, const char* key)
   if (it->is_number()) {
     value = it->get<double>();
   } else if (it->is_string()) {
-    const std::string& text = it->get_ref<const std::string&>();
+    const auto& text = it->get_ref<const std::string&>();
     if (text.empty()) return std::nullopt;
     char* end = nullptr;
     value = std::strtod(text.c_str(), &end);

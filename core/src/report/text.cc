@@ -627,6 +627,9 @@ std::string RenderFetch(const json& result) {
     out += (parts.empty() ? "nothing to record" : parts) + "\n";
   }
   if (out.empty()) out = "No provider has quotaSource \"api\"; nothing to fetch.\n";
+  return out;
+}
+
 // detect-local: one block per server, its models in a table, then what --write added.
 std::string Opt(const json& value, const std::function<std::string(const json&)>& show) {
   return value.is_null() ? "-" : show(value);
@@ -642,7 +645,7 @@ std::string RenderDetectLocal(const json& r) {
     }
     out += fmt::format("{} found, {} models, provider {}\n", head, s.at(keys::kModels).size(),
                        S(s, keys::kProvider));
-    if (s.at(keys::kOpenClawProvider) == false) {
+    if (s.at(keys::kOpenclawProvider) == false) {
       out += fmt::format(
           "  OpenClaw has no provider \"{}\": add models.providers.{} with this "
           "baseUrl, or turns routed there fail\n",

@@ -22,9 +22,10 @@
 
 namespace router::commands {
 
-struct FetchRequest {
-  std::string provider;        // only this one when non-empty
-  nlohmann::json snapshot;     // the `usage.status` answer; null when not read
+struct FetchRequest {       // NOLINT(bugprone-exception-escape): a false positive on the implicit
+                            // members
+  std::string provider;     // only this one when non-empty
+  nlohmann::json snapshot;  // the `usage.status` answer; null when not read
   std::string snapshot_error;  // why it could not be read (shown for OpenClaw-sourced providers)
   std::map<std::string, std::string> keys;  // provider id -> API key, for own adapters
   double jitter_unit = -1;                  // in [0, 1) for a fixed jitter (tests); < 0 = random

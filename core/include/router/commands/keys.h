@@ -256,11 +256,11 @@ inline constexpr char kPlan[] = "plan";
 inline constexpr char kFetch[] = "fetch";
 inline constexpr char kLastOkMs[] = "lastOkMs";
 
-// credentials (credentials.h): also kGeneratedAtMs, kPath, kProviders, kProvider, kLocal, kSource,
-// kKind, kName, kUsed; an account's provider row (status, credentials): kAccountOf, kAccount.
+// credentials (credentials.h): also kError, kGeneratedAtMs, kPath, kProviders, kProvider, kLocal,
+// kSource, kKind, kName, kUsed; an account's provider row (status, credentials): kAccountOf,
+// kAccount.
 inline constexpr char kDotenv[] = "dotenv";
 inline constexpr char kPresent[] = "present";
-inline constexpr char kError[] = "error";
 inline constexpr char kProfiles[] = "profiles";
 inline constexpr char kRead[] = "read";
 inline constexpr char kNote[] = "note";
@@ -273,15 +273,13 @@ inline constexpr char kSources[] = "sources";
 inline constexpr char kShadowed[] = "shadowed";
 
 // detect-local (detect_local.h): also kGeneratedAtMs, kProvider, kModels, kId, kApplied,
-// kEventId, kChanges.
+// kEventId, kChanges, kError, kOpenclawProvider.
 inline constexpr char kDetectLocalSchema[] = "router.detect-local/1";
 inline constexpr char kServers[] = "servers";
 inline constexpr char kType[] = "type";
 inline constexpr char kEndpoint[] = "endpoint";
 inline constexpr char kFound[] = "found";
-inline constexpr char kError[] = "error";
 inline constexpr char kElapsedMs[] = "elapsedMs";
-inline constexpr char kOpenClawProvider[] = "openclawProvider";
 inline constexpr char kSizeBytes[] = "sizeBytes";
 inline constexpr char kQuantization[] = "quantization";
 inline constexpr char kContextLength[] = "contextLength";

@@ -22,7 +22,7 @@ std::string RenderProviders(const nlohmann::json& providers, const std::string& 
 // foreign shape.
 std::string Render(const nlohmann::json& result, const std::string& timezone);
 // router.credentials/1 (credentials_text.cc).
-std::string RenderCredentials(const nlohmann::json& credentials);
+std::string RenderCredentials(const nlohmann::json& result);
 // analyze, optimize and shift (router.analyze/1, router.optimize/1, router.shift/1).
 std::string RenderOptimize(const nlohmann::json& result);
 

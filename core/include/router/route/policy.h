@@ -26,7 +26,7 @@ struct UserText {
   int64_t stripped_chars = 0;
 
   std::string_view Of(std::string_view prompt) const {
-    return changed ? std::string_view(text) : prompt;
+    return changed ? std::string_view{text} : prompt;
   }
 };
 UserText ExtractUserText(std::string_view prompt);
