@@ -18,7 +18,8 @@ namespace {
 
 using namespace testing;  // NOLINT(google-build-using-namespace): the fixtures' names
 
-const Server& ByEndpoint(const std::vector<Server>& servers, const std::string& base) {
+// A copy, so a result taken from a temporary Detect(...) outlives it.
+Server ByEndpoint(const std::vector<Server>& servers, const std::string& base) {
   auto it = std::find_if(servers.begin(), servers.end(),
                          [&](const Server& s) { return s.endpoint.base_url == base; });
   REQUIRE(it != servers.end());
