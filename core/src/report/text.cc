@@ -631,9 +631,13 @@ std::string RenderFetch(const json& result) {
 }
 
 // detect-local: one block per server, its models in a table, then what --write added.
+namespace {
+
 std::string Opt(const json& value, const std::function<std::string(const json&)>& show) {
   return value.is_null() ? "-" : show(value);
 }
+
+}  // namespace
 
 std::string RenderDetectLocal(const json& r) {
   std::string out;
