@@ -1,6 +1,7 @@
 #pragma once
-// The binding's only AsyncWorker: runs `work` on the libuv pool and settles a Promise.
-// `work` must capture plain C++ values and shared_ptrs only (no Napi values: no V8 off-thread).
+// Work whose outcome settles a Promise: PromiseWorker runs it on the libuv pool (commands, flush);
+// background.h's PromiseJob on the addon's routing thread. `work` must capture plain C++ values
+// and shared_ptrs only (no Napi values: no V8 off-thread).
 
 #include <napi.h>
 
@@ -13,27 +14,22 @@
 
 namespace router::binding {
 
+// The work, its outcome and the promise it settles.
 template <typename T>
-class PromiseWorker final : public Napi::AsyncWorker {
+class PromiseWork {
  public:
   using Work = std::function<Result<T>()>;
   using ToJs = std::function<Napi::Value(Napi::Env, const T&)>;
 
-  static Napi::Promise Start(Napi::Env env, Work work, ToJs to_js) {
-    auto* worker = new PromiseWorker(env, std::move(work), std::move(to_js));
-    Napi::Promise promise = worker->deferred_.Promise();
-    worker->Queue();  // node-addon-api deletes the worker after OnOK/OnError
-    return promise;
-  }
-
- private:
-  PromiseWorker(Napi::Env env, Work work, ToJs to_js)
-      : Napi::AsyncWorker(env, "router"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+  PromiseWork(Napi::Env env, Work work, ToJs to_js)
+      : deferred_(Napi::Promise::Deferred::New(env)),
         work_(std::move(work)),
         to_js_(std::move(to_js)) {}
 
-  void Execute() override {
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  // Any thread.
+  void Run() {
     Result<T> result = work_();
     if (result.ok()) {
       value_ = std::move(result).value();
@@ -42,21 +38,46 @@ class PromiseWorker final : public Napi::AsyncWorker {
     }
   }
 
-  void OnOK() override {
+  // JS thread: rejects with the work's error, or resolves with its value converted.
+  void Settle(Napi::Env env) {
     if (!status_.ok()) {
-      deferred_.Reject(ToJsError(Env(), status_).Value());
+      deferred_.Reject(ToJsError(env, status_).Value());
       return;
     }
-    deferred_.Resolve(to_js_(Env(), *value_));
+    deferred_.Resolve(to_js_(env, *value_));
   }
 
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+  void Reject(const Napi::Error& error) { deferred_.Reject(error.Value()); }
 
+ private:
   Napi::Promise::Deferred deferred_;
   Work work_;
   ToJs to_js_;
   std::optional<T> value_;
   Status status_;
+};
+
+template <typename T>
+class PromiseWorker final : public Napi::AsyncWorker {
+ public:
+  static Napi::Promise Start(Napi::Env env, typename PromiseWork<T>::Work work,
+                             typename PromiseWork<T>::ToJs to_js) {
+    auto* worker = new PromiseWorker(env, std::move(work), std::move(to_js));
+    Napi::Promise promise = worker->work_.promise();
+    worker->Queue();  // node-addon-api deletes the worker after OnOK/OnError
+    return promise;
+  }
+
+ private:
+  PromiseWorker(Napi::Env env, typename PromiseWork<T>::Work work,
+                typename PromiseWork<T>::ToJs to_js)
+      : Napi::AsyncWorker(env, "router"), work_(env, std::move(work), std::move(to_js)) {}
+
+  void Execute() override { work_.Run(); }
+  void OnOK() override { work_.Settle(Env()); }
+  void OnError(const Napi::Error& error) override { work_.Reject(error); }
+
+  PromiseWork<T> work_;
 };
 
 }  // namespace router::binding

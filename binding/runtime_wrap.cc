@@ -194,8 +194,10 @@ Napi::Value RuntimeWrap::RouteTurn(const Napi::CallbackInfo& info) {
   }
   auto runtime = runtime_;
   route::RouteRequest request = std::move(parsed->request);
-  return PromiseWorker<commands::TurnRoute>::Start(
-      env, [runtime, request]() { return runtime->RouteTurn(request); }, TurnRouteToJs);
+  if (!background_) background_ = std::make_unique<Background>(env);
+  return PromiseJob<commands::TurnRoute>::Start(
+      env, *background_, [runtime, request]() { return runtime->RouteTurn(request); },
+      TurnRouteToJs);
 }
 
 Napi::Value RuntimeWrap::LedgerPath(const Napi::CallbackInfo& info) {

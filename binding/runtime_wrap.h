@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "background.h"
 #include "router/runtime/runtime.h"
 
 namespace router::binding {
@@ -32,6 +33,7 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
   Napi::Value Timezone(const Napi::CallbackInfo& info);
 
   std::shared_ptr<runtime::Runtime> runtime_;
+  std::unique_ptr<Background> background_;  // made by the first routed turn
 };
 
 }  // namespace router::binding

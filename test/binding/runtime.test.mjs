@@ -192,6 +192,24 @@ test("routeTurn answers explicit turns at once and routes router/* turns, logged
   assert.throws(() => runtime.routeTurn("x"), TypeError);
 });
 
+// Routing decisions run on the addon's own background thread (binding/background.cc), not on
+// libuv's pool: a pending one must keep the process alive, and neither an exit with the Runtime
+// still alive nor one after it was collected may touch the freed thread-safe function.
+test("routed turns keep the process alive until they settle, and exit cleanly either way", () => {
+  const script = (collect) => `
+    import { Runtime } from ${JSON.stringify(BINDING)};
+    let runtime = new Runtime({ config: { timezone: "UTC", providers: { openai: { models: ["gpt-5-mini"] } } }, stateDir: process.argv[1] });
+    const turns = [1, 2, 3].map((i) => runtime.routeTurn({ prompt: "hello " + i, model: "router/auto", runId: "r" + i }));
+    Promise.all(turns).then((all) => {
+      console.log(all.map((t) => t.model).join(","));
+      ${collect ? "runtime = undefined; setImmediate(() => { globalThis.gc(); setTimeout(() => console.log('collected'), 50); });" : ""}
+    });`;
+  for (const collect of [false, true]) {
+    const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script(collect), tmp()], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(out.trim(), collect ? "gpt-5-mini,gpt-5-mini,gpt-5-mini\ncollected" : "gpt-5-mini,gpt-5-mini,gpt-5-mini");
+  }
+});
+
 test("recordFailure queues a failed attempt's cooldown; status shows it after the queue commits", async () => {
   const runtime = new Runtime({ config: { timezone: "UTC" }, stateDir: tmp() });
   const failure = { ref: "fakeai/fake-strong", status: 429, message: "429 slow down; Retry-After: 30" };

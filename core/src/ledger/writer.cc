@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "router/base/thread.h"
+
 namespace router::ledger {
 namespace {
 constexpr int64_t kMaxBackoffMs = 2000;
@@ -155,6 +157,7 @@ void AsyncWriter::RunTasks(const std::vector<Task>& tasks, std::vector<std::stri
 }
 
 void AsyncWriter::Run() {
+  (void)MarkBatchThread();  // each hook's hand-off wakes this thread; it must not preempt the hook
   std::vector<UsageRecord> inflight;  // taken from queue_ in O(1), written outside the lock
   std::vector<Task> tasks;            // taken from tasks_ likewise, run after the batch commits
   int64_t backoff_ms = 0;
