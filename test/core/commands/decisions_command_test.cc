@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
 #include "router/route/router.h"
@@ -19,9 +20,7 @@ constexpr int64_t kNow = 1'790'000'000'000;
 
 // Two priced cloud models: routed simple turns go to the small one, measured against the pinned
 // baseline, the big one.
-struct Decided {
-  Decided()
-      : options(testing::ParseOptions(R"({
+constexpr const char* kConfig = R"({
           "timezone": "UTC",
           "providers": {"cloud": {"models": ["big", "small"]}},
           "routing": {"baselineModel": "cloud/big"},
@@ -31,19 +30,10 @@ struct Decided {
             "cloud/big": {"coding": 0.9, "reasoning": 0.9, "creative": 0.9, "instruction": 0.9,
                           "context": 0.9, "speed": 0.3, "contextWindow": 100000},
             "cloud/small": {"coding": 0.4, "reasoning": 0.5, "creative": 0.5, "instruction": 0.8,
-                            "context": 0.4, "speed": 0.9, "contextWindow": 100000}}})")),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(kNow) {}
+                            "context": 0.4, "speed": 0.9, "contextWindow": 100000}}})";
 
-  Result<json> Run(const std::string& name, const json& args) {
-    return commands::Run({options, *ledger, clock, router}, name, args);
-  }
-
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
+struct Decided : testing::CommandFixture {
+  Decided() : CommandFixture(kConfig, kNow) {}
 };
 
 TEST_CASE("decisions lists the newest logged decisions with their saving",

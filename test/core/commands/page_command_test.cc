@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
 #include "testing.h"
@@ -19,23 +20,8 @@ using nlohmann::json;
 constexpr int64_t kHour = 3'600'000;
 constexpr int64_t kNow = 1'790'000'000'000 / kHour * kHour + 15 * 60'000;
 
-struct Page {
-  explicit Page(const std::string& config)
-      : options(testing::ParseOptions(config)),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(kNow) {}
-  json Ok(const std::string& name, const json& args = json::object()) {
-    auto result = commands::Run({options, *ledger, clock, router}, name, args);
-    INFO(result.status().message());
-    REQUIRE(result.ok());
-    return result.value();
-  }
-
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
+struct Page : testing::CommandFixture {
+  explicit Page(const std::string& config) : CommandFixture(config, kNow) {}
 };
 
 constexpr const char* kTwoWindows =

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
 #include "router/report/text.h"
@@ -18,9 +19,7 @@ using nlohmann::json;
 
 constexpr int64_t kNow = 1'790'000'000'000;
 
-struct Fixture {
-  Fixture()
-      : options(testing::ParseOptions(R"({
+constexpr const char* kConfig = R"({
           "timezone": "UTC", "dailyBudgetUsd": 5,
           "providers": {"cloud": {"models": ["strong", "cheap"]},
                         "box": {"tier": "local", "models": ["small"]}},
@@ -32,25 +31,10 @@ struct Fixture {
             "cloud/cheap": {"coding": 0.3, "reasoning": 0.5, "creative": 0.4, "instruction": 0.7,
                             "context": 0.3, "speed": 0.9, "contextWindow": 32000, "tools": true},
             "box/small": {"coding": 0.1, "reasoning": 0.1, "creative": 0.1, "instruction": 0.1,
-                          "context": 0.1, "speed": 0.5, "contextWindow": 8000}}})")),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(kNow) {}
+                          "context": 0.1, "speed": 0.5, "contextWindow": 8000}}})";
 
-  Result<json> Run(const std::string& name, const json& args) {
-    return commands::Run({options, *ledger, clock, router}, name, args);
-  }
-  json Ok(const std::string& name, const json& args) {
-    auto result = Run(name, args);
-    INFO(result.status().message());
-    REQUIRE(result.ok());
-    return result.value();
-  }
-
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
+struct Fixture : testing::CommandFixture {
+  Fixture() : CommandFixture(kConfig, kNow) {}
 };
 
 TEST_CASE("route decides without logging unless asked", "[commands][route]") {

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
 #include "router/credentials/fingerprint.h"
@@ -25,15 +26,14 @@ using nlohmann::json;
 constexpr const char* kEnvSecret = "sk-credtest-env-AAAA1111";
 constexpr const char* kDotenvSecret = "sk-credtest-dotenv-BBBB2222";
 
-struct Fixture {
-  Fixture()
-      : options(testing::ParseOptions(R"({"providers": {
+constexpr const char* kConfig = R"({"providers": {
           "credtest-env": {"models": ["m"]},
           "credtest-dot": {"models": ["m"], "accounts": [
-            {"name": "two", "provider": "credtest-dot-2", "apiKeyEnv": "CREDTEST_SECOND"}]}}})")),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(1'790'000'000'000),
+            {"name": "two", "provider": "credtest-dot-2", "apiKeyEnv": "CREDTEST_SECOND"}]}}})";
+
+struct Fixture : testing::CommandFixture {
+  Fixture()
+      : CommandFixture(kConfig, 1'790'000'000'000),
         dir(std::filesystem::temp_directory_path() /
             ("router-credtest-" + std::to_string(::getpid()))) {
     std::filesystem::create_directories(dir);
@@ -44,14 +44,8 @@ struct Fixture {
     std::filesystem::remove_all(dir);
   }
   void WriteDotenv(const std::string& text) { std::ofstream(dir / ".env") << text; }
-  Result<json> Run(const json& args) {
-    return commands::Run({options, *ledger, clock, router}, "credentials", args);
-  }
+  Result<json> Run(const json& args) { return CommandFixture::Run("credentials", args); }
 
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
   std::filesystem::path dir;
 };
 

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "local_testing.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
@@ -24,31 +25,12 @@ using nlohmann::json;
 
 constexpr int64_t kNow = 1'790'000'000'000;
 
-struct Fixture {
+struct Fixture : testing::CommandFixture {
   explicit Fixture(const std::string& plugin = R"({"timezone": "UTC"})")
-      : options(testing::ParseOptions(plugin)),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(kNow) {
+      : CommandFixture(plugin, kNow) {
     ServeOllama(http);
     ServeLlamaCpp(http);
   }
-
-  Result<json> Run(const std::string& name, const json& args) {
-    return commands::Run({options, *ledger, clock, router, {}, &http}, name, args);
-  }
-  json Ok(const std::string& name, const json& args) {
-    auto result = Run(name, args);
-    INFO(result.status().message());
-    REQUIRE(result.ok());
-    return result.value();
-  }
-
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
-  http::FakeClient http;
 };
 
 const json& ServerOf(const json& result, const std::string& type) {

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
 #include "router/report/text.h"
@@ -41,31 +42,15 @@ constexpr const char* kConfig = R"({
                    "cloud/cheap": {"instruction": 0.7, "contextWindow": 32000},
                    "box/small": {"instruction": 0.1, "contextWindow": 8000}}})";
 
-struct Fixture {
-  Fixture()
-      : options(testing::ParseOptions(kConfig)),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(kNow) {}
+struct Fixture : testing::CommandFixture {
+  Fixture() : CommandFixture(kConfig, kNow) {}
 
-  json Ok(const std::string& name, const json& args = json::object()) {
-    auto result = commands::Run({options, *ledger, clock, router}, name, args);
-    INFO(name << ": " << result.status().message());
-    REQUIRE(result.ok());
-    return result.value();
-  }
-  // Renders `result`, failing the test (with the JSON) when the renderer cannot read it.
   std::string Text(const json& result) {
     INFO(result.dump(2));
     std::string text;
     REQUIRE_NOTHROW(text = report::Render(result, "UTC"));
     return text;
   }
-
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
 };
 
 // 12 calls of 12,000 tokens on cloud/strong over the last two hours (144,000 of the daily

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
 #include "router/report/text.h"
@@ -41,28 +42,13 @@ std::string Config(const std::string& extra) {
          extra + "}}";
 }
 
-struct Fixture {
-  explicit Fixture(const std::string& extra = "")
-      : options(testing::ParseOptions(Config(extra))),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(kNow) {}
+struct Fixture : testing::CommandFixture {
+  explicit Fixture(const std::string& extra = "") : CommandFixture(Config(extra), kNow) {}
 
-  json Ok(const std::string& name, const json& args) {
-    auto result = commands::Run({options, *ledger, clock, router}, name, args);
-    INFO(result.status().message());
-    REQUIRE(result.ok());
-    return result.value();
-  }
   std::string Choice(const json& args = {{"prompt", kCoding}}) {
     const json d = Ok("route", args);
     return d["choice"].is_null() ? "none" : d["choice"]["ref"].get<std::string>();
   }
-
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
 };
 
 TEST_CASE("a 429 with Retry-After cools the model down for that long, then it is back",
