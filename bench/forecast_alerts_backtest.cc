@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -575,7 +576,7 @@ class ReplayDir {
   ~ReplayDir() { std::filesystem::remove_all(path_); }
   ReplayDir(const ReplayDir&) = delete;
   ReplayDir& operator=(const ReplayDir&) = delete;
-  std::string File(const char* name) const { return (path_ / name).string(); }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
 
  private:
   std::filesystem::path path_;
@@ -586,11 +587,16 @@ class ReplayDir {
 // the queue first. The queue is also flushed before each read here so the replay is
 // deterministic (the plugin waits up to 2 s for it).
 Replay Run(const Family& family, const Truth& truth) {
+  // Recorders are process-wide and drained at exit (runtime.cc's RecorderRegistry), holding their
+  // clock and ledger file until then: these statics are built before the first recorder, so they
+  // are destroyed after it.
+  static std::deque<router::FakeClock> clocks;
+  static const ReplayDir dir;
+  static int replays = 0;
   Replay out;
-  const ReplayDir dir;
   json config = json::parse(Config(family));
-  config["ledger"] = {{"path", dir.File("ledger.sqlite")}};
-  router::FakeClock clock(family.calls.front().at_ms);
+  config["ledger"] = {{"path", dir.File(std::to_string(replays++) + ".sqlite")}};
+  router::FakeClock& clock = clocks.emplace_back(family.calls.front().at_ms);
   auto opened = router::runtime::Runtime::Open({config, json::object()}, {&clock, dir.File("")});
   if (!opened.ok()) std::abort();
   router::runtime::Runtime& runtime = *opened.value();
