@@ -1,16 +1,20 @@
-// What users see from the forecasts. Each synthetic trace's calls are replayed into a real ledger;
-// after each call `check-alerts` runs as the plugin runs it (after an llm_output, at most every
-// 30 s), and the forecast alerts it logs are scored against what the trace really did: false
-// alerts per alert a user sees, exhaustions alerted at least 2 h ahead, the lead time of the first
-// correct alert and the error of its time relative to that lead. Once an hour, at a random minute,
-// `predict`'s forecast is scored too (calibration table, Brier score, median error relative to
-// the horizon). The tracker's own threshold warning (80 % used) is the baseline.
+// What users see from the forecasts. Each synthetic trace's calls are replayed as the plugin
+// records them (an llm_output event through runtime::Runtime's recorder and writer thread into a
+// SQLite ledger file); after each call `check-alerts` runs as the plugin runs it (after an
+// llm_output, at most every 30 s), and the forecast alerts it logs are scored against what the
+// trace really did: false alerts per alert a user sees, exhaustions alerted at least 2 h ahead,
+// the lead time of the first correct alert and the error of its time relative to that lead. An
+// oracle that knows how each family was drawn says which exhaustions the trace so far made
+// predictable 2 h ahead (the ceiling). Once an hour, at a random minute, `predict`'s forecast is
+// scored too (calibration table, Brier score, median error relative to the horizon). The
+// tracker's own threshold warning (80 % used) is the baseline.
 //
 // Families are split: TUNING families chose the constants and fit the calibration; the README
 // quotes EVALUATION families only. Everything is seeded and deterministic.
 //
 //   router_forecast_alerts_backtest                    tables for both sets (Markdown)
 //   router_forecast_alerts_backtest --evaluation       the evaluation families only
+//   router_forecast_alerts_backtest --false-alerts     the same, listing each false alert
 //   router_forecast_alerts_backtest --calibrate FILE   fit data/forecast_calibration.json on the
 //                                                      tuning families and write it to FILE
 
@@ -18,6 +22,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -30,14 +37,11 @@
 
 #include "router/base/clock.h"
 #include "router/calendar/zone.h"
-#include "router/commands/dispatch.h"
 #include "router/config/options.h"
 #include "router/forecast/predictor.h"
 #include "router/ledger/ledger.h"
-#include "router/pricing/pricer.h"
 #include "router/quota/window.h"
-#include "router/route/router.h"
-#include "router/score/capabilities.h"
+#include "router/runtime/runtime.h"
 
 namespace {
 
@@ -78,6 +82,10 @@ struct Call {
   int64_t value;  // tokens, or micro-USD for a budget
 };
 
+// A day's total (day index from the start, weekday 0 = Sunday) and its shape: each hour's weight.
+using DayTotal = std::function<double(int day, int weekday, Random&)>;
+using Shape = std::function<double(int hour, int weekday)>;
+
 struct Family {
   std::string name;
   bool tuning = false;
@@ -86,10 +94,13 @@ struct Family {
   router::config::Schedule schedule;
   int64_t limit = 0;
   std::vector<Call> calls;  // ascending
+  // How the calls were drawn, for the oracle: each day's total, its hourly shape, and a fixed job
+  // (job_use at local hour job_hour every day, none when job_hour < 0).
+  DayTotal total;
+  Shape shape;
+  int job_hour = -1;
+  double job_use = 0;
 };
-
-// A day's shape: each hour's share of its total.
-using Shape = std::function<double(int hour, int weekday)>;
 
 double Office(int hour, int weekday) {
   const bool weekend = weekday == 0 || weekday == 6;
@@ -120,8 +131,7 @@ void AddHour(int64_t hour_ms, double use, Random& random, std::vector<Call>* cal
 }
 
 // Day totals from `total(day, weekday)`, spread over the day by `shape` with log-normal hour noise.
-std::vector<Call> Generate(const Zone& zone, uint64_t seed,
-                           const std::function<double(int day, int weekday, Random&)>& total,
+std::vector<Call> Generate(const Zone& zone, uint64_t seed, const DayTotal& total,
                            const Shape& shape) {
   Random random(seed);
   std::vector<Call> calls;
@@ -144,6 +154,12 @@ std::vector<Call> Generate(const Zone& zone, uint64_t seed,
   std::sort(calls.begin(), calls.end(),
             [](const Call& a, const Call& b) { return a.at_ms < b.at_ms; });
   return calls;
+}
+
+void Fill(Family* family, const Zone& zone, uint64_t seed, DayTotal total, Shape shape) {
+  family->calls = Generate(zone, seed, total, shape);
+  family->total = std::move(total);
+  family->shape = std::move(shape);
 }
 
 router::config::Schedule DailySchedule() { return {}; }
@@ -191,30 +207,29 @@ std::vector<Family> Families(const Zone& zone) {
   // ---- TUNING ----
   {
     Family f = Tokens("office days, daily", true, 88'000, daily, DailySchedule());
-    f.calls = Generate(zone, seed++, uniform_day(80'000), Office);
+    Fill(&f, zone, seed++, uniform_day(80'000), Office);
     out.push_back(std::move(f));
   }
   {
     Family f = Tokens("office days, rolling 5 h", true, 40'000, rolling5, RollingSchedule(5));
-    f.calls = Generate(zone, seed++, uniform_day(80'000), Office);
+    Fill(&f, zone, seed++, uniform_day(80'000), Office);
     out.push_back(std::move(f));
   }
   {
     Family f = Tokens("6-hourly cron, daily", true, 30'000, daily, DailySchedule());
-    f.calls = Generate(zone, seed++, uniform_day(28'800),
-                       [](int h, int) { return h % 6 == 2 ? 30.0 : 1.0; });
+    Fill(&f, zone, seed++, uniform_day(28'800), [](int h, int) { return h % 6 == 2 ? 30.0 : 1.0; });
     out.push_back(std::move(f));
   }
   {
     Family f = Tokens("log-normal all week, bursty, daily", true, 90'000, daily, DailySchedule());
-    f.calls = Generate(zone, seed++, lognormal_day(60'000, 0.6, 1),
-                       [](int h, int) { return h >= 8 ? 1.0 : 0.0; });
+    Fill(&f, zone, seed++, lognormal_day(60'000, 0.6, 1),
+         [](int h, int) { return h >= 8 ? 1.0 : 0.0; });
     out.push_back(std::move(f));
   }
   {
     Family f = Tokens("weekdays, weekly reset Wed 07:00", true, 420'000,
                       R"({"type": "weekly", "dayOfWeek": 3, "hour": 7})", WeeklySchedule(3, 7));
-    f.calls = Generate(zone, seed++, lognormal_day(80'000, 0.4, 0.1), Office);
+    Fill(&f, zone, seed++, lognormal_day(80'000, 0.4, 0.1), Office);
     out.push_back(std::move(f));
   }
 
@@ -222,13 +237,13 @@ std::vector<Family> Families(const Zone& zone) {
   {
     Family f = Tokens("heavy-tailed weekdays, weekly reset Mon 07:00 across DST", false, 330'000,
                       R"({"type": "weekly", "dayOfWeek": 1, "hour": 7})", WeeklySchedule(1, 7));
-    f.calls = Generate(zone, seed++, lognormal_day(50'000, 0.7, 0.15), Office);
+    Fill(&f, zone, seed++, lognormal_day(50'000, 0.7, 0.15), Office);
     out.push_back(std::move(f));
   }
   {
     Family f = Tokens("usage ramp, daily", false, 80'000, daily, DailySchedule());
-    f.calls = Generate(
-        zone, seed++,
+    Fill(
+        &f, zone, seed++,
         [](int day, int, Random& r) { return (30'000 + 800.0 * day) * r.Uniform(0.8, 1.2); },
         Office);
     out.push_back(std::move(f));
@@ -236,8 +251,8 @@ std::vector<Family> Families(const Zone& zone) {
   {
     Family f =
         Tokens("two-week vacation, rolling 5 h", false, 40'000, rolling5, RollingSchedule(5));
-    f.calls = Generate(
-        zone, seed++,
+    Fill(
+        &f, zone, seed++,
         [](int day, int, Random& r) {
           return day >= 49 && day < 63 ? 0 : 80'000 * r.Uniform(0.6, 1.4);
         },
@@ -247,7 +262,9 @@ std::vector<Family> Families(const Zone& zone) {
   {
     Family f = Tokens("nightly cron 02:00 + office, daily", false, 150'000, daily, DailySchedule());
     Random job(seed++);
-    f.calls = Generate(zone, seed++, lognormal_day(64'000, 0.4, 0.2), Office);
+    Fill(&f, zone, seed++, lognormal_day(64'000, 0.4, 0.2), Office);
+    f.job_hour = 2;
+    f.job_use = 60'000;
     for (int day = 0; day < kDays; ++day) {  // 60k in six calls 02:00-02:10
       const auto c = zone.ToCivil(zone.FromCivil({2026, 2, 2, 12, 0, 0, 0}) + day * kDay);
       const int64_t at = zone.FromCivil({c.year, c.month, c.day, 2, 0, 0, 0});
@@ -266,8 +283,8 @@ std::vector<Family> Families(const Zone& zone) {
     f.limit = 5'000'000;
     f.schedule = DailySchedule();
     f.window_json = R"({"budget": {"dailyLimit": 5}})";
-    f.calls = Generate(
-        zone, seed++,
+    Fill(
+        &f, zone, seed++,
         [](int day, int, Random& r) {
           return 3'200'000 * r.LogNormal(0.35) * (day >= 70 && day < 77 ? 2.2 : 1.0);
         },
@@ -280,16 +297,16 @@ std::vector<Family> Families(const Zone& zone) {
     monthly.day_of_month = 1;
     Family f = Tokens("sparse use, monthly", false, 900'000,
                       R"({"type": "monthly", "dayOfMonth": 1})", monthly);
-    f.calls = Generate(
-        zone, seed++,
+    Fill(
+        &f, zone, seed++,
         [](int, int, Random& r) { return r.Uniform() < 0.2 ? 150'000 * r.LogNormal(0.5) : 0.0; },
         Office);
     out.push_back(std::move(f));
   }
   {
     Family f = Tokens("log-normal office, bursty, daily", false, 100'000, daily, DailySchedule());
-    f.calls = Generate(zone, seed++, lognormal_day(70'000, 0.6, 0.15),
-                       [](int h, int wd) { return Office(h, wd) * (h == 10 || h == 15 ? 3 : 1); });
+    Fill(&f, zone, seed++, lognormal_day(70'000, 0.6, 0.15),
+         [](int h, int wd) { return Office(h, wd) * (h == 10 || h == 15 ? 3 : 1); });
     out.push_back(std::move(f));
   }
   return out;
@@ -353,16 +370,174 @@ class Truth {
   std::vector<int64_t> exhaustions_;
 };
 
+// ---- The oracle: how early the trace allowed a warning ----
+//
+// It knows how the family was drawn (each day's total distribution, the hourly shape, the hour
+// noise, the fixed job) but not the draws: at time t it weighs draws of today's total by how well
+// they explain today's complete hours so far (importance sampling), draws later days from their
+// distribution, simulates the rest of the horizon hour by hour, and states the share of paths that
+// run out. An exhaustion is predictable 2 h ahead when, at some moment from its episode's start
+// (at most a horizon before) to 2 h before it, that share reached forecast::kWarnProbability. No
+// forecaster that sees only the trace so far can do much better; it works in whole hours (a
+// rolling window is checked at hour ends), so it is a close ceiling, not an exact one.
+
+constexpr double kHourSigma = 0.3;  // Generate's hour noise
+constexpr int kPriorDraws = 2000;
+constexpr int kPaths = 400;
+
+class Oracle {
+ public:
+  Oracle(const Family& family, const Zone& zone, const Truth& truth)
+      : family_(family), truth_(truth) {
+    const int64_t start = zone.FromCivil({2026, 2, 2, 0, 0, 0, 0});
+    for (int day = 0; day < kDays + 2; ++day) {
+      const auto c = zone.ToCivil(start + day * kDay + 12 * kHour);
+      midnights_.push_back(zone.FromCivil({c.year, c.month, c.day, 0, 0, 0, 0}));
+      weekdays_.push_back(router::calendar::DayOfWeek(c.year, c.month, c.day));
+    }
+  }
+
+  bool Predictable(int64_t exhaustion) const {
+    Random random(static_cast<uint64_t>(exhaustion));
+    const int64_t from = std::max(truth_.EpisodeStart(exhaustion), exhaustion - kHorizon);
+    for (int64_t t = exhaustion - kLead; t >= from; t -= kHour) {
+      if (truth_.Out(t) || truth_.NextExhaustion(t) != exhaustion) continue;
+      if (Chance(t, random) >= router::forecast::kWarnProbability) return true;
+    }
+    return false;
+  }
+
+ private:
+  double WeightSum(int weekday) const {
+    double sum = 0;
+    for (int h = 0; h < 24; ++h) sum += family_.shape(h, weekday);
+    return sum;
+  }
+  double Job(int hour) const { return hour == family_.job_hour ? family_.job_use : 0; }
+  // One simulated hour of day `day` whose total is `total`.
+  double HourUse(int day, int hour, double total, Random& random) const {
+    const double w = family_.shape(hour, weekdays_[static_cast<size_t>(day)]);
+    const double drawn = w > 0 && total > 0
+                             ? total * w / WeightSum(weekdays_[static_cast<size_t>(day)]) *
+                                   random.LogNormal(kHourSigma)
+                             : 0;
+    return drawn + Job(hour);
+  }
+
+  // Draws of today's total, as cumulative weights by how well each explains the complete hours.
+  std::vector<std::pair<double, double>> Posterior(int day, int hour_now, Random& random) const {
+    const int weekday = weekdays_[static_cast<size_t>(day)];
+    const double weight_sum = WeightSum(weekday);
+    std::vector<std::pair<double, double>> observed;  // (shape share, use) of complete hours
+    for (int h = 0; h < hour_now; ++h) {
+      const double w = family_.shape(h, weekday);
+      const int64_t at = midnights_[static_cast<size_t>(day)] + h * kHour;
+      const auto use = static_cast<double>(truth_.Between(at, at + kHour - 1));
+      if (w > 0) observed.emplace_back(w / weight_sum, use - Job(h));
+    }
+    std::vector<std::pair<double, double>> draws;  // (total, log-likelihood), then cumulative
+    double best = -INFINITY;
+    for (int i = 0; i < kPriorDraws; ++i) {
+      const double total = family_.total(day, weekday, random);
+      double ll = 0;
+      for (const auto& [share, use] : observed) {
+        if (total <= 0 || use <= 0.5) {
+          ll = (total <= 0) == (use <= 0.5) ? ll : -INFINITY;
+        } else {
+          const double z = std::log(use / (total * share)) / kHourSigma;
+          ll -= z * z / 2;
+        }
+        if (std::isinf(ll)) break;
+      }
+      best = std::max(best, ll);
+      draws.emplace_back(total, ll);
+    }
+    double cumulative = 0;
+    for (auto& [total, ll] : draws) ll = cumulative += std::isinf(best) ? 1.0 : std::exp(ll - best);
+    return draws;
+  }
+
+  double Chance(int64_t t, Random& random) const {
+    const auto day_it = std::upper_bound(midnights_.begin(), midnights_.end(), t) - 1;
+    const int day = static_cast<int>(day_it - midnights_.begin());
+    const int hour_now = std::clamp(static_cast<int>((t - *day_it) / kHour), 0, 23);
+    const auto posterior = Posterior(day, hour_now, random);
+    const router::quota::Span span = truth_.SpanAt(t);
+    const int64_t length = span.end_ms - span.start_ms;
+    const int64_t end = span.rolling ? t + kHorizon : std::min(t + kHorizon, span.end_ms);
+    // The simulated hours: (start, already used in it by t); and for rolling windows the trace's
+    // use still inside the window at each hour's end.
+    std::vector<std::pair<int64_t, double>> hours;
+    std::vector<int> days, hours_of_day;
+    for (int d = day, h = hour_now;; ++h) {
+      if (h == 24) h = 0, ++d;
+      const int64_t at = midnights_[static_cast<size_t>(d)] + h * kHour;
+      if (at >= end) break;
+      hours.emplace_back(at, at <= t ? static_cast<double>(truth_.Between(at, t)) : 0);
+      days.push_back(d);
+      hours_of_day.push_back(h);
+    }
+    std::vector<double> past_inside;
+    for (const auto& [at, _] : hours) {
+      const int64_t from = at + kHour - length;
+      past_inside.push_back(span.rolling && from <= t ? static_cast<double>(truth_.Between(from, t))
+                                                      : 0);
+    }
+    const double used_now = static_cast<double>(truth_.UsedAt(t));
+    const double limit = static_cast<double>(family_.limit);
+    int ran_out = 0;
+    std::vector<double> simulated(hours.size());
+    for (int path = 0; path < kPaths; ++path) {
+      const double pick = random.Uniform(0, posterior.back().second);
+      double today =
+          std::lower_bound(posterior.begin(), posterior.end(), pick, [](const auto& d, double p) {
+            return d.second < p;
+          })->first;
+      int drawn_day = day;
+      double total = used_now;
+      bool out = false;
+      for (size_t i = 0; i < hours.size() && !out; ++i) {
+        if (days[i] != drawn_day) {
+          drawn_day = days[i];
+          today = family_.total(drawn_day, weekdays_[static_cast<size_t>(drawn_day)], random);
+        }
+        const double use =
+            std::max(0.0, HourUse(drawn_day, hours_of_day[i], today, random) - hours[i].second);
+        simulated[i] = use;
+        if (!span.rolling) {
+          const int64_t hour_end = hours[i].first + kHour;
+          total += use * (hour_end > end ? static_cast<double>(end - hours[i].first) / kHour : 1);
+          out = total >= limit;
+          continue;
+        }
+        double inside = past_inside[i];
+        for (size_t j = i + 1; j-- > 0 && hours[j].first + kHour > hours[i].first + kHour - length;)
+          inside += simulated[j];
+        out = inside >= limit;
+      }
+      ran_out += out ? 1 : 0;
+    }
+    return static_cast<double>(ran_out) / kPaths;
+  }
+
+  const Family& family_;
+  const Truth& truth_;
+  std::vector<int64_t> midnights_;
+  std::vector<int> weekdays_;
+};
+
 // ---- Replay ----
 
 struct Alert {
   int64_t at_ms;
   std::optional<int64_t> predicted_ms;  // forecast alerts only
+  std::string message;
 };
 
 struct Sample {  // an hourly `predict`
   double raw, probability;
   bool ran_out;
+  bool rolling;  // a rolling window's forecast: not fitted by the calibration (FitCalibration)
   double error;  // |forecast - actual| / horizon when it ran out; no time counts as the horizon
 };
 
@@ -376,65 +551,98 @@ std::string Config(const Family& f) {
          f.window_json + "}}";
 }
 
+// The llm_output event the plugin's hook hands the recorder for one call (usage::FromLlmOutput):
+// tokens as input, or, for a budget, the cost OpenClaw reported.
+json LlmOutput(const Family& family, const Call& call, size_t index) {
+  json usage = {{"input", family.budget ? 1000 : call.value}, {"output", 0}};
+  usage["total"] = usage["input"];
+  if (family.budget) usage["cost"] = {{"total", static_cast<double>(call.value) / 1e6}};
+  return {{"provider", "p"},
+          {"model", "m"},
+          {"runId", "run-" + std::to_string(index)},
+          {"trigger", "user"},
+          {"usage", usage}};
+}
+
+// A fresh directory for the replay's ledger file, removed with it.
+class ReplayDir {
+ public:
+  ReplayDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "forecast-backtest-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  ~ReplayDir() { std::filesystem::remove_all(path_); }
+  ReplayDir(const ReplayDir&) = delete;
+  ReplayDir& operator=(const ReplayDir&) = delete;
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The plugin's path: each call goes through Runtime::RecordLlmOutput (the recorder, its async
+// writer, the SQLite ledger file), and `check-alerts` runs through Runtime::Run, which commits
+// the queue first. The queue is also flushed before each read here so the replay is
+// deterministic (the plugin waits up to 2 s for it).
 Replay Run(const Family& family, const Truth& truth) {
+  // Recorders are process-wide and drained at exit (runtime.cc's RecorderRegistry), holding their
+  // clock and ledger file until then: these statics are built before the first recorder, so they
+  // are destroyed after it.
+  static std::deque<router::FakeClock> clocks;
+  static const ReplayDir dir;
+  static int replays = 0;
   Replay out;
-  const auto options = router::config::Parse(json::parse(Config(family))).value();
-  const router::pricing::Pricer pricer({options.price_overrides, {}, options.LocalProviderIds()});
-  const router::route::Router router(
-      options, router::route::Catalog(options, json::object(), pricer,
-                                      router::score::CapabilityTable::Builtin()));
-  auto ledger = router::ledger::Ledger::Open({":memory:", 5000}).value();
-  router::FakeClock clock(0);
+  json config = json::parse(Config(family));
+  config["ledger"] = {{"path", dir.File(std::to_string(replays++) + ".sqlite")}};
+  router::FakeClock& clock = clocks.emplace_back(family.calls.front().at_ms);
+  auto opened = router::runtime::Runtime::Open({config, json::object()}, {&clock, dir.File("")});
+  if (!opened.ok()) std::abort();
+  router::runtime::Runtime& runtime = *opened.value();
+  const auto ledger = [&runtime]() {
+    if (!runtime.recorder().Flush(60'000).ok()) std::abort();
+    return runtime.recorder().Ledger().value();
+  };
   Random random(std::hash<std::string>{}(family.name) & 0xffff);
   int64_t last_check = -kDay;
   int64_t next_sample = (family.calls.front().at_ms / kHour + 1) * kHour;
-  for (const Call& call : family.calls) {
+  for (size_t i = 0; i < family.calls.size(); ++i) {
+    const Call& call = family.calls[i];
     // Hourly predicts at a random minute, between the calls.
     while (next_sample < call.at_ms) {
       const int64_t at = next_sample + static_cast<int64_t>(random.Uniform(0, 59)) * kMin;
       next_sample += kHour;
       if (at >= call.at_ms || truth.Out(at)) continue;
-      auto forecasts = router::forecast::PredictWindows(options, *ledger, at, 24);
+      auto forecasts = router::forecast::PredictWindows(runtime.options(), *ledger(), at, 24);
       if (!forecasts.ok() || forecasts->empty()) continue;
       const auto& f = forecasts->front();
       const auto actual = truth.NextExhaustion(at);
       const int64_t said = f.exhausts_at_ms.value_or(at + kHorizon);
       out.samples.push_back(
-          {f.raw_probability, f.probability, actual.has_value(),
+          {f.raw_probability, f.probability, actual.has_value(), f.length_ms > 0,
            actual ? std::fabs(static_cast<double>(said - *actual)) / kHorizon : 0});
     }
-    router::ledger::UsageRecord r;
-    r.at_ms = call.at_ms;
-    r.provider = "p";
-    r.model = "m";
-    r.trigger = "user";
-    if (family.budget) {
-      r.input_tokens = 1000;
-      r.cost_micros = call.value;
-      r.cost_source = router::ledger::CostSource::kOpenClaw;
-    } else {
-      r.input_tokens = call.value;
-    }
-    if (!ledger->Append(r).ok()) std::abort();
+    clock.Set(call.at_ms);
+    runtime.RecordLlmOutput(LlmOutput(family, call, i));
     if (call.at_ms - last_check < kCheckEveryMs) continue;
     last_check = call.at_ms;
-    clock.Set(call.at_ms);
-    auto result =
-        router::commands::Run({options, *ledger, clock, router}, "check-alerts", json::object());
+    (void)ledger();
+    auto result = runtime.Run("check-alerts", json::object());
     if (!result.ok()) std::abort();
     for (const auto& m : result.value()["new"]) {
       const std::string message = m.get<std::string>();
       if (message.find("forecast to run out") != std::string::npos) {
-        auto events = ledger->Events("alert", "p", call.at_ms);
+        auto events = ledger()->Events("alert", "p", call.at_ms);
         std::optional<int64_t> predicted;
         for (const auto& e : events.value()) {
           const json payload = json::parse(e.payload);
           if (payload.value("level", "") == "forecast")
             predicted = payload["exhaustsAtMs"].get<int64_t>();
         }
-        out.forecast_alerts.push_back({call.at_ms, predicted});
+        out.forecast_alerts.push_back({call.at_ms, predicted, message});
       } else if (message.find(" warning: ") != std::string::npos) {
-        out.threshold_alerts.push_back({call.at_ms, std::nullopt});
+        out.threshold_alerts.push_back({call.at_ms, std::nullopt, message});
       }
     }
   }
@@ -452,6 +660,8 @@ double Median(std::vector<double> v) {
 struct AlertScore {
   int alerts = 0, false_alerts = 0;
   int exhaustions = 0, eligible = 0, warned = 0;  // warned: >= 2 h ahead, of the eligible
+  std::vector<int64_t> eligible_at, warned_at;    // those exhaustions' times
+  int predictable = 0, warned_predictable = 0;    // by the oracle; totals only
   std::vector<double> leads_h, relative_errors;
 };
 
@@ -478,9 +688,13 @@ AlertScore ScoreAlerts(const std::vector<Alert>& alerts, const Truth& truth) {
     // A forecaster needs the window's period (or stretch) to have begun 2 h before.
     const bool eligible = e - truth.EpisodeStart(e) >= kLead;
     s.eligible += eligible ? 1 : 0;
+    if (eligible) s.eligible_at.push_back(e);
     if (first) {
       s.leads_h.push_back(static_cast<double>(e - *first) / kHour);
-      if (eligible && e - *first >= kLead) ++s.warned;
+      if (eligible && e - *first >= kLead) {
+        ++s.warned;
+        s.warned_at.push_back(e);
+      }
     }
   }
   return s;
@@ -509,8 +723,15 @@ double Brier(const std::vector<Sample>& samples, bool raw) {
   return samples.empty() ? NAN : sum / static_cast<double>(samples.size());
 }
 
+// A band has enough samples at this many forecasts: then sampling noise alone (binomial, 95 %)
+// keeps its observed frequency within 10 points of the truth even at 50 %.
+constexpr int kEnoughForecasts = 100;
+
 void PrintCalibration(const std::vector<Sample>& samples) {
-  std::printf("| stated | forecasts | mean stated | ran out |\n| --- | ---: | ---: | ---: |\n");
+  std::printf(
+      "| stated | forecasts | mean stated | ran out | within 10 points (bands of >= %d) |\n| --- "
+      "| ---: | ---: | ---: | --- |\n",
+      kEnoughForecasts);
   for (int band = 0; band < 10; ++band) {
     int n = 0, hits = 0;
     double stated = 0;
@@ -521,14 +742,38 @@ void PrintCalibration(const std::vector<Sample>& samples) {
       stated += s.probability;
     }
     if (n == 0) continue;
-    std::printf("| %d-%d%% | %d | %.0f%% | %.0f%% |\n", band * 10, band * 10 + 10, n,
-                100 * stated / n, 100.0 * hits / n);
+    const bool within = std::fabs(stated / n - static_cast<double>(hits) / n) <= 0.1;
+    std::printf("| %d-%d%% | %d | %.0f%% | %.0f%% | %s |\n", band * 10, band * 10 + 10, n,
+                100 * stated / n, 100.0 * hits / n,
+                n < kEnoughForecasts ? "too few"
+                : within             ? "yes"
+                                     : "NO");
+  }
+}
+
+// Each false forecast alert of an evaluation family, with where the window stood and how far it
+// got before its reset (or within the horizon).
+void ListFalseAlerts(const Family& family, const Replay& replay, const Truth& truth,
+                     const Zone& zone) {
+  for (const Alert& a : replay.forecast_alerts) {
+    if (truth.NextExhaustion(a.at_ms)) continue;
+    const router::quota::Span span = truth.SpanAt(a.at_ms);
+    const int64_t end =
+        span.rolling ? a.at_ms + kHorizon : std::min(a.at_ms + kHorizon, span.end_ms);
+    int64_t peak = 0;
+    for (int64_t t = a.at_ms; t < end; t += 10 * kMin) peak = std::max(peak, truth.UsedAt(t));
+    std::printf("%s | %s | used %lld of %lld, at most %lld by %s | %s\n", family.name.c_str(),
+                zone.FormatMinute(a.at_ms).c_str(), static_cast<long long>(truth.UsedAt(a.at_ms)),
+                static_cast<long long>(family.limit), static_cast<long long>(peak),
+                zone.FormatMinute(end).c_str(), a.message.c_str());
   }
 }
 
 // ---- Calibration fit: isotonic regression (pool adjacent violators) on binned raw chances ----
 
-std::string FitCalibration(const std::vector<Sample>& samples) {
+// The calibration points from the forecasts of rolling or of calendar windows, written by hand, one
+// a line and four decimals, so the file is stable byte for byte.
+std::string FitPoints(const std::vector<Sample>& samples, bool rolling) {
   const std::vector<double> edges = {0,   0.001, 0.01, 0.03, 0.06, 0.1,  0.15, 0.2,   0.3,   0.4,
                                      0.5, 0.6,   0.7,  0.8,  0.9,  0.95, 0.98, 0.995, 1.0001};
   struct Block {
@@ -538,7 +783,7 @@ std::string FitCalibration(const std::vector<Sample>& samples) {
   for (size_t b = 0; b + 1 < edges.size(); ++b) {
     Block block;
     for (const Sample& s : samples) {
-      if (s.raw >= edges[b] && s.raw < edges[b + 1]) {
+      if (s.rolling == rolling && s.raw >= edges[b] && s.raw < edges[b + 1]) {
         block.raw_sum += s.raw;
         block.hits += s.ran_out ? 1 : 0;
         block.n += 1;
@@ -561,13 +806,7 @@ std::string FitCalibration(const std::vector<Sample>& samples) {
       for (size_t j = 0; j <= i; ++j) run_of[j] = std::min(run_of[j], pooled.size() - 1);
     }
   }
-  // Written by hand, one point a line and four decimals, so the file is stable byte for byte.
-  std::string out =
-      "{\n  \"about\": \"forecast::Calibrate: raw chance of running out -> how often it came true "
-      "on the tuning families of bench/forecast_alerts_backtest.cc (isotonic fit over binned raw "
-      "chances). Regenerate: router_forecast_alerts_backtest --calibrate "
-      "data/forecast_calibration.json\",\n  \"samples\": " +
-      std::to_string(samples.size()) + ",\n  \"points\": [";
+  std::string out;
   double last_raw = -1;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const double raw = std::round(blocks[i].raw_sum / blocks[i].n * 10000) / 10000;
@@ -578,7 +817,20 @@ std::string FitCalibration(const std::vector<Sample>& samples) {
     out += point;
     last_raw = raw;
   }
-  return out + "\n  ]\n}\n";
+  return out;
+}
+
+// Fit on calendar windows' forecasts only: the one rolling tuning family runs out nearly every
+// working day, so "runs out within 24 h" is true 3 times in 4 whatever its raw chance says, and a
+// curve that learnt that would state 76 % for every rolling window with any use.
+std::string FitCalibration(const std::vector<Sample>& samples) {
+  size_t calendar = 0;
+  for (const Sample& s : samples) calendar += s.rolling ? 0 : 1;
+  return "{\n  \"about\": \"forecast::Calibrate: raw chance of running out -> how often it came "
+         "true on the calendar windows of the tuning families of bench/forecast_alerts_backtest.cc "
+         "(isotonic fit over binned raw chances). Regenerate: router_forecast_alerts_backtest "
+         "--calibrate data/forecast_calibration.json\",\n  \"samples\": " +
+         std::to_string(calendar) + ",\n  \"points\": [" + FitPoints(samples, false) + "\n  ]\n}\n";
 }
 
 }  // namespace
@@ -586,10 +838,13 @@ std::string FitCalibration(const std::vector<Sample>& samples) {
 int main(int argc, char** argv) {
   const std::string flag = argc >= 2 ? argv[1] : "";
   const bool calibrate = argc == 3 && flag == "--calibrate";
-  const bool evaluation_only = argc == 2 && flag == "--evaluation";
+  const bool evaluation_only = argc == 2 && (flag == "--evaluation" || flag == "--false-alerts");
+  const bool list_false = flag == "--false-alerts";
   if (argc != 1 && !calibrate && !evaluation_only) {
-    std::fprintf(stderr,
-                 "usage: router_forecast_alerts_backtest [--evaluation | --calibrate FILE]\n");
+    std::fprintf(
+        stderr,
+        "usage: router_forecast_alerts_backtest [--evaluation | --false-alerts | --calibrate "
+        "FILE]\n");
     return 2;
   }
   const Zone zone = Zone::Find("America/Chicago").value();
@@ -603,21 +858,37 @@ int main(int argc, char** argv) {
     auto& samples = family.tuning ? tuning_samples : evaluation_samples;
     samples.insert(samples.end(), replay.samples.begin(), replay.samples.end());
     if (calibrate) continue;
+    if (list_false) ListFalseAlerts(family, replay, truth, zone);
     const AlertScore predictor = ScoreAlerts(replay.forecast_alerts, truth);
     const AlertScore baseline = ScoreAlerts(replay.threshold_alerts, truth);
+    // The oracle's ceiling, and the predictor's share of what it allowed.
+    const Oracle oracle(family, zone, truth);
+    int predictable = 0, warned_predictable = 0;
+    for (int64_t e : predictor.eligible_at) {
+      if (!oracle.Predictable(e)) continue;
+      ++predictable;
+      if (std::count(predictor.warned_at.begin(), predictor.warned_at.end(), e) > 0)
+        ++warned_predictable;
+    }
     AlertScore& total = totals[family.tuning];
     total.alerts += predictor.alerts;
     total.false_alerts += predictor.false_alerts;
     total.eligible += predictor.eligible;
     total.warned += predictor.warned;
+    total.predictable += predictable;
+    total.warned_predictable += warned_predictable;
     std::vector<double> errors;
     for (const Sample& s : replay.samples)
       if (s.ran_out) errors.push_back(s.error);
     char row[1024];
-    std::snprintf(row, sizeof row, "| %s | %zu | %d | %s / %s | %s / %s | %s | %s | %s | %s |",
+    std::snprintf(row, sizeof row,
+                  "| %s | %zu | %d | %s / %s | %s (%d of %d) | %s (%d of %d) | %s / %s | %s | %s | "
+                  "%s | %s |",
                   family.name.c_str(), family.calls.size(), predictor.exhaustions,
                   Percent(predictor.warned, predictor.eligible).c_str(),
                   Percent(baseline.warned, baseline.eligible).c_str(),
+                  Percent(predictable, predictor.eligible).c_str(), predictable, predictor.eligible,
+                  Percent(warned_predictable, predictable).c_str(), warned_predictable, predictable,
                   Percent(predictor.false_alerts, predictor.alerts).c_str(),
                   Percent(baseline.false_alerts, baseline.alerts).c_str(),
                   Number(Median(predictor.leads_h), "%.1f h").c_str(),
@@ -633,15 +904,18 @@ int main(int argc, char** argv) {
   for (int set = 0; set < (evaluation_only ? 1 : 2); ++set) {
     std::printf("\n%s families\n\n", set == 0 ? "EVALUATION" : "TUNING");
     std::printf(
-        "| family | calls | exhaustions | alerted >= 2 h ahead (forecast / 80%% threshold) | false "
+        "| family | calls | exhaustions | alerted >= 2 h ahead (forecast / 80%% threshold) | "
+        "oracle: predictable 2 h ahead | alerted >= 2 h ahead, of those predictable | false "
         "alerts (forecast / threshold) | median lead of first alert | median error / lead | "
-        "median error / horizon | Brier |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: |\n");
+        "median error / horizon | Brier |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | "
+        "---: | ---: | ---: | ---: |\n");
     for (const std::string& row : rows[set]) std::printf("%s\n", row.c_str());
     const AlertScore& t = totals[set == 1];
     std::printf(
-        "| all | | | %s | %s | | | | %s |\n", Percent(t.warned, t.eligible).c_str(),
-        Percent(t.false_alerts, t.alerts).c_str(),
+        "| all | | | %s | %s (%d of %d) | %s (%d of %d) | %s | | | | %s |\n",
+        Percent(t.warned, t.eligible).c_str(), Percent(t.predictable, t.eligible).c_str(),
+        t.predictable, t.eligible, Percent(t.warned_predictable, t.predictable).c_str(),
+        t.warned_predictable, t.predictable, Percent(t.false_alerts, t.alerts).c_str(),
         Number(Brier(set == 0 ? evaluation_samples : tuning_samples, false), "%.3f").c_str());
     std::printf("\nCalibration (%s): hourly forecasts at a random minute, by stated chance.\n\n",
                 set == 0 ? "evaluation" : "tuning");

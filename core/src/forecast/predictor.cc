@@ -219,7 +219,10 @@ std::vector<Day> SplitDays(double level, const calendar::Zone& zone, std::vector
     const double expected = level * h.shape * h.duration;
     days.back().use += h.value;
     days.back().expected += expected;
-    days.back().spread += HourSpread(expected, level);
+    if (const double spread = HourSpread(expected, level); spread > 0) {
+      days.back().weighted_use += h.value * expected / spread;
+      days.back().weighted_expected += expected * expected / spread;
+    }
   }
   return days;
 }
@@ -328,11 +331,10 @@ TodayFactor EstimateToday(const Model& model) {
     break;
   }
   const Day& current = model.days.back();
-  if (current.start_ms == model.today_ms && current.expected > 0) {
-    const double pace = current.use / current.expected;
+  if (current.start_ms == model.today_ms && current.weighted_expected > 0) {
+    const double pace = current.weighted_use / current.weighted_expected;
     const double scale = std::max(prior, 0.2);
-    const double pace_variance = scale * scale * model.hour_variance * current.spread /
-                                 (current.expected * current.expected);
+    const double pace_variance = scale * scale * model.hour_variance / current.weighted_expected;
     const double precision = 1 / model.day_variance + 1 / pace_variance;
     return {(prior / model.day_variance + pace / pace_variance) / precision, 1 / precision};
   }

@@ -98,7 +98,11 @@ struct Profile {
 // One local day of the history: its use against what the level and profile expect of it.
 struct Day {
   int64_t start_ms;
-  double use = 0, expected = 0, spread = 0;  // spread: sum of HourSpread over its hours
+  double use = 0, expected = 0;
+  // Sums over its complete hours of use x expected / spread and expected^2 / spread: their ratio
+  // is the day's factor by weighted least squares under the model's own hour noise (HourSpread),
+  // and the second is that estimate's precision in units of hour_variance.
+  double weighted_use = 0, weighted_expected = 0;
 };
 
 // use / expected: the day's factor, 1 for a day nothing was expected of.
@@ -235,7 +239,10 @@ Trend FitTrend(const std::vector<Day>& days, int64_t today_ms);
 
 // Today's factor and its variance: the trend line plus the last informative day's departure from
 // it, persisted once per day since (so Monday follows Friday, not the quiet Sunday the profile
-// expected), updated by today's pace so far over its complete hours. Reads method, days,
+// expected), updated by today's pace so far over its complete hours. The pace is the weighted
+// least-squares factor (Day::weighted_use / weighted_expected), not use / expected: in a ratio of
+// sums one large regular hour (a nightly job that uses as much as the rest of the day) outweighs
+// every other hour and hides a heavy day until it is nearly over. Reads method, days,
 // persistence, day_variance, hour_variance, trend and today_ms of `model`.
 struct TodayFactor {
   double factor;

@@ -29,7 +29,7 @@ Hour WholeHour(int64_t start_ms, double value) { return {start_ms, 1, value}; }
 
 // A day of `days_before` whole days before today whose use is `factor` times what was expected.
 Day DayWithFactor(int days_before, double factor) {
-  return {kNow - days_before * kDay, 10 * factor, 10, 0};
+  return {kNow - days_before * kDay, 10 * factor, 10};
 }
 
 TEST_CASE("CollectHours starts at the first use and stops at now", "[forecast]") {
@@ -104,7 +104,10 @@ TEST_CASE("SplitDays groups hours by local day and sums what the level expects",
   CHECK(days[0].start_ms == kNow - kDay);
   CHECK(days[0].use == 10);
   CHECK(days[0].expected == 20);
-  CHECK(days[0].spread == Approx(2 * HourSpread(10, 10)));
+  // Weighted least squares over its two hours, each expected 10: (4 + 6) x 10 / spread over
+  // 2 x 10^2 / spread, a factor of 0.5 like use / expected.
+  CHECK(days[0].weighted_expected == Approx(2 * 100 / HourSpread(10, 10)));
+  CHECK(days[0].weighted_use / days[0].weighted_expected == Approx(0.5));
   CHECK(days[1].start_ms == kNow);
   // The current, partial hour is not today's pace: a lump early in it would be extrapolated.
   CHECK(days[1].use == 30);
@@ -114,6 +117,21 @@ TEST_CASE("SplitDays groups hours by local day and sums what the level expects",
   CHECK(hours[3].day == 1);
   CHECK(FactorOf(days[1]) == Approx(3));
   CHECK(FactorOf(Day{kNow}) == 1);  // nothing expected: no evidence either way
+}
+
+TEST_CASE("SplitDays: one large regular hour does not outweigh the rest of today's pace",
+          "[forecast]") {
+  // A nightly job's hour expected 60 and used 60, then five office hours expected 8 each and used
+  // 12.8 (1.6x). use / expected reads 1.24; weighted least squares under HourSpread weighs each
+  // hour by expected^2 / spread, so the five office hours outweigh the job.
+  std::vector<Hour> hours{{kNow, 1, 60, 12}};
+  for (int h = 1; h <= 5; ++h) hours.push_back({kNow + h * kHour, 1, 12.8, 1.6});
+  const std::vector<Day> days = SplitDays(5, Utc(), &hours);
+  REQUIRE(days.size() == 1);
+  CHECK(FactorOf(days[0]) == Approx(1.24));
+  const double pace = days[0].weighted_use / days[0].weighted_expected;
+  CHECK(pace > 1.4);
+  CHECK(pace < 1.6);
 }
 
 TEST_CASE("FitPersistence learns from five days and falls back before", "[forecast]") {
@@ -201,11 +219,11 @@ TEST_CASE("EstimateToday persists yesterday and weighs today's pace by its preci
   CHECK(prior.factor == Approx(1.2));
   CHECK(prior.variance == 0.04);
 
-  // Today so far at pace 2.2, as noisy as the prior: pace variance = 1.2^2 x hour_variance x
-  // spread / expected^2 = 0.04 for spread 100, expected 10. Equal weights: the mean, half the
-  // variance.
+  // Today so far at pace 2.2 (one hour: use 22, expected 10, spread 100), as noisy as the prior:
+  // pace variance = 1.2^2 x hour_variance / (expected^2 / spread) = 0.04. Equal weights: the
+  // mean, half the variance.
   model.hour_variance = 0.04 / 1.44;
-  model.days.push_back({kNow, 22, 10, 100});
+  model.days.push_back({kNow, 22, 10, 22.0 * 10 / 100, 10.0 * 10 / 100});
   const TodayFactor updated = EstimateToday(model);
   CHECK(updated.factor == Approx(1.7));
   CHECK(updated.variance == Approx(0.02));
@@ -225,7 +243,7 @@ TEST_CASE("EstimateToday carries over the last busy day, not a quiet one the pro
   model.day_variance = 0.04;
   // Friday ran at 1.4; Saturday and Sunday were expected to hold little and held nothing.
   Day friday = DayWithFactor(3, 1.4);
-  Day saturday{kNow - 2 * kDay, 0, 1, 0}, sunday{kNow - kDay, 0, 1, 0};
+  Day saturday{kNow - 2 * kDay, 0, 1}, sunday{kNow - kDay, 0, 1};
   model.days = {DayWithFactor(4, 1), friday, saturday, sunday};
   CHECK(InformativeFrom(model.days, kNow) == Approx(kInformativeDayShare * 22 / 4));
   CHECK(CompleteDayFactors(model.days, kNow) == std::vector<double>{1, 1.4});
