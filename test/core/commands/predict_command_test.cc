@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
 #include "router/forecast/predictor.h"
@@ -18,21 +19,8 @@ using nlohmann::json;
 constexpr int64_t kHour = 3'600'000;
 constexpr int64_t kNow = 1'790'000'000'000 / kHour * kHour + 30 * 60'000;  // half past an hour
 
-struct Fixture {
-  explicit Fixture(const std::string& config)
-      : options(testing::ParseOptions(config)),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(kNow) {}
-  Result<json> Run(const std::string& name, const json& args) {
-    return commands::Run({options, *ledger, clock, router}, name, args);
-  }
-  json Ok(const std::string& name, const json& args = json::object()) {
-    auto result = Run(name, args);
-    INFO(result.status().message());
-    REQUIRE(result.ok());
-    return result.value();
-  }
+struct Fixture : testing::CommandFixture {
+  explicit Fixture(const std::string& config) : CommandFixture(config, kNow) {}
   // `tokens` per call, one call every `every_ms` over the `span_ms` before now.
   void Spend(int64_t tokens, int64_t every_ms, int64_t span_ms) {
     std::vector<ledger::UsageRecord> calls;
@@ -40,11 +28,6 @@ struct Fixture {
       calls.push_back(testing::UserCall(at, "p", tokens));
     REQUIRE(ledger->AppendBatch(calls).ok());
   }
-
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
 };
 
 constexpr const char* kDaily =

@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/calendar/zone.h"
 #include "router/commands/dispatch.h"
@@ -94,15 +95,12 @@ TEST_CASE("Trust: after quiet days the weekly pattern still forecasts Monday", "
 }
 
 // A ledger and config with one provider "p" whose quota source is manual.
-struct Setup {
+struct Setup : testing::CommandFixture {
   explicit Setup(const std::string& windows)
-      : options(testing::ParseOptions(
-            R"({"timezone": "UTC", "predictionHorizonHours": 24, "providers": {"p": {
+      : CommandFixture(R"({"timezone": "UTC", "predictionHorizonHours": 24, "providers": {"p": {
                "quotaSource": "manual", "windows": [)" +
-            windows + "]}}}")),
-        router(testing::RouterFor(options)),
-        ledger(testing::MemoryLedger()),
-        clock(kWed) {}
+                           windows + "]}}}",
+                       kWed) {}
   // `per_hour` tokens an hour in six calls, over [from_ms, to_ms).
   void Spend(int64_t from_ms, int64_t to_ms, int64_t per_hour) {
     std::vector<ledger::UsageRecord> calls;
@@ -115,17 +113,6 @@ struct Setup {
     REQUIRE(windows.ok());
     return windows.value().front();
   }
-  json Run(const std::string& name) {
-    auto result = commands::Run({options, *ledger, clock, router}, name, json::object());
-    INFO(result.status().message());
-    REQUIRE(result.ok());
-    return result.value();
-  }
-
-  config::PluginOptions options;
-  route::Router router;
-  std::unique_ptr<ledger::Ledger> ledger;
-  FakeClock clock;
 };
 
 TEST_CASE("Trust: tracker and forecast age a rolling window's reading the same way",
@@ -162,7 +149,7 @@ TEST_CASE("Trust: an exhausted rolling window alerts once, not every hour", "[fo
   for (int step = 0; step < 4; ++step) {
     s.clock.Set(kWed + step * kHour + 5 * kMin);
     REQUIRE(s.State(s.clock.NowMs()).level == quota::Level::kExhausted);
-    const json fresh = s.Run("check-alerts")["new"];
+    const json fresh = s.Ok("check-alerts")["new"];
     INFO("step " << step << ": " << fresh.dump());
     if (step > 0) CHECK(fresh.empty());
     alerts += static_cast<int>(fresh.size());
@@ -232,7 +219,7 @@ TEST_CASE("Trust: predict says in one line what its chance means and how sure it
           "[forecast][predict]") {
   Setup s(R"({"name": "daily", "limit": 200000, "schedule": {"type": "daily", "hour": 0}})");
   s.Spend(kWed - 10 * kDay, kWed, 1'000);
-  const json p = s.Run("predict");
+  const json p = s.Ok("predict");
   const std::string text = report::Render(p, "UTC");
   INFO(text);
   const double percent = std::round(p["forecasts"][0]["probability"].get<double>() * 100);
@@ -244,7 +231,7 @@ TEST_CASE("Trust: predict says in one line what its chance means and how sure it
 
   Setup young(R"({"name": "daily", "limit": 200000, "schedule": {"type": "daily", "hour": 0}})");
   young.Spend(kWed - 20 * kHour, kWed, 1'000);
-  const std::string early = report::Render(young.Run("predict"), "UTC");
+  const std::string early = report::Render(young.Ok("predict"), "UTC");
   INFO(early);
   CHECK(early.find("p daily: low confidence, only under a day of history: no alert until 3 days of "
                    "use are known") != std::string::npos);
