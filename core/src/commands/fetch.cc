@@ -42,6 +42,20 @@ std::string AdapterByName(const config::ProviderOptions& provider) {
   return "";
 }
 
+// An account's missing key, naming where it would come from (a variable's name, never a value).
+Status NoAccountKey(const Context& ctx, const config::ProviderOptions& account) {
+  std::string from = "OpenClaw's key for provider " + account.id;
+  if (const config::ProviderOptions* owner = ctx.options.FindProvider(account.account_of)) {
+    for (const auto& a : owner->accounts) {
+      if (a.name == account.account_name && !a.api_key_env.empty())
+        from = "the variable " + a.api_key_env + " or " + from;
+    }
+  }
+  return Status::FailedPrecondition("no API key for " + account.id + " (account \"" +
+                                    account.account_name + "\" of " + account.account_of +
+                                    "): set " + from);
+}
+
 // Each provider, account providers included, is read with its own key only: keys and OpenClaw's
 // snapshots are looked up by the provider's own id, never by the provider an account belongs to.
 fetch::Outcome FetchOne(const Context& ctx, const FetchRequest& request,
@@ -83,6 +97,10 @@ fetch::Outcome FetchOne(const Context& ctx, const FetchRequest& request,
   } else {
     fetch::moonshot::Fetch(*ctx.http, endpoint, api_key, out);
   }
+  // The adapter's "no API key" (it checks the endpoint first), said for the account.
+  if (api_key.empty() && !provider.account_of.empty() &&
+      out.status.message().rfind("no API key", 0) == 0)
+    out.status = NoAccountKey(ctx, provider);
   return out;
 }
 

@@ -210,7 +210,8 @@ TEST_CASE("fetch reads each account with its own key and records it under its ow
   REQUIRE(second["balances"].size() == 3);
   CHECK(second["balances"][0]["amountMicros"] == 1'500'000);
   CHECK(third["ok"] == false);
-  CHECK(Contains(third["error"], "no API key"));
+  CHECK(Contains(third["error"], "no API key for deepseek-3 (account \"third\" of deepseek)"));
+  CHECK(Contains(third["error"], "DEEPSEEK_API_KEY_3"));
 
   // One request per account with a key, each with that account's key; none for deepseek-3.
   const auto requests = client.requests();
