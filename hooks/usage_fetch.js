@@ -12,22 +12,54 @@ const MIN_DELAY_MS = 10_000;
 // (usageFetch.endpoints.<id>.adapter adds others); only these get a key resolved.
 const OWN_ADAPTERS = new Set(["deepseek", "moonshot"]);
 
-/** Ids of the plugin's providers whose quotaSource is "api". */
+/**
+ * The accounts of providers whose quotaSource is "api" that are their own OpenClaw providers:
+ * id -> {of (the provider they belong to), apiKeyEnv}. Each is fetched with its own key.
+ */
+function apiAccounts(pluginConfig) {
+  const providers = pluginConfig?.providers ?? {};
+  const accounts = new Map();
+  for (const [id, p] of Object.entries(providers)) {
+    if (p?.quotaSource !== "api" || !Array.isArray(p.accounts)) continue;
+    for (const a of p.accounts) if (a?.provider) accounts.set(a.provider, { of: id, apiKeyEnv: a.apiKeyEnv });
+  }
+  return accounts;
+}
+
+/** Ids of the plugin's providers whose quotaSource is "api", their accounts' included. */
 export function apiProviders(pluginConfig) {
   const providers = pluginConfig?.providers ?? {};
-  return Object.keys(providers).filter((id) => providers[id]?.quotaSource === "api");
+  const ids = Object.keys(providers).filter((id) => providers[id]?.quotaSource === "api");
+  return [...ids, ...apiAccounts(pluginConfig).keys()];
 }
 
-/** Providers among `ids` the core would read with an own adapter: only these need a key. */
+/**
+ * Providers among `ids` the core reads with an own adapter (commands/fetch.cc's AdapterFor): one
+ * configured in usageFetch.endpoints (an account's, else its provider's), or one named after an
+ * own adapter that OpenClaw's snapshot does not cover. Only these need a key.
+ */
 export function adapterProviders(pluginConfig, ids, snapshot) {
   const endpoints = pluginConfig?.usageFetch?.endpoints ?? {};
+  const accounts = apiAccounts(pluginConfig);
   const covered = new Set((snapshot?.providers ?? []).map((p) => p?.provider));
-  return ids.filter((id) => endpoints[id]?.adapter || (OWN_ADAPTERS.has(id) && !covered.has(id)));
+  return ids.filter((id) => {
+    const of = accounts.get(id)?.of;
+    if ((endpoints[id] ?? endpoints[of])?.adapter) return true;
+    return !covered.has(id) && (OWN_ADAPTERS.has(id) || OWN_ADAPTERS.has(of));
+  });
 }
 
+// An account's key from its apiKeyEnv variable, else what OpenClaw resolves for its provider id
+// (never the key of the provider it belongs to).
 async function keysFor(api, ids) {
+  const accounts = apiAccounts(api.pluginConfig);
   const keys = {};
   for (const id of ids) {
+    const fromEnv = process.env[accounts.get(id)?.apiKeyEnv ?? ""];
+    if (fromEnv) {
+      keys[id] = fromEnv;
+      continue;
+    }
     try {
       const auth = await api.runtime?.modelAuth?.resolveApiKeyForProvider?.({ provider: id, cfg: api.config });
       if (typeof auth?.apiKey === "string" && auth.apiKey) keys[id] = auth.apiKey;

@@ -46,6 +46,31 @@ test("only providers read by an own adapter get a key", async () => {
   assert.deepEqual(one.keys, {});
 });
 
+test("each account of an api provider is fetched with its own key, never its provider's", async () => {
+  const config = {
+    providers: {
+      deepseek: { quotaSource: "api", accounts: [
+        { name: "second", provider: "deepseek-2", apiKeyEnv: "USAGE_FETCH_TEST_KEY_2" },
+        { name: "third", provider: "deepseek-3" },
+        { name: "profile", profile: "deepseek:work" },  // OpenClaw's own rotation: not fetched apart
+      ] },
+      google: { quotaSource: "manual", accounts: [{ name: "second", provider: "google-2" }] },
+    },
+  };
+  assert.deepEqual(apiProviders(config), ["deepseek", "deepseek-2", "deepseek-3"]);
+  process.env.USAGE_FETCH_TEST_KEY_2 = `${KEY}-env-2`;
+  try {
+    const api = fakeApi({ config });
+    const args = await fetchArgs(api);
+    assert.deepEqual(args.keys, { deepseek: `${KEY}-deepseek`, "deepseek-2": `${KEY}-env-2`, "deepseek-3": `${KEY}-deepseek-3` });
+    assert.deepEqual(api.asked, ["deepseek", "deepseek-3"]);  // deepseek-2's key came from its variable
+  } finally {
+    delete process.env.USAGE_FETCH_TEST_KEY_2;
+  }
+  // An account OpenClaw's snapshot covers is read from it: no key.
+  assert.deepEqual(adapterProviders(config, ["deepseek-2", "deepseek-3"], { providers: [{ provider: "deepseek-2" }] }), ["deepseek-3"]);
+});
+
 test("a usage.status that fails or is unavailable becomes the snapshot error", async () => {
   const failing = fakeApi({ request: async () => { throw Object.assign(new Error("forbidden for plugin"), { code: "FORBIDDEN" }); } });
   assert.deepEqual(await readUsageStatus(failing), { error: "usage.status: FORBIDDEN forbidden for plugin" });

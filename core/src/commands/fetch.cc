@@ -16,21 +16,57 @@ namespace {
 
 using nlohmann::json;
 
-// The adapter a provider without an OpenClaw snapshot is read through, by config or by id.
-std::string AdapterFor(const config::PluginOptions& options, const std::string& id) {
-  const auto it = options.usage_fetch.endpoints.find(id);
-  if (it != options.usage_fetch.endpoints.end() && !it->second.adapter.empty())
-    return it->second.adapter;
-  if (id == "deepseek" || id == "moonshot") return id;
+// The usage endpoint configured for `id`; an account added as its own provider without one
+// uses its provider's (the same API, read with the account's own key).
+const config::UsageEndpoint* EndpointOf(const config::PluginOptions& options,
+                                        const config::ProviderOptions& provider) {
+  for (const std::string* id : {&provider.id, &provider.account_of}) {
+    const auto it = options.usage_fetch.endpoints.find(*id);
+    if (it != options.usage_fetch.endpoints.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+// The adapter configured for a provider (usageFetch.endpoints), else "".
+std::string ConfiguredAdapter(const config::PluginOptions& options,
+                              const config::ProviderOptions& provider) {
+  const config::UsageEndpoint* endpoint = EndpointOf(options, provider);
+  return endpoint == nullptr ? "" : endpoint->adapter;
+}
+
+// The own adapter named like the provider (or like the provider an account belongs to), else "".
+std::string AdapterByName(const config::ProviderOptions& provider) {
+  for (const std::string& id : {provider.id, provider.account_of}) {
+    if (id == "deepseek" || id == "moonshot") return id;
+  }
   return "";
 }
 
+// An account's missing key, naming where it would come from (a variable's name, never a value).
+Status NoAccountKey(const Context& ctx, const config::ProviderOptions& account) {
+  std::string from = "OpenClaw's key for provider " + account.id;
+  if (const config::ProviderOptions* owner = ctx.options.FindProvider(account.account_of)) {
+    for (const auto& a : owner->accounts) {
+      if (a.name == account.account_name && !a.api_key_env.empty())
+        from = "the variable " + a.api_key_env + " or " + from;
+    }
+  }
+  return Status::FailedPrecondition("no API key for " + account.id + " (account \"" +
+                                    account.account_name + "\" of " + account.account_of +
+                                    "): set " + from);
+}
+
+// Each provider, account providers included, is read with its own key only: keys and OpenClaw's
+// snapshots are looked up by the provider's own id, never by the provider an account belongs to.
 fetch::Outcome FetchOne(const Context& ctx, const FetchRequest& request,
                         const std::map<std::string, fetch::Outcome>& snapshots,
-                        const std::string& id) {
-  const std::string adapter = AdapterFor(ctx.options, id);
+                        const config::ProviderOptions& provider) {
+  const std::string& id = provider.id;
+  // A configured adapter wins; otherwise OpenClaw's snapshot, then an adapter by name.
+  std::string adapter = ConfiguredAdapter(ctx.options, provider);
   const auto snapshot = snapshots.find(id);
   if (adapter.empty() && snapshot != snapshots.end()) return snapshot->second;
+  if (adapter.empty()) adapter = AdapterByName(provider);
   fetch::Outcome out;
   out.provider = id;
   out.source = adapter.empty() ? "none" : adapter;
@@ -48,10 +84,9 @@ fetch::Outcome FetchOne(const Context& ctx, const FetchRequest& request,
     return out;
   }
   fetch::Endpoint endpoint;
-  const auto configured = ctx.options.usage_fetch.endpoints.find(id);
-  if (configured != ctx.options.usage_fetch.endpoints.end()) {
-    endpoint.base_url = configured->second.base_url;
-    endpoint.currency = configured->second.currency;
+  if (const config::UsageEndpoint* configured = EndpointOf(ctx.options, provider)) {
+    endpoint.base_url = configured->base_url;
+    endpoint.currency = configured->currency;
   }
   endpoint.timeout_ms = int64_t{ctx.options.usage_fetch.timeout_seconds} * 1000;
   endpoint.now_ms = ctx.clock.NowMs();
@@ -62,6 +97,10 @@ fetch::Outcome FetchOne(const Context& ctx, const FetchRequest& request,
   } else {
     fetch::moonshot::Fetch(*ctx.http, endpoint, api_key, out);
   }
+  // The adapter's "no API key" (it checks the endpoint first), said for the account.
+  if (api_key.empty() && !provider.account_of.empty() &&
+      out.status.message().rfind("no API key", 0) == 0)
+    out.status = NoAccountKey(ctx, provider);
   return out;
 }
 
@@ -141,7 +180,7 @@ Result<json> Fetch(const Context& ctx, const FetchRequest& request) {
     if (provider.quota_source != config::QuotaSource::kApi) continue;
     if (!request.provider.empty() && provider.id != request.provider) continue;
     named_found = true;
-    const fetch::Outcome out = FetchOne(ctx, request, snapshots, provider.id);
+    const fetch::Outcome out = FetchOne(ctx, request, snapshots, provider);
     auto applied = fetch::Record(ctx.ledger, windows.value(), out, now);
     if (!applied.ok()) return applied.status();
     auto failures = fetch::FailuresInRow(ctx.ledger, provider.id, now);

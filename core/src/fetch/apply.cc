@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -136,34 +138,96 @@ Applied Match(const std::vector<quota::WindowState>& windows, const Outcome& out
   return applied;
 }
 
+namespace {
+
+// One note a fetch writes: its event window and payload.
+using Note = std::pair<std::string, json>;
+
+std::vector<Note> Notes(const Applied& applied, const Outcome& outcome) {
+  std::vector<Note> notes;
+  for (const auto& m : applied.matched) {
+    json payload = {{"used", m.used}, {"source", outcome.source}, {"label", m.label}};
+    if (m.used_percent >= 0) payload["usedPercent"] = m.used_percent;
+    if (m.reset_at_ms > 0) payload["resetAtMs"] = m.reset_at_ms;
+    notes.emplace_back(m.window, std::move(payload));
+  }
+  for (const auto& b : applied.balances) {
+    json payload = {
+        {"label", b.label}, {"unit", b.unit}, {"amount", b.amount}, {"source", outcome.source}};
+    if (auto micros = UsdMicros(b.amount, b.unit)) payload["amountMicros"] = *micros;
+    notes.emplace_back(kBalanceWindow, std::move(payload));
+  }
+  json attempt = {{"ok", outcome.status.ok()}, {"source", outcome.source}};
+  if (!outcome.status.ok()) attempt["error"] = outcome.status.message();
+  if (outcome.retry_after_ms > 0) attempt["retryAfterMs"] = outcome.retry_after_ms;
+  notes.emplace_back(kFetchWindow, std::move(attempt));
+  return notes;
+}
+
+// The notes of the provider's previous fetch (they share one time and end with its attempt
+// note), oldest first; empty when there is none in the last day.
+Result<std::vector<ledger::Event>> PreviousFetch(const ledger::Ledger& ledger,
+                                                 const std::string& provider, int64_t now_ms) {
+  auto events = ledger.Events("api-snapshot", provider, now_ms - kDay);
+  if (!events.ok()) return events.status();
+  const auto& all = events.value();
+  size_t end = all.size();
+  while (end > 0 && all[end - 1].window != kFetchWindow) --end;
+  if (end == 0) return std::vector<ledger::Event>{};
+  size_t begin = end - 1;
+  while (begin > 0 && all[begin - 1].window != kFetchWindow &&
+         all[begin - 1].at_ms == all[end - 1].at_ms)
+    --begin;
+  return std::vector<ledger::Event>(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                                    all.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
+// Failures in a row one failure note stands for (a repeated failure counts up in place).
+int InRow(const json& payload) {
+  const auto it = payload.is_object() ? payload.find("inRow") : payload.end();
+  return it != payload.end() && it->is_number_integer() ? std::max(1, it->get<int>()) : 1;
+}
+
+// Whether `notes` say what `previous` said (a failure's count aside).
+bool Unchanged(const std::vector<ledger::Event>& previous, const std::vector<Note>& notes) {
+  if (previous.size() != notes.size()) return false;
+  for (size_t i = 0; i < notes.size(); ++i) {
+    json before = json::parse(previous[i].payload, nullptr, false);
+    if (before.is_object()) before.erase("inRow");
+    if (previous[i].window != notes[i].first || before != notes[i].second) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<Applied> Record(ledger::Ledger& ledger, const std::vector<quota::WindowState>& windows,
                        const Outcome& outcome, int64_t now_ms) {
   Applied applied = outcome.status.ok() ? Match(windows, outcome) : Applied{};
-  auto append = [&](const std::string& window, const json& payload) -> Status {
+  std::vector<Note> notes = Notes(applied, outcome);
+  auto previous = PreviousFetch(ledger, outcome.provider, now_ms);
+  if (!previous.ok()) return previous.status();
+  if (Unchanged(previous.value(), notes)) {
+    // Nothing new: the previous notes move to now, so the ledger grows only on a change while
+    // readings keep their age and a repeated failure keeps its count.
+    json& attempt = notes.back().second;
+    if (!outcome.status.ok())
+      attempt["inRow"] = InRow(json::parse(previous->back().payload, nullptr, false)) + 1;
+    for (size_t i = 0; i < notes.size(); ++i) {
+      ROUTER_RETURN_IF_ERROR(
+          ledger.RewriteEvent(previous.value()[i].id, now_ms, notes[i].second.dump()));
+    }
+    return applied;
+  }
+  for (const auto& [window, payload] : notes) {
     ledger::Event e;
     e.at_ms = now_ms;
     e.kind = "api-snapshot";
     e.provider = outcome.provider;
     e.window = window;
     e.payload = payload.dump();
-    return ledger.AppendEvent(e).status();
-  };
-  for (const auto& m : applied.matched) {
-    json payload = {{"used", m.used}, {"source", outcome.source}, {"label", m.label}};
-    if (m.used_percent >= 0) payload["usedPercent"] = m.used_percent;
-    if (m.reset_at_ms > 0) payload["resetAtMs"] = m.reset_at_ms;
-    ROUTER_RETURN_IF_ERROR(append(m.window, payload));
+    ROUTER_RETURN_IF_ERROR(ledger.AppendEvent(e).status());
   }
-  for (const auto& b : applied.balances) {
-    json payload = {
-        {"label", b.label}, {"unit", b.unit}, {"amount", b.amount}, {"source", outcome.source}};
-    if (auto micros = UsdMicros(b.amount, b.unit)) payload["amountMicros"] = *micros;
-    ROUTER_RETURN_IF_ERROR(append(kBalanceWindow, payload));
-  }
-  json attempt = {{"ok", outcome.status.ok()}, {"source", outcome.source}};
-  if (!outcome.status.ok()) attempt["error"] = outcome.status.message();
-  if (outcome.retry_after_ms > 0) attempt["retryAfterMs"] = outcome.retry_after_ms;
-  ROUTER_RETURN_IF_ERROR(append(kFetchWindow, attempt));
   return applied;
 }
 
@@ -176,7 +240,7 @@ Result<int> FailuresInRow(const ledger::Ledger& ledger, const std::string& provi
     if (e.window != kFetchWindow) continue;
     const json payload = json::parse(e.payload, nullptr, false);
     const bool ok = payload.is_object() && payload.value("ok", false);
-    failures = ok ? 0 : failures + 1;
+    failures = ok ? 0 : failures + InRow(payload);
   }
   return failures;
 }

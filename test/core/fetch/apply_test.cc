@@ -167,3 +167,57 @@ TEST_CASE("Failed fetches are noted, counted in a row and back off", "[fetch]") 
   CHECK(NextDelayMs(interval, 40, 0, 0.5) == 6 * kHour);         // capped
   CHECK(NextDelayMs(interval, 1, 2 * kHour, 0.5) == 2 * kHour);  // Retry-After wins
 }
+
+TEST_CASE("A fetch that reads nothing new moves the previous notes instead of adding", "[fetch]") {
+  const auto options = ParseOptions(kConfig);
+  auto ledger = MemoryLedger();
+  auto windows = router::quota::EvaluateWindows(options, *ledger, kNow);
+  REQUIRE(windows.ok());
+  auto count = [&] { return ledger->Events("api-snapshot", "claude", 0).value().size(); };
+  REQUIRE(Record(*ledger, windows.value(), ClaudeReading(), kNow).ok());
+  const size_t first = count();
+  CHECK(first == 5);  // 2 window readings, 2 balances, the attempt
+
+  // A day of unchanged fetches every 5 min leaves the same notes, at the last fetch's time.
+  for (int64_t at = kNow + 5 * kMin; at <= kNow + 2 * kHour; at += 5 * kMin) {
+    REQUIRE(Record(*ledger, windows.value(), ClaudeReading(), at).ok());
+  }
+  CHECK(count() == first);
+  auto later = router::quota::EvaluateWindows(options, *ledger, kNow + 2 * kHour);
+  REQUIRE(later.ok());
+  CHECK(later.value()[0].basis.at_ms == kNow + 2 * kHour);
+  CHECK(later.value()[0].basis.reading == 100);
+  CHECK(router::fetch::LastFetch(*ledger, "claude", kNow + 2 * kHour)->at_ms == kNow + 2 * kHour);
+  CHECK(router::fetch::LastFetch(*ledger, "claude", kNow + 2 * kHour)->balances.size() == 2);
+
+  SECTION("a changed reading adds a whole new set of notes") {
+    Outcome changed = ClaudeReading();
+    changed.reading.windows[1].used_percent = 60;
+    REQUIRE(Record(*ledger, windows.value(), changed, kNow + 3 * kHour).ok());
+    CHECK(count() == 2 * first);
+    auto now = router::quota::EvaluateWindows(options, *ledger, kNow + 3 * kHour);
+    CHECK(now.value()[0].basis.reading == 120);
+    const auto state = router::fetch::LastFetch(*ledger, "claude", kNow + 3 * kHour);
+    CHECK(state->balances.size() == 2);
+    CHECK(state->ok);
+  }
+  SECTION("a repeated failure is one note counting the failures in a row") {
+    Outcome failed;
+    failed.provider = "claude";
+    failed.source = "openclaw";
+    failed.status = Status::Unavailable("OpenClaw's usage for claude failed: HTTP 500");
+    for (int i = 1; i <= 3; ++i) {
+      REQUIRE(Record(*ledger, windows.value(), failed, kNow + 3 * kHour + i * kMin).ok());
+    }
+    CHECK(count() == first + 1);
+    CHECK(FailuresInRow(*ledger, "claude", kNow + 4 * kHour).value() == 3);
+    const auto state = router::fetch::LastFetch(*ledger, "claude", kNow + 4 * kHour);
+    CHECK_FALSE(state->ok);
+    CHECK(state->at_ms == kNow + 3 * kHour + 3 * kMin);
+    CHECK(state->last_ok_ms == kNow + 2 * kHour);
+    // A success after them resets the count and, differing from the failure, is a new note.
+    REQUIRE(Record(*ledger, windows.value(), ClaudeReading(), kNow + 4 * kHour).ok());
+    CHECK(FailuresInRow(*ledger, "claude", kNow + 4 * kHour).value() == 0);
+    CHECK(count() == 2 * first + 1);
+  }
+}

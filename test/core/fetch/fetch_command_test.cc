@@ -172,3 +172,72 @@ TEST_CASE("fetch of one provider, and its argument errors", "[fetch]") {
     CHECK(Contains(result.value()["providers"][0]["error"], "gateway closed"));
   }
 }
+
+TEST_CASE("fetch reads each account with its own key and records it under its own id", "[fetch]") {
+  // deepseek-2 and deepseek-3 are accounts of deepseek (their own OpenClaw providers): read
+  // through deepseek's adapter, deepseek-2 at its own endpoint, deepseek-3 without a key.
+  const auto options = ParseOptions(R"({
+    "timezone": "UTC",
+    "providers": {"deepseek": {"quotaSource": "api", "accounts": [
+      {"name": "second", "provider": "deepseek-2", "apiKeyEnv": "DEEPSEEK_API_KEY_2"},
+      {"name": "third", "provider": "deepseek-3", "apiKeyEnv": "DEEPSEEK_API_KEY_3"}]}},
+    "usageFetch": {"endpoints": {"deepseek-2": {"baseUrl": "http://127.0.0.1:9/ds2"}}}})");
+  auto ledger = MemoryLedger();
+  FakeClock clock{kNow};
+  const auto router = RouterFor(options);
+  FakeClient client;
+  commands::Context ctx{options, *ledger, clock, router};
+  ctx.http = &client;
+  client.Respond("https://api.deepseek.com/user/balance", 200,
+                 UsageFixture("deepseek_balance.json"));
+  client.Respond("http://127.0.0.1:9/ds2/user/balance", 200,
+                 R"({"is_available": true, "balance_infos": [{"currency": "USD",
+                     "total_balance": "1.50", "granted_balance": "0", "topped_up_balance": "1.50"}]})");
+  const std::string second_key = "sk-deepseek-second-SECRET-1234";
+
+  auto result = commands::Run(
+      ctx, "fetch", {{"keys", {{"deepseek", kKey}, {"deepseek-2", second_key}}}, {"jitter", 0.5}});
+  REQUIRE(result.ok());
+  const json& r = result.value();
+  REQUIRE(r["providers"].size() == 3);
+  const json first = Row(r, "deepseek");
+  const json second = Row(r, "deepseek-2");
+  const json third = Row(r, "deepseek-3");
+  CHECK(first["ok"] == true);
+  CHECK(first["balances"][3]["amountMicros"] == 4'250'000);
+  CHECK(second["ok"] == true);
+  CHECK(second["source"] == "deepseek");
+  REQUIRE(second["balances"].size() == 3);
+  CHECK(second["balances"][0]["amountMicros"] == 1'500'000);
+  CHECK(third["ok"] == false);
+  CHECK(Contains(third["error"], "no API key for deepseek-3 (account \"third\" of deepseek)"));
+  CHECK(Contains(third["error"], "DEEPSEEK_API_KEY_3"));
+
+  // One request per account with a key, each with that account's key; none for deepseek-3.
+  const auto requests = client.requests();
+  REQUIRE(requests.size() == 2);
+  for (const auto& request : requests) {
+    const bool own = request.url.find("/ds2/") != std::string::npos;
+    bool found = false;
+    for (const auto& [name, value] : request.headers) {
+      if (name != "Authorization") continue;
+      found = true;
+      CHECK(value == "Bearer " + (own ? second_key : std::string(kKey)));
+    }
+    CHECK(found);
+  }
+
+  // Recorded per account; no key in the result, the status or the ledger.
+  auto status = commands::Run(ctx, "status", json::object());
+  REQUIRE(status.ok());
+  std::map<std::string, json> fetched;
+  for (const auto& f : status.value()["fetch"]) fetched[f["provider"]] = f;
+  CHECK(fetched.at("deepseek-2")["balances"][0]["amountMicros"] == 1'500'000);
+  CHECK(fetched.at("deepseek")["balances"].size() == 6);
+  CHECK(fetched.at("deepseek-3")["ok"] == false);
+  for (const std::string& key : {std::string(kKey), second_key}) {
+    CHECK_FALSE(Contains(r.dump(), key));
+    CHECK_FALSE(Contains(status.value().dump(), key));
+    for (const auto& e : ledger->Events("", "", 0).value()) CHECK_FALSE(Contains(e.payload, key));
+  }
+}

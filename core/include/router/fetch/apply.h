@@ -3,8 +3,9 @@
 // reset time matches its own (calendar windows) or whose length matches (by the provider's
 // label, e.g. "5h", "Week"), and is recorded as an `api-snapshot` event in the window's unit.
 // Money in USD becomes budget readings in micro-USD; other units are kept as they are, shown
-// and never compared with USD. Every fetch attempt is recorded too, so `status` can say how
-// old a reading is and why the last fetch failed.
+// and never compared with USD. Every fetch attempt is noted too, so `status` can say how
+// old a reading is and why the last fetch failed; a fetch that reads nothing new moves the
+// previous fetch's notes to its time instead of adding any, so the ledger grows only on change.
 
 #include <cstdint>
 #include <string>
@@ -18,7 +19,8 @@
 namespace router::fetch {
 
 // Event windows of the notes beside window readings (no configured window may start with '@').
-inline constexpr char kFetchWindow[] = "@fetch";  // payload {ok, source, error?, retryAfterMs?}
+inline constexpr char kFetchWindow[] =
+    "@fetch";  // payload {ok, source, error?, retryAfterMs?, inRow?}
 inline constexpr char kBalanceWindow[] =
     "@balance";  // payload {label, unit, amount, amountMicros?}
 
@@ -46,6 +48,8 @@ int64_t LabelLengthMs(const std::string& label);
 Applied Match(const std::vector<quota::WindowState>& windows, const Outcome& outcome);
 
 // Records a fetch: the matched readings, balances and the attempt itself (also a failed one).
+// When all of it equals the provider's previous fetch, those notes are moved to now_ms instead
+// (a repeated failure counts up its "inRow").
 [[nodiscard]] Result<Applied> Record(ledger::Ledger& ledger,
                                      const std::vector<quota::WindowState>& windows,
                                      const Outcome& outcome, int64_t now_ms);

@@ -237,6 +237,9 @@ class Ledger {
   [[nodiscard]] Result<Undo> UndoLatest(const std::function<Event(const Event& undone)>& make_undo);
   // Marks one event undone; kNotFound when no event with that id is still in effect.
   [[nodiscard]] Status MarkUndone(int64_t event_id);
+  // Moves one event to at_ms with a new payload: a usage fetch that read nothing new confirms its
+  // previous notes instead of adding more. kNotFound when there is no event with that id.
+  [[nodiscard]] Status RewriteEvent(int64_t event_id, int64_t at_ms, const std::string& payload);
 
   // -- Consumers (core/src/ledger/summary.cc) --
 

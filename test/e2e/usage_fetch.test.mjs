@@ -1,13 +1,13 @@
-// NOT YET GREEN, so kept out of scripts/test.sh's test/e2e/*.test.mjs glob: run with
-// `node --test test/e2e/usage_fetch.wip.mjs`. Its first run (2026-12-06, load ~25) showed the DeepSeek
-// adapter fetched in the Gateway's background over libcurl with no key in the sandbox, and OpenClaw
-// refusing in-process usage.status to this plugin; the CLI fallback added after it is unverified.
-// Provider-reported usage in real OpenClaw: the Gateway's own usage snapshot for OpenRouter (served
-// by a loopback fake of OpenRouter's /credits and /key, reached through OpenClaw's own
-// models.providers.openrouter.baseUrl) and a loopback fake DeepSeek balance endpoint read by this
-// plugin's adapter over real libcurl, both fetched by the background service in the Gateway and
-// shown by `status --json` as api readings with their age. A fetch that hangs does not delay an
-// agent turn, and no API key reaches any output, log or the ledger.
+// Provider-reported usage in real OpenClaw: the Gateway's own usage snapshot for MiniMax (served by
+// a loopback fake of MiniMax's Coding Plan endpoint, reached through OpenClaw's own
+// models.providers.minimax.baseUrl, and read by this plugin through `openclaw gateway call
+// usage.status --json`, since OpenClaw refuses in-process Gateway requests to plugins that are not
+// bundled) and a loopback fake DeepSeek balance endpoint read by this plugin's adapter over real
+// libcurl, both fetched by the background service in the Gateway and shown by `status --json` as
+// api readings with their age. `router fetch` fetches now from the CLI. A fetch that hangs does not
+// delay an agent turn, and no API key reaches any output, log or the ledger.
+// (OpenRouter's snapshot is not used here: OpenClaw 2026.9.6 fails its SSRF-guarded fetch to a
+// loopback base URL with "invalid onRequestStart method" before any request is sent.)
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import http from "node:http";
@@ -15,7 +15,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fakeProvider, Sandbox } from "./sandbox.mjs";
 
-const OPENROUTER_KEY = "sk-or-e2e-usage-SECRET-61a7";
+const MINIMAX_KEY = "sk-mm-e2e-usage-SECRET-61a7";
 const DEEPSEEK_KEY = "sk-ds-e2e-usage-SECRET-93c4";
 const LLM_KEY = "sk-e2e-usage-llm-SECRET-2b8e";
 const MODEL = { id: "u-model", cost: { input: 1, output: 2 }, contextWindow: 128_000 };
@@ -26,7 +26,7 @@ const outputs = [];
 let usage;
 let gateway;
 
-/** Loopback fake of OpenRouter's and DeepSeek's usage endpoints; `hang` holds DeepSeek's answer. */
+/** Loopback fake of MiniMax's and DeepSeek's usage endpoints; `hang` holds DeepSeek's answer. */
 function startUsageFake() {
   const seen = [];
   const held = [];
@@ -38,12 +38,13 @@ function startUsageFake() {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(typeof body === "string" ? body : JSON.stringify(body));
     };
-    if (req.url === "/openrouter/api/v1/credits") {
-      return auth === `Bearer ${OPENROUTER_KEY}` ? json(200, { data: { total_credits: 20, total_usage: 5 } }) : json(401, {});
-    }
-    if (req.url === "/openrouter/api/v1/key") {
-      return auth === `Bearer ${OPENROUTER_KEY}`
-        ? json(200, { data: { label: "e2e", usage: 2.5, limit: 10, limit_remaining: 7.5, limit_reset: "monthly", is_free_tier: false } })
+    if (req.url === "/v1/token_plan/remains") {
+      // 750 of 1000 prompts left in the current 5 h interval: 25 % used.
+      const now = Date.now();
+      return auth === `Bearer ${MINIMAX_KEY}`
+        ? json(200, { base_resp: { status_code: 0, status_msg: "success" },
+          model_remains: [{ model_name: "MiniMax-M2", start_time: now - 3_600_000, end_time: now + 4 * 3_600_000,
+            current_interval_total_count: 1000, current_interval_usage_count: 750 }] })
         : json(401, {});
     }
     if (req.url === "/deepseek/user/balance") {
@@ -81,7 +82,7 @@ async function turnMs(message) {
   return Date.now() - started;
 }
 
-describe("provider usage fetch in real OpenClaw", { timeout: 290_000 }, () => {
+describe("provider usage fetch in real OpenClaw", { timeout: 900_000 }, () => {
   before(async () => {
     usage = await startUsageFake();
     const fake = await sandbox.startFakeProvider({ models: {} });
@@ -90,8 +91,8 @@ describe("provider usage fetch in real OpenClaw", { timeout: 290_000 }, () => {
       pluginConfig: {
         timezone: "UTC",
         providers: {
-          openrouter: { quotaSource: "api", quotaType: "requests",
-            windows: [{ name: "monthly", limit: 1000, schedule: { type: "monthly", dayOfMonth: 1 } }] },
+          minimax: { quotaSource: "api", quotaType: "requests",
+            windows: [{ name: "5h", limit: 1000, schedule: { type: "rolling", hours: 5 } }] },
           // Not "deepseek": OpenClaw would try to install its DeepSeek plugin from the network.
           ds: { quotaSource: "api", budget: { monthlyLimit: 20 } },
         },
@@ -100,7 +101,8 @@ describe("provider usage fetch in real OpenClaw", { timeout: 290_000 }, () => {
       },
       providers: {
         fakeai: fakeProvider(fake.baseUrl, "/a", LLM_KEY, [MODEL]),
-        openrouter: fakeProvider(`${base}/openrouter`, "/api", OPENROUTER_KEY, [MODEL]),
+        // OpenClaw reads MiniMax's usage at this base URL's origin.
+        minimax: fakeProvider(base, "/minimax", MINIMAX_KEY, [MODEL]),
         ds: fakeProvider(fake.baseUrl, "/d", DEEPSEEK_KEY, [MODEL]),
       },
       primary: "fakeai/u-model",
@@ -120,30 +122,35 @@ describe("provider usage fetch in real OpenClaw", { timeout: 290_000 }, () => {
       return s.fetch.every((f) => f.atMs !== null && f.ok) ? s : null;
     });
     outputs.push(JSON.stringify(status));
-    const monthly = status.quotas.find((q) => q.provider === "openrouter" && q.window === "monthly");
-    assert.equal(monthly.basis.kind, "api");
-    assert.equal(monthly.basis.reading, 250, "25% of OpenRouter's key budget used -> 250 of 1000");
-    assert.equal(monthly.basis.stale, false);
-    assert.ok(status.generatedAtMs - monthly.basis.atMs < 5 * 60_000);
+    const fiveHours = status.quotas.find((q) => q.provider === "minimax" && q.window === "5h");
+    assert.equal(fiveHours.basis.kind, "api");
+    assert.equal(fiveHours.basis.reading, 250, "25% of MiniMax's 5 h interval used -> 250 of 1000");
+    assert.equal(fiveHours.basis.stale, false);
+    assert.ok(status.generatedAtMs - fiveHours.basis.atMs < 5 * 60_000);
+    assert.equal(status.fetch.find((f) => f.provider === "minimax").source, "openclaw");
     const deepseek = status.fetch.find((f) => f.provider === "ds");
     assert.equal(deepseek.source, "deepseek");
     assert.deepEqual(deepseek.balances.find((b) => b.unit === "USD" && b.label === "total").amountMicros, 4_250_000);
-    assert.ok(usage.seen.some((r) => r.url === "/openrouter/api/v1/key"), "OpenClaw read the fake OpenRouter");
+    assert.ok(usage.seen.some((r) => r.url === "/v1/token_plan/remains"), "OpenClaw read the fake MiniMax");
     assert.ok(usage.seen.some((r) => r.url === "/deepseek/user/balance"), "the adapter read the fake DeepSeek");
     const text = await sandbox.ok(["router", "status"]);
     outputs.push(text.stdout, text.stderr);
     assert.match(text.stdout, /from the provider, \d+ min ago/);
   });
 
-  test("router fetch fetches now", async () => {
+  test("router fetch fetches now from the CLI, OpenClaw's snapshot included", async () => {
     const before = usage.seen.length;
-    const result = await routerJson(["fetch", "ds"], gateway.env);
+    const result = await routerJson(["fetch"], gateway.env);
     outputs.push(JSON.stringify(result));
-    assert.equal(result.providers[0].ok, true, JSON.stringify(result));
-    assert.ok(usage.seen.length > before);
+    const byId = Object.fromEntries(result.providers.map((p) => [p.provider, p]));
+    assert.equal(byId.ds.ok, true, JSON.stringify(result));
+    assert.equal(byId.minimax.ok, true, JSON.stringify(result));
+    assert.equal(byId.minimax.windows.find((w) => w.window === "5h").used, 250);
+    assert.ok(usage.seen.slice(before).some((r) => r.url === "/deepseek/user/balance"), "the CLI's adapter read DeepSeek");
   });
 
   test("a hanging fetch does not delay an agent turn", async () => {
+    await turnMs("usage fetch e2e: a first turn, which also warms the agent up");
     const baseline = await turnMs("usage fetch e2e: turn without a hanging fetch");
     usage.state.hang = true;
     const hangingSince = usage.seen.length;
@@ -162,7 +169,7 @@ describe("provider usage fetch in real OpenClaw", { timeout: 290_000 }, () => {
       haystacks.push(fs.readFileSync(path.join(path.dirname(sandbox.ledgerPath), file)).toString("latin1"));
     }
     for (const h of haystacks) {
-      for (const key of [OPENROUTER_KEY, DEEPSEEK_KEY]) assert.equal(h.includes(key), false, `key found: ${key.slice(0, 8)}…`);
+      for (const key of [MINIMAX_KEY, DEEPSEEK_KEY]) assert.equal(h.includes(key), false, `key found: ${key.slice(0, 8)}…`);
     }
   });
 });
