@@ -297,9 +297,8 @@ void PrintCalibration(const std::vector<Pred>& preds, const Calibration& cal) {
     conf[b] += d.confidence;
   }
   std::printf(
-      "\nCalibration (temperature %.2f and class offsets; routed class's confidence vs how often "
-      "it "
-      "was right)\n\n| confidence | n | mean confidence | accuracy |\n|---|---|---|---|\n",
+      "\nCalibration (temperature %.2f and class offsets; routed class's confidence vs how "
+      "often it was right)\n\n| confidence | n | mean confidence | accuracy |\n|---|---|---|---|\n",
       cal.temperature);
   for (int b = 0; b < kBins; ++b) {
     if (n[b] == 0) continue;
