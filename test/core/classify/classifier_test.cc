@@ -385,12 +385,12 @@ TEST_CASE("hand-written assistant turns: per-class recall and under-routing", "[
   for (const auto& [truth, t] : tally) {
     INFO(Name(truth) << " " << t.first << "/" << t.second);
     CHECK(t.second >= 24);
-    CHECK(t.first * 2 >= t.second);  // measured 12-24 of 24 per class (training/README.md)
+    CHECK(t.first * 3 >= t.second * 2);  // measured 17-24 of 24 per class (training/README.md)
     right += t.first;
   }
   INFO("right " << right << " of " << total << ", under-routed " << under);
-  CHECK(right * 4 >= total * 3);    // measured 168 of 216
-  CHECK(under * 100 <= total * 6);  // measured 12 of 216 (5.6%)
+  CHECK(right * 5 >= total * 4);    // measured 186 of 216
+  CHECK(under * 100 <= total * 4);  // measured 6 of 216 (2.8%)
 }
 
 TEST_CASE("confidence is bounded: repetition does not make the model certain", "[classify]") {
