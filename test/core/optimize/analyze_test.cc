@@ -208,3 +208,34 @@ TEST_CASE("shift moves every agent off a provider until a time, then is due to r
 }
 
 }  // namespace router::optimize
+
+namespace router::optimize {
+
+TEST_CASE("shift --until: a duration counts from the command's own clock; a past time is refused",
+          "[optimize][shift]") {
+  World w;
+  w.config = json::parse(R"({"agents": {"defaults": {"model": "openai/gpt-5-mini"},
+    "entries": {"ops": {"model": "anthropic/claude-sonnet-4-6"}}}})");
+  FakeClock clock(kNow);
+  const route::Router router(w.options, w.catalog);
+  const commands::Context ctx{w.options, *w.ledger, clock, router};
+  auto shift = [&](const std::string& until) {
+    return commands::Shift(ctx, {{"provider", "anthropic"},
+                                 {"to", "openai/gpt-5"},
+                                 {"until", until},
+                                 {"config", w.config}});
+  };
+  CHECK(shift("90s").value().at("untilMs") == kNow + 90'000);
+  CHECK(shift("30m").value().at("untilMs") == kNow + 30 * 60'000);
+  CHECK(shift(std::to_string(kNow + 1)).value().at("untilMs") == kNow + 1);
+  const auto past = shift(std::to_string(kNow - 12'000));
+  REQUIRE_FALSE(past.ok());
+  CHECK(past.status().code() == Status::Code::kInvalidArgument);
+  const std::string message = past.status().message();
+  CHECK(message.find("argument until") != std::string::npos);
+  CHECK(message.find("12 s in the past") != std::string::npos);
+  CHECK(message.find("a duration from now such as 90s") != std::string::npos);
+  CHECK_FALSE(shift("90x").ok());
+}
+
+}  // namespace router::optimize
