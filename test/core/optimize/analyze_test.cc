@@ -1,5 +1,7 @@
 #include "router/optimize/analyze.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -113,6 +115,32 @@ TEST_CASE("an agent on a provider close to running out gets a shift", "[optimize
     }
   }
   CHECK(named);
+}
+
+TEST_CASE("OpenClaw's own monitor jobs are analysed but never edited", "[optimize]") {
+  World w;
+  // OpenClaw refuses cron clients' edits to "heartbeat:" and "skill-collection-review:" jobs.
+  w.jobs = json::parse(R"({"jobs": [
+    {"id": "r1", "name": "skill-collection-review-main", "agentId": "main",
+     "declarationKey": "skill-collection-review:main",
+     "payload": {"kind": "agentTurn", "model": "anthropic/claude-opus-4-7"}},
+    {"id": "j1", "name": "Morning brief", "agentId": "main", "declarationKey": "mine",
+     "payload": {"kind": "agentTurn", "model": "anthropic/claude-opus-4-7"}}]})");
+  w.Calls("main", "r1", "cron", "anthropic", "claude-opus-4-7", 100, 30'000, "simple");
+  w.Calls("main", "j1", "cron", "anthropic", "claude-opus-4-7", 100, 30'000, "simple");
+  const Inputs in = w.Build();
+  const Analysis a = Analyze(in);
+  CHECK(a.summaries.size() == 2);
+  CHECK(ActionFor(a, "r1") == nullptr);
+  REQUIRE(ActionFor(a, "j1") != nullptr);
+  CHECK(ToJson(a.summaries[0]).at("target").value("systemOwned", false) ==
+        (a.summaries[0].target->id == "r1"));
+  auto shift = PlanShift(in, "anthropic", "openai/gpt-5", 0);
+  REQUIRE(shift.ok());
+  std::vector<std::string> moved;
+  for (const Action& action : shift.value()) moved.push_back(action.target->id);
+  CHECK(std::count(moved.begin(), moved.end(), "j1") == 1);
+  CHECK(std::count(moved.begin(), moved.end(), "r1") == 0);
 }
 
 TEST_CASE("nothing is proposed without history", "[optimize]") {
