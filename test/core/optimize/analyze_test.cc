@@ -143,6 +143,31 @@ TEST_CASE("OpenClaw's own monitor jobs are analysed but never edited", "[optimiz
   CHECK(std::count(moved.begin(), moved.end(), "r1") == 0);
 }
 
+TEST_CASE("a heartbeat spending while no user talks is reported as idle burn", "[optimize]") {
+  World w;
+  // 40 hourly heartbeats at $0.03; a user talked in the first 10 of those hours only. A call is
+  // idle when no user call came in its clock hour or the one before: 29 are.
+  w.Calls("main", "", "user", "openai", "gpt-5", 10, 1'000, "coding");
+  w.Calls("main", "", "heartbeat", "anthropic", "claude-opus-4-7", 40, 30'000, "simple");
+  const Inputs in = w.Build();
+  const Analysis a = Analyze(in);
+  const TargetSummary* beat = nullptr;
+  for (const TargetSummary& s : a.summaries) {
+    if (s.target->kind == TargetKind::kHeartbeat) beat = &s;
+  }
+  REQUIRE(beat != nullptr);
+  CHECK(beat->history.totals.cost_micros == 40 * 30'000);
+  CHECK(beat->history.idle_cost_micros == 29 * 30'000);
+  const Finding* idle = nullptr;
+  for (const Finding& f : a.findings) {
+    if (f.kind == FindingKind::kIdleBurn && f.target == beat->target) idle = &f;
+  }
+  REQUIRE(idle != nullptr);
+  INFO(idle->message);
+  CHECK(idle->message.find("heartbeat spent $0.87 in 10 days ($2.61/month)") != std::string::npos);
+  CHECK(idle->message.find("while no user was talking") != std::string::npos);
+}
+
 TEST_CASE("nothing is proposed without history", "[optimize]") {
   World w;
   w.jobs = json::parse(R"([{"id": "j1", "payload": {"model": "anthropic/claude-opus-4-7"}}])");
