@@ -128,7 +128,7 @@ export function registerCli(program, { getRuntime, runOptimizer, fetchArgs, cred
     .command("shift <provider>")
     .description("Move every agent and cron job off a provider, until its window resets or a given time")
     .option("--to <target>", "provider or provider/model to move to")
-    .option("--until <when>", "reset, <n>h, <n>m or epoch ms")
+    .option("--until <when>", "reset, <n>h, <n>m, <n>s or epoch ms")
     .option("--dry-run", "only show the plan")
     .option("--json", "print router.shift/1 JSON")
     .action(run("shift", (provider, opts) => ({ provider, to: opts.to, until: opts.until, apply: opts.dryRun !== true })));

@@ -51,7 +51,7 @@ commands (the same as `openclaw router …`):
                                     findings with a monthly saving
   optimize [--apply]                the plan (mode dry-run/auto); --apply writes its config
                                     changes to openclaw.json (cron jobs need the gateway)
-  shift <provider> [--to X] [--until reset|<n>h|<n>m|<epoch ms>] [--dry-run]
+  shift <provider> [--to X] [--until reset|<n>h|<n>m|<n>s|<epoch ms>] [--dry-run]
                                     move every agent off a provider (writes openclaw.json)
   predict [provider]                when each quota window will run out, with confidence
   route <prompt | ->                which model would serve this prompt, and why (no model

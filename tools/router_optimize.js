@@ -48,7 +48,7 @@ export const createShiftTool = tool(
   {
     provider: { type: "string", description: "The provider to move off, e.g. anthropic." },
     to: { type: "string", description: "Destination provider or provider/model (default: best that clears each agent's classes)." },
-    until: { type: "string", description: "reset, <n>h, <n>m or epoch ms." },
+    until: { type: "string", description: "reset, <n>h, <n>m, <n>s or epoch ms." },
     confirm,
   },
   "shift",

@@ -91,13 +91,16 @@ function plan(body, reply) {
     // OpenClaw's Tool Search wraps a result in JSON; keep enough of it to show the tool's text.
     return { lastUser, text: `Tool result: ${textOf(toolResult.content).slice(0, TOOL_ECHO_CHARS)}` };
   }
-  const wanted = /CALL_TOOL:([\w.-]+)/.exec(lastUser)?.[1];
+  // "CALL_TOOL:<name>", optionally followed by " ARGS:<JSON object>" up to the end of its line.
+  const match = /CALL_TOOL:([\w.-]+)(?: ARGS:(\{.*\}))?/.exec(lastUser);
+  const wanted = match?.[1];
+  const args = match?.[2] ? JSON.parse(match[2]) : {};
   const toolNames = (Array.isArray(body.tools) ? body.tools : []).map((t) => t?.function?.name ?? t?.name);
   if (wanted && toolNames.length) {
     // Call the tool directly, or through OpenClaw's compact "Tool Search" surface.
-    if (toolNames.includes(wanted)) return { lastUser, toolCall: wanted, call: { name: wanted, args: {} } };
+    if (toolNames.includes(wanted)) return { lastUser, toolCall: wanted, call: { name: wanted, args } };
     if (toolNames.includes('tool_call')) {
-      return { lastUser, toolCall: wanted, call: { name: 'tool_call', args: { id: wanted, args: {} } } };
+      return { lastUser, toolCall: wanted, call: { name: 'tool_call', args: { id: wanted, args } } };
     }
   }
   return { lastUser, text: reply };

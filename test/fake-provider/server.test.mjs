@@ -155,6 +155,13 @@ test('CALL_TOOL goes through tool_call when the tool is not offered directly (no
   assert.deepEqual(JSON.parse(choice.message.tool_calls[0].function.arguments), { id: 'router_status', args: {} });
 });
 
+test('CALL_TOOL passes the JSON after ARGS: to the tool', async () => {
+  const text = 'CALL_TOOL:router_shift ARGS:{"provider": "fakeai", "confirm": true}\nmore text';
+  const json = await (await chat('/a', { model: 'cheap-model', tools, messages: [userMsg(text)] })).json();
+  const call = json.choices[0].message.tool_calls[0].function;
+  assert.deepEqual(JSON.parse(call.arguments), { id: 'router_shift', args: { provider: 'fakeai', confirm: true } });
+});
+
 test('CALL_TOOL is found when OpenClaw appends an internal-context user message', async () => {
   const messages = [
     { role: 'assistant', content: 'earlier turn, CALL_TOOL:old_tool must be ignored' },

@@ -13,7 +13,8 @@ using nlohmann::json;
 
 namespace {
 
-// "reset" (the provider's next window reset), epoch ms, "<n>h" or "<n>m" from now; "" = none.
+// "reset" (the provider's next window reset), epoch ms, "<n>h", "<n>m" or "<n>s" from now;
+// "" = none.
 Result<int64_t> ParseUntil(const std::string& until, const Gathered& g,
                            const std::string& provider) {
   if (until.empty()) return int64_t{0};
@@ -35,14 +36,22 @@ Result<int64_t> ParseUntil(const std::string& until, const Gathered& g,
   size_t digits = 0;
   while (digits < until.size() && std::isdigit(static_cast<unsigned char>(until[digits]))) ++digits;
   const std::string unit = until.substr(digits);
-  if (digits == 0 || digits > 15 || (!unit.empty() && unit != "h" && unit != "m")) {
+  if (digits == 0 || digits > 15 || (!unit.empty() && unit != "h" && unit != "m" && unit != "s")) {
     return Status::InvalidArgument("argument until \"" + until +
-                                   "\": use reset, epoch ms, <n>h or <n>m");
+                                   "\": use reset, epoch ms, or a duration from now: <n>h, <n>m "
+                                   "or <n>s");
   }
   const int64_t n = std::stoll(until.substr(0, digits));
   if (unit == "h") return now + n * 3'600'000;
   if (unit == "m") return now + n * 60'000;
-  if (n <= now) return Status::InvalidArgument("argument until is in the past");
+  if (unit == "s") return now + n * 1'000;
+  if (n <= now) {
+    // An absolute time can pass while the command starts: a duration is measured from now.
+    return Status::InvalidArgument(
+        "argument until " + until + " (epoch ms) is " + std::to_string((now - n + 999) / 1000) +
+        " s in the past by this command's clock (" + std::to_string(now) +
+        "); give a later time, or a duration from now such as 90s, 30m or 2h");
+  }
   return n;
 }
 

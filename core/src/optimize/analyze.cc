@@ -237,7 +237,7 @@ class Planner {
 
   // Appends unless another action already edits one of the same keys (agents sharing defaults).
   bool Add(Action a) {
-    if (Overlaps(out_.actions, a)) return false;
+    if (a.target->system_owned || Overlaps(out_.actions, a)) return false;
     a.id = "a" + std::to_string(out_.actions.size() + 1);
     out_.actions.push_back(std::move(a));
     return true;
@@ -280,7 +280,7 @@ Result<std::vector<Action>> PlanShift(const Inputs& inputs, const std::string& p
   for (const Target& t : inputs.targets) {
     // An inheriting heartbeat follows the agents' default model, which moves with the agent.
     if (ProviderOf(t.model.primary) != provider) continue;
-    if (t.kind == TargetKind::kHeartbeat && t.inherited) continue;
+    if ((t.kind == TargetKind::kHeartbeat && t.inherited) || t.system_owned) continue;
     const History h = HistoryOf(t, inputs.usage, inputs.classes);
     std::string dest = to;
     if (to.find('/') == std::string::npos) {

@@ -47,10 +47,20 @@ Status WriteSynced(const std::string& path, const std::string& text) {
 }  // namespace
 
 Result<nlohmann::json> ReadConfigFile(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) return nlohmann::json::object();
+  // An unreadable file is not a missing one: planning over {} would write a config without
+  // the user's keys.
+  if (ec) return Status::Io("cannot read " + path + ": " + ec.message());
+  if (!std::filesystem::is_regular_file(status)) {
+    return Status::Io("cannot read " + path + ": not a regular file");
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return nlohmann::json::object();
+  if (!in) return Errno("cannot read", path);
   std::stringstream text;
   text << in.rdbuf();
+  if (in.bad()) return Status::Io("cannot read " + path + ": " + std::strerror(errno));
   auto parsed = config::ParseJson5(text.str());
   if (!parsed.ok()) return Status::InvalidArgument(path + ": " + parsed.status().message());
   if (!parsed->is_object()) return Status::InvalidArgument(path + ": the config must be an object");

@@ -17,6 +17,7 @@ json TargetJson(const Target* target) {
               {"inherited", target->inherited}};
   if (!target->name.empty()) out["name"] = target->name;
   if (target->kind == TargetKind::kCronJob) out["agentId"] = target->agent_id;
+  if (target->system_owned) out["systemOwned"] = true;
   return out;
 }
 

@@ -155,6 +155,10 @@ Result<std::vector<Target>> CronTargets(const json& jobs, const std::vector<Targ
     t.kind = TargetKind::kCronJob;
     t.id = id->get<std::string>();
     if (const json* name = Find(job, "name"); name && name->is_string()) t.name = *name;
+    if (const json* key = Find(job, "declarationKey"); key && key->is_string()) {
+      const std::string k = key->get<std::string>();
+      t.system_owned = k.rfind("heartbeat:", 0) == 0 || k.rfind("skill-collection-review:", 0) == 0;
+    }
     const json* agent = Find(job, "agentId");
     t.agent_id = agent && agent->is_string() ? agent->get<std::string>() : "main";
     json model = json::object();

@@ -16,6 +16,10 @@ constexpr std::string_view kContextMarker =
 constexpr std::string_view kStartup = "A new session was started via /new or /reset";
 constexpr std::string_view kMemoryOpen = "<active_memory_plugin>";
 constexpr std::string_view kMemoryClose = "</active_memory_plugin>";
+// An isolated cron run: "[cron:<id> <name>] <message>", a "Current time:" / "Reference UTC:"
+// pair and a closing paragraph telling the model nobody is present.
+constexpr std::string_view kCronPrefix = "[cron:";
+constexpr std::string_view kUnattended = "This is an unattended scheduled run.";
 
 std::string_view Trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -50,14 +54,24 @@ size_t StampLength(std::string_view s) {
   return end;
 }
 
+// "[cron:<id> <name>] " at the start: a cron run's source prefix.
+size_t CronPrefixLength(std::string_view s) {
+  if (!StartsWith(s, kCronPrefix)) return 0;
+  const size_t close = s.find(']');
+  if (close == std::string_view::npos || s.find('\n') < close) return 0;
+  size_t end = close + 1;
+  while (end < s.size() && s[end] == ' ') ++end;
+  return end;
+}
+
 // A "Delivery: ..." line telling the model to answer through the message tool.
 bool IsDeliveryHint(std::string_view line) {
   return StartsWith(line, "Delivery: ") && line.find("`message` tool") != std::string_view::npos;
 }
 
 bool MayHoldEnvelope(std::string_view prompt) {
-  return StampLength(prompt) > 0 || StartsWith(prompt, "System: ") ||
-         prompt.find(kContextMarker) != std::string_view::npos ||
+  return StampLength(prompt) > 0 || CronPrefixLength(prompt) > 0 ||
+         StartsWith(prompt, "System: ") || prompt.find(kContextMarker) != std::string_view::npos ||
          prompt.find("Delivery: ") != std::string_view::npos ||
          prompt.find(kMemoryOpen) != std::string_view::npos;
 }
@@ -93,6 +107,12 @@ std::string Kept(std::string_view prompt) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string_view line = Trim(lines[i]);
     if (StartsWith(line, "Context: ") && line.substr(9) == kContextMarker) break;
+    if (StartsWith(line, kUnattended)) break;
+    if (StartsWith(line, "Current time: ") && i + 1 < lines.size() &&
+        StartsWith(Trim(lines[i + 1]), "Reference UTC: ")) {
+      ++i;
+      continue;
+    }
     if (EndsWith(line, kContextMarker)) {
       i = BlockEnd(lines, i) - 1;
       continue;
@@ -108,6 +128,7 @@ std::string Kept(std::string_view prompt) {
   }
   std::string_view kept = Trim(out);
   kept.remove_prefix(StampLength(kept));
+  kept.remove_prefix(CronPrefixLength(kept));
   return std::string(Trim(kept));
 }
 

@@ -1,5 +1,7 @@
 #include "router/optimize/analyze.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -115,6 +117,57 @@ TEST_CASE("an agent on a provider close to running out gets a shift", "[optimize
   CHECK(named);
 }
 
+TEST_CASE("OpenClaw's own monitor jobs are analysed but never edited", "[optimize]") {
+  World w;
+  // OpenClaw refuses cron clients' edits to "heartbeat:" and "skill-collection-review:" jobs.
+  w.jobs = json::parse(R"({"jobs": [
+    {"id": "r1", "name": "skill-collection-review-main", "agentId": "main",
+     "declarationKey": "skill-collection-review:main",
+     "payload": {"kind": "agentTurn", "model": "anthropic/claude-opus-4-7"}},
+    {"id": "j1", "name": "Morning brief", "agentId": "main", "declarationKey": "mine",
+     "payload": {"kind": "agentTurn", "model": "anthropic/claude-opus-4-7"}}]})");
+  w.Calls("main", "r1", "cron", "anthropic", "claude-opus-4-7", 100, 30'000, "simple");
+  w.Calls("main", "j1", "cron", "anthropic", "claude-opus-4-7", 100, 30'000, "simple");
+  const Inputs in = w.Build();
+  const Analysis a = Analyze(in);
+  CHECK(a.summaries.size() == 2);
+  CHECK(ActionFor(a, "r1") == nullptr);
+  REQUIRE(ActionFor(a, "j1") != nullptr);
+  CHECK(ToJson(a.summaries[0]).at("target").value("systemOwned", false) ==
+        (a.summaries[0].target->id == "r1"));
+  auto shift = PlanShift(in, "anthropic", "openai/gpt-5", 0);
+  REQUIRE(shift.ok());
+  std::vector<std::string> moved;
+  for (const Action& action : shift.value()) moved.push_back(action.target->id);
+  CHECK(std::count(moved.begin(), moved.end(), "j1") == 1);
+  CHECK(std::count(moved.begin(), moved.end(), "r1") == 0);
+}
+
+TEST_CASE("a heartbeat spending while no user talks is reported as idle burn", "[optimize]") {
+  World w;
+  // 40 hourly heartbeats at $0.03; a user talked in the first 10 of those hours only. A call is
+  // idle when no user call came in its clock hour or the one before: 29 are.
+  w.Calls("main", "", "user", "openai", "gpt-5", 10, 1'000, "coding");
+  w.Calls("main", "", "heartbeat", "anthropic", "claude-opus-4-7", 40, 30'000, "simple");
+  const Inputs in = w.Build();
+  const Analysis a = Analyze(in);
+  const TargetSummary* beat = nullptr;
+  for (const TargetSummary& s : a.summaries) {
+    if (s.target->kind == TargetKind::kHeartbeat) beat = &s;
+  }
+  REQUIRE(beat != nullptr);
+  CHECK(beat->history.totals.cost_micros == 40 * 30'000);
+  CHECK(beat->history.idle_cost_micros == 29 * 30'000);
+  const Finding* idle = nullptr;
+  for (const Finding& f : a.findings) {
+    if (f.kind == FindingKind::kIdleBurn && f.target == beat->target) idle = &f;
+  }
+  REQUIRE(idle != nullptr);
+  INFO(idle->message);
+  CHECK(idle->message.find("heartbeat spent $0.87 in 10 days ($2.61/month)") != std::string::npos);
+  CHECK(idle->message.find("while no user was talking") != std::string::npos);
+}
+
 TEST_CASE("nothing is proposed without history", "[optimize]") {
   World w;
   w.jobs = json::parse(R"([{"id": "j1", "payload": {"model": "anthropic/claude-opus-4-7"}}])");
@@ -205,6 +258,37 @@ TEST_CASE("shift moves every agent off a provider until a time, then is due to r
   REQUIRE(back.ok());
   CHECK(Apply(written, back.value()).value() == w.config);
   CHECK(commands::DueShifts(ctx).value().empty());
+}
+
+}  // namespace router::optimize
+
+namespace router::optimize {
+
+TEST_CASE("shift --until: a duration counts from the command's own clock; a past time is refused",
+          "[optimize][shift]") {
+  World w;
+  w.config = json::parse(R"({"agents": {"defaults": {"model": "openai/gpt-5-mini"},
+    "entries": {"ops": {"model": "anthropic/claude-sonnet-4-6"}}}})");
+  FakeClock clock(kNow);
+  const route::Router router(w.options, w.catalog);
+  const commands::Context ctx{w.options, *w.ledger, clock, router};
+  auto shift = [&](const std::string& until) {
+    return commands::Shift(ctx, {{"provider", "anthropic"},
+                                 {"to", "openai/gpt-5"},
+                                 {"until", until},
+                                 {"config", w.config}});
+  };
+  CHECK(shift("90s").value().at("untilMs") == kNow + 90'000);
+  CHECK(shift("30m").value().at("untilMs") == kNow + 30 * 60'000);
+  CHECK(shift(std::to_string(kNow + 1)).value().at("untilMs") == kNow + 1);
+  const auto past = shift(std::to_string(kNow - 12'000));
+  REQUIRE_FALSE(past.ok());
+  CHECK(past.status().code() == Status::Code::kInvalidArgument);
+  const std::string message = past.status().message();
+  CHECK(message.find("argument until") != std::string::npos);
+  CHECK(message.find("12 s in the past") != std::string::npos);
+  CHECK(message.find("a duration from now such as 90s") != std::string::npos);
+  CHECK_FALSE(shift("90x").ok());
 }
 
 }  // namespace router::optimize

@@ -165,6 +165,17 @@ TEST_CASE("Only the user's words are kept from OpenClaw's channel envelope", "[r
     CHECK(user.startup);
     CHECK(user.Of("ignored").empty());
   }
+  SECTION("an isolated cron run: the job's prefix, the time lines and the unattended preamble") {
+    const std::string prompt =
+        "[cron:3f2a9c1e-77b0 Morning brief] hi! how are you doing today?\n"
+        "Current time: Sunday, December 6th, 2026 - 4:40 PM (UTC)\n"
+        "Reference UTC: 2026-12-06 16:40 UTC\n\n"
+        "This is an unattended scheduled run. Nobody is present to clarify or approve, so "
+        "complete the task with what you have. If something failed, state plainly what failed.";
+    const UserText user = ExtractUserText(prompt);
+    CHECK(user.changed);
+    CHECK(user.Of(prompt) == "hi! how are you doing today?");
+  }
   SECTION("the user's own brackets and 'System:' mid-text stay") {
     const std::string prompt = "[draft] System: reboot nightly? what do you think";
     CHECK_FALSE(ExtractUserText(prompt).changed);

@@ -36,6 +36,9 @@ struct Target {
   // for cron jobs, which the gateway edits.
   std::string config_key;
   bool model_is_string = false;  // the key holds "provider/model", not {primary, fallbacks}
+  // OpenClaw's own monitor job (declarationKey "heartbeat:..." or "skill-collection-review:..."):
+  // analysed, but cron clients may not edit it, so nothing is planned for it.
+  bool system_owned = false;
 };
 
 // Agents and the default agent's heartbeat from OpenClaw's config (the whole openclaw.json as

@@ -18,7 +18,9 @@ namespace router::route {
 // lines, injected context blocks whose header ends with "⟦openclaw:ctx⟧" (conversation info,
 // sender, reply chain, chat history — JSON fenced or up to a blank line), a trailing
 // "Context: ⟦openclaw:ctx⟧" section, active-memory blocks and "Delivery: ... `message` tool"
-// hints. A /new or /reset start-up turn is OpenClaw's own instruction and has no user words.
+// hints. An isolated cron run's prompt has "[cron:<id> <name>] " before the job's message, then
+// "Current time:" / "Reference UTC:" lines and a closing "This is an unattended scheduled run."
+// paragraph. A /new or /reset start-up turn is OpenClaw's own instruction and has no user words.
 struct UserText {
   std::string text;      // the kept words when `changed`
   bool changed = false;  // false: the prompt is the user's words as it stands

@@ -69,7 +69,8 @@ async function nextModels(run) {
   return seenModels().slice(count);
 }
 
-describe("optimizer in real OpenClaw with a gateway", { timeout: 1_200_000 }, () => {
+// Minutes on an idle machine; the timeout allows for a loaded one (turns then take minutes).
+describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, () => {
   before(async () => {
     fake = await sandbox.startFakeProvider({
       models: { "o-strong": { usage: USAGE }, "o-cheap": { usage: USAGE }, "o-other": { usage: USAGE } },
@@ -111,6 +112,9 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 1_200_000 }, ()
     const analysis = await router(["analyze"]);
     const targets = analysis.summaries.map((s) => `${s.target.kind}:${s.target.id}`).sort();
     assert.deepEqual(targets, ["agent:main", "agent:ops", `cron-job:${jobs.brief}`, `cron-job:${jobs.digest}`].sort());
+    // Every turn's prompt was small talk: a cron run's too, once OpenClaw's cron envelope (job
+    // prefix, time lines, unattended-run preamble) is left out of what is classified.
+    for (const s of analysis.summaries) assert.deepEqual(Object.keys(s.classes), ["simple"], JSON.stringify(s));
     const plan = await router(["optimize"]);
     const after = Object.fromEntries(plan.actions.map((a) => [`${a.target.kind}:${a.target.id}`, a.after.primary]));
     assert.equal(after["agent:ops"], "fakeai/o-cheap");
@@ -159,10 +163,13 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 1_200_000 }, ()
     const miss = checked.honoured.changes.find((c) => c.target.id === jobs.digest);
     assert.ok(miss, JSON.stringify(checked.honoured));
     assert.match(miss.message, /not honoured: cron-job .* still calls fakeai\/o-strong/);
-    // Undo refuses: the user changed the same key since.
+    // The job is back at the model undo would restore, so that key would be no conflict. Undo
+    // refuses once the user has set the same key to a model of their own.
+    await ok(["cron", "edit", jobs.digest, "--model", "fakeother/o-other"]);
     const undo = await sandbox.openclaw(["router", "undo", "--json"], gw);
     assert.notEqual(undo.code, 0);
-    assert.match(undo.stderr, /\/payload\/model/);
+    assert.match(`${undo.stderr}${undo.stdout}`, /\/payload\/model/);
+    assert.equal((await job(jobs.digest)).payload.model, "fakeother/o-other", "nothing restored");
     await ok(["cron", "edit", jobs.digest, "--model", "fakeai/o-cheap"]);
     await router(["undo"]);
     assert.equal((await job(jobs.digest)).payload.model, "fakeai/o-strong");
@@ -170,11 +177,15 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 1_200_000 }, ()
 
   test("shift moves every agent and job off a provider and back when its time is up", async () => {
     const original = fs.readFileSync(configFile, "utf8");
-    const until = Date.now() + 25_000;
-    const shifted = await router(["shift", "fakeai", "--to", "fakeother/o-other", "--until", String(until)]);
+    // A duration counts from the command's own clock: a loaded machine's slow start cannot put it
+    // in the past. Nothing moves back before an optimizer command runs past that time.
+    const shifted = await router(["shift", "fakeai", "--to", "fakeother/o-other", "--until", "20s"]);
     assert.ok(shifted.applied.eventId > 0);
+    const until = shifted.untilMs;
+    assert.ok(until > shifted.generatedAtMs, JSON.stringify(shifted));
     assert.equal((await agentModel("agents.entries.ops.model")).primary, "fakeother/o-other");
-    assert.equal((await agentModel("agents.defaults.model")).primary, "fakeother/o-other");
+    // main inherited the defaults; it gets its own key so agents without history keep theirs.
+    assert.equal((await agentModel("agents.entries.main.model")).primary, "fakeother/o-other");
     for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeother/o-other");
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now() + 500)));
     await router(["analyze"]);  // any optimizer command moves due shifts back first
@@ -182,23 +193,64 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 1_200_000 }, ()
     for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeai/o-strong");
   });
 
-  test("mode auto applies the plan by itself when the daily budget crosses its soft threshold", async () => {
-    await router(["mode", "auto"]);
-    // $0.10 a day: today's o-strong turns are already past 80% of it. Hot-reloaded by the gateway.
-    await ok(["config", "set", "plugins.entries.model-router.config.dailyBudgetUsd", "0.1"]);
-    // A gateway turn's llm_output runs the check (at most every 30 s per plugin instance).
+  test("router_shift through a real agent turn shows the plan, then applies it on confirmation", async () => {
+    const original = fs.readFileSync(configFile, "utf8");
+    const ask = async (args) => {
+      const count = fake.requests().filter((r) => r.toolCall === "router_shift").length;
+      const { stdout } = await ok(["agent", "--agent", "main", "--json", "--message",
+        `CALL_TOOL:router_shift ARGS:${JSON.stringify({ provider: "fakeai", to: "fakeother/o-other", ...args })}`]);
+      assert.equal(fake.requests().filter((r) => r.toolCall === "router_shift").length, count + 1, "the model called the tool");
+      return stdout;
+    };
+    assert.match(await ask({}), /fakeother\/o-other/);
+    assert.equal(fs.readFileSync(configFile, "utf8"), original, "without confirm: only the plan");
+    assert.equal((await job(jobs.brief)).payload.model, "fakeai/o-strong");
+
+    await ask({ confirm: true });
+    assert.equal((await agentModel("agents.entries.ops.model")).primary, "fakeother/o-other");
+    for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeother/o-other");
+    await router(["undo"]);
+    assert.equal(fs.readFileSync(configFile, "utf8"), original);
+    for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeai/o-strong");
+  });
+
+  // Gateway turns until mode auto has moved agent ops (a turn's llm_output runs the check, at
+  // most every 30 s per plugin instance) and logged it (after its cron edits, which take
+  // seconds); the model ops ends on.
+  async function autoMovesOps(expected, logged) {
     let model;
-    for (let attempt = 0; attempt < 3 && model !== "fakeai/o-cheap"; attempt++) {
+    const done = () => model === expected && logged.test(gateway.log());
+    for (let attempt = 0; attempt < 3 && !done(); attempt++) {
       await turn("main");
-      for (let i = 0; i < 15 && model !== "fakeai/o-cheap"; i++) {
+      for (let i = 0; i < 30 && !done(); i++) {
         await new Promise((r) => setTimeout(r, 1000));
         model = JSON.parse(fs.readFileSync(configFile, "utf8")).agents.entries.ops.model?.primary;
       }
     }
+    return model;
+  }
+
+  test("mode auto applies the plan by itself when the daily budget crosses its soft threshold", async () => {
+    await router(["mode", "auto"]);
+    // $0.10 a day: today's o-strong turns are already past 80% of it. Hot-reloaded by the gateway.
+    await ok(["config", "set", "plugins.entries.model-router.config.dailyBudgetUsd", "0.1"]);
+    const model = await autoMovesOps("fakeai/o-cheap", /mode auto applied/);
     assert.equal(model, "fakeai/o-cheap", `mode auto did not apply:\n${gateway.log().slice(-3000)}`);
     assert.match(gateway.log(), /mode auto applied/);
     const undone = await router(["undo"]);
     assert.equal(undone.undone.kind, "config-change");
+    assert.equal((await agentModel("agents.entries.ops.model")), "fakeai/o-strong");
+  });
+
+  test("mode auto shifts off a provider whose window reaches critical, with no command", async () => {
+    // A 10k-token daily window on fakeai: today's turns (2,300 tokens each) are far past it.
+    await sandbox.patchConfig({ plugins: { entries: { "model-router": { config: { providers: {
+      fakeai: { quotaType: "tokens", windows: [{ name: "daily", limit: 10_000, schedule: { type: "daily" } }] },
+    } } } } } });
+    const model = await autoMovesOps("fakeother/o-other", /mode auto applied .*fakeai daily/);
+    assert.equal(model, "fakeother/o-other", `mode auto did not shift:\n${gateway.log().slice(-3000)}`);
+    assert.match(gateway.log(), /mode auto applied .*fakeai daily/);
+    await router(["undo"]);
     assert.equal((await agentModel("agents.entries.ops.model")), "fakeai/o-strong");
   });
 });
