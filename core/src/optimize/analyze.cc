@@ -156,7 +156,7 @@ class Planner {
       f.monthly_saving_micros += out_.actions[i].monthly_saving_micros;
     }
     f.message = Label(*s.target) + " spent " + Usd(s.history.idle_cost_micros) + " in " +
-                std::to_string(s.days) + " days (" + Usd(idle) +
+                std::to_string(s.days) + (s.days == 1 ? " day (" : " days (") + Usd(idle) +
                 "/month) while no user was talking" +
                 (f.actions.empty() ? "; pause it or give it a cheaper model" : "");
     out_.findings.push_back(std::move(f));
