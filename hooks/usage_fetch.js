@@ -34,7 +34,7 @@ export function apiProviders(pluginConfig) {
 }
 
 /**
- * Providers among `ids` the core reads with an own adapter (commands/fetch.cc's AdapterFor): one
+ * Providers among `ids` the core reads with an own adapter (commands/fetch.cc: FetchOne): one
  * configured in usageFetch.endpoints (an account's, else its provider's), or one named after an
  * own adapter that OpenClaw's snapshot does not cover. Only these need a key.
  */

@@ -42,8 +42,9 @@ std::string AdapterByName(const config::ProviderOptions& provider) {
   return "";
 }
 
-// An account's missing key, naming where it would come from (a variable's name, never a value).
-Status NoAccountKey(const Context& ctx, const config::ProviderOptions& account) {
+// Where an account's missing key would come from (a variable's name, never a value), as the
+// adapter's "no API key for <account>" goes on.
+std::string AccountKeySource(const Context& ctx, const config::ProviderOptions& account) {
   std::string from = "OpenClaw's key for provider " + account.id;
   if (const config::ProviderOptions* owner = ctx.options.FindProvider(account.account_of)) {
     for (const auto& a : owner->accounts) {
@@ -51,9 +52,7 @@ Status NoAccountKey(const Context& ctx, const config::ProviderOptions& account) 
         from = "the variable " + a.api_key_env + " or " + from;
     }
   }
-  return Status::FailedPrecondition("no API key for " + account.id + " (account \"" +
-                                    account.account_name + "\" of " + account.account_of +
-                                    "): set " + from);
+  return " (account \"" + account.account_name + "\" of " + account.account_of + "): set " + from;
 }
 
 // Each provider, account providers included, is read with its own key only: keys and OpenClaw's
@@ -90,6 +89,7 @@ fetch::Outcome FetchOne(const Context& ctx, const FetchRequest& request,
   }
   endpoint.timeout_ms = int64_t{ctx.options.usage_fetch.timeout_seconds} * 1000;
   endpoint.now_ms = ctx.clock.NowMs();
+  if (!provider.account_of.empty()) endpoint.missing_key = AccountKeySource(ctx, provider);
   const auto key = request.keys.find(id);
   const std::string api_key = key == request.keys.end() ? "" : key->second;
   if (adapter == "deepseek") {
@@ -97,10 +97,6 @@ fetch::Outcome FetchOne(const Context& ctx, const FetchRequest& request,
   } else {
     fetch::moonshot::Fetch(*ctx.http, endpoint, api_key, out);
   }
-  // The adapter's "no API key" (it checks the endpoint first), said for the account.
-  if (api_key.empty() && !provider.account_of.empty() &&
-      out.status.message().rfind("no API key", 0) == 0)
-    out.status = NoAccountKey(ctx, provider);
   return out;
 }
 

@@ -57,8 +57,8 @@ nlohmann::json GetJson(http::Client& client, const Route& route, const Endpoint&
     return nullptr;
   }
   if (api_key.empty()) {
-    out.status = Status::FailedPrecondition("no API key for " + out.provider +
-                                            ": OpenClaw has none configured for this provider");
+    out.status =
+        Status::FailedPrecondition("no API key for " + out.provider + endpoint.missing_key);
     return nullptr;
   }
   http::Request request;

@@ -19,6 +19,8 @@ struct Endpoint {
   std::string currency;  // overrides the unit an adapter infers for its balances; may be empty
   int64_t timeout_ms = 10000;
   int64_t now_ms = 0;  // for a Retry-After given as an HTTP date
+  // What follows "no API key for <provider>" when the key is missing: where one would come from.
+  std::string missing_key = ": OpenClaw has none configured for this provider";
 };
 
 // An adapter's own endpoint and path, e.g. {"deepseek", "https://api.deepseek.com",
