@@ -4,19 +4,24 @@
 # prebuilds/linux-arm64-glibc/. Skips (exit 0, with a message) where the cross compiler or qemu is
 # missing: `apt-get install g++-aarch64-linux-gnu qemu-user`. No system change: the one arm64
 # library needed (libsqlite3.a) is downloaded and unpacked into .cache/arm64/.
-# Usage: scripts/cross-arm64.sh [--no-tests] [--no-stage] [--prepare]
+# Usage: scripts/cross-arm64.sh [--no-tests] [--compare] [--no-stage] [--prepare]
 #   --prepare: only install and download what the build needs (apt, network), then stop.
 #   --no-stage: leave prebuilds/ alone (scripts/test.sh runs this beside the x64 release build).
+#   --compare: instead of the Catch2 suite, run one native-CLI session (quotas, forecasts, routing,
+#     the classifier on 1,967 prompts) with the arm64 CLI under qemu and with build/Release's x64
+#     CLI and require the same answers (scripts/cross-compare.mjs): minutes less of cross-building
+#     and emulation, so scripts/test.sh uses it; the full suite runs without this option.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
-tests=ON; stage=1; prepare=0
+tests=ON; stage=1; prepare=0; compare=0
 for arg in "$@"; do
   case $arg in
     --no-tests) tests=OFF ;;
+    --compare) tests=OFF; compare=1 ;;
     --no-stage) stage=0 ;;
     --prepare) prepare=1 ;;
-    *) echo "cross-arm64: unknown option $arg (use --no-tests, --no-stage, --prepare)" >&2; exit 2 ;;
+    *) echo "cross-arm64: unknown option $arg (use --no-tests, --compare, --no-stage, --prepare)" >&2; exit 2 ;;
   esac
 done
 # As root on Debian the cross compiler and qemu are installed when missing (ROUTER_NO_APT=1: never).
@@ -72,6 +77,10 @@ nice -n 10 cmake --build build-arm64 --target "${targets[@]}"
 node scripts/check-needed.mjs build-arm64/Release/router_addon.node build-arm64/Release/openclaw-router
 qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
 "${qemu[@]}" build-arm64/Release/openclaw-router --help | head -1
+if [ "$compare" = 1 ]; then
+  echo "== linux-arm64 CLI under qemu-user against the x64 build"
+  node scripts/cross-compare.mjs build/Release/openclaw-router "${qemu[@]}" build-arm64/Release/openclaw-router
+fi
 if [ "$tests" = ON ]; then
   echo "== linux-arm64 Catch2 suite under qemu-user"
   limit=${ARM64_TEST_SECONDS:-900}

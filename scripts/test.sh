@@ -6,8 +6,31 @@
 # fuzzers and the linux-arm64 suite under qemu (scripts/test-background.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# phase NAME: ends the previous phase with its wall time and how busy the machine's CPUs were
+# (from /proc/stat), so the run's time can be put down to its parts (printed at the end).
+phases=/tmp/router-test-phases.$$
+: >"$phases"
+cpu_ticks() {
+  local _ user nice system idle iowait irq softirq steal
+  read -r _ user nice system idle iowait irq softirq steal _ </proc/stat
+  echo "$((user + nice + system + irq + softirq + steal)) $((idle + iowait))"
+}
+phase() {
+  local busy idle
+  read -r busy idle < <(cpu_ticks)
+  if [ -n "${phase_name:-}" ]; then
+    local db=$((busy - phase_busy)) di=$((idle - phase_idle))
+    printf '%-34s %5d s  CPU busy %3d%%\n' "$phase_name" $((SECONDS - phase_start)) $((100 * db / (db + di + 1))) >>"$phases"
+  fi
+  phase_name=${1:-}; phase_start=$SECONDS; phase_busy=$busy; phase_idle=$idle
+}
+
+phase "toolchain (apt, Node, OpenClaw, npm)"
 . scripts/toolchain.sh
-bash scripts/build.sh
+# What the tests use; the benchmarks (scripts/bench.sh builds them) are left out.
+phase "build (core, addon, CLI, tests)"
+bash scripts/build.sh router_addon router_cli router_core_tests router_train_classifier
 
 # Sanitizers, fuzzers and linux-arm64 under qemu need nothing below: they run in the background at
 # the lowest priority (scripts/test-background.sh, log in build/background.log) and are waited for
@@ -17,14 +40,17 @@ setsid nice -n 19 bash scripts/test-background.sh >build/background.log 2>&1 &
 background=$!  # its own process group: a failing foreground step stops all of it
 trap 'kill -- "-$background" 2>/dev/null || true' EXIT
 
+phase "Catch2 (ctest)"
 echo "== core: Catch2 (ctest) (at ${SECONDS} s)"
 ctest --test-dir build --output-on-failure -j 2
 
+phase "lint (clang-format, clang-tidy)"
 # Thread safety is checked by the sanitizer build in the background (-Werror=thread-safety).
 ROUTER_THREAD_SAFETY_IN_SANITIZE=1 bash scripts/lint.sh
 
 # Training must reproduce the committed weights exactly: the benchmark-style prompts in ../shared
 # (not republishable here) plus the assistant-style set in training/data (in the repository).
+phase "classifier training"
 prompts="../shared/data/prompts"
 if [ -d "$prompts" ]; then
   echo "== classifier training is reproducible"
@@ -40,11 +66,13 @@ fi
 # the same portable configuration; `scripts/release.sh --test` runs it on x64 too.
 # ROUTER_SKIP_RELEASE=1 skips the build (those tests then use whatever prebuilds/ and dist/ hold,
 # or skip with a message).
+phase "release build"
 if [ -z "${ROUTER_SKIP_RELEASE:-}" ]; then
   echo "== release build: prebuilds/linux-x64-glibc, dist/*.tgz (at ${SECONDS} s)"
   bash scripts/release.sh
 fi
 
+phase "package and node:test"
 echo "== package: npm pack contents, NEEDED of the shipped binaries"
 node --test --test-reporter=spec 'test/package/*.test.mjs'
 
@@ -53,12 +81,21 @@ node --test --test-reporter=spec 'test/binding/*.test.mjs' 'test/plugin/*.test.m
 
 # Two files at a time: most of an E2E file's time is spent waiting on gateway starts and turns,
 # and each file uses its own sandbox, ports and temp dirs.
+# ROUTER_E2E_TRACE: each file's `openclaw` calls and their wall time, summed up after the run.
+phase "end to end"
 echo "== end to end: real OpenClaw $(openclaw --version 2>/dev/null | head -1) (at ${SECONDS} s)"
-node --test --test-reporter=spec --test-concurrency=2 --test-timeout=1200000 'test/e2e/*.test.mjs'
+rm -rf build/e2e-trace
+ROUTER_E2E_TRACE=$PWD/build/e2e-trace node --test --test-reporter=spec --test-concurrency=2 --test-timeout=1200000 'test/e2e/*.test.mjs'
+echo "== end to end: where the time went (openclaw calls per file, wall time, overlapping)"
+node scripts/e2e-trace.mjs build/e2e-trace
 
 echo "== background: sanitizers, fuzzers, linux-arm64 (at ${SECONDS} s; waiting; log: build/background.log)"
+phase "waiting for the background"
 status=0
 wait "$background" || status=$?
+phase
+echo "== time per phase (background checks run beside them)"
+cat "$phases"
 trap - EXIT
 grep -E '^== background|^sanitize:|^fuzz:|^cross-arm64:|^stat::number_of_executed_units|test cases' build/background.log || true
 if [ "$status" -ne 0 ]; then
