@@ -22,8 +22,11 @@ function spendItem(status) {
 function nearestItem(nearest) {
   const f = nearest?.forecast;
   if (!f) return { label: "Nearest exhaustion", value: "none", detail: "no window is forecast to run out" };
-  const how = nearest.state === "warned" ? `${Math.round(f.probability * 100)}% likely` : "not warned: low confidence or unlikely";
-  return { label: "Nearest exhaustion", value: when(f.exhaustsAtMs), detail: `${f.provider} ${f.window} · ${how}` };
+  const likely = `${Math.round(f.probability * 100)}% likely`;
+  const how = { warned: likely, lowConfidence: "low confidence" }[nearest.state] ?? `${likely}, no warning`;
+  // The time alone fits a metric in a side panel; the date goes to the detail line.
+  const [date, time] = [when(f.exhaustsAtMs).slice(0, 10), when(f.exhaustsAtMs).slice(11)];
+  return { label: "Nearest exhaustion", value: time, detail: `${date} · ${f.provider} ${f.window} · ${how}` };
 }
 
 function savingsItem(status) {
@@ -54,7 +57,7 @@ export async function pinWidget(call, page, where = {}) {
     name: WIDGET_NAME,
     title: WIDGET_TITLE,
     content: { kind: "plugin", pluginKind: REPORT_KIND, props: widgetReport(page) },
-    placement: { size: "md" },
+    placement: { size: "lg" },
   });
   return { sessionKey: reply?.sessionKey, name: reply?.resolvedWidgetName ?? WIDGET_NAME };
 }

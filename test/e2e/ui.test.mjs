@@ -296,7 +296,7 @@ describe("the Router page in the Control UI", { timeout: 2_400_000, skip: !fs.ex
       [item.querySelector("dt").textContent.trim(), item.querySelector("dd").textContent.trim()])));
     assert.deepEqual(shown, {
       "Today's spend": usd(status.budget.spentUsd),
-      "Nearest exhaustion": nearest?.forecast ? when(nearest.forecast.exhaustsAtMs) : "none",
+      "Nearest exhaustion": nearest?.forecast ? when(nearest.forecast.exhaustsAtMs).slice(11) : "none",
       "Saved by routing today": usd(status.routing.today.savedUsd),
     });
     // Lab off: the plugin's native page is not in the sidebar; its sandboxed report tab is.

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { Runtime } from "../../binding/index.js";
-import { usd } from "../../dist/control-ui/render.js";
+import { usd, when } from "../../dist/control-ui/render.js";
 import { pinWidget, unpinWidget, WIDGET_NAME, widgetReport } from "../../ui/widget.js";
 
 const CONFIG = {
@@ -50,7 +50,10 @@ test("the widget report carries the page's spend, nearest exhaustion and savings
   assert.equal(saved.value, usd(p.status.routing.today.savedUsd));
   const f = p.nearest?.forecast;
   assert.equal(nearest.value === "none", !f, `nearest ${nearest.value} vs forecast ${JSON.stringify(f)}`);
-  if (f) assert.match(nearest.detail, new RegExp(`^fakeai ${f.window} · `));
+  if (f) {
+    assert.equal(nearest.value, when(f.exhaustsAtMs).slice(11));
+    assert.match(nearest.detail, new RegExp(`^${when(f.exhaustsAtMs).slice(0, 10)} · fakeai ${f.window} · `));
+  }
 });
 
 test("without a daily budget the widget shows today's cost", async () => {
