@@ -2,6 +2,7 @@
 // text unchanged, otherwise the core's rendered text. Machine output goes to stdout (OpenClaw
 // reroutes console.log to stderr).
 
+import { registerWidgetCli } from "../ui/widget.js";
 import { writeHtmlFile } from "../ui/write_html.js";
 
 function print(text) {
@@ -158,4 +159,6 @@ export function registerCli(program, { getRuntime, runOptimizer, fetchArgs, cred
     .description("Revert the newest set-usage, reset, mode change or applied optimization")
     .option("--json", "print router.undo/1 JSON")
     .action(run("undo", () => ({})));
+
+  registerWidgetCli(router, getRuntime);
 }

@@ -3,10 +3,8 @@
 // - a sidebar tab whose content is the same page rendered on the server and served from a
 //   gateway-authenticated HTTP route in a sandboxed frame. That path runs no plugin code in the
 //   browser, so it works with the "Custom plugin UI" lab setting off.
-import fs from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { renderDocument } from "../dist/control-ui/render.js";
+import { importOpenclaw } from "./openclaw_sdk.js";
 
 export const PAGE_PATH = "/router/v1/page";
 const READ = ["operator.read"];
@@ -16,29 +14,9 @@ const READ_SATISFIED_BY = new Set(["operator.read", "operator.write", "operator.
 // The Gateway request scope the route handler runs in (OpenClaw's plugin SDK, loaded only inside
 // OpenClaw; undefined elsewhere). Its client carries the caller's operator scopes.
 let loadScopeGetter;
-const SDK_ENTRY = "plugin-sdk/plugin-runtime.js";
-
-// The openclaw package the running process started from (its entry script lies inside it).
-function openclawRoot() {
-  for (let dir = path.dirname(fs.realpathSync(process.argv[1] ?? ".")); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "openclaw") return dir;
-  }
-  throw new Error("not running inside OpenClaw");
-}
-
-// OpenClaw's own copy of the SDK entry (the same module instance the Gateway uses): the bare
-// specifier where the host maps it, else the file inside the running openclaw package.
-async function importSdk() {
-  try {
-    return await import("openclaw/plugin-sdk/plugin-runtime");
-  } catch {
-    return import(pathToFileURL(path.join(openclawRoot(), "dist", SDK_ENTRY)).href);
-  }
-}
 
 async function gatewayRequestScope() {
-  loadScopeGetter ??= importSdk().then((sdk) => sdk.getPluginRuntimeGatewayRequestScope, () => undefined);
+  loadScopeGetter ??= importOpenclaw("plugin-sdk/plugin-runtime").then((sdk) => sdk.getPluginRuntimeGatewayRequestScope, () => undefined);
   return (await loadScopeGetter)?.();
 }
 

@@ -1,15 +1,19 @@
 // The Router page in a real browser: real OpenClaw with a gateway on loopback, routed turns against
 // the loopback fake provider, and Debian's headless Chromium driven by playwright-core (which never
 // downloads a browser). Checks the page's figures against `router status --json` from the DOM, the
-// forecast chart, the live refresh on a new turn, the read operations' authentication and that no
-// API key or prompt text leaves the gateway. Screenshots go to build/e2e-ui/ (a clean checkout
+// forecast chart, the live refresh on a new turn, the read operations' authentication and scopes
+// (device tokens narrowed to a scope set), the dashboard widget a user pins with the "Custom plugin
+// UI" lab setting off, and that no API key or prompt text leaves the gateway. Screenshots go to build/e2e-ui/ (a clean checkout
 // stays clean); ROUTER_UPDATE_SCREENSHOTS=1 writes them to docs/ instead, to refresh the README's.
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { usd, when } from "../../dist/control-ui/render.js";
 import { fakeProvider, REPO, Sandbox } from "./sandbox.mjs";
 
+const GATEWAY_SDK = path.join(REPO, ".toolchain/openclaw/node_modules/openclaw/dist/plugin-sdk/gateway-runtime.js");
 const CHROMIUM = process.env.ROUTER_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = process.env.ROUTER_UPDATE_SCREENSHOTS === "1" ? path.join(REPO, "docs") : path.join(REPO, "build/e2e-ui");
 const SECRET = "sk-e2e-ui-5be1d93f";
@@ -41,6 +45,7 @@ const responses = [];  // what the plugin's operations, route and commands answe
 let fake;
 let gateway;
 let browser;
+let owner;  // a Gateway client with the shared token: full operator scopes
 
 // The fake provider echoes the prompt in its answer, so turns' own output is not checked.
 async function cli(args, options) {
@@ -56,10 +61,63 @@ async function statusJson() {
   return JSON.parse(result.stdout);
 }
 
-async function sessionAction(actionId, payload, token) {
-  const params = JSON.stringify({ pluginId: "model-router", actionId, payload });
-  const args = ["gateway", "call", "plugins.sessionAction", "--params", params, "--json", "--port", String(gateway.port)];
-  return cli(token === undefined ? args : [...args, "--token", token], { env: token === undefined ? gateway.env : {} });
+// OpenClaw's own Gateway client over the WebSocket (no CLI process per call). `device` is a signed
+// device identity; a fresh one on loopback is paired silently with the scopes it asks for.
+async function connect({ token, deviceToken, device, scopes = ["operator.read", "operator.write"] }) {
+  const { GatewayClient } = await import(GATEWAY_SDK);
+  return new Promise((resolve, reject) => {
+    const client = new GatewayClient({
+      url: `ws://127.0.0.1:${gateway.port}`, env: sandbox.env, role: "operator", scopes, token, deviceToken,
+      deviceIdentity: device ?? null, sharedStateMode: "read-only",
+      ...(device ? { clientName: "cli", mode: "cli" } : { clientName: "gateway-client", mode: "backend" }),
+      onHelloOk: (hello) => resolve({ client, auth: hello.auth }),
+      onConnectError: (err) => {
+        reject(err);  // first: stopping reports one more error
+        client.stop();
+      },
+    });
+    client.start();
+    setTimeout(() => reject(new Error("no answer to connect in 120 s")), 120_000).unref();
+  });
+}
+
+function newDevice() {
+  const { publicKey, privateKey } = crypto.generateKeyPairSync("ed25519");
+  const raw = publicKey.export({ type: "spki", format: "der" }).subarray(-32);  // the key after the SPKI header
+  return {
+    deviceId: crypto.createHash("sha256").update(raw).digest("hex"),
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }),
+    privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }),
+  };
+}
+
+// A device paired with exactly `scopes`, then connected with its own device token alone.
+async function narrowedDevice(scopes) {
+  const device = newDevice();
+  const paired = await connect({ token: gateway.env.OPENCLAW_GATEWAY_TOKEN, device, scopes });
+  paired.client.stop();
+  assert.deepEqual(paired.auth.scopes, scopes);
+  const { client, auth } = await connect({ deviceToken: paired.auth.deviceToken, device, scopes });
+  assert.equal(auth.method, "device-token");
+  assert.deepEqual(auth.scopes, scopes);
+  return { client, deviceToken: paired.auth.deviceToken };
+}
+
+async function sessionAction(actionId, payload, client = owner) {
+  const reply = await client.request("plugins.sessionAction", { pluginId: "model-router", actionId, payload });
+  responses.push(JSON.stringify(reply));
+  return reply;
+}
+
+const pageUrl = () => `http://127.0.0.1:${gateway.port}/router/v1/page`;
+
+// Settings → Labs → Custom plugin UI through the Gateway (applies without a restart).
+async function setCustomPluginUi(on) {
+  const { hash } = await owner.request("config.get", {});
+  const raw = JSON.stringify({ gateway: { controlUi: { experimental: { customPlugins: on } } } });
+  await owner.request("config.patch", { raw, baseHash: hash });
+  const { config } = await owner.request("config.get", {});
+  assert.equal(config.gateway.controlUi.experimental.customPlugins, on);
 }
 
 async function launchBrowser() {
@@ -85,45 +143,69 @@ describe("the Router page in the Control UI", { timeout: 2_400_000, skip: !fs.ex
       assert.equal(turn.code, 0, `turn failed:\n${turn.stdout}\n${turn.stderr}`);
     }
     gateway = await sandbox.startGateway({ readyTimeoutMs: 300_000 });  // slow on a loaded machine
+    ({ client: owner } = await connect({ token: gateway.env.OPENCLAW_GATEWAY_TOKEN, scopes: ["operator.admin"] }));
     browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
+    owner?.stop();
     await gateway?.stop();
     sandbox.stop();
   });
 
   test("the read operations answer with the core's JSON and refuse a bad token", async () => {
-    const ok = await sessionAction("status", {});
-    assert.equal(ok.code, 0, ok.stderr);
-    const reply = JSON.parse(ok.stdout);
+    const reply = await sessionAction("status", {});
     assert.equal(reply.ok, true);
     assert.equal(reply.result.schema, "router.status/1");
     const cliStatus = await statusJson();
     assert.deepEqual(reply.result.totals, cliStatus.totals);
     for (const [id, schema] of [["predict", "router.predict/1"], ["decisions", "router.decisions/1"],
       ["providers", "router.providers/1"], ["page", "router.page/1"]]) {
-      const r = await sessionAction(id, {});
-      assert.equal(r.code, 0, `${id}: ${r.stderr}`);
-      assert.equal(JSON.parse(r.stdout).result.schema, schema);
+      assert.equal((await sessionAction(id, {})).result.schema, schema, id);
     }
-    const decisions = JSON.parse((await sessionAction("decisions", { limit: 50 })).stdout).result.decisions;
+    const decisions = (await sessionAction("decisions", { limit: 50 })).result.decisions;
     assert.equal(decisions.length, PROMPTS.length);
-    const refused = await sessionAction("status", {}, "not-the-token");
-    assert.notEqual(refused.code, 0, "a wrong gateway token must be refused");
-    assert.doesNotMatch(refused.stdout, /router\.status/);
+    await assert.rejects(connect({ token: "not-the-token" }), /unauthorized: gateway token mismatch/);
   });
 
   test("the server-rendered page needs gateway auth", async () => {
-    const url = `http://127.0.0.1:${gateway.port}/router/v1/page`;
-    const anonymous = await fetch(url);
+    const anonymous = await fetch(pageUrl());
     assert.equal(anonymous.status, 401);
-    const authed = await fetch(url, { headers: { authorization: `Bearer ${gateway.env.OPENCLAW_GATEWAY_TOKEN}` } });
+    const authed = await fetch(pageUrl(), { headers: { authorization: `Bearer ${gateway.env.OPENCLAW_GATEWAY_TOKEN}` } });
     assert.equal(authed.status, 200);
     const html = await authed.text();
     responses.push(html);
     assert.match(html, /<svg class="mr-chart"/);
+  });
+
+  test("a device token narrowed to operator.read reads; one without it and no credential are refused", async () => {
+    const reader = await narrowedDevice(["operator.read"]);
+    try {
+      assert.equal((await sessionAction("status", {}, reader.client)).result.schema, "router.status/1");
+      assert.equal((await sessionAction("page", {}, reader.client)).result.schema, "router.page/1");
+      const page = await fetch(pageUrl(), { headers: { authorization: `Bearer ${reader.deviceToken}` } });
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<svg class="mr-chart"/);
+      // Reading is not placing: the widget pin needs operator.write.
+      await assert.rejects(reader.client.request("board.widget.put", { sessionKey: "main", name: "x",
+        content: { kind: "plugin", pluginKind: "session:report", props: { blocks: [{ type: "text", text: "x" }] } } }),
+      /missing scope: operator\.write/);
+    } finally {
+      reader.client.stop();
+    }
+    const approver = await narrowedDevice(["operator.approvals"]);
+    try {
+      await assert.rejects(sessionAction("status", {}, approver.client), /missing scope: operator\.read/);
+      // The Gateway's HTTP auth refuses this token before the route runs (401); the route's own
+      // check answers 403 to a caller it admits without read (test/ui/render.test.mjs).
+      const page = await fetch(pageUrl(), { headers: { authorization: `Bearer ${approver.deviceToken}` } });
+      assert.ok([401, 403].includes(page.status), `status ${page.status}`);
+      assert.doesNotMatch(await page.text(), /mr-root|router\.page/);
+    } finally {
+      approver.client.stop();
+    }
+    await assert.rejects(connect({ device: newDevice(), scopes: ["operator.read"] }), /unauthorized: gateway token missing/);
   });
 
   test("the page shows status --json's figures, draws the forecast and refreshes on a new turn", async (t) => {
@@ -189,6 +271,49 @@ describe("the Router page in the Control UI", { timeout: 2_400_000, skip: !fs.ex
     assert.deepEqual(failed.filter(ours), [], `plugin resources failed:\n${failed.join("\n")}`);
     if (failed.length) t.diagnostic(`the Control UI shell failed to load: ${failed.join(", ")}`);
     await context.close();
+  });
+
+  test("with the lab setting off, the pinned widget shows status --json's figures on the dashboard", async (t) => {
+    await setCustomPluginUi(false);
+    const pinned = await cli(["router", "widget", "pin", "--json"], { env: gateway.env });
+    assert.equal(pinned.code, 0, pinned.stderr);
+    const { sessionKey, name } = JSON.parse(pinned.stdout);
+    assert.equal(sessionKey, "agent:main:main");
+    const status = await statusJson();
+    const { nearest } = (await sessionAction("page", { decisions: 1 })).result;
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    const failed = [];
+    page.on("response", (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+    await page.goto(`http://127.0.0.1:${gateway.port}/dashboard/main#token=${gateway.env.OPENCLAW_GATEWAY_TOKEN}`);
+    const metrics = page.locator(".board-report__metrics > div");
+    await metrics.first().waitFor({ timeout: 120_000 });
+    const shown = Object.fromEntries(await metrics.evaluateAll((items) => items.map((item) =>
+      [item.querySelector("dt").textContent.trim(), item.querySelector("dd").textContent.trim()])));
+    assert.deepEqual(shown, {
+      "Today's spend": usd(status.budget.spentUsd),
+      "Nearest exhaustion": nearest?.forecast ? when(nearest.forecast.exhaustsAtMs).slice(11) : "none",
+      "Saved by routing today": usd(status.routing.today.savedUsd),
+    });
+    // Lab off: the plugin's native page is not in the sidebar; its sandboxed report tab is.
+    await page.getByText("Router report", { exact: true }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator("a, button, [role=link]").filter({ hasText: /^\s*Router\s*$/ }).count(), 0);
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, "control-ui-router-widget.png") });
+    assert.deepEqual(errors.filter((e) => !e.startsWith("Failed to load resource")), [], `console errors:\n${errors.join("\n")}`);
+    assert.deepEqual(failed.filter((f) => /router|model-router|board/i.test(f)), [], `failed:\n${failed.join("\n")}`);
+    if (failed.length) t.diagnostic(`the Control UI shell failed to load: ${failed.join(", ")}`);
+    await context.close();
+
+    // Reversible: unpin removes the widget, and only it.
+    const unpinned = await cli(["router", "widget", "unpin", "--json"], { env: gateway.env });
+    assert.equal(unpinned.code, 0, unpinned.stderr);
+    const board = await owner.request("board.get", { sessionKey });
+    assert.ok(!board.widgets.some((w) => w.name === name), "the widget is still on the board");
   });
 
   test("the page fits a phone in the dark theme", async () => {
