@@ -67,14 +67,17 @@ commands::RouteFields ReadRouteFields(const Napi::CallbackInfo& info) {
 }
 constexpr size_t kRouteTurnArgs = 12;
 
+// [routed, provider, model, alias, reason, decisionId]: binding/index.js names the fields. Six
+// element stores cost OpenClaw's thread less than six named properties set from C++ (each key
+// looked up in V8's string table, each store a map transition).
 Napi::Value TurnRouteToJs(Napi::Env env, const commands::TurnRoute& turn) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("routed", turn.routed);
-  out.Set("provider", turn.provider);
-  out.Set("model", turn.model);
-  out.Set("alias", turn.alias);
-  out.Set("reason", turn.reason);
-  out.Set("decisionId", static_cast<double>(turn.decision_id));
+  Napi::Array out = Napi::Array::New(env, 6);
+  out.Set(uint32_t{0}, Napi::Boolean::New(env, turn.routed));
+  out.Set(uint32_t{1}, Napi::String::New(env, turn.provider));
+  out.Set(uint32_t{2}, Napi::String::New(env, turn.model));
+  out.Set(uint32_t{3}, Napi::String::New(env, turn.alias));
+  out.Set(uint32_t{4}, Napi::String::New(env, turn.reason));
+  out.Set(uint32_t{5}, Napi::Number::New(env, static_cast<double>(turn.decision_id)));
   return out;
 }
 
@@ -225,9 +228,9 @@ Napi::Value RuntimeWrap::Run(const Napi::CallbackInfo& info) {
 }
 
 // routeTurn(prompt, model, agent, session, runId, trigger, jobId, configuredModel, attachments,
-// contextChars, log, failed): Promise<TurnRoute | null> — the `route` command's arguments,
-// positional (see ReadRouteFields); null at once, without touching the ledger, for a turn the
-// router does not decide.
+// contextChars, log, failed): Promise<[routed, provider, model, alias, reason, decisionId] | null>
+// — the `route` command's arguments, positional (see ReadRouteFields); null at once, without
+// touching the ledger, for a turn the router does not decide.
 Napi::Value RuntimeWrap::RouteTurn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != kRouteTurnArgs) {
