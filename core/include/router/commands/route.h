@@ -32,7 +32,7 @@ struct Given {
 // route's arguments read from any source but not yet checked. The binding fills it straight from
 // a JS object (the before_model_resolve hook converts no JSON); ParseRouteArgs fills it from JSON.
 // CheckRouteArgs then gives both one validation and the same errors.
-struct RouteFields {
+struct RouteFields {  // NOLINT(bugprone-exception-escape): a false positive on the implicit members
   Given<std::string> prompt;
   Given<std::string> model;
   Given<std::string> agent;
