@@ -1,6 +1,9 @@
 // Time the hooks spend on OpenClaw's calling thread, through the real plugin entry and addon:
-// llm_output (mapping + native enqueue) and before_model_resolve (mapping + queueing the routing
-// decision; the decision itself runs on the libuv pool). Prints figures.
+// llm_output (mapping + native enqueue) and before_model_resolve (mapping, reading the turn's
+// fields into the core's request and queueing the decision; the decision itself runs on the
+// addon's own thread, binding/background.cc). Prints figures.
+// `--resolve-only` times before_model_resolve alone, for A/B runs against another build
+// (ROUTER_NATIVE_DIR=<dir holding router_addon.node>) interleaved in the same minutes.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -61,6 +64,11 @@ for (const a of [sync, total]) a.sort();
 const at = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(1);
 console.log(`before_model_resolve (2 kB prompt, 4 candidates): calling thread p50 ${at(sync, 0.5)} us, p99 ${at(sync, 0.99)} us; ` +
   `until the override is returned (ledger state + decision + decision logged, off-thread) p50 ${at(total, 0.5)} us, p99 ${at(total, 0.99)} us (${TURNS} turns)`);
+
+if (process.argv.includes("--resolve-only")) {
+  fs.rmSync(stateDir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // Failover: a routed run's attempt fails (llm_output records its usage and hands the failure to
 // Runtime.recordFailure, which queues the cooldown to the writer thread), and the next attempt

@@ -31,9 +31,12 @@ export interface RouteArgs {
   runId?: string;
   trigger?: string;
   jobId?: string;
+  configuredModel?: string;
   attachments?: number;
   contextChars?: number;
   log?: boolean;
+  /** A fallback attempt's earlier failures, oldest first. */
+  failed?: { ref: string; status?: number; message?: string; retryAfter?: string; empty?: boolean }[];
 }
 
 export type CommandName =

@@ -1,6 +1,7 @@
 #include "runtime_wrap.h"
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "convert.h"
@@ -22,14 +23,61 @@ int64_t TimeoutArg(const Napi::CallbackInfo& info, const char* signature) {
   return given ? info[0].As<Napi::Number>().Int64Value() : 5000;
 }
 
+// One argument of a JS object as the core's checks take it (commands::Given): null and
+// undefined are absent, another JS type is refused by the core, naming the argument.
+template <typename T>
+commands::Given<T> Field(const Napi::Value& value, napi_valuetype type) {
+  using State = typename commands::Given<T>::State;
+  commands::Given<T> out;
+  const napi_valuetype found = value.Type();
+  if (found == napi_undefined || found == napi_null) return out;
+  if (found != type) {
+    out.state = State::kWrongType;
+    return out;
+  }
+  out.state = State::kValue;
+  if constexpr (std::is_same_v<T, std::string>) {
+    out.value = value.As<Napi::String>().Utf8Value();
+  } else if constexpr (std::is_same_v<T, double>) {
+    out.value = value.As<Napi::Number>().DoubleValue();
+  } else {
+    out.value = value.As<Napi::Boolean>().Value();
+  }
+  return out;
+}
+
+// routeTurn's fields, positional in this order (binding/index.js spreads the args object), so
+// the hook's thread does no property lookup and no JSON: the 2 kB prompt is copied once, into
+// the request. Only a fallback attempt's short `failed` list goes through JSON (ParseFailure).
+commands::RouteFields ReadRouteFields(const Napi::CallbackInfo& info) {
+  commands::RouteFields f;
+  f.prompt = Field<std::string>(info[0], napi_string);
+  f.model = Field<std::string>(info[1], napi_string);
+  f.agent = Field<std::string>(info[2], napi_string);
+  f.session = Field<std::string>(info[3], napi_string);
+  f.run_id = Field<std::string>(info[4], napi_string);
+  f.trigger = Field<std::string>(info[5], napi_string);
+  f.job_id = Field<std::string>(info[6], napi_string);
+  f.configured_model = Field<std::string>(info[7], napi_string);
+  f.attachments = Field<double>(info[8], napi_number);
+  f.context_chars = Field<double>(info[9], napi_number);
+  f.log = Field<bool>(info[10], napi_boolean);
+  if (!info[11].IsUndefined()) f.failed = ToJson(info[11]);
+  return f;
+}
+constexpr size_t kRouteTurnArgs = 12;
+
+// [routed, provider, model, alias, reason, decisionId]: binding/index.js names the fields. Six
+// element stores cost OpenClaw's thread less than six named properties set from C++ (each key
+// looked up in V8's string table, each store a map transition).
 Napi::Value TurnRouteToJs(Napi::Env env, const commands::TurnRoute& turn) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("routed", turn.routed);
-  out.Set("provider", turn.provider);
-  out.Set("model", turn.model);
-  out.Set("alias", turn.alias);
-  out.Set("reason", turn.reason);
-  out.Set("decisionId", static_cast<double>(turn.decision_id));
+  Napi::Array out = Napi::Array::New(env, 6);
+  out.Set(uint32_t{0}, Napi::Boolean::New(env, turn.routed));
+  out.Set(uint32_t{1}, Napi::String::New(env, turn.provider));
+  out.Set(uint32_t{2}, Napi::String::New(env, turn.model));
+  out.Set(uint32_t{3}, Napi::String::New(env, turn.alias));
+  out.Set(uint32_t{4}, Napi::String::New(env, turn.reason));
+  out.Set(uint32_t{5}, Napi::Number::New(env, static_cast<double>(turn.decision_id)));
   return out;
 }
 
@@ -179,24 +227,28 @@ Napi::Value RuntimeWrap::Run(const Napi::CallbackInfo& info) {
       [](Napi::Env e, const std::string& text) { return Napi::String::New(e, text); });
 }
 
-// routeTurn(args: object): Promise<TurnRoute | null> — args as the `route` command takes them;
-// null at once, without touching the ledger, for a turn the router does not decide.
+// routeTurn(prompt, model, agent, session, runId, trigger, jobId, configuredModel, attachments,
+// contextChars, log, failed): Promise<[routed, provider, model, alias, reason, decisionId] | null>
+// — the `route` command's arguments, positional (see ReadRouteFields); null at once, without
+// touching the ledger, for a turn the router does not decide.
 Napi::Value RuntimeWrap::RouteTurn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 1 || !info[0].IsObject())
-    throw Napi::TypeError::New(env, "routeTurn(args: object)");
-  auto parsed = commands::ParseRouteArgs(ToJson(info[0]));
+  if (info.Length() != kRouteTurnArgs) {
+    throw Napi::TypeError::New(env, "routeTurn takes the route arguments' 12 fields in order");
+  }
+  auto parsed = commands::CheckRouteArgs(ReadRouteFields(info));
   if (!parsed.ok()) throw ToJsError(env, parsed.status());
   if (!runtime_->RoutesTurn(parsed->request)) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Resolve(env.Null());
     return deferred.Promise();
   }
-  auto runtime = runtime_;
-  route::RouteRequest request = std::move(parsed->request);
   if (!background_) background_ = std::make_unique<Background>(env);
   return PromiseJob<commands::TurnRoute>::Start(
-      env, *background_, [runtime, request]() { return runtime->RouteTurn(request); },
+      env, *background_,
+      [runtime = runtime_, request = std::move(parsed->request)]() {
+        return runtime->RouteTurn(request);
+      },
       TurnRouteToJs);
 }
 

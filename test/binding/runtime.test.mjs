@@ -187,9 +187,45 @@ test("routeTurn answers explicit turns at once and routes router/* turns, logged
   assert.ok(turn.decisionId > 0, "the decision is logged");
   const { value: status } = await runtime.run("status");
   assert.equal(status.routing.today.decisions, 1, "only the router/* turn was logged");
-  await assert.rejects(runtime.routeTurn({ prompt: "x", model: "router/fast" }), /unknown router model "fast"/);
+  const awaiting = async () => await runtime.routeTurn({ prompt: "x", model: "router/fast" });
+  await assert.rejects(awaiting(), (err) => {
+    assert.match(err.message, /unknown router model "fast"/);
+    assert.equal(err.code, "ROUTER_INVALID_ARGUMENT");
+    assert.match(err.stack, /awaiting .*runtime\.test\.mjs/, "the stack names the awaiting caller");
+    return true;
+  });
   assert.throws(() => runtime.routeTurn({ prompt: "x", model: "nope" }), /argument model must be "provider\/model"/);
   assert.throws(() => runtime.routeTurn("x"), TypeError);
+});
+
+// routeTurn reads its fields straight from the object (no JSON step); the core checks them, so
+// a bad field gets the same error, naming it, as the JSON path of the route command.
+test("routeTurn refuses a field of the wrong type by name, as the route command does", async () => {
+  const runtime = new Runtime({ config: { timezone: "UTC", providers: { openai: { models: ["gpt-5-mini"] } } }, stateDir: tmp() });
+  const cases = [
+    [{}, "missing argument: prompt"],
+    [{ prompt: 5 }, "argument prompt must be a string"],
+    [{ prompt: "x", agent: 5 }, "argument agent must be a string"],
+    [{ prompt: "x", runId: {} }, "argument runId must be a string"],
+    [{ prompt: "x", model: ["router/auto"] }, "argument model must be a string"],
+    [{ prompt: "x", attachments: 1.5 }, "argument attachments must be a whole number from 0 to 1000"],
+    [{ prompt: "x", attachments: "2" }, "argument attachments must be a whole number from 0 to 1000"],
+    [{ prompt: "x", contextChars: -1 }, "argument contextChars must be a whole number from 0 to 1099511627776"],
+    [{ prompt: "x", log: "yes" }, "argument log must be true or false"],
+    [{ prompt: "x", failed: "none" }, "argument failed must be a list (at most 20) of {ref, status?, message?, retryAfter?, empty?}"],
+    [{ prompt: "x", failed: [{ ref: 7 }] }, "failed[0]: argument ref must be a string"],
+  ];
+  for (const [args, message] of cases) {
+    assert.throws(() => runtime.routeTurn(args), (err) => {
+      assert.equal(err.code, "ROUTER_INVALID_ARGUMENT", JSON.stringify(args));
+      assert.equal(err.message, message);
+      return true;
+    });
+    await assert.rejects(runtime.run("route", args), { message }, "the route command says the same");
+  }
+  // null and undefined are absent, as in JSON.
+  const turn = await runtime.routeTurn({ prompt: "hi", model: "router/auto", agent: null, jobId: undefined, failed: null });
+  assert.equal(turn.model, "gpt-5-mini");
 });
 
 // Routing decisions run on the addon's own background thread (binding/background.cc), not on

@@ -1,6 +1,9 @@
 // `route` through the dispatcher: arguments, the ledger state it reads, the decision it logs and
 // the savings status then reports.
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -8,6 +11,7 @@
 #include "command_fixture.h"
 #include "router/base/clock.h"
 #include "router/commands/dispatch.h"
+#include "router/commands/route.h"
 #include "router/report/text.h"
 #include "router/route/router.h"
 #include "testing.h"
@@ -138,6 +142,95 @@ TEST_CASE("route refuses bad arguments by name", "[commands][route]") {
   CHECK(error({{"prompt", "x"}, {"attachments", -1}}).find("argument attachments") == 0);
   CHECK(error({{"prompt", "x"}, {"log", "yes"}}) == "argument log must be true or false");
   CHECK(f.ledger->Decisions(0, 10).value().empty());
+}
+
+// The binding reads routeTurn's fields straight into RouteFields; the `route` command parses JSON.
+// Both go through CheckRouteArgs: the same bad field gets the same error, naming it.
+template <typename T>
+Given<T> Value(T value) {
+  return {Given<T>::State::kValue, std::move(value)};
+}
+template <typename T>
+Given<T> WrongType() {
+  return {Given<T>::State::kWrongType, T{}};
+}
+
+TEST_CASE("typed route fields get the JSON arguments' checks and errors", "[commands][route]") {
+  struct Case {
+    json args;
+    std::function<void(RouteFields&)> typed;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {json::object(), [](RouteFields& f) { f.prompt = {}; }, "missing argument: prompt"},
+      {{{"prompt", 5}},
+       [](RouteFields& f) { f.prompt = WrongType<std::string>(); },
+       "argument prompt must be a string"},
+      {{{"prompt", "\xff"}},
+       [](RouteFields& f) { f.prompt = Value<std::string>("\xff"); },
+       "argument prompt is not valid UTF-8 (byte 0)"},
+      {{{"prompt", "x"}, {"agent", 5}},
+       [](RouteFields& f) { f.agent = WrongType<std::string>(); },
+       "argument agent must be a string"},
+      {{{"prompt", "x"}, {"configuredModel", true}},
+       [](RouteFields& f) { f.configured_model = WrongType<std::string>(); },
+       "argument configuredModel must be a string"},
+      {{{"prompt", "x"}, {"attachments", 1.5}},
+       [](RouteFields& f) { f.attachments = Value(1.5); },
+       "argument attachments must be a whole number from 0 to 1000"},
+      {{{"prompt", "x"}, {"attachments", "2"}},
+       [](RouteFields& f) { f.attachments = WrongType<double>(); },
+       "argument attachments must be a whole number from 0 to 1000"},
+      {{{"prompt", "x"}, {"contextChars", -1}},
+       [](RouteFields& f) { f.context_chars = Value(-1.0); },
+       "argument contextChars must be a whole number from 0 to 1099511627776"},
+      {{{"prompt", "x"}, {"model", "auto"}},
+       [](RouteFields& f) { f.model = Value<std::string>("auto"); },
+       "argument model must be \"provider/model\" such as \"router/auto\", got \"auto\""},
+      {{{"prompt", "x"}, {"failed", {{{"ref", "nope"}}}}},
+       [](RouteFields& f) {
+         f.failed = {{{"ref", "nope"}}};
+       },
+       "failed[0].ref must be \"provider/model\", got \"nope\""},
+      {{{"prompt", "x"}, {"log", "yes"}},
+       [](RouteFields& f) { f.log = WrongType<bool>(); },
+       "argument log must be true or false"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.args.dump(-1, ' ', false, json::error_handler_t::replace));
+    RouteFields fields;
+    fields.prompt = Value<std::string>("x");
+    c.typed(fields);
+    auto typed = CheckRouteArgs(std::move(fields));
+    auto parsed = ParseRouteArgs(c.args);
+    REQUIRE_FALSE(typed.ok());
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(typed.status().code() == Status::Code::kInvalidArgument);
+    CHECK(typed.status().message() == c.error);
+    CHECK(parsed.status().message() == c.error);
+  }
+
+  // Good fields: the same request either way, defaults filled in.
+  RouteFields fields;
+  fields.prompt = Value<std::string>("fix it");
+  fields.agent = Value<std::string>("main");
+  fields.attachments = Value(2.0);
+  fields.log = Value(true);
+  auto typed = CheckRouteArgs(std::move(fields));
+  auto parsed =
+      ParseRouteArgs({{"prompt", "fix it"}, {"agent", "main"}, {"attachments", 2}, {"log", true}});
+  REQUIRE(typed.ok());
+  REQUIRE(parsed.ok());
+  for (const RouteArgs* args : {&typed.value(), &parsed.value()}) {
+    CHECK(args->request.prompt == "fix it");
+    CHECK(args->request.provider == "router");
+    CHECK(args->request.model == "auto");
+    CHECK(args->request.trigger == "user");
+    CHECK(args->request.agent_id == "main");
+    CHECK(args->request.attachments == 2);
+    CHECK(args->request.context_chars == -1);
+    CHECK(args->log);
+  }
 }
 
 }  // namespace
