@@ -14,19 +14,20 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kMinuteMs = int64_t{60} * 1000;
+constexpr int64_t kHourMs = 60 * kMinuteMs;
+constexpr int64_t kDayMs = 24 * kHourMs;
 
 int64_t TimeUnitMs(const std::string& unit) {
   if (unit == "TIME_UNIT_SECOND") return 1000;
   if (unit == "TIME_UNIT_MINUTE") return kMinuteMs;
-  if (unit == "TIME_UNIT_HOUR") return 60 * kMinuteMs;
-  if (unit == "TIME_UNIT_DAY") return 24 * 60 * kMinuteMs;
+  if (unit == "TIME_UNIT_HOUR") return kHourMs;
+  if (unit == "TIME_UNIT_DAY") return kDayMs;
   return 0;
 }
 
 // "5h", "7d" or "90m": a label LabelLengthMs (apply.h) reads back as the window's length.
 std::string LengthLabel(int64_t ms) {
-  constexpr int64_t kHourMs = 60 * kMinuteMs;
-  if (ms % (24 * kHourMs) == 0) return std::to_string(ms / (24 * kHourMs)) + "d";
+  if (ms % kDayMs == 0) return std::to_string(ms / kDayMs) + "d";
   if (ms % kHourMs == 0) return std::to_string(ms / kHourMs) + "h";
   return std::to_string(std::max<int64_t>(1, ms / kMinuteMs)) + "m";
 }
@@ -77,8 +78,9 @@ std::optional<int64_t> ParseIsoUtcMs(const std::string& text) {
     if (rest.size() != 5 || rest[2] != ':' || !IsDigit(rest[0]) || !IsDigit(rest[1]) ||
         !IsDigit(rest[3]) || !IsDigit(rest[4]))
       return std::nullopt;
-    offset_ms = sign * ((rest[0] - '0') * 10 + (rest[1] - '0')) * 60 * kMinuteMs +
-                sign * ((rest[3] - '0') * 10 + (rest[4] - '0')) * kMinuteMs;
+    const int64_t minutes =
+        ((rest[0] - '0') * 10 + (rest[1] - '0')) * 60 + (rest[3] - '0') * 10 + (rest[4] - '0');
+    offset_ms = sign * minutes * kMinuteMs;
     p += 6;
   } else {
     return std::nullopt;
