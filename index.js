@@ -86,7 +86,7 @@ export default {
       ({ program }) => registerCli(program, {
         getRuntime,
         runOptimizer,
-        fetchArgs: (provider) => fetchArgs(api, { provider, viaCli: true }),
+        fetchArgs: (provider) => fetchArgs(api, getRuntime(), { provider, viaCli: true }),
         credentialFacts: () => credentialArgs(api, resolveStateDir(api)),
       }),
       { descriptors: [{ name: "router", description: "Model usage, cost, quotas and routing", hasSubcommands: true }] },

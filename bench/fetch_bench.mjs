@@ -68,7 +68,7 @@ for (let i = 0; i < CYCLES; i++) {
   const start = performance.eventLoopUtilization();
   const cpu0 = process.threadCpuUsage();
   const t0 = performance.now();
-  const { value } = await runtime.run("fetch", await fetchArgs(api));
+  const { value } = await runtime.run("fetch", await fetchArgs(api, runtime));
   wall.push(performance.now() - t0);
   const used = process.threadCpuUsage(cpu0);
   cpu.push((used.user + used.system) / 1000);

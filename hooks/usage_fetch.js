@@ -1,61 +1,27 @@
 // Provider-reported usage, fetched in the Gateway's background (a registered service) and never
 // on a turn's path. Each cycle hands the core OpenClaw's own usage snapshot (`usage.status`) and
-// the API keys of the providers this plugin reads itself (DeepSeek, Moonshot); the core fetches,
-// records and says when to fetch each provider again (core/include/router/commands/fetch.h).
+// the API keys of the providers this plugin reads itself (the core's `fetch-plan` says which); the
+// core fetches, records and says when to fetch each provider again
+// (core/include/router/commands/fetch.h).
 // Keys go only into that call's arguments: never into a log line, an error or the result.
 import { execFile } from "node:child_process";
 
 const USAGE_STATUS_TIMEOUT_MS = 20_000;
 const FIRST_FETCH_DELAY_MS = 10_000;
 const MIN_DELAY_MS = 10_000;
-// Providers the core reads with its own adapters when OpenClaw has no snapshot for them
-// (usageFetch.endpoints.<id>.adapter adds others); only these get a key resolved.
-const OWN_ADAPTERS = new Set(["deepseek", "moonshot"]);
 
-/**
- * The accounts of providers whose quotaSource is "api" that are their own OpenClaw providers:
- * id -> {of (the provider they belong to), apiKeyEnv}. Each is fetched with its own key.
- */
-function apiAccounts(pluginConfig) {
-  const providers = pluginConfig?.providers ?? {};
-  const accounts = new Map();
-  for (const [id, p] of Object.entries(providers)) {
-    if (p?.quotaSource !== "api" || !Array.isArray(p.accounts)) continue;
-    for (const a of p.accounts) if (a?.provider) accounts.set(a.provider, { of: id, apiKeyEnv: a.apiKeyEnv });
-  }
-  return accounts;
+/** Whether some provider has quotaSource "api" (its accounts are fetched with it). */
+export function hasApiProvider(pluginConfig) {
+  return Object.values(pluginConfig?.providers ?? {}).some((p) => p?.quotaSource === "api");
 }
 
-/** Ids of the plugin's providers whose quotaSource is "api", their accounts' included. */
-export function apiProviders(pluginConfig) {
-  const providers = pluginConfig?.providers ?? {};
-  const ids = Object.keys(providers).filter((id) => providers[id]?.quotaSource === "api");
-  return [...ids, ...apiAccounts(pluginConfig).keys()];
-}
-
-/**
- * Providers among `ids` the core reads with an own adapter (commands/fetch.cc: FetchOne): one
- * configured in usageFetch.endpoints (an account's, else its provider's), or one named after an
- * own adapter that OpenClaw's snapshot does not cover. Only these need a key.
- */
-export function adapterProviders(pluginConfig, ids, snapshot) {
-  const endpoints = pluginConfig?.usageFetch?.endpoints ?? {};
-  const accounts = apiAccounts(pluginConfig);
-  const covered = new Set((snapshot?.providers ?? []).map((p) => p?.provider));
-  return ids.filter((id) => {
-    const of = accounts.get(id)?.of;
-    if ((endpoints[id] ?? endpoints[of])?.adapter) return true;
-    return !covered.has(id) && (OWN_ADAPTERS.has(id) || OWN_ADAPTERS.has(of));
-  });
-}
-
-// An account's key from its apiKeyEnv variable, else what OpenClaw resolves for its provider id
-// (never the key of the provider it belongs to).
-async function keysFor(api, ids) {
-  const accounts = apiAccounts(api.pluginConfig);
+// The keys of the providers the core's `fetch-plan` lists (those it reads with an own adapter):
+// an account's from its keyEnv variable, else what OpenClaw resolves for the provider's own id
+// (never the key of the provider an account belongs to).
+async function keysFor(api, planned) {
   const keys = {};
-  for (const id of ids) {
-    const fromEnv = process.env[accounts.get(id)?.apiKeyEnv ?? ""];
+  for (const { provider: id, keyEnv } of planned) {
+    const fromEnv = keyEnv ? process.env[keyEnv] : undefined;
     if (fromEnv) {
       keys[id] = fromEnv;
       continue;
@@ -117,13 +83,17 @@ export async function readUsageStatus(api, { viaCli = false } = {}) {
   return { error };
 }
 
-/** The fetch command's arguments: snapshot, its error, and keys for own adapters. */
-export async function fetchArgs(api, { provider, viaCli = false } = {}) {
-  const ids = apiProviders(api.pluginConfig).filter((id) => !provider || id === provider);
+/**
+ * The fetch command's arguments: snapshot, its error, and the keys of the providers the core says
+ * it reads with an own adapter (`fetch-plan`, given the same snapshot).
+ */
+export async function fetchArgs(api, runtime, { provider, viaCli = false } = {}) {
   const { snapshot, error } = await readUsageStatus(api, { viaCli });
-  const keys = await keysFor(api, adapterProviders(api.pluginConfig, ids, snapshot));
   // As text: the core parses it on its worker thread, off the Gateway's.
-  return { provider, snapshotText: snapshot ? JSON.stringify(snapshot) : undefined, snapshotError: error, keys };
+  const snapshotText = snapshot ? JSON.stringify(snapshot) : undefined;
+  const { value: plan } = await runtime.run("fetch-plan", { provider, snapshotText });
+  const keys = await keysFor(api, plan.providers);
+  return { provider, snapshotText, snapshotError: error, keys };
 }
 
 /**
@@ -145,7 +115,8 @@ export function usageFetchService(api, getRuntime, warn) {
     running = true;
     let next = (api.pluginConfig?.usageFetch?.intervalMinutes ?? 5) * 60_000;
     try {
-      const { value } = await getRuntime().run("fetch", await fetchArgs(api));
+      const runtime = getRuntime();
+      const { value } = await runtime.run("fetch", await fetchArgs(api, runtime));
       const delays = value.providers.map((p) => p.nextInMs);
       if (delays.length > 0) next = Math.min(...delays);
       for (const p of value.providers) if (!p.ok) warn(`usage fetch for ${p.provider} failed: ${p.error}`);
@@ -172,7 +143,7 @@ export function usageFetchService(api, getRuntime, warn) {
 /** Registers the service when some provider has quotaSource "api" and fetching is not off. */
 export function registerUsageFetch(api, getRuntime, warn) {
   if (api.pluginConfig?.usageFetch?.enabled === false) return;
-  if (apiProviders(api.pluginConfig).length === 0) return;
+  if (!hasApiProvider(api.pluginConfig)) return;
   if (typeof api.registerService !== "function") return;
   api.registerService(usageFetchService(api, getRuntime, warn));
 }

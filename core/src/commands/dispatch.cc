@@ -62,6 +62,11 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
     if (!request.ok()) return request.status();
     return Fetch(ctx, request.value());
   }
+  if (name == "fetch-plan") {
+    auto request = ParseFetchArgs(a);
+    if (!request.ok()) return request.status();
+    return FetchPlan(ctx, request.value());
+  }
   if (name == "detect-local") return DetectLocal(ctx, a);
   if (name == "route") {
     auto parsed = ParseRouteArgs(a);
@@ -98,7 +103,8 @@ Result<json> Run(const Context& ctx, const std::string& name, const json& args) 
   return Status::InvalidArgument(
       "unknown command \"" + name +
       "\"; commands: status, providers, set-usage, reset, mode, undo, route, predict, decisions, "
-      "page, analyze, optimize, shift, record-failure, report, fetch, credentials, detect-local");
+      "page, analyze, optimize, shift, record-failure, report, fetch, fetch-plan, credentials, "
+      "detect-local");
 }
 
 std::string ToText(const json& result) {

@@ -8,6 +8,7 @@
 #include "router/calendar/zone.h"
 #include "router/commands/keys.h"
 #include "router/commands/predict.h"
+#include "router/fetch/adapter.h"
 #include "router/fetch/apply.h"
 #include "router/quota/tracker.h"
 #include "router/quota/window.h"
@@ -202,6 +203,7 @@ router::Status PutFetchState(const Context& ctx, const std::string& only, int64_
       entry[keys::kAtMs] = state->at_ms;
       entry[keys::kOk] = state->ok;
       entry[keys::kSource] = state->source;
+      if (fetch::IsExperimentalAdapter(state->source)) entry[keys::kExperimental] = true;
       if (!state->ok) entry[keys::kError] = state->error;
       if (!state->ok && state->last_ok_ms > 0) entry[keys::kLastOkMs] = state->last_ok_ms;
     }

@@ -734,8 +734,8 @@ const std::vector<Field<UsageEndpoint>>& UsageEndpointFields() {
   static const std::vector<Field<UsageEndpoint>> fields = {
       {"adapter",
        [](const json& v, const std::string& p, UsageEndpoint& o) {
-         if (!v.is_string() || (v != "deepseek" && v != "moonshot")) {
-           return Invalid(p, "\"deepseek\" or \"moonshot\"", v);
+         if (!v.is_string() || (v != "deepseek" && v != "moonshot" && v != "kimi-coding")) {
+           return Invalid(p, "\"deepseek\", \"moonshot\" or \"kimi-coding\"", v);
          }
          o.adapter = v.get<std::string>();
          return Status::Ok();
@@ -766,6 +766,17 @@ const std::vector<Field<UsageFetchOptions>>& UsageFetchFields() {
       {"timeoutSeconds",
        [](const json& v, const std::string& p, UsageFetchOptions& o) {
          return ParseInt(v, p, 1, 60, o.timeout_seconds);
+       }},
+      {"experimental",
+       [](const json& v, const std::string& p, UsageFetchOptions& o) {
+         // Undocumented subscription endpoints are read only when named here.
+         const char* allowed = "an array of experimental adapters: [\"kimi-coding\"]";
+         if (!v.is_array()) return Invalid(p, allowed, v);
+         for (const json& name : v) {
+           if (name != "kimi-coding") return Invalid(p, allowed, v);
+           o.experimental.insert(name.get<std::string>());
+         }
+         return Status::Ok();
        }},
       {"endpoints",
        [](const json& v, const std::string& p, UsageFetchOptions& o) {

@@ -32,6 +32,8 @@ Status StatusError(const std::string& source, int code) {
 
 }  // namespace
 
+bool IsExperimentalAdapter(const std::string& adapter) { return adapter == "kimi-coding"; }
+
 int64_t RetryAfterMs(const std::string* header, int64_t now_ms) {
   if (header == nullptr || header->empty()) return 0;
   const std::string& text = *header;
@@ -88,6 +90,19 @@ nlohmann::json GetJson(http::Client& client, const Route& route, const Endpoint&
     return nullptr;
   }
   return body;
+}
+
+void FetchReading(http::Client& client, const Route& route, const Endpoint& endpoint,
+                  const std::string& api_key, Outcome& out,
+                  const std::function<Result<ProviderReading>(const nlohmann::json&)>& parse) {
+  const nlohmann::json body = GetJson(client, route, endpoint, api_key, out);
+  if (!out.status.ok()) return;
+  auto parsed = parse(body);
+  if (!parsed.ok()) {
+    out.status = parsed.status();
+    return;
+  }
+  out.reading = std::move(parsed).value();
 }
 
 }  // namespace router::fetch

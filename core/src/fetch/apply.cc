@@ -213,10 +213,10 @@ Result<Applied> Record(ledger::Ledger& ledger, const std::vector<quota::WindowSt
     json& attempt = notes.back().second;
     if (!outcome.status.ok())
       attempt["inRow"] = InRow(json::parse(previous->back().payload, nullptr, false)) + 1;
-    for (size_t i = 0; i < notes.size(); ++i) {
-      ROUTER_RETURN_IF_ERROR(
-          ledger.RewriteEvent(previous.value()[i].id, now_ms, notes[i].second.dump()));
-    }
+    std::vector<ledger::EventRewrite> rewrites;
+    for (size_t i = 0; i < notes.size(); ++i)
+      rewrites.push_back({previous.value()[i].id, now_ms, notes[i].second.dump()});
+    ROUTER_RETURN_IF_ERROR(ledger.RewriteEvents(rewrites));
     return applied;
   }
   for (const auto& [window, payload] : notes) {

@@ -33,14 +33,7 @@ Result<ProviderReading> Parse(const nlohmann::json& body) {
 
 void Fetch(http::Client& client, const Endpoint& endpoint, const std::string& api_key,
            Outcome& out) {
-  const nlohmann::json body = GetJson(client, kRoute, endpoint, api_key, out);
-  if (!out.status.ok()) return;
-  auto parsed = Parse(body);
-  if (!parsed.ok()) {
-    out.status = parsed.status();
-    return;
-  }
-  out.reading = std::move(parsed).value();
+  FetchReading(client, kRoute, endpoint, api_key, out, Parse);
 }
 
 }  // namespace router::fetch::deepseek

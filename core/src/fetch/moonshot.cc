@@ -42,14 +42,9 @@ void Fetch(http::Client& client, const Endpoint& endpoint, const std::string& ap
   auto target = ParseUrlTarget(
       endpoint.base_url.empty() ? kRoute.default_base_url : endpoint.base_url, "baseUrl");
   const Route& route = target.ok() && target->host == "api.moonshot.cn" ? kChinaRoute : kRoute;
-  const nlohmann::json body = GetJson(client, route, endpoint, api_key, out);
-  if (!out.status.ok()) return;
-  auto parsed = Parse(body, CurrencyFor(endpoint.base_url, endpoint.currency));
-  if (!parsed.ok()) {
-    out.status = parsed.status();
-    return;
-  }
-  out.reading = std::move(parsed).value();
+  const std::string unit = CurrencyFor(endpoint.base_url, endpoint.currency);
+  FetchReading(client, route, endpoint, api_key, out,
+               [&unit](const nlohmann::json& body) { return Parse(body, unit); });
 }
 
 }  // namespace router::fetch::moonshot

@@ -123,19 +123,24 @@ Status Ledger::MarkUndone(int64_t event_id) {
   return impl_->MarkUndone(event_id);
 }
 
-Status Ledger::RewriteEvent(int64_t event_id, int64_t at_ms, const std::string& payload) {
+Status Ledger::RewriteEvents(const std::vector<EventRewrite>& rewrites) {
   MutexLock lock(&impl_->mu);
-  auto stmt = impl_->Prepare("UPDATE events SET at_ms = ?2, payload = ?3 WHERE id = ?1");
-  if (!stmt.ok()) return stmt.status();
-  sqlite3_stmt* q = stmt.value().get();
-  sqlite3_bind_int64(q, 1, event_id);
-  sqlite3_bind_int64(q, 2, at_ms);
-  sqlite3_bind_text(q, 3, payload.c_str(), -1, SQLITE_TRANSIENT);
-  ROUTER_RETURN_IF_ERROR(impl_->StepDone(q, "event"));
-  if (sqlite3_changes(impl_->db.get()) == 0) {
-    return Status::NotFound("no event " + std::to_string(event_id) + " in the ledger");
-  }
-  return Status::Ok();
+  return impl_->InTransaction("event", [&]() REQUIRES(impl_->mu) {
+    auto stmt = impl_->Prepare("UPDATE events SET at_ms = ?2, payload = ?3 WHERE id = ?1");
+    if (!stmt.ok()) return stmt.status();
+    sqlite3_stmt* q = stmt.value().get();
+    for (const auto& r : rewrites) {
+      sqlite3_reset(q);
+      sqlite3_bind_int64(q, 1, r.event_id);
+      sqlite3_bind_int64(q, 2, r.at_ms);
+      sqlite3_bind_text(q, 3, r.payload.c_str(), -1, SQLITE_TRANSIENT);
+      ROUTER_RETURN_IF_ERROR(impl_->StepDone(q, "event"));
+      if (sqlite3_changes(impl_->db.get()) == 0) {
+        return Status::NotFound("no event " + std::to_string(r.event_id) + " in the ledger");
+      }
+    }
+    return Status::Ok();
+  });
 }
 
 }  // namespace router::ledger

@@ -81,11 +81,13 @@ std::string FetchLine(const json& f, int64_t now_ms) {
   std::string line = fmt::format("  {:<14} ", S(f, keys::kProvider));
   if (f.at(keys::kAtMs).is_null()) return line + "not fetched yet\n";
   const int64_t at = I(f, keys::kAtMs);
+  const std::string source =
+      S(f, keys::kSource) + (f.contains(keys::kExperimental) ? ", experimental" : "");
   if (f.at(keys::kOk).get<bool>()) {
-    line += fmt::format("fetched {} ({})", Ago(now_ms, at), S(f, keys::kSource));
+    line += fmt::format("fetched {} ({})", Ago(now_ms, at), source);
   } else {
-    line += fmt::format("last fetch failed {} ({}): {}", Ago(now_ms, at), S(f, keys::kSource),
-                        S(f, keys::kError));
+    line +=
+        fmt::format("last fetch failed {} ({}): {}", Ago(now_ms, at), source, S(f, keys::kError));
     if (f.contains(keys::kLastOkMs)) {
       line += fmt::format("; last good fetch {}", Ago(now_ms, I(f, keys::kLastOkMs)));
     }

@@ -4,6 +4,7 @@
 #include "router/fetch/apply.h"
 
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -220,4 +221,39 @@ TEST_CASE("A fetch that reads nothing new moves the previous notes instead of ad
     CHECK(FailuresInRow(*ledger, "claude", kNow + 4 * kHour).value() == 0);
     CHECK(count() == 2 * first + 1);
   }
+}
+
+TEST_CASE("RewriteEvents moves a fetch's notes all together or not at all", "[fetch][ledger]") {
+  auto ledger = MemoryLedger();
+  std::vector<int64_t> ids;
+  for (const char* window : {"5h", "@fetch"}) {
+    router::ledger::Event e;
+    e.at_ms = kNow;
+    e.kind = "api-snapshot";
+    e.provider = "claude";
+    e.window = window;
+    e.payload = R"({"n":1})";
+    ids.push_back(ledger->AppendEvent(e).value());
+  }
+  auto events = [&] { return ledger->Events("api-snapshot", "claude", 0).value(); };
+
+  REQUIRE(ledger
+              ->RewriteEvents(
+                  {{ids[0], kNow + kMin, R"({"n":2})"}, {ids[1], kNow + kMin, R"({"n":3})"}})
+              .ok());
+  const auto moved = events();
+  REQUIRE(moved.size() == 2);
+  CHECK(moved[0].at_ms == kNow + kMin);
+  CHECK(moved[0].payload == R"({"n":2})");
+  CHECK(moved[1].at_ms == kNow + kMin);
+  CHECK(moved[1].payload == R"({"n":3})");
+
+  // An id that is no event fails the whole batch: the rewrite before it is rolled back.
+  const Status missing = ledger->RewriteEvents(
+      {{ids[0], kNow + 2 * kMin, R"({"n":9})"}, {ids[1] + 100, kNow + 2 * kMin, "{}"}});
+  CHECK(missing.code() == Status::Code::kNotFound);
+  const auto kept = events();
+  CHECK(kept[0].at_ms == kNow + kMin);
+  CHECK(kept[0].payload == R"({"n":2})");
+  CHECK(ledger->RewriteEvents({}).ok());
 }

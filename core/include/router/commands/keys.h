@@ -25,6 +25,7 @@ inline constexpr char kShadowReportSchema[] = "router.shadow-report/1";
 inline constexpr char kDecisionsSchema[] = "router.decisions/1";
 inline constexpr char kPageSchema[] = "router.page/1";
 inline constexpr char kFetchSchema[] = "router.fetch/1";
+inline constexpr char kFetchPlanSchema[] = "router.fetch-plan/1";
 inline constexpr char kCredentialsSchema[] = "router.credentials/1";
 
 // status: the document and its sections.
@@ -255,6 +256,10 @@ inline constexpr char kUnmatched[] = "unmatched";
 inline constexpr char kPlan[] = "plan";
 inline constexpr char kFetch[] = "fetch";
 inline constexpr char kLastOkMs[] = "lastOkMs";
+// A fetch row or status fetch entry read by an experimental adapter (undocumented endpoint).
+inline constexpr char kExperimental[] = "experimental";
+// fetch-plan (fetch.h): also kProviders, kProvider, kSource, kAccountOf, kAccount.
+inline constexpr char kKeyEnv[] = "keyEnv";
 
 // credentials (credentials.h): also kError, kGeneratedAtMs, kPath, kProviders, kProvider, kLocal,
 // kSource, kKind, kName, kUsed; an account's provider row (status, credentials): kAccountOf,

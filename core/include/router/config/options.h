@@ -168,7 +168,7 @@ int TierRank(Tier tier);
 // usageFetch.endpoints.<provider>: which of this plugin's adapters reads a provider's usage and
 // where, for providers OpenClaw's own usage tracking does not cover.
 struct UsageEndpoint {
-  std::string adapter;   // deepseek | moonshot; empty = by provider id
+  std::string adapter;   // deepseek | moonshot | kimi-coding; empty = by provider id
   std::string base_url;  // empty = the adapter's default; a key goes only to it or to loopback
   std::string currency;  // the unit of balances whose body names none (moonshot)
 };
@@ -179,6 +179,8 @@ struct UsageFetchOptions {
   int interval_minutes = 5;  // between fetches of one provider; 1..14 (readings go stale at 15)
   int timeout_seconds = 10;  // per request, connect included
   std::map<std::string, UsageEndpoint> endpoints;
+  // Adapters of undocumented endpoints the owner turned on (kimi-coding); none by default.
+  std::set<std::string> experimental;
 };
 
 struct PluginOptions {

@@ -3,6 +3,7 @@
 // turned into JSON or into a reading error that says what went wrong without the key.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -37,6 +38,15 @@ struct Route {
 // result is null. The key never appears in any message.
 nlohmann::json GetJson(http::Client& client, const Route& route, const Endpoint& endpoint,
                        const std::string& api_key, Outcome& out);
+
+// GetJson, then `parse` of the body into out.reading; a parse error becomes out.status.
+void FetchReading(http::Client& client, const Route& route, const Endpoint& endpoint,
+                  const std::string& api_key, Outcome& out,
+                  const std::function<Result<ProviderReading>(const nlohmann::json&)>& parse);
+
+// Whether an adapter (an Outcome's source) reads an undocumented endpoint: read only when the
+// owner names it in usageFetch.experimental, and labelled experimental wherever it is shown.
+bool IsExperimentalAdapter(const std::string& adapter);
 
 // Milliseconds to wait per a Retry-After value (delay seconds or an HTTP date); 0 when absent or
 // unreadable.

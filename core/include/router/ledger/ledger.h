@@ -74,6 +74,13 @@ struct Event {
   bool undone = false;
 };
 
+// One event moved to a new time with a new payload (Ledger::RewriteEvents).
+struct EventRewrite {
+  int64_t event_id = 0;
+  int64_t at_ms = 0;
+  std::string payload;
+};
+
 // What Ledger::UndoLatest did: the event it reverted and the id of the undo event it logged.
 struct Undo {
   Event undone;
@@ -237,9 +244,10 @@ class Ledger {
   [[nodiscard]] Result<Undo> UndoLatest(const std::function<Event(const Event& undone)>& make_undo);
   // Marks one event undone; kNotFound when no event with that id is still in effect.
   [[nodiscard]] Status MarkUndone(int64_t event_id);
-  // Moves one event to at_ms with a new payload: a usage fetch that read nothing new confirms its
-  // previous notes instead of adding more. kNotFound when there is no event with that id.
-  [[nodiscard]] Status RewriteEvent(int64_t event_id, int64_t at_ms, const std::string& payload);
+  // Moves events to at_ms with new payloads, all or none (one transaction): a usage fetch that
+  // read nothing new confirms its previous notes instead of adding more. kNotFound (and nothing
+  // changed) when one of the ids is no event.
+  [[nodiscard]] Status RewriteEvents(const std::vector<EventRewrite>& rewrites);
 
   // -- Consumers (core/src/ledger/summary.cc) --
 
