@@ -11,6 +11,7 @@
 #include "router/commands/keys.h"
 #include "router/local/detect.h"
 #include "router/optimize/changes.h"
+#include "router/route/router.h"
 
 namespace router::commands {
 
@@ -255,10 +256,16 @@ json MergeOpenClaw(const json& args, std::vector<local::Server>& servers,
   json out = nullptr;
   if (text.is_string()) {
     auto parsed = local::ParseOpenClawModelList(text.get<std::string>());
-    out = {{keys::kOk, parsed.ok()},
-           {keys::kModels, parsed.ok() ? parsed->size() : 0},
-           {keys::kError, parsed.ok() ? json() : json(parsed.status().message())}};
     if (parsed.ok()) discovered = std::move(parsed).value();
+    // OpenClaw lists this plugin's own router/* models as local too: they are not a server's.
+    discovered.erase(std::remove_if(discovered.begin(), discovered.end(),
+                                    [](const local::Discovered& d) {
+                                      return d.provider == route::kRouterProvider;
+                                    }),
+                     discovered.end());
+    out = {{keys::kOk, parsed.ok()},
+           {keys::kModels, discovered.size()},
+           {keys::kError, parsed.ok() ? json() : json(parsed.status().message())}};
   } else if (error.is_string()) {
     out = {{keys::kOk, false}, {keys::kModels, 0}, {keys::kError, error}};
   }

@@ -109,7 +109,9 @@ TEST_CASE("detect-local merges OpenClaw's discovered models and says each one's 
       {"plugins", {{"entries", {{"model-router", {{"config", json::object()}}}}}}}};
   const json listed = {{"models",
                         {{{"key", "ollama/qwen3:8b"}, {"local", true}, {"contextWindow", 32768}},
-                         {{"key", "lmstudio/phi-4"}, {"local", true}}}}};
+                         {{"key", "lmstudio/phi-4"}, {"local", true}},
+                         // OpenClaw lists the router's own models as local: never a server's.
+                         {{"key", "router/auto"}, {"local", true}}}}};
   const json out = f.Ok("detect-local", {{"config", config}, {"openclawModels", listed.dump()}});
   CHECK(out["openclawDiscovery"] == json{{"ok", true}, {"models", 2}, {"error", nullptr}});
   const json& ollama = ProviderServer(out, "ollama");
