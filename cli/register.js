@@ -2,6 +2,7 @@
 // text unchanged, otherwise the core's rendered text. Machine output goes to stdout (OpenClaw
 // reroutes console.log to stderr).
 
+import { openclawLocalModels } from "../hooks/local_models.js";
 import { registerWidgetCli } from "../ui/widget.js";
 import { writeHtmlFile } from "../ui/write_html.js";
 
@@ -152,7 +153,11 @@ export function registerCli(program, { getRuntime, runOptimizer, fetchArgs, cred
     .description("Local model servers (Ollama, LM Studio, vLLM, llama.cpp, MLX) on their default ports and configured endpoints, with their models")
     .option("--write", "add the models found to the plugin config, so the router may pick them (reversible with `router undo`)")
     .option("--json", "print router.detect-local/1 JSON")
-    .action(run("detect-local", (opts) => ({ write: opts.write === true })));
+    .option("--no-openclaw", "skip OpenClaw's own discovered local models (`openclaw models list --local --refresh`)")
+    .action(run("detect-local", async (opts) => ({
+      write: opts.write === true,
+      ...(opts.openclaw === false ? {} : await openclawLocalModels()),
+    })));
 
   router
     .command("undo")

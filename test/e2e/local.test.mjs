@@ -1,8 +1,9 @@
 // Local model servers end to end in real OpenClaw: a fake Ollama and a fake llama.cpp server on
 // loopback (free ports, configured as the plugin's local endpoints) are found by `openclaw router
-// detect-local` over real libcurl; `--write` adds the Ollama models to the plugin config, a
-// `router/auto` turn through a real gateway lands on one of them (OpenClaw's own Ollama provider
-// sends it to the fake's /api/chat), and `router undo` takes the config back.
+// detect-local` over real libcurl and merged with OpenClaw's own discovered models (its Ollama
+// provider at the fake); `--write` adds the Ollama models and their quantization to the plugin
+// config, a `router/auto` turn through a real gateway lands on one of them (OpenClaw's own Ollama
+// provider sends it to the fake's /api/chat), and `router undo` takes the config back.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -135,12 +136,17 @@ describe("local model servers in real OpenClaw", { timeout: 900_000 }, () => {
     assert.equal(o.endpoint, fakeOllama.url);
     assert.equal(o.openclawProvider, true);
     assert.deepEqual(o.models.map((m) => [m.id, m.quantization, m.loaded, m.contextLength]),
-      [["qwen3:8b", "Q4_K_M", true, 8192], ["llama3.2:3b", "Q8_0", false, null]]);
+      [["qwen3:8b", "Q4_K_M", true, 8192], ["llama3.2:3b", "Q8_0", false, 32768]]);
+    // OpenClaw's own Ollama provider discovered the same two models (`openclaw models list
+    // --local --refresh`): one entry each, with both sources; its context window fills the gap.
+    assert.equal(result.openclawDiscovery.ok, true, JSON.stringify(result.openclawDiscovery));
+    assert.equal(result.openclawDiscovery.models, 2);
+    assert.deepEqual(o.models.map((m) => m.sources), [["probe", "openclaw"], ["probe", "openclaw"]]);
     const l = byProvider.llamalocal;
     assert.equal(l.found, true, JSON.stringify(l));
     assert.equal(l.type, "llamacpp");  // told from MLX by owned_by and /props
     assert.equal(l.openclawProvider, false);  // OpenClaw has no provider there
-    assert.deepEqual(l.models, [{ id: GGUF, sizeBytes: 2489757856, quantization: null, contextLength: 8192, loaded: true, format: "gguf" }]);
+    assert.deepEqual(l.models, [{ id: GGUF, sources: ["probe"], sizeBytes: 2489757856, quantization: null, contextLength: 8192, loaded: true, format: "gguf" }]);
     // Before --write the router has no local model to pick.
     const route = await sandbox.json(["router", "route", "hi there", "--agent", "main"]);
     assert.ok(!JSON.stringify(route.ranked).includes("ollama/"), JSON.stringify(route.ranked));
@@ -152,7 +158,9 @@ describe("local model servers in real OpenClaw", { timeout: 900_000 }, () => {
         (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
     });
     assert.equal(native.code, 0, native.stderr);
-    const strip = (r) => r.servers.filter((s) => s.found).map((s) => ({ ...s, elapsedMs: 0 }));
+    // The native CLI has no OpenClaw to ask: the probes' figures only.
+    const strip = (r) => r.servers.filter((s) => s.found).map((s) => ({ ...s, elapsedMs: 0,
+      models: s.models.map(({ id, sizeBytes, quantization, loaded, format }) => ({ id, sizeBytes, quantization, loaded, format })) }));
     assert.deepEqual(strip(JSON.parse(native.stdout)), strip(result));
   });
 
@@ -161,11 +169,13 @@ describe("local model servers in real OpenClaw", { timeout: 900_000 }, () => {
     const written = await sandbox.json(["router", "detect-local", "--write"]);
     assert.deepEqual(written.applied.added, ["ollama/qwen3:8b", "ollama/llama3.2:3b"]);
     assert.deepEqual(routerConfig().providers.ollama.local.models, ["qwen3:8b", "llama3.2:3b"]);
+    assert.deepEqual(routerConfig().providers.ollama.local.quantization, { "qwen3:8b": "Q4_K_M", "llama3.2:3b": "Q8_0" });
     assert.equal(routerConfig().providers.llamalocal.local.models, undefined, "not routable: left out");
 
     const route = await sandbox.json(["router", "route", "hi there", "--agent", "main"]);
     assert.match(route.choice?.ref ?? "", /^ollama\//, JSON.stringify(route));
     assert.equal(route.ranked[0].local, true);
+    assert.equal(route.ranked[0].quantization.source, "detected", JSON.stringify(route.ranked[0]));
 
     const gateway = await startGateway();
     try {

@@ -4,12 +4,14 @@
 #include "router/commands/detect_local.h"
 
 #include <algorithm>
+#include <map>
 
 #include "args.h"
 #include "router/base/ascii.h"
 #include "router/commands/keys.h"
 #include "router/local/detect.h"
 #include "router/optimize/changes.h"
+#include "router/route/router.h"
 
 namespace router::commands {
 
@@ -111,6 +113,7 @@ json OrNull(const std::optional<T>& value) {
 
 json ModelJson(const local::Model& m) {
   return {{keys::kId, m.id},
+          {keys::kSources, m.sources},
           {keys::kSizeBytes, OrNull(m.size_bytes)},
           {keys::kQuantization, m.quantization.empty() ? json() : json(m.quantization)},
           {keys::kContextLength, OrNull(m.context_length)},
@@ -122,7 +125,8 @@ json ServerJson(const local::Server& s, const Named& named) {
   json models = json::array();
   for (const local::Model& m : s.models) models.push_back(ModelJson(m));
   json out = {{keys::kType, s.type},
-              {keys::kEndpoint, s.endpoint.base_url},
+              {keys::kEndpoint, s.probed ? json(s.endpoint.base_url) : json()},
+              {keys::kProbed, s.probed},
               {keys::kProvider, named.provider},
               {keys::kOpenclawProvider, OrNull(named.servable)},
               {keys::kFound, s.found},
@@ -136,6 +140,16 @@ std::string PointerToken(const std::string& token) {
   std::string out;
   for (char c : token) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
   return out;
+}
+
+// model id -> the level its server reported, for the models not in `known` yet (all when null).
+json Quantizations(const local::Server& s, const std::map<std::string, std::string>* known) {
+  json levels = json::object();
+  for (const local::Model& m : s.models) {
+    if (m.quantization.empty() || (known != nullptr && known->count(m.id) != 0)) continue;
+    levels[m.id] = m.quantization;
+  }
+  return levels;
 }
 
 // providers.<id>.local (or only its models, when it has one) with the server's new models
@@ -152,7 +166,14 @@ json NewLocal(const config::ProviderOptions* configured, const local::Server& s,
   }
   if (models.size() == before) return nullptr;
   if (has_local) return models;
-  return {{"type", s.type}, {"endpoint", s.endpoint.base_url}, {"models", models}};
+  json local = {{"models", models}};
+  // An unprobed server (OpenClaw's discovery only) has no endpoint to record; its type is known
+  // only for OpenClaw's own local providers.
+  if (s.probed) local["endpoint"] = s.endpoint.base_url;
+  if (s.probed || s.type != local::kOpenAiCompatible) local["type"] = s.type;
+  const json levels = Quantizations(s, nullptr);
+  if (!levels.empty()) local["quantization"] = levels;
+  return local;
 }
 
 // The changes that add each found server's new models to the plugin config. Siblings only (one
@@ -171,14 +192,23 @@ Result<std::vector<optimize::Change>> WriteChanges(const config::PluginOptions& 
     const std::string& provider = names[i].provider;
     const config::ProviderOptions* configured = options.FindProvider(provider);
     json value = NewLocal(configured, servers[i], provider, added);
-    if (value.is_null()) continue;
     if (!have_root) {
-      created[provider]["local"] = std::move(value);
+      if (!value.is_null()) created[provider]["local"] = std::move(value);
       continue;
     }
-    std::string path = root + "/" + PointerToken(provider) + "/local";
-    if (configured != nullptr && configured->local) path += "/models";
-    auto change = optimize::SetChange(config, path, std::move(value));
+    const bool has_local = configured != nullptr && configured->local;
+    const std::string base = root + "/" + PointerToken(provider) + "/local";
+    if (!value.is_null()) {
+      auto change = optimize::SetChange(config, has_local ? base + "/models" : base, value);
+      if (!change.ok()) return change.status();
+      changes.push_back(std::move(change).value());
+    }
+    if (!has_local) continue;
+    const json levels = Quantizations(servers[i], &configured->local->quantization);
+    if (levels.empty()) continue;
+    json merged(configured->local->quantization);
+    merged.update(levels);
+    auto change = optimize::SetChange(config, base + "/quantization", std::move(merged));
     if (!change.ok()) return change.status();
     changes.push_back(std::move(change).value());
   }
@@ -212,6 +242,38 @@ Result<json> Write(const Context& ctx, const std::vector<local::Server>& servers
   return applied;
 }
 
+// OpenClaw's own discovered local models (`openclawModels`: the text of `openclaw models list
+// --local --refresh --json`, or `openclawModelsError` saying why it could not be read) merged into
+// the probed servers. Returns what was read: null when the caller had no OpenClaw to ask (the
+// native CLI), else {ok, models, error}. A server known only from OpenClaw is servable there.
+json MergeOpenClaw(const json& args, std::vector<local::Server>& servers,
+                   std::vector<Named>& names) {
+  const json text = args.value("openclawModels", json());
+  const json error = args.value("openclawModelsError", json());
+  std::vector<std::string> providers;
+  for (const Named& n : names) providers.push_back(n.provider);
+  std::vector<local::Discovered> discovered;
+  json out = nullptr;
+  if (text.is_string()) {
+    auto parsed = local::ParseOpenClawModelList(text.get<std::string>());
+    if (parsed.ok()) discovered = std::move(parsed).value();
+    // OpenClaw lists this plugin's own router/* models as local too: they are not a server's.
+    discovered.erase(std::remove_if(discovered.begin(), discovered.end(),
+                                    [](const local::Discovered& d) {
+                                      return d.provider == route::kRouterProvider;
+                                    }),
+                     discovered.end());
+    out = {{keys::kOk, parsed.ok()},
+           {keys::kModels, discovered.size()},
+           {keys::kError, parsed.ok() ? json() : json(parsed.status().message())}};
+  } else if (error.is_string()) {
+    out = {{keys::kOk, false}, {keys::kModels, 0}, {keys::kError, error}};
+  }
+  local::MergeDiscovered(discovered, servers, providers);
+  for (size_t i = names.size(); i < servers.size(); ++i) names.push_back({providers[i], true});
+  return out;
+}
+
 }  // namespace
 
 Result<json> DetectLocal(const Context& ctx, const json& args) {
@@ -226,16 +288,16 @@ Result<json> DetectLocal(const Context& ctx, const json& args) {
     return Status::InvalidArgument("argument write must be true or false");
   }
   const json config = args.value("config", json());
-  const auto servers = local::Detect(*ctx.http, Endpoints(ctx.options), probe);
+  auto servers = local::Detect(*ctx.http, Endpoints(ctx.options), probe);
   std::vector<Named> names;
+  for (const local::Server& s : servers) names.push_back(NameOf(s, config));
+  const json discovery = MergeOpenClaw(args, servers, names);
   json list = json::array();
-  for (const local::Server& s : servers) {
-    names.push_back(NameOf(s, config));
-    list.push_back(ServerJson(s, names.back()));
-  }
+  for (size_t i = 0; i < servers.size(); ++i) list.push_back(ServerJson(servers[i], names[i]));
   json out = {{keys::kSchema, keys::kDetectLocalSchema},
               {keys::kGeneratedAtMs, ctx.clock.NowMs()},
               {keys::kLocalModelPreference, config::Name(ctx.options.local_model_preference)},
+              {keys::kOpenclawDiscovery, discovery},
               {keys::kServers, std::move(list)}};
   if (write != args.end() && write->is_boolean() && write->get<bool>()) {
     auto applied = Write(ctx, servers, names, config);

@@ -346,6 +346,17 @@ const std::vector<Field<LocalOptions>>& LocalFields() {
        }},
       {"models", [](const json& v, const std::string& p,
                     LocalOptions& o) { return ParseModelIds(v, p, o.models); }},
+      {"quantization",
+       [](const json& v, const std::string& p, LocalOptions& o) {
+         if (!v.is_object()) return Invalid(p, "an object of model id -> level (\"Q4_K_M\")", v);
+         for (const auto& [model, level] : v.items()) {
+           if (!level.is_string() || level.get<std::string>().empty()) {
+             return Invalid(p + "." + model, "a quantization level such as \"Q4_K_M\"", level);
+           }
+           o.quantization[model] = level.get<std::string>();
+         }
+         return Status::Ok();
+       }},
   };
   return fields;
 }

@@ -644,7 +644,10 @@ std::string Opt(const json& value, const std::function<std::string(const json&)>
 std::string RenderDetectLocal(const json& r) {
   std::string out;
   for (const json& s : r.at(keys::kServers)) {
-    const std::string head = fmt::format("{:<9} {:<26}", S(s, keys::kType), S(s, keys::kEndpoint));
+    const json& endpoint = s.at(keys::kEndpoint);  // null: known from OpenClaw's discovery only
+    const std::string head = fmt::format(
+        "{:<9} {:<26}", S(s, keys::kType),
+        endpoint.is_string() ? endpoint.get<std::string>() : std::string("(OpenClaw's discovery)"));
     if (!s.at(keys::kFound).get<bool>()) {
       out += head + " not found: " + S(s, keys::kError) + "\n";
       continue;
@@ -659,14 +662,20 @@ std::string RenderDetectLocal(const json& r) {
     }
     for (const json& m : s.at(keys::kModels)) {
       out += fmt::format(
-          "  {:<40} {:>9} {:<10} {:>8} {}\n", S(m, keys::kId),
+          "  {:<40} {:>9} {:<10} {:>8} {}{}\n", S(m, keys::kId),
           Opt(m.at(keys::kSizeBytes),
               [](const json& v) { return fmt::format("{:.1f} GB", v.get<double>() / 1e9); }),
           Opt(m.at(keys::kQuantization), [](const json& v) { return v.get<std::string>(); }),
           Opt(m.at(keys::kContextLength), [](const json& v) { return Grouped(v.get<int64_t>()); }),
           Opt(m.at(keys::kLoaded),
-              [](const json& v) { return v.get<bool>() ? "loaded" : "not loaded"; }));
+              [](const json& v) { return v.get<bool>() ? "loaded" : "not loaded"; }),
+          m.value(keys::kSources, json::array()).dump() == R"(["openclaw"])" ? " (OpenClaw only)"
+                                                                             : "");
     }
+  }
+  const json discovery = r.value(keys::kOpenclawDiscovery, json());
+  if (discovery.is_object() && !discovery.at(keys::kOk).get<bool>()) {
+    out += "OpenClaw's discovered models not read: " + S(discovery, keys::kError) + "\n";
   }
   if (r.contains(keys::kApplied)) {
     const json& added = r.at(keys::kApplied).at(keys::kAdded);

@@ -83,6 +83,23 @@ void ApplyOpenClawModel(const json& entry, score::ModelProfile& profile) {
   }
 }
 
+// The level detect-local recorded for the model (providers.<id>.local.quantization), if any.
+std::string DetectedQuantization(const config::ProviderOptions* configured,
+                                 const std::string& model) {
+  if (configured == nullptr || !configured->local) return "";
+  const auto& levels = configured->local->quantization;
+  const auto it = levels.find(model);
+  return it == levels.end() ? "" : it->second;
+}
+
+// Which quantization a local model is scored at, and why (null for a cloud model).
+json QuantizationJson(const score::ModelProfile& p) {
+  if (p.quantization_source.empty()) return nullptr;
+  return {{"level", p.quantization.empty() ? json() : json(p.quantization)},
+          {"factor", p.quantization_factor},
+          {"source", p.quantization_source}};
+}
+
 json RefJson(const Candidate& c) {
   return json{{"provider", c.provider}, {"model", c.model}, {"ref", c.ref}};
 }
@@ -94,6 +111,7 @@ json RankedJson(const Ranked& r) {
                {"threshold", r.threshold},
                {"clears", r.clears},
                {"local", c.local},
+               {"quantization", QuantizationJson(c.profile)},
                {"priced", c.priced},
                {"tier", config::Name(c.tier)},
                {"priority", c.priority},
@@ -142,9 +160,10 @@ Catalog::Catalog(const config::PluginOptions& options, const json& openclaw_mode
     c.provider = provider;
     c.model = model;
     c.ref = provider + "/" + model;
-    c.profile = score::Resolve(table, provider, model, options.capabilities, &warnings_);
-    if (entry != nullptr) ApplyOpenClawModel(*entry, c.profile);
     const config::ProviderOptions* configured = options.FindProvider(provider);
+    c.profile = score::Resolve(table, provider, model, options.capabilities, &warnings_,
+                               DetectedQuantization(configured, model));
+    if (entry != nullptr) ApplyOpenClawModel(*entry, c.profile);
     if (configured != nullptr) {
       c.priority = configured->priority;
       c.tier = configured->tier;

@@ -326,11 +326,11 @@ const ModelProfile* CapabilityTable::Find(std::string_view provider, std::string
   return FindExact(provider, NormalizeModelId(StripLocalSuffixes(model)));
 }
 
-double QuantizationFactor(std::string_view model) {
-  const std::string id = Lower(model);
-  size_t start = 0;
-  const std::string_view tag = FindQuantTag(id, &start);
-  if (tag.empty()) return kDefaultQuantFactor;
+namespace {
+
+// The scoreboard's level for a lowercased quant token: "q4_k_m", or a longer token it prefixes
+// ("q3_k_m_imatrix": a trailing "_imatrix" or similar stays part of the token).
+std::optional<double> TokenFactor(std::string_view tag, bool imatrix) {
   struct Level {
     std::string_view tag;
     double factor;
@@ -346,23 +346,51 @@ double QuantizationFactor(std::string_view model) {
                                               {"fp16", 1.00},
                                               {"f32", 1.00}}};
   for (const Level& level : kLevels) {
-    // A trailing "_imatrix" or similar stays part of the token; the level is its prefix.
     const bool match = tag == level.tag || (tag.size() > level.tag.size() &&
                                             tag.substr(0, level.tag.size()) == level.tag &&
                                             tag[level.tag.size()] == '_');
     if (!match) continue;
     // An importance matrix narrows the Q3_K_M loss (KLD 0.0844 vs 0.1019); at Q4_K_M and above
     // the factor rounds to the same value.
-    if (level.tag == "q3_k_m" && id.find("imatrix") != std::string::npos) return 0.83;
+    if (level.tag == "q3_k_m" && imatrix) return 0.83;
     return level.factor;
   }
-  return kUnknownQuantFactor;
+  return std::nullopt;
+}
+
+}  // namespace
+
+double QuantizationFactor(std::string_view model) {
+  const std::string id = Lower(model);
+  size_t start = 0;
+  const std::string_view tag = FindQuantTag(id, &start);
+  if (tag.empty()) return kDefaultQuantFactor;
+  return TokenFactor(tag, id.find("imatrix") != std::string::npos).value_or(kUnknownQuantFactor);
+}
+
+std::optional<double> LevelFactor(std::string_view level) {
+  const std::string token = Lower(level);
+  return TokenFactor(token, token.find("imatrix") != std::string::npos);
+}
+
+Quantization QuantizationOf(std::string_view model, std::string_view detected) {
+  if (auto factor = LevelFactor(detected)) return {std::string(detected), "detected", *factor};
+  size_t start = 0;
+  const std::string id = Lower(model);
+  const std::string_view tag = FindQuantTag(id, &start);
+  if (!tag.empty()) {
+    return {std::string(model.substr(start + 1, tag.size())), "id", QuantizationFactor(model)};
+  }
+  // A level the scoreboard does not list, with no tag to fall back on: assume no better than
+  // the lowest listed level, as for an unlisted tag.
+  if (!detected.empty()) return {std::string(detected), "detected", kUnknownQuantFactor};
+  return {"", "default", kDefaultQuantFactor};
 }
 
 ModelProfile Resolve(const CapabilityTable& table, std::string_view provider,
                      std::string_view model,
                      const std::map<std::string, ModelProfileOverride>& overrides,
-                     std::vector<std::string>* warnings) {
+                     std::vector<std::string>* warnings, std::string_view detected_quantization) {
   const ModelProfile* found = table.Find(provider, model);
   const ModelProfileOverride* user = FindOverride(overrides, provider, model);
   ModelProfile profile;
@@ -385,7 +413,11 @@ ModelProfile Resolve(const CapabilityTable& table, std::string_view provider,
   profile.local = quant_tag || IsLocalRuntime(provider) ||
                   (profile.local && EqualsIgnoreCase(profile.provider, provider));
   if (profile.local) {
-    const double factor = QuantizationFactor(model);
+    Quantization quant = QuantizationOf(model, detected_quantization);
+    const double factor = quant.factor;
+    profile.quantization = std::move(quant.level);
+    profile.quantization_source = std::move(quant.source);
+    profile.quantization_factor = factor;
     for (Dimension d : {Dimension::kCoding, Dimension::kReasoning, Dimension::kCreative,
                         Dimension::kInstruction}) {
       profile.dims[static_cast<size_t>(d)] *= factor;

@@ -78,6 +78,7 @@ TEST_CASE("detect-local names each server's provider and says whether OpenClaw h
   CHECK(ServerOf(seen, "ollama")["openclawProvider"] == true);  // its bundled plugin discovers it
   const json& model = ServerOf(seen, "ollama")["models"][0];
   CHECK(model == json{{"id", "qwen3:8b"},
+                      {"sources", {"probe"}},
                       {"sizeBytes", 5225388164},
                       {"quantization", "Q4_K_M"},
                       {"contextLength", 8192},
@@ -108,8 +109,10 @@ TEST_CASE("detect-local --write adds the models to the plugin config; undo resto
   CHECK(providers["ollama"]["local"] ==
         json{{"type", "ollama"},
              {"endpoint", "http://127.0.0.1:11434"},
-             {"models", {"qwen3:8b", "llama3.2:3b-instruct-q8_0"}}});
+             {"models", {"qwen3:8b", "llama3.2:3b-instruct-q8_0"}},
+             {"quantization", {{"qwen3:8b", "Q4_K_M"}, {"llama3.2:3b-instruct-q8_0", "Q8_0"}}}});
   CHECK(providers["llamalocal"]["local"]["type"] == "llamacpp");
+  CHECK_FALSE(providers["llamalocal"]["local"].contains("quantization"));  // llama.cpp: unsaid
 
   // The written config parses, and the router now routes to a detected local model.
   Fixture next(providers.is_object() ? after["plugins"]["entries"]["model-router"]["config"].dump()
@@ -119,6 +122,12 @@ TEST_CASE("detect-local --write adds the models to the plugin config; undo resto
   const auto& refs = applied["added"];
   CHECK(std::find(refs.begin(), refs.end(), decision["choice"]["ref"]) != refs.end());
   CHECK(decision["ranked"][0]["local"] == true);
+  // The level the server reported reaches the scorer, and route --json says so.
+  for (const json& r : decision["ranked"]) {
+    if (r["provider"] != "ollama") continue;
+    CHECK(r["quantization"]["source"] == "detected");
+    CHECK(r["quantization"]["level"] == (r["model"] == "qwen3:8b" ? "Q4_K_M" : "Q8_0"));
+  }
 
   // Undo restores exactly the config before, and is recorded.
   const json undone = f.Ok("undo", {{"config", after}});
@@ -141,9 +150,12 @@ TEST_CASE("a configured local endpoint is probed under its provider; write adds 
   CHECK(ServerOf(written, "ollama")["provider"] == "box");
   CHECK(written["servers"].size() == 4);  // in place of the default port, not beside it
   const json& changes = written["applied"]["changes"];
-  REQUIRE(changes.size() == 2);
+  REQUIRE(changes.size() == 3);
   CHECK(changes[0]["path"] == "/plugins/entries/model-router/config/providers/box/local/models");
   CHECK(changes[0]["after"] == json{"qwen3:8b", "llama3.2:3b-instruct-q8_0"});
+  CHECK(changes[1]["path"] ==
+        "/plugins/entries/model-router/config/providers/box/local/quantization");
+  CHECK(changes[1]["after"] == json{{"qwen3:8b", "Q4_K_M"}, {"llama3.2:3b-instruct-q8_0", "Q8_0"}});
 
   // Once written, nothing is new: no change, no event.
   const json after = Applied(before, changes);

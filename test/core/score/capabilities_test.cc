@@ -233,6 +233,55 @@ TEST_CASE("Quantization factors follow the llama.cpp KLD scoreboard", "[score]")
   }
 }
 
+TEST_CASE("A detected server's quantization feeds the scorer; the id's tag is the fallback",
+          "[score][local]") {
+  using router::score::QuantizationOf;
+  const ModelProfile& raw = Builtin("ollama", "llama-3.1-8b-instruct");
+  const double coding = raw.dim(Dimension::kCoding);
+  SECTION("an id without a tag and a detected Q4 gets the Q4 factor, not the default") {
+    const ModelProfile q4 =
+        Resolve(CapabilityTable::Builtin(), "ollama", "llama3.1:8b", {}, nullptr, "Q4_0");
+    CHECK(q4.dim(Dimension::kCoding) == Approx(coding * 0.86));
+    CHECK(q4.quantization == "Q4_0");
+    CHECK(q4.quantization_source == "detected");
+    CHECK(q4.quantization_factor == Approx(0.86));
+    const ModelProfile untold = Resolved("ollama", "llama3.1:8b");
+    CHECK(untold.dim(Dimension::kCoding) == Approx(coding * router::score::kDefaultQuantFactor));
+    CHECK(untold.quantization_source == "default");
+    CHECK(untold.quantization.empty());
+  }
+  SECTION("a tag and a conflicting detection: the detection wins") {
+    // The server reads the level from the weights it loads; the id is a name that an Ollama tag
+    // re-pointed by its publisher, or a re-quantized GGUF file kept under its old name, belies.
+    const ModelProfile q4 = Resolve(CapabilityTable::Builtin(), "ollama",
+                                    "llama3.1:8b-instruct-q8_0", {}, nullptr, "Q4_K_M");
+    CHECK(q4.dim(Dimension::kCoding) == Approx(coding * 0.94));
+    CHECK(q4.quantization_source == "detected");
+    const ModelProfile tagged = Resolved("ollama", "llama3.1:8b-instruct-q8_0");
+    CHECK(tagged.dim(Dimension::kCoding) == Approx(coding * 1.00));
+    CHECK(tagged.quantization == "q8_0");
+    CHECK(tagged.quantization_source == "id");
+  }
+  SECTION("a detected level the scoreboard does not list falls back to the tag, else 0.80") {
+    CHECK(QuantizationOf("model-Q8_0.gguf", "4bit").source == "id");
+    CHECK(QuantizationOf("model-Q8_0.gguf", "4bit").factor == Approx(1.00));
+    const auto mlx = QuantizationOf("qwen3-8b", "4bit");
+    CHECK(mlx.source == "detected");
+    CHECK(mlx.level == "4bit");
+    CHECK(mlx.factor == Approx(router::score::kUnknownQuantFactor));
+    CHECK(router::score::LevelFactor("q5_k_m") == Approx(0.98));  // as servers spell it
+    CHECK(router::score::LevelFactor("F16") == Approx(1.00));
+    CHECK_FALSE(router::score::LevelFactor(""));
+  }
+  SECTION("a cloud model is not quantized: no source") {
+    const ModelProfile cloud =
+        Resolve(CapabilityTable::Builtin(), "groq", "llama-3.1-8b-instant", {}, nullptr, "Q4_0");
+    CHECK_FALSE(cloud.local);
+    CHECK(cloud.quantization_source.empty());
+    CHECK(cloud.dim(Dimension::kCoding) == Approx(coding));
+  }
+}
+
 TEST_CASE("TaskScore is the documented weighted mix", "[score]") {
   ModelProfile m;
   m.dims = {0.9, 0.5, 0.3, 0.7, 0.2, 0.8};  // coding reasoning creative instruction context speed

@@ -278,7 +278,7 @@ inline constexpr char kSources[] = "sources";
 inline constexpr char kShadowed[] = "shadowed";
 
 // detect-local (detect_local.h): also kGeneratedAtMs, kProvider, kModels, kId, kApplied,
-// kEventId, kChanges, kError, kOpenclawProvider.
+// kEventId, kChanges, kError, kOpenclawProvider, kSources (per model: "probe", "openclaw").
 inline constexpr char kDetectLocalSchema[] = "router.detect-local/1";
 inline constexpr char kServers[] = "servers";
 inline constexpr char kType[] = "type";
@@ -292,5 +292,8 @@ inline constexpr char kLoaded[] = "loaded";
 inline constexpr char kFormat[] = "format";
 inline constexpr char kLocalModelPreference[] = "localModelPreference";
 inline constexpr char kAdded[] = "added";
+inline constexpr char kProbed[] = "probed";
+// OpenClaw's own discovery as detect-local read it: kOk, kModels (a count), kError.
+inline constexpr char kOpenclawDiscovery[] = "openclawDiscovery";
 
 }  // namespace router::commands::keys

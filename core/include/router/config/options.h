@@ -77,6 +77,9 @@ struct LocalOptions {
   std::string type;      // ollama | lmstudio | mlx | vllm | llamacpp | openai-compatible
   std::string endpoint;  // http(s) URL of the local server
   std::vector<std::string> models;
+  // model id -> the quantization its server reports ("Q4_K_M"), as detect-local --write records
+  // it; the scorer prefers it to the id's tag.
+  std::map<std::string, std::string> quantization;
 };
 
 struct ProviderOptions {

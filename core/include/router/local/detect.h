@@ -39,6 +39,9 @@ struct Model {
   std::optional<int64_t> context_length;  // tokens: loaded or maximum, as reported
   std::optional<bool> loaded;             // in memory now; nullopt = the server does not say
   std::string format;                     // "gguf", "mlx", "safetensors", ... when reported
+  // Who reported it: "probe" (this plugin asked the server), "openclaw" (OpenClaw's own
+  // provider discovery listed it), or both for one model seen both ways.
+  std::vector<std::string> sources;
 };
 
 struct Server {
@@ -48,7 +51,27 @@ struct Server {
   std::string error;  // why not found: "connection refused", "not an Ollama server", ...
   std::vector<Model> models;
   int64_t elapsed_ms = 0;
+  bool probed = true;  // false: known only from OpenClaw's discovery (no endpoint probed)
 };
+
+// A local model OpenClaw's own providers discovered (its ollama, lmstudio and vllm plugins), as
+// `openclaw models list --local --refresh --json` prints them.
+struct Discovered {
+  std::string provider;  // OpenClaw provider id
+  Model model;           // id, context length; sources {"openclaw"}
+};
+
+// Parses that command's output ({"models": [{"key": "ollama/qwen3:8b", "contextWindow": 32768,
+// "local": true, ...}]}); rows not marked local, or without a "provider/model" key, are skipped.
+[[nodiscard]] Result<std::vector<Discovered>> ParseOpenClawModelList(const std::string& body);
+
+// Merges OpenClaw's discoveries into the probed servers; `providers[i]` is the provider id
+// servers[i]'s models are routed under. A model a found server of that provider lists already is
+// one entry with both sources (the probe's figures win: it asked the server itself; OpenClaw's
+// context length fills a gap); any other is added to that provider's found server, or to a new
+// unprobed server entry per provider (appended to both vectors).
+void MergeDiscovered(const std::vector<Discovered>& discovered, std::vector<Server>& servers,
+                     std::vector<std::string>& providers);
 
 struct ProbeOptions {
   // The whole detection ends by then: every request's timeout is what is left of it. Short,

@@ -41,6 +41,11 @@ struct ModelProfile {
   bool tools = false;                          // native tool / function calling
   bool local = false;  // open weights run on the user's machine (quantization applies)
   bool known = false;  // from the table or an override, not the conservative default
+  // For a local profile, where its quantization factor came from: the level a detected server
+  // reported ("detected"), the id's GGUF tag ("id") or neither ("default"); empty when not local.
+  std::string quantization;         // the level used, as reported or tagged ("Q4_K_M")
+  std::string quantization_source;  // "detected" | "id" | "default" | ""
+  double quantization_factor = 1.0;
 
   double dim(Dimension d) const { return dims[static_cast<size_t>(d)]; }
 };
@@ -119,20 +124,37 @@ inline constexpr double kDefaultQuantFactor = 0.94;  // Ollama's and LM Studio's
 inline constexpr double kUnknownQuantFactor = 0.80;  // the lowest listed level: assume no better
 double QuantizationFactor(std::string_view model);
 
+// The factor of a quant level as a server reports it ("Q4_K_M", "q8_0", "F16"); nullopt for a
+// level the scoreboard does not list (MLX's "4bit", "IQ4_XS", "MXFP4").
+std::optional<double> LevelFactor(std::string_view level);
+
+// The quantization a local profile is scored at: `detected` (the level a running server reports
+// for the model, empty = none) when LevelFactor knows it, else the id's tag (QuantizationFactor).
+// The detected level wins over a conflicting tag: the server reads it from the weights it loads,
+// while the id is only a name (an Ollama tag is an alias the publisher may re-point, a GGUF file
+// keeps its name when re-quantized or renamed).
+struct Quantization {
+  std::string level;   // "Q4_K_M"; empty for the default
+  std::string source;  // "detected" | "id" | "default"
+  double factor = kDefaultQuantFactor;
+};
+Quantization QuantizationOf(std::string_view model, std::string_view detected);
+
 // The profile the router should use for `model` served by `provider`:
 //   1. the table's profile (Find), else the conservative kUnknown* profile with known = false and
 //      a warning naming provider/model appended to *warnings (may be null);
 //   2. when local (the profile is local and asked for under its own provider, the provider is a
 //      local runtime -- ollama, lmstudio, llamacpp, llama-cpp, vllm, mlx, local -- or the id
 //      carries a GGUF quant tag), coding, reasoning, creative and instruction are multiplied by
-//      QuantizationFactor(model); context and speed are not;
+//      QuantizationOf(model, detected_quantization).factor; context and speed are not;
 //   3. an override, keyed "provider/model" (provider ASCII case-insensitive, model normalized) or
 //      bare "model" (any provider; the provider key wins), replaces fields last, so config always
 //      wins; a model known only through an override is known and raises no warning.
 ModelProfile Resolve(const CapabilityTable& table, std::string_view provider,
                      std::string_view model,
                      const std::map<std::string, ModelProfileOverride>& overrides,
-                     std::vector<std::string>* warnings);
+                     std::vector<std::string>* warnings,
+                     std::string_view detected_quantization = {});
 
 // How well `profile` suits `task_class`, 0..1: a weighted mean of its dimensions.
 //   coding        0.70 coding + 0.20 reasoning + 0.10 instruction
