@@ -251,21 +251,22 @@ json MergeOpenClaw(const json& args, std::vector<local::Server>& servers,
   const json text = args.value("openclawModels", json());
   const json error = args.value("openclawModelsError", json());
   std::vector<std::string> providers;
+  providers.reserve(names.size());
   for (const Named& n : names) providers.push_back(n.provider);
   std::vector<local::Discovered> discovered;
   json out = nullptr;
   if (text.is_string()) {
     auto parsed = local::ParseOpenClawModelList(text.get<std::string>());
-    if (parsed.ok()) discovered = std::move(parsed).value();
+    const bool ok = parsed.ok();
+    const json why = ok ? json() : json(parsed.status().message());
+    if (ok) discovered = std::move(parsed).value();
     // OpenClaw lists this plugin's own router/* models as local too: they are not a server's.
     discovered.erase(std::remove_if(discovered.begin(), discovered.end(),
                                     [](const local::Discovered& d) {
                                       return d.provider == route::kRouterProvider;
                                     }),
                      discovered.end());
-    out = {{keys::kOk, parsed.ok()},
-           {keys::kModels, discovered.size()},
-           {keys::kError, parsed.ok() ? json() : json(parsed.status().message())}};
+    out = {{keys::kOk, ok}, {keys::kModels, discovered.size()}, {keys::kError, why}};
   } else if (error.is_string()) {
     out = {{keys::kOk, false}, {keys::kModels, 0}, {keys::kError, error}};
   }
@@ -290,6 +291,7 @@ Result<json> DetectLocal(const Context& ctx, const json& args) {
   const json config = args.value("config", json());
   auto servers = local::Detect(*ctx.http, Endpoints(ctx.options), probe);
   std::vector<Named> names;
+  names.reserve(servers.size());
   for (const local::Server& s : servers) names.push_back(NameOf(s, config));
   const json discovery = MergeOpenClaw(args, servers, names);
   json list = json::array();
