@@ -12,9 +12,9 @@ const PLATFORM_FILES = ["router_addon.node", "openclaw-router"];
 const JS_AND_DOCS = [
   "CHANGELOG.md", "README.md", "bin/openclaw-router.js", "binding/index.d.ts", "binding/index.js",
   "binding/native.js", "cli/register.js", "dist/control-ui/index.js", "dist/control-ui/render.js",
-  "hooks/config_writes.js", "hooks/credentials.js", "hooks/failover.js", "hooks/routing.js", "hooks/usage.js", "hooks/usage_fetch.js", "index.js",
+  "hooks/config_writes.js", "hooks/credentials.js", "hooks/failover.js", "hooks/local_models.js", "hooks/routing.js", "hooks/usage.js", "hooks/usage_fetch.js", "index.js",
   "openclaw.plugin.json", "package.json", "tools/index.js", "tools/router_optimize.js", "tools/router_predict.js",
-  "tools/router_status.js", "ui/operations.js", "ui/surfaces.js", "ui/write_html.js",
+  "tools/router_status.js", "ui/openclaw_sdk.js", "ui/operations.js", "ui/surfaces.js", "ui/widget.js", "ui/write_html.js",
 ];
 
 let packed;
