@@ -38,7 +38,14 @@ bash scripts/build.sh router_addon router_cli router_core_tests router_train_cla
 bash scripts/cross-arm64.sh --prepare
 setsid nice -n 19 bash scripts/test-background.sh >build/background.log 2>&1 &
 background=$!  # its own process group: a failing foreground step stops all of it
-trap 'kill -- "-$background" 2>/dev/null || true' EXIT
+# On any exit, passing or not: stop the background and print the time per phase.
+finish() {
+  phase
+  echo "== time per phase (background checks run beside them)"
+  cat "$phases"
+  kill -- "-$background" 2>/dev/null || true
+}
+trap finish EXIT
 
 phase "Catch2 (ctest)"
 echo "== core: Catch2 (ctest) (at ${SECONDS} s)"
@@ -85,18 +92,16 @@ node --test --test-reporter=spec 'test/binding/*.test.mjs' 'test/plugin/*.test.m
 phase "end to end"
 echo "== end to end: real OpenClaw $(openclaw --version 2>/dev/null | head -1) (at ${SECONDS} s)"
 rm -rf build/e2e-trace
-ROUTER_E2E_TRACE=$PWD/build/e2e-trace node --test --test-reporter=spec --test-concurrency=2 --test-timeout=1200000 'test/e2e/*.test.mjs'
+e2e=0
+ROUTER_E2E_TRACE=$PWD/build/e2e-trace node --test --test-reporter=spec --test-concurrency=2 --test-timeout=1200000 'test/e2e/*.test.mjs' || e2e=$?
 echo "== end to end: where the time went (openclaw calls per file, wall time, overlapping)"
 node scripts/e2e-trace.mjs build/e2e-trace
+[ "$e2e" -eq 0 ] || exit "$e2e"
 
 echo "== background: sanitizers, fuzzers, linux-arm64 (at ${SECONDS} s; waiting; log: build/background.log)"
 phase "waiting for the background"
 status=0
 wait "$background" || status=$?
-phase
-echo "== time per phase (background checks run beside them)"
-cat "$phases"
-trap - EXIT
 grep -E '^== background|^sanitize:|^fuzz:|^cross-arm64:|^stat::number_of_executed_units|test cases' build/background.log || true
 if [ "$status" -ne 0 ]; then
   tail -n 80 build/background.log

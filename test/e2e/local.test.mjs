@@ -98,7 +98,7 @@ async function startGateway() {
 
 const routerConfig = () => JSON.parse(fs.readFileSync(configFile, "utf8")).plugins.entries["model-router"].config;
 
-describe("local model servers in real OpenClaw", { timeout: 900_000 }, () => {
+describe("local model servers in real OpenClaw", { timeout: 1_500_000 }, () => {
   before(async () => {
     fakeOllama = await serve(ollama);
     fakeLlama = await serve(llamacpp);

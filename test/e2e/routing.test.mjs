@@ -60,7 +60,7 @@ async function turn(message, model = "router/auto") {
 
 const rejection = (decision, ref) => decision.rejected.find((r) => r.ref === ref);
 
-describe("routing in real OpenClaw", { timeout: 900_000 }, () => {
+describe("routing in real OpenClaw", { timeout: 1_800_000 }, () => {
   before(async () => {
     fake = await sandbox.startFakeProvider(FAKE);
     await sandbox.setUp({

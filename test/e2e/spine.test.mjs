@@ -64,7 +64,7 @@ function modelEntry(status, provider, model) {
   return m;
 }
 
-describe("model-router in real OpenClaw", { timeout: 900_000 }, () => {
+describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
   before(async () => {
     fake = await sandbox.startFakeProvider(FAKE);
     await sandbox.setUp({

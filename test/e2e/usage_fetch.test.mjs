@@ -82,7 +82,7 @@ async function turnMs(message) {
   return Date.now() - started;
 }
 
-describe("provider usage fetch in real OpenClaw", { timeout: 900_000 }, () => {
+describe("provider usage fetch in real OpenClaw", { timeout: 1_500_000 }, () => {
   before(async () => {
     usage = await startUsageFake();
     const fake = await sandbox.startFakeProvider({ models: {} });
