@@ -44,6 +44,16 @@ async function routerJson(args) {
   return JSON.parse(result.stdout);
 }
 
+// Status snapshots before and after an action, from the native CLI: the same JSON (compared with
+// `openclaw router status --json` below) in milliseconds; OpenClaw's path is asked where it is the
+// point of the test.
+async function nativeStatus() {
+  const result = await sandbox.native(["status", "--json"]);
+  outputs.push(result.stdout, result.stderr);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
 async function turn(message, model) {
   const args = ["agent", "--local", "--agent", "main", "--message", message, "--json"];
   if (model) args.push("--model", model);
@@ -132,14 +142,14 @@ describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
   });
 
   test("a provider answering HTTP 500 is recorded as failures, nothing lost, no crash", async () => {
-    const before = await routerJson(["status"]);
+    const before = await nativeStatus();
     const failed = await turn("this will fail", "fakebad/broken");
     assert.notEqual(failed.code, 0, "the turn itself fails");
     const attempts = fake.requests().filter((r) => r.model === "broken");
     assert.ok(attempts.length >= 1);
     assert.ok(attempts.every((r) => r.status === 500));
 
-    const status = await routerJson(["status"]);
+    const status = await nativeStatus();
     const broken = modelEntry(status, "fakebad", "broken").today;
     assert.ok(broken.failures >= 1, "failed attempts are counted");
     assert.equal(broken.calls, broken.failures);
@@ -212,7 +222,7 @@ describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
     assert.match(status.stderr, /"timezone" must be an IANA time zone/);
     assert.match(status.stderr, /Mars\/Olympus_Mons/);
     await sandbox.ok(["config", "set", "plugins.entries.model-router.config.timezone", "UTC"]);
-    const after = await routerJson(["status"]);
+    const after = await nativeStatus();
     assert.ok(after.ledger.records >= 5);
     assert.ok(fs.readFileSync(sandbox.ledgerPath).length >= before.length);
   });
@@ -232,7 +242,7 @@ describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
   });
 
   test("the gateway records while CLI processes read the same ledger, without lock errors", async () => {
-    const before = await routerJson(["status"]);
+    const before = await nativeStatus();
     const gateway = await sandbox.startGateway();
     try {
       const opts = { env: gateway.env };
@@ -244,7 +254,7 @@ describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
         openclaw(["router", "status", "--json"]),
       ]);
       for (const r of results) assert.equal(r.code, 0, r.stderr);
-      const status = await routerJson(["status"]);
+      const status = await nativeStatus();
       assert.equal(modelEntry(status, "fakeai", "fake-strong").today.calls,
         modelEntry(before, "fakeai", "fake-strong").today.calls + 2);
       const everything = results.map((r) => r.stdout + r.stderr).join("\n") + gateway.log();
@@ -278,7 +288,7 @@ describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
   });
 
   test("bad set-usage input is a clear error and records nothing", async () => {
-    const before = await routerJson(["status"]);
+    const before = await nativeStatus();
     for (const [args, message] of [
       [["set-usage", "fakeai", "lots"], /usage value "lots": not a non-negative number/],
       [["set-usage", "fakebad", "10%"], /provider "fakebad" is not configured; configured: fakeai/],
@@ -288,7 +298,7 @@ describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
       assert.notEqual(result.code, 0);
       assert.match(result.stderr, message);
     }
-    const after = await routerJson(["status"]);
+    const after = await nativeStatus();
     assert.deepEqual(after.quotas, before.quotas);
     assert.deepEqual(after.mode, before.mode);
   });
@@ -299,7 +309,7 @@ describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
     assert.equal(mode.previous, "dry-run");
     assert.equal((await routerJson(["undo"])).undone.kind, "mode");
     assert.equal((await routerJson(["undo"])).undone.kind, "set-usage");
-    const status = await routerJson(["status"]);
+    const status = await nativeStatus();
     assert.equal(status.mode.mode, "dry-run");
     const quota = status.quotas.find((q) => q.provider === "fakeai");
     assert.equal(quota.basis.kind, "ledger");
