@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { after, before, describe, test } from "node:test";
-import { fakeProvider, REPO, Sandbox } from "./sandbox.mjs";
+import { fakeProvider, NATIVE_CLI, Sandbox } from "./sandbox.mjs";
 
 const SECRET = "sk-e2e-failover-51c2d9";
 const USAGE = { prompt_tokens: "estimate", completion_tokens: 50, cached_tokens: 0 };
@@ -72,14 +72,14 @@ async function turn(message, extra = []) {
 // The native CLI reads the same ledger and config in milliseconds (the plugin's CLI gives the same
 // JSON: routing.test.mjs), so a check does not outlast a short cooldown.
 function native(args) {
-  const run = spawnSync(path.join(REPO, "build/Release/openclaw-router"), [...args, "--json"], { env: sandbox.env, encoding: "utf8" });
+  const run = spawnSync(NATIVE_CLI, [...args, "--json"], { env: sandbox.env, encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   return JSON.parse(run.stdout);
 }
 const status = () => native(["status"]);
 // The same command's text, as `openclaw router <command>` prints it.
 function nativeText(args) {
-  const run = spawnSync(path.join(REPO, "build/Release/openclaw-router"), args, { env: sandbox.env, encoding: "utf8" });
+  const run = spawnSync(NATIVE_CLI, args, { env: sandbox.env, encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   return run.stdout;
 }

@@ -50,19 +50,23 @@ export class Sandbox {
 
   /** Runs `openclaw …`; resolves {code, stdout, stderr} whatever the exit code. */
   openclaw(args, { timeoutMs = 180_000, env = {} } = {}) {
+    return this.run(OPENCLAW_BIN, args, { env: { ...this.env, ...env }, timeout: timeoutMs }, args);
+  }
+
+  /** Runs `bin args` and traces it as `traced`; resolves {code, stdout, stderr} whatever the exit code. */
+  run(bin, args, options, traced) {
     const started = Date.now();
     return new Promise((resolve) => {
-      execFile(OPENCLAW_BIN, args, { env: { ...this.env, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-          this.trace(args, started);
-          resolve({ code, stdout, stderr });
-        });
+      execFile(bin, args, { ...options, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        this.trace(traced, started);
+        resolve({ code, stdout, stderr });
+      });
     });
   }
 
   /**
-   * With ROUTER_E2E_TRACE=<dir>, each `openclaw` call's wall time goes to <dir>/<label>.jsonl, so
+   * With ROUTER_E2E_TRACE=<dir>, each CLI call's wall time goes to <dir>/<label>.jsonl, so
    * the suite's time can be put down to kinds of calls (scripts/e2e-trace.mjs sums them up).
    */
   trace(args, started) {
@@ -81,13 +85,7 @@ export class Sandbox {
    * the plugin's state use it once the OpenClaw path is covered.
    */
   native(args) {
-    const started = Date.now();
-    return new Promise((resolve) => {
-      execFile(NATIVE_CLI, args, { env: this.env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-        this.trace(["native", args[0]], started);
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-      });
-    });
+    return this.run(NATIVE_CLI, args, { env: this.env }, ["native", args[0]]);
   }
 
   /** Like openclaw() but throws with the output when the command fails. */

@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fakeProvider, REPO, Sandbox } from "./sandbox.mjs";
+import { fakeProvider, NATIVE_CLI, Sandbox } from "./sandbox.mjs";
 
 const SECRET = "sk-e2e-secret-3f9a7c1d";  // must never reach the ledger or any output
 const STRONG = { id: "fake-strong", cost: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } };
@@ -26,7 +26,6 @@ const PLUGIN_CONFIG = {
     fakeai: { quotaType: "tokens", tier: "premium", windows: [{ name: "daily", limit: 100000, schedule: { type: "daily" } }] },
   },
 };
-const NATIVE_CLI = path.join(REPO, "build/Release/openclaw-router");
 
 const sandbox = Sandbox.create("e2e");
 let fake;
