@@ -66,6 +66,17 @@ const jobModels = async () => Object.fromEntries(Object.entries(await jobsNow())
 const agentModel = (key) => key.split(".").reduce((o, k) => o?.[k], JSON.parse(fs.readFileSync(configFile, "utf8")));
 const seenModels = () => fake.requests().map((r) => r.model);
 const turn = (agent) => ok(["agent", "--agent", agent, "--message", SMALL_TALK, "--json"]);
+// The history turns before the tests: OpenClaw 2026.9.6 under load can fail a run with "Agent
+// database cleanup failed" (closing its own agent database, after the model answered). That is
+// not this plugin's doing and the history only needs the turn to reach the model: try once more.
+async function historyTurn(agent) {
+  try {
+    return await turn(agent);
+  } catch (err) {
+    if (!/Agent database cleanup failed/.test(err.message)) throw err;
+    return turn(agent);
+  }
+}
 const cronRun = (id) => ok(["cron", "run", id, "--wait", "--wait-timeout", "2m", "--poll-interval", "1s"]);
 
 // On a loaded machine the gateway can miss its 5 s state-lease deadline and exit: try again.
@@ -115,7 +126,7 @@ describe("optimizer in real OpenClaw with a gateway", { timeout: 3_600_000 }, ()
       assert.ok(jobs[name], JSON.stringify(added));
     }
     // History from real work: one turn per agent, one run per job, all on o-strong.
-    await Promise.all([turn("main"), turn("ops")]);
+    await Promise.all([historyTurn("main"), historyTurn("ops")]);
     await Promise.all([cronRun(jobs.brief), cronRun(jobs.digest)]);
     assert.ok(seenModels().filter((m) => m === "o-strong").length >= 4, JSON.stringify(seenModels()));
   });

@@ -254,8 +254,9 @@ describe("model-router in real OpenClaw", { timeout: 1_800_000 }, () => {
       ]);
       for (const r of results) assert.equal(r.code, 0, r.stderr);
       const status = await nativeStatus();
-      assert.equal(modelEntry(status, "fakeai", "fake-strong").today.calls,
-        modelEntry(before, "fakeai", "fake-strong").today.calls + 2);
+      // last7Days, not today: a run across midnight would start a new day between the snapshots.
+      assert.equal(modelEntry(status, "fakeai", "fake-strong").last7Days.calls,
+        modelEntry(before, "fakeai", "fake-strong").last7Days.calls + 2);
       const everything = results.map((r) => r.stdout + r.stderr).join("\n") + gateway.log();
       assert.doesNotMatch(everything, /database is locked|SQLITE_BUSY|usage not (yet )?recorded/);
     } finally {
