@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the self-contained linux-x64 binaries (ROUTER_PORTABLE, cmake/Portable.cmake) into
 # prebuilds/linux-x64-glibc/, checks their dynamic dependencies, and packs the npm package into
-# dist/. Usage: scripts/release.sh [--test | --skip-build]
+# dist/. Usage: scripts/release.sh [--test | --skip-build | --from-build]
 #   --test        also builds the Catch2 suite against the portable core and runs it first
 #   --skip-build  repacks the existing prebuilds
-# Builds in build-portable/ (its own tree; build/ is the developer build) with nice, two targets.
+#   --from-build  takes the binaries from build/, which must be configured portable
+#                 (ROUTER_PORTABLE=1 scripts/build.sh, as scripts/test.sh does)
+# Otherwise builds in build-portable/ (its own tree; build/ is the developer build), two targets.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -12,7 +14,21 @@ TAG=linux-x64-glibc
 [ "$(uname -m)" = x86_64 ] || { echo "release.sh builds $TAG on x86_64 only" >&2; exit 1; }
 OUT="$ROOT/prebuilds/$TAG"
 
-if [ "${1:-}" != "--skip-build" ]; then
+# strip_into DIR: the shipped copies of DIR's addon and CLI. Symbols are not needed to run;
+# stripping saves ~2 MB.
+strip_into() {
+  mkdir -p "$OUT"
+  strip --strip-unneeded -o "$OUT/router_addon.node" "$1/router_addon.node"
+  strip --strip-unneeded -o "$OUT/openclaw-router" "$1/openclaw-router"
+}
+
+if [ "${1:-}" = "--from-build" ]; then
+  grep -q '^ROUTER_PORTABLE:BOOL=ON$' build/CMakeCache.txt 2>/dev/null || {
+    echo "release.sh --from-build: build/ is not a portable build (run: ROUTER_PORTABLE=1 bash scripts/build.sh router_addon router_cli)" >&2
+    exit 1
+  }
+  strip_into build/Release
+elif [ "${1:-}" != "--skip-build" ]; then
   tests=OFF; targets=(router_addon router_cli)
   [ "${1:-}" = "--test" ] && { tests=ON; targets+=(router_core_tests); }
   tz_source=$(bash scripts/debian-source.sh)
@@ -24,10 +40,7 @@ if [ "${1:-}" != "--skip-build" ]; then
     echo "== Catch2 suite against the portable core (static SQLite and date/tz, libcurl via dlopen)"
     (cd build-portable && ./router_core_tests)
   fi
-  mkdir -p "$OUT"
-  # Symbols are not needed to run; stripping halves nothing important and saves ~2 MB.
-  strip --strip-unneeded -o "$OUT/router_addon.node" build-portable/Release/router_addon.node
-  strip --strip-unneeded -o "$OUT/openclaw-router" build-portable/Release/openclaw-router
+  strip_into build-portable/Release
 fi
 
 node scripts/check-needed.mjs "$OUT/router_addon.node" "$OUT/openclaw-router"

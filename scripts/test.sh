@@ -28,9 +28,11 @@ phase() {
 
 phase "toolchain (apt, Node, OpenClaw, npm)"
 . scripts/toolchain.sh
-# What the tests use; the benchmarks (scripts/bench.sh builds them) are left out.
+# What the tests use; the benchmarks (scripts/bench.sh builds them) are left out. Portable, as
+# the release binaries are built: every suite below tests the binaries that ship, and the release
+# step only strips and packs them instead of compiling the core a second time.
 phase "build (core, addon, CLI, tests)"
-bash scripts/build.sh router_addon router_cli router_core_tests router_train_classifier
+ROUTER_PORTABLE=1 bash scripts/build.sh router_addon router_cli router_core_tests router_train_classifier
 
 # Sanitizers, fuzzers and linux-arm64 under qemu need nothing below: they run in the background at
 # the lowest priority (scripts/test-background.sh, log in build/background.log) and are waited for
@@ -67,16 +69,13 @@ else
   echo "== classifier training check skipped: $prompts not found"
 fi
 
-# The self-contained prebuilds (portable build in build-portable/) and the npm tarball in dist/,
-# for the package tests and the package E2E. The Catch2 suite against the portable core (static
-# SQLite and date/tz, libcurl via dlopen) runs in the background's linux-arm64 step, which builds
-# the same portable configuration; `scripts/release.sh --test` runs it on x64 too.
-# ROUTER_SKIP_RELEASE=1 skips the build (those tests then use whatever prebuilds/ and dist/ hold,
-# or skip with a message).
-phase "release build"
+# The self-contained prebuilds (build/'s portable addon and CLI, stripped) and the npm tarball in
+# dist/, for the package tests and the package E2E. ROUTER_SKIP_RELEASE=1 skips it (those tests
+# then use whatever prebuilds/ and dist/ hold, or skip with a message).
+phase "release (strip, NEEDED, pack)"
 if [ -z "${ROUTER_SKIP_RELEASE:-}" ]; then
-  echo "== release build: prebuilds/linux-x64-glibc, dist/*.tgz (at ${SECONDS} s)"
-  bash scripts/release.sh
+  echo "== release: prebuilds/linux-x64-glibc from build/, dist/*.tgz (at ${SECONDS} s)"
+  bash scripts/release.sh --from-build
 fi
 
 phase "package and node:test"
