@@ -3,10 +3,14 @@
 // that tell an open Router page to refresh. Each operation answers with a core command's JSON
 // unchanged: the same document `openclaw router <command> --json` prints.
 
+import { registerWidgetFeed } from "./widget_feed.js";
+
 export const PLUGIN_ID = "model-router";
 const READ_SCOPE = "operator.read";
 const MAX_RESULT_CHARS = 1 << 20;  // a status document of a few hundred models is ~200 KiB
 const USAGE_EVENT_DELAY_MS = 1500;  // usage is committed by a background writer; let it land
+const FEED_WAIT_MS = 25_000;  // the widget feed's longest wait for new usage (ui/widget_feed.js)
+const FEED_MAX_WAITERS = 32;  // reads held at once; more answer at once instead of waiting
 
 const provider = { type: "string", minLength: 1, maxLength: 128 };
 const noInput = { type: "object", additionalProperties: false, properties: {} };
@@ -72,6 +76,8 @@ function operationHandler(getRuntime, command) {
 // One emitter per process, not per plugin instance or module copy: OpenClaw starts the service in
 // the gateway's instance while agent turns run their hooks in fresh registrations of their own.
 const shared = (globalThis[Symbol.for("model-router.ui-events")] ??= { gatewayEvents: undefined, usageTimer: undefined });
+shared.waiters ??= new Set();  // the widget feed's held reads: each a function called on usage
+shared.lastUsageAtMs ??= 0;
 
 function emit(event) {
   try {
@@ -83,12 +89,32 @@ function emit(event) {
 
 // Trailing and coalesced: a burst of calls gives one refresh once the writer has committed.
 function usageRecorded() {
-  if (!shared.gatewayEvents || shared.usageTimer) return;
+  if (shared.usageTimer || (!shared.gatewayEvents && shared.waiters.size === 0)) return;
   shared.usageTimer = setTimeout(() => {
     shared.usageTimer = undefined;
+    shared.lastUsageAtMs = Date.now();
     emit(EVENTS.usage);
+    for (const wake of [...shared.waiters]) wake();
   }, USAGE_EVENT_DELAY_MS);
   shared.usageTimer.unref?.();
+}
+
+/**
+ * Resolves once usage recorded after `afterMs` (epoch ms) is committed, or after `timeoutMs`;
+ * at once if that already happened or `maxWaiters` reads are held. Never rejects.
+ */
+export function waitForUsage(afterMs, timeoutMs = FEED_WAIT_MS, maxWaiters = FEED_MAX_WAITERS) {
+  if (shared.lastUsageAtMs > afterMs || shared.waiters.size >= maxWaiters) return Promise.resolve();
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      shared.waiters.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, timeoutMs);
+    timer.unref?.();
+    shared.waiters.add(wake);
+  });
 }
 
 /**
@@ -96,7 +122,10 @@ function usageRecorded() {
  * for the hooks to call; both are no-ops until the Gateway starts the service (CLI processes).
  */
 export function registerOperations(api, getRuntime) {
-  const none = { usageRecorded() {}, alertsLogged() {} };
+  // The live widget's feed; registered whenever the Gateway method API exists, because the
+  // manifest's dashboard binding names it and OpenClaw refuses the plugin if it is missing.
+  registerWidgetFeed(api, getRuntime, waitForUsage);
+  const none = { usageRecorded, alertsLogged() {} };
   // Hosts without feature operations (older OpenClaw) still get everything else.
   if (typeof api.registerSessionAction !== "function" || typeof api.registerService !== "function") return none;
   for (const [id, op] of Object.entries(OPERATIONS)) {

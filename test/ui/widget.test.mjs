@@ -75,7 +75,7 @@ test("pin puts a session:report widget by name and unpin removes that name only"
   };
   const p = await page();
   const pinned = await pinWidget(call, p, { session: "main", agent: "main" });
-  assert.deepEqual(pinned, { sessionKey: "agent:main:main", name: WIDGET_NAME });
+  assert.deepEqual(pinned, { sessionKey: "agent:main:main", name: WIDGET_NAME, kind: "report" });
   const put = calls[0];
   assert.equal(put.method, "board.widget.put");
   assert.equal(put.params.sessionKey, "main");
