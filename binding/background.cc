@@ -1,7 +1,5 @@
 #include "background.h"
 
-#include <deque>
-#include <functional>
 #include <thread>
 #include <utility>
 
@@ -9,73 +7,43 @@
 #include "router/base/thread.h"
 
 namespace router::binding {
-namespace {
 
-// The process's one routing thread. Never destroyed: it outlives every environment, and a
-// detached thread blocked on its queue does not hold up process exit.
-class BatchThread {
- public:
-  static BatchThread& Get() {
-    static auto* thread = new BatchThread();
-    return *thread;
-  }
-
-  void Post(std::function<void()> task) {
-    {
-      MutexLock lock(&mu_);
-      tasks_.push_back(std::move(task));
-    }
-    ready_.NotifyOne();
-  }
-
- private:
-  BatchThread() {
-    std::thread([this] { Loop(); }).detach();
-  }
-
-  void Loop() {
-    (void)MarkBatchThread();
-    for (;;) {
-      std::function<void()> task;
-      {
-        MutexLock lock(&mu_);
-        ready_.Wait(mu_, [&]() REQUIRES(mu_) { return !tasks_.empty(); });
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      task();
-    }
-  }
-
-  Mutex mu_;
-  CondVar ready_;
-  std::deque<std::function<void()>> tasks_ GUARDED_BY(mu_);
-};
-
-}  // namespace
-
-struct Background::Channel {
-  static void Settle(Napi::Env env, Napi::Function /*unused*/, Channel* channel,
+struct BackgroundChannel {
+  static void Settle(Napi::Env env, Napi::Function /*unused*/, BackgroundChannel* channel,
                      BackgroundJob* raw) {
     std::unique_ptr<BackgroundJob> job(raw);
     if (env == nullptr) return;  // the environment is going away: nothing left to settle
     if (--channel->pending == 0) channel->tsfn.Unref(env);
     job->Settle(env);
   }
-  using Tsfn = Napi::TypedThreadSafeFunction<Channel, BackgroundJob, &Channel::Settle>;
+  using Tsfn =
+      Napi::TypedThreadSafeFunction<BackgroundChannel, BackgroundJob, &BackgroundChannel::Settle>;
 
   // The thread-safe function keeps its channel alive until Node frees it.
-  static void Finalize(Napi::Env /*unused*/, std::shared_ptr<Channel>* self, Channel* /*unused*/) {
+  static void Finalize(Napi::Env /*unused*/, std::shared_ptr<BackgroundChannel>* self,
+                       BackgroundChannel* /*unused*/) {
     delete self;
   }
   static void Close(void* arg) {
-    auto* channel = static_cast<Channel*>(arg);
+    auto* channel = static_cast<BackgroundChannel*>(arg);
     MutexLock lock(&channel->mu);
     channel->open = false;
   }
   bool IsOpen() {
     MutexLock lock(&mu);
     return open;
+  }
+
+  // Background thread: hands a done job back to the JS thread, or drops it once the
+  // environment is gone.
+  void Report(BackgroundJob* job) {
+    MutexLock lock(&mu);
+    if (!open) {
+      delete job;  // nobody is left to settle it; the caller still holds this channel
+      return;
+    }
+    tsfn.NonBlockingCall(job);
+    tsfn.Release();
   }
 
   Mutex mu;
@@ -85,34 +53,88 @@ struct Background::Channel {
   int pending = 0;  // JS thread only
 };
 
-Background::Background(Napi::Env env) : channel_(std::make_shared<Channel>()) {
+// The process's one routing thread and its queue. Never destroyed: it outlives every
+// environment, and a detached thread blocked on its queue does not hold up process exit.
+class BackgroundQueue {
+ public:
+  static BackgroundQueue& Get() {
+    static auto* queue = new BackgroundQueue();
+    return *queue;
+  }
+
+  // Wakes the thread only when it sleeps and no wake-up is on its way already.
+  void Post(BackgroundJob* job) {
+    bool wake = false;
+    {
+      MutexLock lock(&mu_);
+      if (tail_ == nullptr) {
+        head_ = job;
+      } else {
+        tail_->next_ = job;
+      }
+      tail_ = job;
+      wake = idle_;
+      idle_ = false;
+    }
+    if (wake) ready_.NotifyOne();
+  }
+
+ private:
+  BackgroundQueue() {
+    std::thread([this] { Loop(); }).detach();
+  }
+
+  void Loop() {
+    (void)MarkBatchThread();
+    for (;;) {
+      BackgroundJob* job = nullptr;
+      {
+        MutexLock lock(&mu_);
+        if (head_ == nullptr) {
+          idle_ = true;
+          ready_.Wait(mu_, [&]() REQUIRES(mu_) { return head_ != nullptr; });
+        }
+        job = head_;
+        head_ = job->next_;
+        if (head_ == nullptr) tail_ = nullptr;
+        job->next_ = nullptr;
+      }
+      job->Execute();
+      // The job may be deleted by Report (or settled and freed on the JS thread at once), so the
+      // channel is held here.
+      const std::shared_ptr<BackgroundChannel> channel = std::move(job->channel_);
+      channel->Report(job);
+    }
+  }
+
+  Mutex mu_;
+  CondVar ready_;
+  BackgroundJob* head_ GUARDED_BY(mu_) = nullptr;
+  BackgroundJob* tail_ GUARDED_BY(mu_) = nullptr;
+  bool idle_ GUARDED_BY(mu_) = false;  // the thread sleeps (or is about to) and nobody woke it
+};
+
+Background::Background(Napi::Env env) : channel_(std::make_shared<BackgroundChannel>()) {
   channel_->env = env;
-  channel_->tsfn = Channel::Tsfn::New(env, "router", 0, 1, channel_.get(), &Channel::Finalize,
-                                      new std::shared_ptr<Channel>(channel_));
+  channel_->tsfn = BackgroundChannel::Tsfn::New(env, "router", 0, 1, channel_.get(),
+                                                &BackgroundChannel::Finalize,
+                                                new std::shared_ptr<BackgroundChannel>(channel_));
   channel_->tsfn.Unref(env);  // an idle Runtime must not keep the process alive
   // Registered after the thread-safe function's own hook, so it runs first.
-  napi_add_env_cleanup_hook(env, &Channel::Close, channel_.get());
+  napi_add_env_cleanup_hook(env, &BackgroundChannel::Close, channel_.get());
 }
 
 Background::~Background() {
   if (!channel_->IsOpen()) return;  // the environment is shutting down and freed the function
-  napi_remove_env_cleanup_hook(channel_->env, &Channel::Close, channel_.get());
+  napi_remove_env_cleanup_hook(channel_->env, &BackgroundChannel::Close, channel_.get());
   channel_->tsfn.Release();
 }
 
 void Background::Start(Napi::Env env, std::unique_ptr<BackgroundJob> job) {
   if (channel_->pending++ == 0) channel_->tsfn.Ref(env);
   channel_->tsfn.Acquire();  // the function stays open until this job has reported back
-  BatchThread::Get().Post([channel = channel_, raw = job.release()]() {
-    raw->Execute();
-    MutexLock lock(&channel->mu);
-    if (!channel->open) {
-      delete raw;  // nobody is left to settle it
-      return;
-    }
-    channel->tsfn.NonBlockingCall(raw);
-    channel->tsfn.Release();
-  });
+  job->channel_ = channel_;
+  BackgroundQueue::Get().Post(job.release());
 }
 
 }  // namespace router::binding

@@ -7,11 +7,10 @@
 #include <napi.h>
 
 #include <memory>
-#include <utility>
-
-#include "promise_worker.h"
 
 namespace router::binding {
+
+struct BackgroundChannel;  // background.cc
 
 // One piece of work: Execute() on the background thread, then Settle() on the JS thread.
 class BackgroundJob {
@@ -19,6 +18,14 @@ class BackgroundJob {
   virtual ~BackgroundJob() = default;
   virtual void Execute() = 0;
   virtual void Settle(Napi::Env env) = 0;
+
+ private:
+  friend class Background;
+  friend class BackgroundQueue;
+  // Set by Background::Start. The queue is a list through the jobs themselves, so handing a job
+  // to the thread allocates nothing on the JS thread.
+  std::shared_ptr<BackgroundChannel> channel_;
+  BackgroundJob* next_ = nullptr;
 };
 
 // The way results come back to one JS environment (a thread-safe function), and whether pending
@@ -35,33 +42,8 @@ class Background {
   // Runs job->Execute() on the background thread, then job->Settle() on this JS thread.
   void Start(Napi::Env env, std::unique_ptr<BackgroundJob> job);
 
-  struct Channel;
-
  private:
-  std::shared_ptr<Channel> channel_;  // shared with pending jobs and the thread-safe function
-};
-
-// Runs `work` on the background thread; the promise settles as PromiseWorker's does.
-template <typename T>
-class PromiseJob final : public BackgroundJob {
- public:
-  static Napi::Promise Start(Napi::Env env, Background& background,
-                             typename PromiseWork<T>::Work work,
-                             typename PromiseWork<T>::ToJs to_js) {
-    auto job = std::unique_ptr<PromiseJob>(new PromiseJob(env, std::move(work), std::move(to_js)));
-    Napi::Promise promise = job->work_.promise();
-    background.Start(env, std::move(job));
-    return promise;
-  }
-
-  void Execute() override { work_.Run(); }
-  void Settle(Napi::Env env) override { work_.Settle(env); }
-
- private:
-  PromiseJob(Napi::Env env, typename PromiseWork<T>::Work work, typename PromiseWork<T>::ToJs to_js)
-      : work_(env, std::move(work), std::move(to_js)) {}
-
-  PromiseWork<T> work_;
+  std::shared_ptr<BackgroundChannel> channel_;  // shared with pending jobs and the function
 };
 
 }  // namespace router::binding

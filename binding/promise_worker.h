@@ -1,7 +1,7 @@
 #pragma once
-// Work whose outcome settles a Promise: PromiseWorker runs it on the libuv pool (commands, flush);
-// background.h's PromiseJob on the addon's routing thread. `work` must capture plain C++ values
-// and shared_ptrs only (no Napi values: no V8 off-thread).
+// Work whose outcome settles a Promise: PromiseWorker runs it on the libuv pool (commands, flush;
+// a routed turn is runtime_wrap.cc's RouteJob on background.h's thread). `work` must capture
+// plain C++ values and shared_ptrs only (no Napi values: no V8 off-thread).
 
 #include <napi.h>
 
