@@ -14,7 +14,8 @@ const JS_AND_DOCS = [
   "binding/native.js", "cli/register.js", "dist/control-ui/index.js", "dist/control-ui/render.js",
   "hooks/config_writes.js", "hooks/credentials.js", "hooks/failover.js", "hooks/local_models.js", "hooks/routing.js", "hooks/usage.js", "hooks/usage_fetch.js", "index.js",
   "openclaw.plugin.json", "package.json", "tools/index.js", "tools/router_optimize.js", "tools/router_predict.js",
-  "tools/router_status.js", "ui/openclaw_sdk.js", "ui/operations.js", "ui/surfaces.js", "ui/widget.js", "ui/write_html.js",
+  "tools/router_status.js", "ui/openclaw_sdk.js", "ui/operations.js", "ui/surfaces.js", "ui/widget.js",
+  "ui/widget_feed.js", "ui/widget_html.js", "ui/widget_items.js", "ui/write_html.js",
 ];
 
 let packed;
