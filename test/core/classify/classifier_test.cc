@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -106,34 +107,55 @@ float Cascade(const Features& f, int k) {
 }
 constexpr uint32_t kTestBuckets = 1u << 14;
 
-TEST_CASE("features: one hashed feature per word, linear in the text", "[classify]") {
+TEST_CASE("features: one hashed feature per word plus the lead word and pair, linear in the text",
+          "[classify]") {
   Features f;
   ExtractFeatures("Write a function, then TEST it!", kTestBuckets, &f);
-  CHECK(f.hashed.size() == 6);  // words only: no character n-grams, no hashed word pairs
+  // 6 words, the lead word "write" and the lead pair "write a": no character n-grams and no
+  // other hashed word pairs.
+  CHECK(f.hashed.size() == 8);
   CHECK(f.seen_keys.size() == 6);
   for (uint32_t b : f.hashed) CHECK(b < kTestBuckets);
   for (uint32_t k : f.seen_keys) CHECK(k < kSeenBits);
 
-  // Repeating a text k times gives exactly k times the features: the work is linear.
+  // Repeating a text k times gives k times the word features and one lead word and pair: the
+  // work is linear.
   const std::string unit = "Refactor this loop: for (int i = 0; i < n; ++i) { sum += x[i]; }\n";
   ExtractFeatures(unit, kTestBuckets, &f);
-  const size_t per_unit = f.hashed.size();
+  const size_t per_unit = f.hashed.size() - 2;
   REQUIRE(per_unit > 0);
+  REQUIRE(f.seen_keys.size() == per_unit);
   for (int k : {10, 100, 1000}) {
     std::string text;
     for (int i = 0; i < k; ++i) text += unit;
     ExtractFeatures(text, kTestBuckets, &f);
-    CHECK(f.hashed.size() == per_unit * static_cast<size_t>(k));
+    CHECK(f.hashed.size() == per_unit * static_cast<size_t>(k) + 2);
     CHECK(f.seen_keys.size() == per_unit * static_cast<size_t>(k));
   }
-  // A word never yields more than one hashed feature, however the bytes are arranged.
+  // A word never yields more than one hashed feature besides the lead's, however the bytes are
+  // arranged.
   const std::string noise(100'000, 'x');
   ExtractFeatures(noise, kTestBuckets, &f);
-  CHECK(f.hashed.size() == 1);
+  CHECK(f.hashed.size() == 2);  // the word and the lead word (no second word for a pair)
   std::string spaced;
   for (int i = 0; i < 50'000; ++i) spaced += "a ";
   ExtractFeatures(spaced, kTestBuckets, &f);
-  CHECK(f.hashed.size() == 50'000);
+  CHECK(f.hashed.size() == 50'002);
+}
+
+TEST_CASE("the lead word skips openers and is looked for in the first 6 words only", "[classify]") {
+  Features plain, polite;
+  ExtractFeatures("write a poem", kTestBuckets, &plain);
+  ExtractFeatures("Hey, could you please write a poem", kTestBuckets, &polite);
+  std::sort(plain.hashed.begin(), plain.hashed.end());
+  std::sort(polite.hashed.begin(), polite.hashed.end());
+  // The polite request has the plain one's lead word and pair, plus its own opener words.
+  CHECK(std::includes(polite.hashed.begin(), polite.hashed.end(), plain.hashed.begin(),
+                      plain.hashed.end()));
+  CHECK(polite.hashed.size() == plain.hashed.size() + 4);
+  // Only openers before the 7th word: no lead word at all.
+  ExtractFeatures("please please please please please please write a poem", kTestBuckets, &plain);
+  CHECK(plain.hashed.size() == 9);
 }
 
 TEST_CASE("features ignore casing, punctuation and exact numbers", "[classify]") {
