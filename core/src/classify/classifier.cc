@@ -337,7 +337,9 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
 
   auto end_word = [&]() {
     const uint64_t h = word_hash ^ kWordSalt;
-    sink.Gram(Bucket(h, shift));
+    // A word repeating the one before it adds no hashed feature: repetition is no evidence, and
+    // without this a long "why? why? ..." multiplies one word's weight up to WordNorm's bound.
+    if (!have_prev_word || h != prev_word_hash) sink.Gram(Bucket(h, shift));
     const Lexicon::Entry& uni = lexicon.Find(h);
     int group = uni.group;
     uint32_t cues = uni.cues;

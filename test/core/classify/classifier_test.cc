@@ -133,14 +133,19 @@ TEST_CASE("features: one hashed feature per word plus the lead word and pair, li
     CHECK(f.seen_keys.size() == per_unit * static_cast<size_t>(k));
   }
   // A word never yields more than one hashed feature besides the lead's, however the bytes are
-  // arranged.
+  // arranged, and a word repeating the one before it yields none.
   const std::string noise(100'000, 'x');
   ExtractFeatures(noise, kTestBuckets, &f);
   CHECK(f.hashed.size() == 2);  // the word and the lead word (no second word for a pair)
   std::string spaced;
   for (int i = 0; i < 50'000; ++i) spaced += "a ";
   ExtractFeatures(spaced, kTestBuckets, &f);
-  CHECK(f.hashed.size() == 50'002);
+  // A word repeating the previous one adds nothing: one "a", the lead word and the lead pair.
+  CHECK(f.hashed.size() == 3);
+  CHECK(f.seen_keys.size() == 50'000);
+  for (int i = 0; i < 50'000; ++i) spaced += "b a ";
+  ExtractFeatures(spaced, kTestBuckets, &f);
+  CHECK(f.hashed.size() == 3 + 100'000);
 }
 
 TEST_CASE("the lead word skips openers and is looked for in the first 6 words only", "[classify]") {
@@ -154,7 +159,7 @@ TEST_CASE("the lead word skips openers and is looked for in the first 6 words on
                       plain.hashed.end()));
   CHECK(polite.hashed.size() == plain.hashed.size() + 4);
   // Only openers before the 7th word: no lead word at all.
-  ExtractFeatures("please please please please please please write a poem", kTestBuckets, &plain);
+  ExtractFeatures("so please could you just hey write a poem", kTestBuckets, &plain);
   CHECK(plain.hashed.size() == 9);
 }
 
@@ -407,12 +412,12 @@ TEST_CASE("hand-written assistant turns: per-class recall and under-routing", "[
   for (const auto& [truth, t] : tally) {
     INFO(Name(truth) << " " << t.first << "/" << t.second);
     CHECK(t.second >= 24);
-    CHECK(t.first * 3 >= t.second * 2);  // measured 17-24 of 24 per class (training/README.md)
+    CHECK(t.first * 3 >= t.second * 2);  // measured 20-24 of 24 per class (training/README.md)
     right += t.first;
   }
   INFO("right " << right << " of " << total << ", under-routed " << under);
-  CHECK(right * 5 >= total * 4);    // measured 186 of 216
-  CHECK(under * 100 <= total * 4);  // measured 6 of 216 (2.8%)
+  CHECK(right * 5 >= total * 4);    // measured 201 of 216
+  CHECK(under * 100 <= total * 4);  // measured 2 of 216 (0.9%)
 }
 
 TEST_CASE("confidence is bounded: repetition does not make the model certain", "[classify]") {
