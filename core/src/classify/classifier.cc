@@ -25,6 +25,11 @@ constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ull;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
 constexpr uint64_t kWordSalt = 0x5bd1e9955bd1e995ull;
 constexpr uint64_t kBigramSalt = 0xc2b2ae3d27d4eb4full;
+constexpr uint64_t kLeadSalt = 0x27d4eb2f165667c5ull;
+// The lead word (the first word after openers such as "please", "can you", "hey") is hashed a
+// second time as its own feature: "write", "book", "summarize", "who", "pretend" say what is
+// asked whatever the source's style. Looked for among the first kLeadWords words only.
+constexpr int64_t kLeadWords = 6;
 constexpr uint64_t kSeenMix = 0xff51afd7ed558ccdull;
 constexpr int kSeenLog2 = 18;
 static_assert((1u << kSeenLog2) == kSeenBits, "kSeenLog2 must match kSeenBits");
@@ -165,6 +170,7 @@ enum CueFlag : uint16_t {
   kCueCode = 1 << 6,  // "write a python script to extract ..." is a coding task
   kCueLatency = 1 << 7,
   kCueSmallTalk = 1 << 8,  // greetings, thanks, goodbyes: no training source has small talk
+  kCueOpener = 1 << 9,     // politeness and filler before the lead word ("please", "can you")
 };
 struct CueList {
   uint16_t flag;
@@ -195,6 +201,9 @@ constexpr CueList kCues[] = {
      "hi hello hey hiya howdy yo thanks thank thx ty cheers bye goodbye goodnight "
      "morning evening night ok okay cool great nice awesome lol haha sure yep nope "
      "welcome sorry congrats how_are see_you talk_later"},
+    {kCueOpener,
+     "please pls can could would will you i m d ll ve hey hi hello so ok okay just quick "
+     "question um also now and then"},
 };
 
 // Open-addressed table from word or word-pair hash to lexicon group and cue flags; at most a
@@ -322,11 +331,15 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
   int64_t indented = 0;
   int lex[kLexiconGroups] = {};
   bool opens_with_question = false;
+  bool lead_done = false;
+  bool lead_pair = false;
   size_t first_break = n;  // first ':' or line break: a pasted body usually follows it
 
   auto end_word = [&]() {
     const uint64_t h = word_hash ^ kWordSalt;
-    sink.Gram(Bucket(h, shift));
+    // A word repeating the one before it adds no hashed feature: repetition is no evidence, and
+    // without this a long "why? why? ..." multiplies one word's weight up to WordNorm's bound.
+    if (!have_prev_word || h != prev_word_hash) sink.Gram(Bucket(h, shift));
     const Lexicon::Entry& uni = lexicon.Find(h);
     int group = uni.group;
     uint32_t cues = uni.cues;
@@ -339,6 +352,15 @@ void Scan(std::string_view text, int shift, Sink& sink, std::array<float, kDense
     }
     if (group >= 0) ++lex[group];
     if (words == 0) opens_with_question = group == kLexQuestion;
+    if (lead_pair) {
+      sink.Gram(Bucket(BigramHash(prev_word_hash, h) ^ kLeadSalt, shift));
+      lead_pair = false;
+    }
+    if (!lead_done && words < kLeadWords && !(uni.cues & kCueOpener)) {
+      sink.Gram(Bucket(h ^ kLeadSalt, shift));
+      lead_done = true;
+      lead_pair = true;
+    }
     ++words;
     const bool cue_region = word_start < kCueRegionBytes || word_start + kCueRegionBytes >= n;
     sink.Word(SeenKey(h));

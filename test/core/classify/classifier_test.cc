@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -106,34 +107,60 @@ float Cascade(const Features& f, int k) {
 }
 constexpr uint32_t kTestBuckets = 1u << 14;
 
-TEST_CASE("features: one hashed feature per word, linear in the text", "[classify]") {
+TEST_CASE("features: one hashed feature per word plus the lead word and pair, linear in the text",
+          "[classify]") {
   Features f;
   ExtractFeatures("Write a function, then TEST it!", kTestBuckets, &f);
-  CHECK(f.hashed.size() == 6);  // words only: no character n-grams, no hashed word pairs
+  // 6 words, the lead word "write" and the lead pair "write a": no character n-grams and no
+  // other hashed word pairs.
+  CHECK(f.hashed.size() == 8);
   CHECK(f.seen_keys.size() == 6);
   for (uint32_t b : f.hashed) CHECK(b < kTestBuckets);
   for (uint32_t k : f.seen_keys) CHECK(k < kSeenBits);
 
-  // Repeating a text k times gives exactly k times the features: the work is linear.
+  // Repeating a text k times gives k times the word features and one lead word and pair: the
+  // work is linear.
   const std::string unit = "Refactor this loop: for (int i = 0; i < n; ++i) { sum += x[i]; }\n";
   ExtractFeatures(unit, kTestBuckets, &f);
-  const size_t per_unit = f.hashed.size();
+  const size_t per_unit = f.hashed.size() - 2;
   REQUIRE(per_unit > 0);
+  REQUIRE(f.seen_keys.size() == per_unit);
   for (int k : {10, 100, 1000}) {
     std::string text;
     for (int i = 0; i < k; ++i) text += unit;
     ExtractFeatures(text, kTestBuckets, &f);
-    CHECK(f.hashed.size() == per_unit * static_cast<size_t>(k));
+    CHECK(f.hashed.size() == per_unit * static_cast<size_t>(k) + 2);
     CHECK(f.seen_keys.size() == per_unit * static_cast<size_t>(k));
   }
-  // A word never yields more than one hashed feature, however the bytes are arranged.
+  // A word never yields more than one hashed feature besides the lead's, however the bytes are
+  // arranged, and a word repeating the one before it yields none.
   const std::string noise(100'000, 'x');
   ExtractFeatures(noise, kTestBuckets, &f);
-  CHECK(f.hashed.size() == 1);
+  CHECK(f.hashed.size() == 2);  // the word and the lead word (no second word for a pair)
   std::string spaced;
   for (int i = 0; i < 50'000; ++i) spaced += "a ";
   ExtractFeatures(spaced, kTestBuckets, &f);
-  CHECK(f.hashed.size() == 50'000);
+  // A word repeating the previous one adds nothing: one "a", the lead word and the lead pair.
+  CHECK(f.hashed.size() == 3);
+  CHECK(f.seen_keys.size() == 50'000);
+  for (int i = 0; i < 50'000; ++i) spaced += "b a ";
+  ExtractFeatures(spaced, kTestBuckets, &f);
+  CHECK(f.hashed.size() == 3 + 100'000);
+}
+
+TEST_CASE("the lead word skips openers and is looked for in the first 6 words only", "[classify]") {
+  Features plain, polite;
+  ExtractFeatures("write a poem", kTestBuckets, &plain);
+  ExtractFeatures("Hey, could you please write a poem", kTestBuckets, &polite);
+  std::sort(plain.hashed.begin(), plain.hashed.end());
+  std::sort(polite.hashed.begin(), polite.hashed.end());
+  // The polite request has the plain one's lead word and pair, plus its own opener words.
+  CHECK(std::includes(polite.hashed.begin(), polite.hashed.end(), plain.hashed.begin(),
+                      plain.hashed.end()));
+  CHECK(polite.hashed.size() == plain.hashed.size() + 4);
+  // Only openers before the 7th word: no lead word at all.
+  ExtractFeatures("so please could you just hey write a poem", kTestBuckets, &plain);
+  CHECK(plain.hashed.size() == 9);
 }
 
 TEST_CASE("features ignore casing, punctuation and exact numbers", "[classify]") {
@@ -385,12 +412,12 @@ TEST_CASE("hand-written assistant turns: per-class recall and under-routing", "[
   for (const auto& [truth, t] : tally) {
     INFO(Name(truth) << " " << t.first << "/" << t.second);
     CHECK(t.second >= 24);
-    CHECK(t.first * 3 >= t.second * 2);  // measured 17-24 of 24 per class (training/README.md)
+    CHECK(t.first * 3 >= t.second * 2);  // measured 20-24 of 24 per class (training/README.md)
     right += t.first;
   }
   INFO("right " << right << " of " << total << ", under-routed " << under);
-  CHECK(right * 5 >= total * 4);    // measured 186 of 216
-  CHECK(under * 100 <= total * 4);  // measured 6 of 216 (2.8%)
+  CHECK(right * 5 >= total * 4);    // measured 201 of 216
+  CHECK(under * 100 <= total * 4);  // measured 2 of 216 (0.9%)
 }
 
 TEST_CASE("confidence is bounded: repetition does not make the model certain", "[classify]") {

@@ -146,7 +146,9 @@ inline constexpr int kRowLanes = 16;
 
 // Features of one text, exactly as Classify() sees them. Exposed for the offline trainer so the
 // two cannot drift. `hashed` holds one bucket index per word occurrence (hashed word unigrams,
-// duplicates included; no character n-grams), so its size equals the number of words and grows
+// duplicates included, except a word repeating the one just before it; no character n-grams)
+// plus two for the lead word and lead pair (the first word after openers such as "please", "can
+// you", and it with the next word), so its size is the number of words + 2 at most and grows
 // linearly with the text.
 // `seen_keys` holds, per word, its index into the kSeenBits known-word set. Each word's weight
 // row counts WordNorm(number of words).
