@@ -8,7 +8,7 @@
 #   --prepare: only install and download what the build needs (apt, network), then stop.
 #   --no-stage: leave prebuilds/ alone (scripts/test.sh runs this beside the x64 release build).
 #   --compare: instead of the Catch2 suite, run one native-CLI session (quotas, forecasts, routing,
-#     the classifier on 1,967 prompts) with the arm64 CLI under qemu and with build/Release's x64
+#     the classifier on every prompt of training/data) with the arm64 CLI under qemu and with build/Release's x64
 #     CLI and require the same answers (scripts/cross-compare.mjs): minutes less of cross-building
 #     and emulation, so scripts/test.sh uses it; the full suite runs without this option.
 set -euo pipefail
