@@ -16,7 +16,8 @@
 //   router_forecast_alerts_backtest --evaluation       the evaluation families only
 //   router_forecast_alerts_backtest --false-alerts     the same, listing each false alert
 //   router_forecast_alerts_backtest --calibrate FILE   fit data/forecast_calibration.json on the
-//                                                      tuning families and write it to FILE
+//                                                      tuning families and write it to FILE; print
+//                                                      their raw chances' table per window kind
 
 #include <algorithm>
 #include <cmath>
@@ -727,7 +728,7 @@ double Brier(const std::vector<Sample>& samples, bool raw) {
 // keeps its observed frequency within 10 points of the truth even at 50 %.
 constexpr int kEnoughForecasts = 100;
 
-void PrintCalibration(const std::vector<Sample>& samples) {
+void PrintCalibration(const std::vector<Sample>& samples, bool raw = false) {
   std::printf(
       "| stated | forecasts | mean stated | ran out | within 10 points (bands of >= %d) |\n| --- "
       "| ---: | ---: | ---: | --- |\n",
@@ -736,10 +737,11 @@ void PrintCalibration(const std::vector<Sample>& samples) {
     int n = 0, hits = 0;
     double stated = 0;
     for (const Sample& s : samples) {
-      if (std::min(9, static_cast<int>(s.probability * 10)) != band) continue;
+      const double p = raw ? s.raw : s.probability;
+      if (std::min(9, static_cast<int>(p * 10)) != band) continue;
       ++n;
       hits += s.ran_out ? 1 : 0;
-      stated += s.probability;
+      stated += p;
     }
     if (n == 0) continue;
     const bool within = std::fabs(stated / n - static_cast<double>(hits) / n) <= 0.1;
@@ -899,6 +901,14 @@ int main(int argc, char** argv) {
   }
   if (calibrate) {
     std::ofstream(argv[2], std::ios::binary) << FitCalibration(tuning_samples);
+    for (const bool rolling : {false, true}) {
+      std::vector<Sample> kind;
+      for (const Sample& s : tuning_samples)
+        if (s.rolling == rolling) kind.push_back(s);
+      std::printf("\nRaw chances of the tuning families' %s windows:\n\n",
+                  rolling ? "rolling" : "calendar");
+      PrintCalibration(kind, true);
+    }
     return 0;
   }
   for (int set = 0; set < (evaluation_only ? 1 : 2); ++set) {
@@ -921,7 +931,9 @@ int main(int argc, char** argv) {
                 set == 0 ? "evaluation" : "tuning");
     PrintCalibration(set == 0 ? evaluation_samples : tuning_samples);
   }
-  std::printf("\nBrier of the raw (uncalibrated) chance: evaluation %.3f, tuning %.3f\n",
-              Brier(evaluation_samples, true), Brier(tuning_samples, true));
+  std::printf("\nBrier of the raw (uncalibrated) chance: evaluation %.3f",
+              Brier(evaluation_samples, true));
+  if (!evaluation_only) std::printf(", tuning %.3f", Brier(tuning_samples, true));
+  std::printf("\n");
   return 0;
 }
