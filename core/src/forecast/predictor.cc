@@ -227,6 +227,7 @@ FixedUse FixedPerHour(const std::vector<Hour>& hours, const calendar::Zone& zone
     day_totals[zone.StartOfDay(h.start_ms)] += h.value;
   }
   std::vector<double> totals;
+  totals.reserve(day_totals.size());
   for (const auto& [_, total] : day_totals) totals.push_back(total);
   const double day_regularity = Regularity(&totals);
   for (size_t hour = 0; hour < 24; ++hour) {
