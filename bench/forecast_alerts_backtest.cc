@@ -15,6 +15,8 @@
 //   router_forecast_alerts_backtest                    tables for both sets (Markdown)
 //   router_forecast_alerts_backtest --evaluation       the evaluation families only
 //   router_forecast_alerts_backtest --false-alerts     the same, listing each false alert
+//   router_forecast_alerts_backtest --late             the same, listing each exhaustion not
+//                                                      alerted 2 h ahead
 //   router_forecast_alerts_backtest --calibrate FILE   fit data/forecast_calibration.json on the
 //                                                      tuning families and write it to FILE; print
 //                                                      their raw chances' table per window kind
@@ -771,6 +773,25 @@ void ListFalseAlerts(const Family& family, const Replay& replay, const Truth& tr
   }
 }
 
+// Each exhaustion of an evaluation family not alerted 2 h ahead (though its period began 2 h
+// before), with its first correct alert if any: the late ones, for finding why.
+void ListLate(const Family& family, const Replay& replay, const Truth& truth, const Zone& zone) {
+  for (int64_t e : truth.exhaustions()) {
+    const int64_t from = std::max(truth.EpisodeStart(e), e - kHorizon);
+    if (e - truth.EpisodeStart(e) < kLead) continue;
+    std::optional<int64_t> first;
+    for (const Alert& a : replay.forecast_alerts) {
+      if (a.at_ms >= from && a.at_ms < e && truth.NextExhaustion(a.at_ms) == e) {
+        first = a.at_ms;
+        break;
+      }
+    }
+    if (first && e - *first >= kLead) continue;
+    std::printf("%s | ran out %s | first alert %s\n", family.name.c_str(),
+                zone.FormatMinute(e).c_str(), first ? zone.FormatMinute(*first).c_str() : "none");
+  }
+}
+
 // ---- Calibration fit: isotonic regression (pool adjacent violators) on binned raw chances ----
 
 // The calibration points from the forecasts of rolling or of calendar windows, written by hand, one
@@ -840,13 +861,14 @@ std::string FitCalibration(const std::vector<Sample>& samples) {
 int main(int argc, char** argv) {
   const std::string flag = argc >= 2 ? argv[1] : "";
   const bool calibrate = argc == 3 && flag == "--calibrate";
-  const bool evaluation_only = argc == 2 && (flag == "--evaluation" || flag == "--false-alerts");
+  const bool evaluation_only =
+      argc == 2 && (flag == "--evaluation" || flag == "--false-alerts" || flag == "--late");
   const bool list_false = flag == "--false-alerts";
+  const bool list_late = flag == "--late";
   if (argc != 1 && !calibrate && !evaluation_only) {
-    std::fprintf(
-        stderr,
-        "usage: router_forecast_alerts_backtest [--evaluation | --false-alerts | --calibrate "
-        "FILE]\n");
+    std::fprintf(stderr,
+                 "usage: router_forecast_alerts_backtest [--evaluation | --false-alerts | --late | "
+                 "--calibrate FILE]\n");
     return 2;
   }
   const Zone zone = Zone::Find("America/Chicago").value();
@@ -861,6 +883,7 @@ int main(int argc, char** argv) {
     samples.insert(samples.end(), replay.samples.begin(), replay.samples.end());
     if (calibrate) continue;
     if (list_false) ListFalseAlerts(family, replay, truth, zone);
+    if (list_late) ListLate(family, replay, truth, zone);
     const AlertScore predictor = ScoreAlerts(replay.forecast_alerts, truth);
     const AlertScore baseline = ScoreAlerts(replay.threshold_alerts, truth);
     // The oracle's ceiling, and the predictor's share of what it allowed.
