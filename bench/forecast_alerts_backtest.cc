@@ -774,8 +774,10 @@ void ListFalseAlerts(const Family& family, const Replay& replay, const Truth& tr
 }
 
 // Each exhaustion of an evaluation family not alerted 2 h ahead (though its period began 2 h
-// before), with its first correct alert if any: the late ones, for finding why.
-void ListLate(const Family& family, const Replay& replay, const Truth& truth, const Zone& zone) {
+// before), with its first correct alert if any and whether the oracle could call it: the late
+// ones, for finding why.
+void ListLate(const Family& family, const Replay& replay, const Truth& truth, const Zone& zone,
+              const Oracle& oracle) {
   for (int64_t e : truth.exhaustions()) {
     const int64_t from = std::max(truth.EpisodeStart(e), e - kHorizon);
     if (e - truth.EpisodeStart(e) < kLead) continue;
@@ -787,8 +789,9 @@ void ListLate(const Family& family, const Replay& replay, const Truth& truth, co
       }
     }
     if (first && e - *first >= kLead) continue;
-    std::printf("%s | ran out %s | first alert %s\n", family.name.c_str(),
-                zone.FormatMinute(e).c_str(), first ? zone.FormatMinute(*first).c_str() : "none");
+    std::printf("%s | ran out %s | first alert %s | oracle: %s\n", family.name.c_str(),
+                zone.FormatMinute(e).c_str(), first ? zone.FormatMinute(*first).c_str() : "none",
+                oracle.Predictable(e) ? "predictable" : "not predictable");
   }
 }
 
@@ -883,11 +886,11 @@ int main(int argc, char** argv) {
     samples.insert(samples.end(), replay.samples.begin(), replay.samples.end());
     if (calibrate) continue;
     if (list_false) ListFalseAlerts(family, replay, truth, zone);
-    if (list_late) ListLate(family, replay, truth, zone);
     const AlertScore predictor = ScoreAlerts(replay.forecast_alerts, truth);
     const AlertScore baseline = ScoreAlerts(replay.threshold_alerts, truth);
     // The oracle's ceiling, and the predictor's share of what it allowed.
     const Oracle oracle(family, zone, truth);
+    if (list_late) ListLate(family, replay, truth, zone, oracle);
     int predictable = 0, warned_predictable = 0;
     for (int64_t e : predictor.eligible_at) {
       if (!oracle.Predictable(e)) continue;
