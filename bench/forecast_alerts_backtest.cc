@@ -15,8 +15,11 @@
 //   router_forecast_alerts_backtest                    tables for both sets (Markdown)
 //   router_forecast_alerts_backtest --evaluation       the evaluation families only
 //   router_forecast_alerts_backtest --false-alerts     the same, listing each false alert
+//   router_forecast_alerts_backtest --late             the same, listing each exhaustion not
+//                                                      alerted 2 h ahead
 //   router_forecast_alerts_backtest --calibrate FILE   fit data/forecast_calibration.json on the
-//                                                      tuning families and write it to FILE
+//                                                      tuning families and write it to FILE; print
+//                                                      their raw chances' table per window kind
 
 #include <algorithm>
 #include <cmath>
@@ -727,7 +730,7 @@ double Brier(const std::vector<Sample>& samples, bool raw) {
 // keeps its observed frequency within 10 points of the truth even at 50 %.
 constexpr int kEnoughForecasts = 100;
 
-void PrintCalibration(const std::vector<Sample>& samples) {
+void PrintCalibration(const std::vector<Sample>& samples, bool raw = false) {
   std::printf(
       "| stated | forecasts | mean stated | ran out | within 10 points (bands of >= %d) |\n| --- "
       "| ---: | ---: | ---: | --- |\n",
@@ -736,10 +739,11 @@ void PrintCalibration(const std::vector<Sample>& samples) {
     int n = 0, hits = 0;
     double stated = 0;
     for (const Sample& s : samples) {
-      if (std::min(9, static_cast<int>(s.probability * 10)) != band) continue;
+      const double p = raw ? s.raw : s.probability;
+      if (std::min(9, static_cast<int>(p * 10)) != band) continue;
       ++n;
       hits += s.ran_out ? 1 : 0;
-      stated += s.probability;
+      stated += p;
     }
     if (n == 0) continue;
     const bool within = std::fabs(stated / n - static_cast<double>(hits) / n) <= 0.1;
@@ -766,6 +770,28 @@ void ListFalseAlerts(const Family& family, const Replay& replay, const Truth& tr
                 zone.FormatMinute(a.at_ms).c_str(), static_cast<long long>(truth.UsedAt(a.at_ms)),
                 static_cast<long long>(family.limit), static_cast<long long>(peak),
                 zone.FormatMinute(end).c_str(), a.message.c_str());
+  }
+}
+
+// Each exhaustion of an evaluation family not alerted 2 h ahead (though its period began 2 h
+// before), with its first correct alert if any and whether the oracle could call it: the late
+// ones, for finding why.
+void ListLate(const Family& family, const Replay& replay, const Truth& truth, const Zone& zone,
+              const Oracle& oracle) {
+  for (int64_t e : truth.exhaustions()) {
+    const int64_t from = std::max(truth.EpisodeStart(e), e - kHorizon);
+    if (e - truth.EpisodeStart(e) < kLead) continue;
+    std::optional<int64_t> first;
+    for (const Alert& a : replay.forecast_alerts) {
+      if (a.at_ms >= from && a.at_ms < e && truth.NextExhaustion(a.at_ms) == e) {
+        first = a.at_ms;
+        break;
+      }
+    }
+    if (first && e - *first >= kLead) continue;
+    std::printf("%s | ran out %s | first alert %s | oracle: %s\n", family.name.c_str(),
+                zone.FormatMinute(e).c_str(), first ? zone.FormatMinute(*first).c_str() : "none",
+                oracle.Predictable(e) ? "predictable" : "not predictable");
   }
 }
 
@@ -838,13 +864,14 @@ std::string FitCalibration(const std::vector<Sample>& samples) {
 int main(int argc, char** argv) {
   const std::string flag = argc >= 2 ? argv[1] : "";
   const bool calibrate = argc == 3 && flag == "--calibrate";
-  const bool evaluation_only = argc == 2 && (flag == "--evaluation" || flag == "--false-alerts");
+  const bool evaluation_only =
+      argc == 2 && (flag == "--evaluation" || flag == "--false-alerts" || flag == "--late");
   const bool list_false = flag == "--false-alerts";
+  const bool list_late = flag == "--late";
   if (argc != 1 && !calibrate && !evaluation_only) {
-    std::fprintf(
-        stderr,
-        "usage: router_forecast_alerts_backtest [--evaluation | --false-alerts | --calibrate "
-        "FILE]\n");
+    std::fprintf(stderr,
+                 "usage: router_forecast_alerts_backtest [--evaluation | --false-alerts | --late | "
+                 "--calibrate FILE]\n");
     return 2;
   }
   const Zone zone = Zone::Find("America/Chicago").value();
@@ -863,6 +890,7 @@ int main(int argc, char** argv) {
     const AlertScore baseline = ScoreAlerts(replay.threshold_alerts, truth);
     // The oracle's ceiling, and the predictor's share of what it allowed.
     const Oracle oracle(family, zone, truth);
+    if (list_late) ListLate(family, replay, truth, zone, oracle);
     int predictable = 0, warned_predictable = 0;
     for (int64_t e : predictor.eligible_at) {
       if (!oracle.Predictable(e)) continue;
@@ -899,6 +927,14 @@ int main(int argc, char** argv) {
   }
   if (calibrate) {
     std::ofstream(argv[2], std::ios::binary) << FitCalibration(tuning_samples);
+    for (const bool rolling : {false, true}) {
+      std::vector<Sample> kind;
+      for (const Sample& s : tuning_samples)
+        if (s.rolling == rolling) kind.push_back(s);
+      std::printf("\nRaw chances of the tuning families' %s windows:\n\n",
+                  rolling ? "rolling" : "calendar");
+      PrintCalibration(kind, true);
+    }
     return 0;
   }
   for (int set = 0; set < (evaluation_only ? 1 : 2); ++set) {
@@ -921,7 +957,9 @@ int main(int argc, char** argv) {
                 set == 0 ? "evaluation" : "tuning");
     PrintCalibration(set == 0 ? evaluation_samples : tuning_samples);
   }
-  std::printf("\nBrier of the raw (uncalibrated) chance: evaluation %.3f, tuning %.3f\n",
-              Brier(evaluation_samples, true), Brier(tuning_samples, true));
+  std::printf("\nBrier of the raw (uncalibrated) chance: evaluation %.3f",
+              Brier(evaluation_samples, true));
+  if (!evaluation_only) std::printf(", tuning %.3f", Brier(tuning_samples, true));
+  std::printf("\n");
   return 0;
 }

@@ -197,6 +197,57 @@ Profile FitProfile(Method method, const calendar::Zone& zone, int64_t today_ms,
   return profile;
 }
 
+namespace {
+
+// The least of `values` over their median (sorts them); 0 when empty.
+double Regularity(std::vector<double>* values) {
+  if (values->empty()) return 0;
+  std::sort(values->begin(), values->end());
+  const double median = (*values)[values->size() / 2];
+  return median > 0 ? values->front() / median : 0;
+}
+
+bool AnyFixed(const FixedUse& fixed) {
+  return std::any_of(fixed.begin(), fixed.end(), [](double f) { return f > 0; });
+}
+
+}  // namespace
+
+// An hour is fixed only when it is clearly more regular than the days around it: a steady user's
+// every hour is as regular as their days, and the scaled model already fits those.
+FixedUse FixedPerHour(const std::vector<Hour>& hours, const calendar::Zone& zone,
+                      int64_t today_ms) {
+  FixedUse fixed{};
+  std::array<std::vector<double>, 24> by_hour;
+  std::map<int64_t, double> day_totals;
+  const int64_t from = today_ms - kFixedDays * kMsPerDay;
+  for (const Hour& h : hours) {
+    if (h.duration < 1 || h.start_ms < from || h.start_ms >= today_ms) continue;
+    by_hour[static_cast<size_t>(zone.ToCivil(h.start_ms).hour)].push_back(h.value);
+    day_totals[zone.StartOfDay(h.start_ms)] += h.value;
+  }
+  std::vector<double> totals;
+  totals.reserve(day_totals.size());
+  for (const auto& [_, total] : day_totals) totals.push_back(total);
+  const double day_regularity = Regularity(&totals);
+  for (size_t hour = 0; hour < 24; ++hour) {
+    std::vector<double>& values = by_hour[hour];
+    if (static_cast<int>(values.size()) < kFixedFromDays) continue;
+    const double regularity = Regularity(&values);
+    if (regularity >= kFixedRegularity && 1 - regularity < 0.5 * (1 - day_regularity))
+      fixed[hour] = values.front();
+  }
+  return fixed;
+}
+
+void RemoveFixed(const FixedUse& fixed, const calendar::Zone& zone, std::vector<Hour>* hours) {
+  for (Hour& h : *hours) {
+    h.value += h.fixed;  // idempotent: a second call (or an empty `fixed`) restores first
+    h.fixed = std::min(h.value, fixed[static_cast<size_t>(zone.ToCivil(h.start_ms).hour)]);
+    h.value -= h.fixed;
+  }
+}
+
 double Level(const std::vector<Hour>& hours, int64_t now_ms) {
   double long_use = 0, long_time = 0;
   const bool complete_only = hours.size() > 1;
@@ -346,8 +397,16 @@ Model FitModel(int64_t now_ms, const calendar::Zone& zone, std::vector<Hour>* ho
   m.history_hours = static_cast<double>(now_ms - hours->front().start_ms) / kHourMs;
   m.method = MethodFor(m.history_hours);
   m.today_ms = zone.StartOfDay(now_ms);
+  if (m.method != Method::kSimple) m.fixed = FixedPerHour(*hours, zone, m.today_ms);
+  if (AnyFixed(m.fixed)) RemoveFixed(m.fixed, zone, hours);
   m.profile = FitProfile(m.method, zone, m.today_ms, hours);
   m.level = Level(*hours, now_ms);
+  if (m.level <= 0 && AnyFixed(m.fixed)) {  // only the fixed job: model it as use like any other
+    m.fixed = FixedUse{};
+    RemoveFixed(m.fixed, zone, hours);
+    m.profile = FitProfile(m.method, zone, m.today_ms, hours);
+    m.level = Level(*hours, now_ms);
+  }
   m.days = SplitDays(m.level, zone, hours);
   // Under a day of history there is no day to learn from: the simple estimate keeps the defaults.
   const bool fitted_days = m.method != Method::kSimple;
@@ -397,13 +456,22 @@ double CurrentHourScale(const Model& model, const Hour& current, int64_t now_ms,
   return rest > 0 ? std::clamp((hour - current.value) / rest, 0.0, 1.0) : 1;
 }
 
+double FixedDue(const Model& model, const Hour& current, int64_t from_ms, int64_t to_ms,
+                const calendar::Zone& zone) {
+  if (!AnyFixed(model.fixed)) return 0;
+  const double fixed = model.fixed[static_cast<size_t>(zone.ToCivil(from_ms).hour)];
+  if (from_ms >= current.start_ms && from_ms < current.start_ms + kHourMs)
+    return std::max(0.0, fixed - current.fixed);
+  return fixed * static_cast<double>(to_ms - from_ms) / kHourMs;
+}
+
 Projection Project(const Model& model, const std::vector<Hour>& hours, int64_t now_ms,
                    int64_t end_ms, const calendar::Zone& zone) {
   Projection p;
   double total = 0;
   p.cumulative.Add(hours.front().start_ms, 0);
   for (const Hour& h : hours) {
-    total += h.value;
+    total += h.value + h.fixed;
     p.cumulative.Add(h.start_ms + static_cast<int64_t>(h.duration * kHourMs), total);
   }
   if (p.cumulative.points().back().first < now_ms) p.cumulative.Add(now_ms, total);
@@ -420,6 +488,7 @@ Projection Project(const Model& model, const std::vector<Hour>& hours, int64_t n
     }
     const double base =
         scale * model.level * model.ShapeAt(zone, from) * static_cast<double>(to - from) / kHourMs;
+    const double fixed = FixedDue(model, hours.back(), from, to, zone);
     scale = 1;
     const int64_t midpoint_ms = (from + to) / 2;  // whole ms, as the hours are
     const double day_fraction = static_cast<double>(midpoint_ms - model.today_ms) / kMsPerDay;
@@ -427,15 +496,15 @@ Projection Project(const Model& model, const std::vector<Hour>& hours, int64_t n
         model.trend.At(day_fraction) + carried * (model.today - model.trend.At(0));
     p.steps.push_back(
         {from, to, base * carried, base * std::sqrt(surprise_variance), base * factor});
-    total += base * factor;
+    total += base * factor + fixed;
     p.cumulative.Add(to, total);
     from = to;
   }
   return p;
 }
 
-double VarianceBetween(const Projection& projection, const Model& model, int64_t from_ms,
-                       int64_t to_ms) {
+VarianceParts SplitVarianceBetween(const Projection& projection, const Model& model,
+                                   int64_t from_ms, int64_t to_ms) {
   double persisted = 0, surprise = 0, noise = 0;
   for (const Step& st : projection.steps) {
     const int64_t overlap = std::min(to_ms, st.to_ms) - std::max(from_ms, st.from_ms);
@@ -445,8 +514,14 @@ double VarianceBetween(const Projection& projection, const Model& model, int64_t
     surprise += share * st.surprise;
     noise += share * share * HourSpread(st.mean, model.level);
   }
-  return persisted * persisted * model.today_variance + surprise * surprise +
-         noise * model.hour_variance;
+  return {persisted * persisted * model.today_variance + surprise * surprise,
+          noise * model.hour_variance};
+}
+
+double VarianceBetween(const Projection& projection, const Model& model, int64_t from_ms,
+                       int64_t to_ms) {
+  const VarianceParts parts = SplitVarianceBetween(projection, model, from_ms, to_ms);
+  return parts.day + parts.hour;
 }
 
 WindowUse::WindowUse(const quota::WindowState& window, const Projection& projection,
@@ -476,8 +551,13 @@ double WindowUse::Modelled(int64_t t) const {
 double WindowUse::UsedAt(int64_t t) const { return used_now_ + Modelled(t) - model_now_; }
 
 double WindowUse::SdAt(int64_t t) const {
-  return std::sqrt(
-      VarianceBetween(projection_, model_, rolling_ ? std::max(now_ms_, t - length_) : now_ms_, t));
+  const VarianceParts parts = PartsAt(t);
+  return std::sqrt(parts.day + parts.hour);
+}
+
+VarianceParts WindowUse::PartsAt(int64_t t) const {
+  return SplitVarianceBetween(projection_, model_,
+                              rolling_ ? std::max(now_ms_, t - length_) : now_ms_, t);
 }
 
 double WindowUse::ChanceBy(int64_t t) const {
@@ -505,12 +585,59 @@ std::vector<int64_t> CheckTimes(const Cumulative& cumulative, const quota::Span&
   return checks;
 }
 
+namespace {
+
+// The chance that a rolling window reaches its limit at some check, given the days' shared error
+// at z standard deviations: moments less than a window length apart share most of their hours
+// (their most likely one stands for them), moments further apart share none of their hour noise.
+double ChanceAtSomeMoment(const WindowUse& use, const std::vector<int64_t>& checks,
+                          const std::vector<VarianceParts>& parts, double z) {
+  double none = 1, block_max = 0;
+  int64_t block_start = checks.front();
+  for (size_t i = 0; i < checks.size(); ++i) {
+    if (checks[i] - block_start >= use.length_ms()) {
+      none *= 1 - block_max;
+      block_max = 0;
+      block_start = checks[i];
+    }
+    const double margin = use.UsedAt(checks[i]) + z * std::sqrt(parts[i].day) - use.limit();
+    const double sd = std::sqrt(parts[i].hour);
+    const double chance = sd > 0 ? Phi(margin / sd) : margin >= 0 ? 1.0 : 0.0;
+    block_max = std::max(block_max, chance);
+  }
+  return 1 - none * (1 - block_max);
+}
+
+}  // namespace
+
 double ExhaustionProbability(const WindowUse& use, const std::vector<int64_t>& checks,
                              int64_t last_ms) {
   if (!use.rolling()) return use.ChanceBy(last_ms);
-  double probability = 0;
-  for (int64_t t : checks) probability = std::max(probability, use.ChanceBy(t));
-  return probability;
+  if (checks.empty()) return 0;
+  std::vector<VarianceParts> parts;
+  parts.reserve(checks.size());
+  for (int64_t t : checks) parts.push_back(use.PartsAt(t));
+  // The days' error is shared by every moment: integrated over it cell by cell, 32 cells of
+  // 0.25 sd over [-4, 4] (the outer two reaching to infinity), each weighted by its normal mass and
+  // evaluated at its middle.
+  constexpr int kCells = 32;
+  constexpr double kCell = 0.25;
+  static const std::array<double, kCells> kMass = [] {
+    std::array<double, kCells> mass{};
+    for (int k = 0; k < kCells; ++k) {
+      const double low = k == 0 ? -1e9 : -4 + kCell * k;
+      const double high = k == kCells - 1 ? 1e9 : -4 + kCell * (k + 1);
+      mass[static_cast<size_t>(k)] = Phi(high) - Phi(low);
+    }
+    return mass;
+  }();
+  double sum = 0, weights = 0;
+  for (int k = 0; k < kCells; ++k) {
+    const double z = -4 + kCell * (k + 0.5);
+    sum += kMass[static_cast<size_t>(k)] * ChanceAtSomeMoment(use, checks, parts, z);
+    weights += kMass[static_cast<size_t>(k)];
+  }
+  return std::clamp(sum / weights, 0.0, 1.0);
 }
 
 // Each path is, to first order, the median plus z standard deviations; those that run out are the

@@ -87,6 +87,7 @@ struct Hour {
   double leverage = 0;  // the hour's own weight in its profile slot
   size_t day = 0;       // index of its local day
   size_t slot = 0;      // hour-of-week slot, set when a profile is built
+  double fixed = 0;     // the regular fixed use (RemoveFixed) taken out of `value`
 };
 
 // Factors per hour-of-week slot (mean 1), and how many hours each rests on.
@@ -122,6 +123,17 @@ struct Trend {
   }
 };
 
+// A fixed job (a nightly cron run) uses about the same every day whatever the day's factor, so it
+// is no part of level x profile x factor: scaled with the day it misfits every day, inflates the
+// hour noise and hides a heavy day. An hour of day holds a fixed part when its use on each of the
+// last kFixedDays complete days (at least kFixedFromDays of them) was at least kFixedRegularity of
+// its median: then the least of them is fixed. Office hours vary with the day far more than that
+// (a weekend, a quiet day), so they keep no fixed part.
+inline constexpr int kFixedDays = 14;
+inline constexpr int kFixedFromDays = 5;
+inline constexpr double kFixedRegularity = 0.7;
+using FixedUse = std::array<double, 24>;  // per local hour of day
+
 // What the history says, shared by the steps after the fit. FitModel fills every field; a test may
 // fill by hand just the fields the step under test reads.
 struct Model {
@@ -137,6 +149,7 @@ struct Model {
   Trend trend;
   double today = 1;  // today's factor
   double today_variance = kDefaultDayVariance;
+  FixedUse fixed{};  // regular fixed use per local hour of day, outside the scaled model
 
   // The profile's factor for the hour containing at_ms.
   double ShapeAt(const calendar::Zone& zone, int64_t at_ms) const {
@@ -201,6 +214,13 @@ Profile BuildProfile(const std::vector<Hour>& hours, bool weekly, int64_t until_
 Profile FitProfile(Method method, const calendar::Zone& zone, int64_t today_ms,
                    std::vector<Hour>* hours);
 
+// The fixed use per local hour of day (see kFixedDays) from the complete days before today_ms.
+FixedUse FixedPerHour(const std::vector<Hour>& hours, const calendar::Zone& zone, int64_t today_ms);
+
+// Takes each hour's fixed part out of its value into Hour::fixed (at most the value: the current
+// hour may hold part of it yet), so the scaled model fits the variable part only.
+void RemoveFixed(const FixedUse& fixed, const calendar::Zone& zone, std::vector<Hour>* hours);
+
 // Use per profile-weighted hour over the last kLongRunHours, from complete hours (the current one
 // only when it is all there is).
 double Level(const std::vector<Hour>& hours, int64_t now_ms);
@@ -264,10 +284,24 @@ std::string Basis(const Model& model, const std::string& reading_kind);
 double CurrentHourScale(const Model& model, const Hour& current, int64_t now_ms,
                         const calendar::Zone& zone);
 
+// The fixed use (Model::fixed) due in the step (from_ms, to_ms]: in the current hour what of its
+// fixed part has not come yet, else the hour's fixed part by the step's share of the hour.
+double FixedDue(const Model& model, const Hour& current, int64_t from_ms, int64_t to_ms,
+                const calendar::Zone& zone);
+
 // The history's cumulative use, then the projection hour by hour (steps end on whole hours) from
-// now_ms to end_ms.
+// now_ms to end_ms: the scaled variable part plus the fixed part still due in each step.
 Projection Project(const Model& model, const std::vector<Hour>& hours, int64_t now_ms,
                    int64_t end_ms, const calendar::Zone& zone);
+
+// The variance of projected use within (from_ms, to_ms], in two parts: `day`, the error in the
+// days' factors, shared by every moment of the projection, and `hour`, the hour-to-hour noise of
+// just those hours.
+struct VarianceParts {
+  double day = 0, hour = 0;
+};
+VarianceParts SplitVarianceBetween(const Projection& projection, const Model& model,
+                                   int64_t from_ms, int64_t to_ms);
 
 // The variance of projected use within (from_ms, to_ms], steps counted by their overlap: the error
 // in today's factor (carried into later days by the persistence), later days' own surprises, and
@@ -286,12 +320,15 @@ class WindowUse {
   double UsedAt(int64_t t) const;
   // Its spread, from the projected use still inside the window at t.
   double SdAt(int64_t t) const;
+  // The same in its two parts (SplitVarianceBetween).
+  VarianceParts PartsAt(int64_t t) const;
   // The chance that use in the window reaches the limit at t.
   double ChanceBy(int64_t t) const;
   // What the window is over its limit now (negative: under).
   double OverNow() const { return used_now_ - limit_; }
   double limit() const { return limit_; }
   bool rolling() const { return rolling_; }
+  int64_t length_ms() const { return length_; }
   int64_t now_ms() const { return now_ms_; }
 
  private:
@@ -314,7 +351,8 @@ std::vector<int64_t> CheckTimes(const Cumulative& cumulative, const quota::Span&
                                 const quota::Basis& basis, int64_t now_ms, int64_t last_ms);
 
 // The chance of running out: a calendar window's use only grows, so that of being out by
-// last_ms; a rolling window's is that of its most likely moment.
+// last_ms. A rolling window can run out at any moment: not just at its most likely one (that
+// understated the chance), so the chance of some moment crossing, over the days' shared error.
 double ExhaustionProbability(const WindowUse& use, const std::vector<int64_t>& checks,
                              int64_t last_ms);
 

@@ -375,5 +375,78 @@ TEST_CASE("A rolling window loses what ages out and counts its worst moment", "[
   CHECK(ExhaustionProbability(use, checks, last_ms) == 1);
 }
 
+TEST_CASE("A rolling window can run out at any moment, not only at its likeliest", "[forecast]") {
+  // A one-hour rolling window, 10 an hour projected against a limit of 10: each hour's end is a
+  // coin flip on that hour's own noise alone. Four hours share no noise, so some hour crosses
+  // with 1 - 0.5^4; the likeliest single moment says 0.5.
+  Projection p;
+  p.cumulative.Add(kNow, 0);
+  for (int h = 0; h < 4; ++h) {
+    p.cumulative.Add(kNow + (h + 1) * kHour, 10.0 * (h + 1));
+    p.steps.push_back({kNow + h * kHour, kNow + (h + 1) * kHour, 0, 0, 10});
+  }
+  Model model;
+  model.level = 10;
+  model.hour_variance = 0.1;
+  model.today_variance = 0;
+  const quota::Span span{kNow - kHour, kNow, true};
+  const WindowUse use(Window(10, 0, span), p, model, kNow);
+  const std::vector<int64_t> checks =
+      CheckTimes(p.cumulative, span, quota::Basis{}, kNow, kNow + 4 * kHour);
+  REQUIRE(checks.size() == 4);
+  CHECK(use.ChanceBy(kNow + kHour) == Approx(0.5));
+  CHECK(ExhaustionProbability(use, checks, kNow + 4 * kHour) == Approx(0.9375).margin(0.01));
+
+  // The same hours moved together by the day's factor alone (no hour noise): one shared error,
+  // so no likelier than the likeliest moment. Limit 11: each hour needs +1 = 0.5 sd (sd 20 x 0.1).
+  for (Step& st : p.steps) st.persisted = 20;
+  model.hour_variance = 0;
+  model.today_variance = 0.01;
+  const WindowUse shared(Window(11, 0, span), p, model, kNow);
+  CHECK(shared.ChanceBy(kNow + kHour) == Approx(0.3085).margin(0.001));
+  CHECK(ExhaustionProbability(shared, checks, kNow + 4 * kHour) == Approx(0.3085).margin(0.03));
+}
+
+TEST_CASE("FixedPerHour finds a nightly job that does not scale with the day", "[forecast]") {
+  // 14 days: a job of 60 at 02:00 every day, office hours 09:00-16:00 of 8 x a factor that varies
+  // by day (0.2 to 1.4).
+  const double factors[] = {0.7, 1.3, 1.0, 0.2, 1.4, 0.9, 0.2};
+  std::vector<Hour> hours;
+  for (int d = 14; d >= 1; --d) {
+    for (int h = 0; h < 24; ++h) {
+      const double office = h >= 9 && h < 17 ? 8 * factors[d % 7] : 0;
+      hours.push_back(WholeHour(kNow - d * kDay + h * kHour, h == 2 ? 60 : office));
+    }
+  }
+  const FixedUse fixed = FixedPerHour(hours, Utc(), kNow);
+  CHECK(fixed[2] == 60);
+  CHECK(fixed[10] == 0);  // scales with the day
+  CHECK(fixed[3] == 0);   // nothing there
+
+  // Taken out of the values, kept in Hour::fixed; the current hour gives what it holds so far.
+  hours.push_back({kNow + 2 * kHour, 0.25, 30});
+  RemoveFixed(fixed, Utc(), &hours);
+  CHECK(hours[2].value == 0);
+  CHECK(hours[2].fixed == 60);
+  CHECK(hours[10].fixed == 0);
+  CHECK(hours.back().value == 0);
+  CHECK(hours.back().fixed == 30);
+  Model model;
+  model.fixed = fixed;
+  // The rest of the job is still due this hour; later 02:00 hours bring all of it.
+  CHECK(FixedDue(model, hours.back(), kNow + 2 * kHour + kHour / 4, kNow + 3 * kHour, Utc()) == 30);
+  CHECK(FixedDue(model, hours.back(), kNow + kDay + 2 * kHour, kNow + kDay + 3 * kHour, Utc()) ==
+        60);
+  CHECK(FixedDue(model, hours.back(), kNow + 5 * kHour, kNow + 6 * kHour, Utc()) == 0);
+
+  // A steady user's hours are as regular as their days: nothing is fixed.
+  std::vector<Hour> steady;
+  for (int d = 14; d >= 1; --d) {
+    for (int h = 0; h < 24; ++h) steady.push_back(WholeHour(kNow - d * kDay + h * kHour, 5));
+  }
+  const FixedUse none = FixedPerHour(steady, Utc(), kNow);
+  for (double f : none) CHECK(f == 0);
+}
+
 }  // namespace
 }  // namespace router::forecast::internal

@@ -94,6 +94,32 @@ TEST_CASE("Trust: after quiet days the weekly pattern still forecasts Monday", "
   CHECK(*f.exhausts_at_ms < monday + 17 * kHour);
 }
 
+TEST_CASE("Trust: a nightly job's fixed use does not hide a heavy day", "[forecast]") {
+  // 20 days of a 60k job at 02:00 every day plus office use 09:00-17:00 whose days vary (8k/h
+  // times 0.6-1.4 on weekdays, 0.2 at weekends), against a 150k daily limit. Scaled with the day
+  // the job misfits every day and swamps the hour noise. Today is heavy: 14.4k/h by 12:05 makes
+  // 103k with 72k still to come, so the window runs out about 15:15, three hours ahead.
+  const double factors[] = {0.7, 1.3, 1.0, 0.6, 1.4, 0.9, 1.2};
+  const int64_t day0 = kWed - 20 * kDay;
+  const int64_t now = kWed + 12 * kHour + 5 * kMin;
+  std::vector<double> values;
+  for (int64_t t = day0; t < now; t += kHour) {
+    const int64_t hour = (t % kDay) / kHour, day = (t - day0) / kDay;
+    const int64_t weekday = (t / kDay + 4) % 7;  // 0 = Sunday (1970-01-01 was a Thursday)
+    const double factor = t >= kWed ? 1.8 : weekday == 0 || weekday == 6 ? 0.2 : factors[day % 7];
+    values.push_back(hour == 2                                    ? 60'000
+                     : hour >= 9 && hour < 17 && t + kHour <= now ? 8'000 * factor
+                                                                  : 0);
+  }
+  const Forecast f = forecast::Predict(Calendar(150'000, 103'200, kWed, kWed + kDay),
+                                       HourlySeries{day0, values}, now, 24 * kHour, Utc());
+  INFO("raw p = " << f.raw_probability << ", stated " << f.probability);
+  CHECK(forecast::Warns(f));
+  REQUIRE(f.exhausts_at_ms.has_value());
+  CHECK(*f.exhausts_at_ms > kWed + 14 * kHour);
+  CHECK(*f.exhausts_at_ms < kWed + 17 * kHour);
+}
+
 // A ledger and config with one provider "p" whose quota source is manual.
 struct Setup : testing::CommandFixture {
   explicit Setup(const std::string& windows)
