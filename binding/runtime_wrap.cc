@@ -37,7 +37,7 @@ std::string Utf8Of(const Napi::Value& value) {
   if (units * 3 < small.size()) {
     NAPI_THROW_IF_FAILED(
         env, napi_get_value_string_utf8(env, value, small.data(), small.size(), &written), "");
-    return std::string(small.data(), written);
+    return {small.data(), written};
   }
   std::string out(units * 3, '\0');
   NAPI_THROW_IF_FAILED(
