@@ -14,6 +14,42 @@
 
 namespace router::binding {
 
+// A promise and the outcome that will settle it: kept on any thread, settled on the JS thread.
+// PromiseWork holds one; so does runtime_wrap.cc's RouteJob, which needs no std::function.
+template <typename T>
+class PromiseOutcome {
+ public:
+  explicit PromiseOutcome(Napi::Env env) : deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  // Any thread.
+  void Keep(Result<T> result) {
+    if (result.ok()) {
+      value_ = std::move(result).value();
+    } else {
+      status_ = result.status();
+    }
+  }
+
+  // JS thread: rejects with the kept error, or resolves with the kept value converted.
+  template <typename ToJs>
+  void Settle(Napi::Env env, const ToJs& to_js) {
+    if (!status_.ok()) {
+      deferred_.Reject(ToJsError(env, status_).Value());
+      return;
+    }
+    deferred_.Resolve(to_js(env, *value_));
+  }
+
+  void Reject(const Napi::Error& error) { deferred_.Reject(error.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::optional<T> value_;
+  Status status_;
+};
+
 // The work, its outcome and the promise it settles.
 template <typename T>
 class PromiseWork {
@@ -22,39 +58,22 @@ class PromiseWork {
   using ToJs = std::function<Napi::Value(Napi::Env, const T&)>;
 
   PromiseWork(Napi::Env env, Work work, ToJs to_js)
-      : deferred_(Napi::Promise::Deferred::New(env)),
-        work_(std::move(work)),
-        to_js_(std::move(to_js)) {}
+      : outcome_(env), work_(std::move(work)), to_js_(std::move(to_js)) {}
 
-  Napi::Promise promise() const { return deferred_.Promise(); }
+  Napi::Promise promise() const { return outcome_.promise(); }
 
   // Any thread.
-  void Run() {
-    Result<T> result = work_();
-    if (result.ok()) {
-      value_ = std::move(result).value();
-    } else {
-      status_ = result.status();
-    }
-  }
+  void Run() { outcome_.Keep(work_()); }
 
   // JS thread: rejects with the work's error, or resolves with its value converted.
-  void Settle(Napi::Env env) {
-    if (!status_.ok()) {
-      deferred_.Reject(ToJsError(env, status_).Value());
-      return;
-    }
-    deferred_.Resolve(to_js_(env, *value_));
-  }
+  void Settle(Napi::Env env) { outcome_.Settle(env, to_js_); }
 
-  void Reject(const Napi::Error& error) { deferred_.Reject(error.Value()); }
+  void Reject(const Napi::Error& error) { outcome_.Reject(error); }
 
  private:
-  Napi::Promise::Deferred deferred_;
+  PromiseOutcome<T> outcome_;
   Work work_;
   ToJs to_js_;
-  std::optional<T> value_;
-  Status status_;
 };
 
 template <typename T>

@@ -24,8 +24,6 @@ int64_t TimeoutArg(const Napi::CallbackInfo& info, const char* signature) {
   return given ? info[0].As<Napi::Number>().Int64Value() : 5000;
 }
 
-// One argument of a JS object as the core's checks take it (commands::Given): null and
-// undefined are absent, another JS type is refused by the core, naming the argument.
 // A JS string as UTF-8 with one pass over it (Utf8Value measures, then writes): V8 writes at
 // most 3 bytes per UTF-16 unit, and the count of units is known without a pass.
 std::string Utf8Of(const Napi::Value& value) {
@@ -46,6 +44,8 @@ std::string Utf8Of(const Napi::Value& value) {
   return out;
 }
 
+// One argument of a JS object as the core's checks take it (commands::Given): null and
+// undefined are absent, another JS type is refused by the core, naming the argument.
 template <typename T>
 commands::Given<T> Field(const Napi::Value& value, napi_valuetype type) {
   using State = typename commands::Given<T>::State;
@@ -107,35 +107,17 @@ Napi::Value TurnRouteToJs(Napi::Env env, const commands::TurnRoute& turn) {
 class RouteJob final : public BackgroundJob {
  public:
   RouteJob(Napi::Env env, std::shared_ptr<runtime::Runtime> runtime, route::RouteRequest request)
-      : deferred_(Napi::Promise::Deferred::New(env)),
-        runtime_(std::move(runtime)),
-        request_(std::move(request)) {}
+      : outcome_(env), runtime_(std::move(runtime)), request_(std::move(request)) {}
 
-  Napi::Promise promise() const { return deferred_.Promise(); }
+  Napi::Promise promise() const { return outcome_.promise(); }
 
-  void Execute() override {
-    auto turn = runtime_->RouteTurn(request_);
-    if (turn.ok()) {
-      turn_ = std::move(turn).value();
-    } else {
-      status_ = turn.status();
-    }
-  }
-
-  void Settle(Napi::Env env) override {
-    if (!status_.ok()) {
-      deferred_.Reject(ToJsError(env, status_).Value());
-      return;
-    }
-    deferred_.Resolve(TurnRouteToJs(env, turn_));
-  }
+  void Execute() override { outcome_.Keep(runtime_->RouteTurn(request_)); }
+  void Settle(Napi::Env env) override { outcome_.Settle(env, TurnRouteToJs); }
 
  private:
-  Napi::Promise::Deferred deferred_;
+  PromiseOutcome<commands::TurnRoute> outcome_;
   std::shared_ptr<runtime::Runtime> runtime_;
   route::RouteRequest request_;
-  commands::TurnRoute turn_;
-  Status status_;
 };
 
 }  // namespace
